@@ -1,0 +1,2 @@
+//! healthpress: a static site generator for hospital health-education content.
+pub mod diagnostics;
