@@ -6,7 +6,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -98,9 +100,8 @@ impl fmt::Display for Diagnostic {
 /// whatever order parallel loading produced them in.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (&a.file, a.line, a.column, &a.rule, &a.message).cmp(&(
-            &b.file, b.line, b.column, &b.rule, &b.message,
-        ))
+        (&a.file, a.line, a.column, &a.rule, &a.message)
+            .cmp(&(&b.file, b.line, b.column, &b.rule, &b.message))
     });
 }
 

@@ -1,2 +1,17 @@
 //! healthpress: a static site generator for hospital health-education content.
+//!
+//! The pipeline follows the data:
+//!
+//! 1. [`load`] reads `site.yaml`, `calendar.yaml` and `content/**.md`;
+//! 2. [`validate`] cross-checks terms, people, slugs and the calendar;
+//! 3. [`model`] fixes each article's publishing state for one day;
+//! 4. `render` turns the model into the public site, digests and schedule;
+//! 5. `output` writes it atomically (a failed build leaves `public/` as it was).
+//!
+//! [`diagnostics`] is the one shape every problem is reported in.
+
+pub mod config;
 pub mod diagnostics;
+pub mod load;
+pub mod model;
+pub mod validate;

@@ -1,0 +1,172 @@
+//! Loading: reads `site.yaml`, `calendar.yaml` and every `content/**.md` into
+//! typed values. Files are read in parallel; every problem becomes a
+//! diagnostic and loading goes on, so one run reports all broken files.
+
+pub mod frontmatter;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::{yaml, Calendar, SiteConfig};
+use crate::diagnostics::Diagnostic;
+use crate::model::article::Article;
+
+/// Everything read from disk, before cross-checks.
+pub struct Sources {
+    pub config: SiteConfig,
+    pub config_text: String,
+    pub calendar: Calendar,
+    pub calendar_text: String,
+    pub articles: Vec<Article>,
+}
+
+/// Reads a whole site. Returns the sources and the problems found; the
+/// sources are `None` only when site.yaml itself is unusable.
+pub fn load(root: &Path) -> (Option<Sources>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let (config, config_text) = match read_yaml_file::<SiteConfig>(root, "site.yaml") {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            problems.push(
+                Diagnostic::error("missing-file", "site.yaml", format!("no site.yaml in {}", root.display()))
+                    .hint("run healthpress in the site's root folder, or create one with `healthpress init DIR`"),
+            );
+            return (None, problems);
+        }
+        Err(d) => {
+            problems.push(d);
+            return (None, problems);
+        }
+    };
+    let (calendar, calendar_text) = match read_yaml_file::<Calendar>(root, "calendar.yaml") {
+        Ok(Some(found)) => found,
+        Ok(None) => (Calendar::default(), String::new()),
+        Err(d) => {
+            problems.push(d);
+            (Calendar::default(), String::new())
+        }
+    };
+    let (articles, article_problems) = load_articles(root, &config.language);
+    problems.extend(article_problems);
+    (
+        Some(Sources {
+            config,
+            config_text,
+            calendar,
+            calendar_text,
+            articles,
+        }),
+        problems,
+    )
+}
+
+/// Reads a YAML file in the site root; `Ok(None)` if it does not exist.
+pub fn read_yaml_file<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    name: &str,
+) -> Result<Option<(T, String)>, Diagnostic> {
+    let path = root.join(name);
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(
+                Diagnostic::error("io", name, format!("cannot read {name}: {e}"))
+                    .hint("check the file's permissions and that it is UTF-8 text"),
+            )
+        }
+    };
+    let value = yaml::parse(Path::new(name), &text, 1)?;
+    Ok(Some((value, text)))
+}
+
+/// Finds and parses every Markdown file under `content/`.
+pub fn load_articles(root: &Path, default_lang: &str) -> (Vec<Article>, Vec<Diagnostic>) {
+    let (files, mut problems) = find_markdown(root);
+    let results: Vec<Result<Article, Diagnostic>> = files
+        .into_par_iter()
+        .map(|rel| read_article(root, rel, default_lang))
+        .collect();
+    let mut articles = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(article) => articles.push(article),
+            Err(d) => problems.push(d),
+        }
+    }
+    (articles, problems)
+}
+
+/// Reads one article given its path relative to `content/`.
+pub fn read_article(
+    root: &Path,
+    content_path: PathBuf,
+    default_lang: &str,
+) -> Result<Article, Diagnostic> {
+    let source = Path::new("content").join(&content_path);
+    let bytes = fs::read(root.join(&source))
+        .map_err(|e| Diagnostic::error("io", &source, format!("cannot read the file: {e}")))?;
+    let raw = String::from_utf8(bytes).map_err(|e| {
+        let (line, col) = crate::diagnostics::line_col(
+            &String::from_utf8_lossy(e.as_bytes()),
+            e.utf8_error().valid_up_to(),
+        );
+        Diagnostic::error("encoding", &source, "the file is not valid UTF-8")
+            .at(line, col)
+            .hint("save the file as UTF-8 (not GBK/GB2312)")
+    })?;
+    frontmatter::parse_article(source, content_path, raw, default_lang)
+}
+
+/// Lists `content/**.md` relative to `content/`, sorted, skipping hidden
+/// files and folders. Symbolic links are refused rather than followed: a link
+/// could pull a file from outside the site into the public output.
+fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let content = root.join("content");
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    if !content.is_dir() {
+        return (files, problems);
+    }
+    let walker = WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .unwrap_or(Path::new("content"));
+                problems.push(Diagnostic::error("io", path, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let rel = entry
+            .path()
+            .strip_prefix(&content)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        if entry.path_is_symlink() {
+            problems.push(
+                Diagnostic::error(
+                    "symlink",
+                    Path::new("content").join(&rel),
+                    "symbolic links are not followed",
+                )
+                .hint("copy the file into content/ instead of linking to it"),
+            );
+            continue;
+        }
+        if entry.file_type().is_file() && rel.extension().is_some_and(|x| x == "md") {
+            files.push(rel);
+        }
+    }
+    (files, problems)
+}

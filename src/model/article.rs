@@ -1,0 +1,193 @@
+//! The article: front matter and body of one `content/**.md` file, plus the
+//! facts derived from them (slug, current fingerprint, publishing state).
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Where an article stands in the editorial workflow, as of one day.
+/// Only `Published` articles may appear anywhere under `public/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Draft,
+    InReview,
+    ChangesRequested,
+    /// Approved, but the text changed after sign-off: treated as not approved.
+    StaleApproval,
+    /// Approved with a publish date after today.
+    Scheduled,
+    /// Approved, but `expires` is today or earlier.
+    Expired,
+    Published,
+}
+
+impl State {
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Draft => "draft",
+            State::InReview => "in review",
+            State::ChangesRequested => "changes requested",
+            State::StaleApproval => "stale approval",
+            State::Scheduled => "scheduled",
+            State::Expired => "expired",
+            State::Published => "published",
+        }
+    }
+
+    pub fn is_public(self) -> bool {
+        self == State::Published
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReviewStatus {
+    Draft,
+    InReview,
+    ChangesRequested,
+    Approved,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Review {
+    pub status: Option<ReviewStatus>,
+    pub reviewer: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub fingerprint: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Site-relative source path, e.g. `content/seniors/falls.md`.
+    pub source: PathBuf,
+    /// Path relative to `content/`, the form relative links resolve to.
+    pub content_path: PathBuf,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub date: NaiveDate,
+    pub updated: Option<NaiveDate>,
+    pub expires: Option<NaiveDate>,
+    pub lang: String,
+    pub audience: Vec<String>,
+    pub specialty: Vec<String>,
+    pub season: Vec<String>,
+    pub authors: Vec<String>,
+    pub sources: Vec<String>,
+    pub review: Review,
+    /// The whole source file as read (front matter and body).
+    pub raw: String,
+    /// Byte offset in `raw` of the body: everything after the closing `---`.
+    pub body_offset: usize,
+    /// 1-based line of the file where `body` starts.
+    pub body_line: usize,
+    /// Fingerprint of the text as it is now.
+    pub current_fingerprint: String,
+}
+
+impl Article {
+    /// The publishing rule of product.md, evaluated for `today`.
+    pub fn state(&self, today: NaiveDate) -> State {
+        match self.review.status {
+            None | Some(ReviewStatus::Draft) => State::Draft,
+            Some(ReviewStatus::InReview) => State::InReview,
+            Some(ReviewStatus::ChangesRequested) => State::ChangesRequested,
+            Some(ReviewStatus::Approved) => {
+                if !self.approval_matches() {
+                    State::StaleApproval
+                } else if self.date > today {
+                    State::Scheduled
+                } else if self.expires.is_some_and(|e| e <= today) {
+                    State::Expired
+                } else {
+                    State::Published
+                }
+            }
+        }
+    }
+
+    /// Whether the recorded sign-off is bound to the current text.
+    pub fn approval_matches(&self) -> bool {
+        self.review.fingerprint.as_deref() == Some(self.current_fingerprint.as_str())
+    }
+
+    pub fn body(&self) -> &str {
+        &self.raw[self.body_offset..]
+    }
+
+    pub fn terms(&self, taxonomy: &str) -> &[String] {
+        match taxonomy {
+            "audience" => &self.audience,
+            "specialty" => &self.specialty,
+            "season" => &self.season,
+            _ => &[],
+        }
+    }
+
+    /// The date the content was last changed, for feeds and sitemaps.
+    pub fn last_modified(&self) -> NaiveDate {
+        self.updated.map_or(self.date, |u| u.max(self.date))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::dates::parse_date;
+    use crate::model::fingerprint::fingerprint;
+
+    fn approved(date: &str, expires: Option<&str>) -> Article {
+        let fp = fingerprint("T", "S", "body");
+        Article {
+            source: "content/a.md".into(),
+            content_path: "a.md".into(),
+            slug: "a".into(),
+            title: "T".into(),
+            summary: "S".into(),
+            date: parse_date(date).unwrap(),
+            updated: None,
+            expires: expires.map(|e| parse_date(e).unwrap()),
+            lang: "zh-Hans".into(),
+            audience: vec![],
+            specialty: vec![],
+            season: vec![],
+            authors: vec![],
+            sources: vec![],
+            review: Review {
+                status: Some(ReviewStatus::Approved),
+                reviewer: Some("dr".into()),
+                date: parse_date("2026-01-01"),
+                fingerprint: Some(fp.clone()),
+            },
+            raw: "body".into(),
+            body_offset: 0,
+            body_line: 5,
+            current_fingerprint: fp,
+        }
+    }
+
+    #[test]
+    fn publishing_rule() {
+        let today = parse_date("2026-11-22").unwrap();
+        assert_eq!(approved("2026-11-22", None).state(today), State::Published);
+        assert_eq!(approved("2026-11-23", None).state(today), State::Scheduled);
+        assert_eq!(
+            approved("2026-01-01", Some("2026-11-22")).state(today),
+            State::Expired
+        );
+        assert_eq!(
+            approved("2026-01-01", Some("2026-11-23")).state(today),
+            State::Published
+        );
+        let mut stale = approved("2026-01-01", None);
+        stale.current_fingerprint = fingerprint("T", "S", "edited body");
+        assert_eq!(stale.state(today), State::StaleApproval);
+        let mut draft = approved("2026-01-01", None);
+        draft.review.status = Some(ReviewStatus::Draft);
+        assert_eq!(draft.state(today), State::Draft);
+        draft.review.status = Some(ReviewStatus::InReview);
+        assert_eq!(draft.state(today), State::InReview);
+    }
+}

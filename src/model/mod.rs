@@ -1,0 +1,123 @@
+//! The site model: validated configuration, calendar and articles, with each
+//! article's publishing state fixed for one "today". Every renderer reads
+//! from this; nothing downstream re-reads files or re-derives states.
+
+pub mod article;
+pub mod fingerprint;
+pub mod slug;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::config::{Calendar, SiteConfig};
+use crate::diagnostics::{self, Diagnostic};
+use crate::load;
+use crate::validate;
+pub use article::{Article, State};
+
+pub struct Site {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub calendar: Calendar,
+    /// All articles, newest first (ties by slug), whatever their state.
+    pub articles: Vec<Article>,
+    /// `states[i]` is the state of `articles[i]` as of `today`.
+    pub states: Vec<State>,
+    pub today: NaiveDate,
+    /// Warnings found while loading (errors make `open` fail).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The day publishing decisions are made for: `--as-of` if given, else the
+/// current date in the site's time zone (a build at 00:30 in Shanghai is
+/// already "tomorrow" in UTC terms).
+pub fn today_in(config: &SiteConfig, as_of: Option<NaiveDate>) -> NaiveDate {
+    as_of.unwrap_or_else(|| {
+        let now = chrono::Utc::now();
+        match config.tz() {
+            Some(tz) => now.with_timezone(&tz).date_naive(),
+            None => now.date_naive(),
+        }
+    })
+}
+
+impl Site {
+    /// Loads and validates the site at `root`. Fails with every error found
+    /// (sorted), or returns the model with its warnings.
+    pub fn open(root: &Path, as_of: Option<NaiveDate>) -> Result<Site, Vec<Diagnostic>> {
+        let (sources, mut problems) = load::load(root);
+        let Some(sources) = sources else {
+            return Err(problems);
+        };
+        problems.extend(validate::check_config(
+            &sources.config,
+            &sources.config_text,
+        ));
+        for article in &sources.articles {
+            problems.extend(validate::check_article(&sources.config, article));
+        }
+        problems.extend(validate::check_unique_slugs(&sources.articles));
+        problems.extend(validate::calendar::check_calendar(
+            &sources.config,
+            &sources.calendar,
+            &sources.calendar_text,
+            &sources.articles,
+        ));
+        diagnostics::sort(&mut problems);
+        if problems.iter().any(Diagnostic::is_error) {
+            return Err(problems);
+        }
+        let today = today_in(&sources.config, as_of);
+        Ok(Site::from_parts(
+            root,
+            sources.config,
+            sources.calendar,
+            sources.articles,
+            today,
+            problems,
+        ))
+    }
+
+    pub fn from_parts(
+        root: &Path,
+        config: SiteConfig,
+        calendar: Calendar,
+        mut articles: Vec<Article>,
+        today: NaiveDate,
+        warnings: Vec<Diagnostic>,
+    ) -> Site {
+        articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+        let states = articles.iter().map(|a| a.state(today)).collect();
+        Site {
+            root: root.to_path_buf(),
+            config,
+            calendar,
+            articles,
+            states,
+            today,
+            warnings,
+        }
+    }
+
+    /// Indices of public articles, newest first.
+    pub fn published(&self) -> Vec<usize> {
+        (0..self.articles.len())
+            .filter(|&i| self.states[i].is_public())
+            .collect()
+    }
+
+    /// Count of articles per state, for the build summary.
+    pub fn state_counts(&self) -> BTreeMap<State, usize> {
+        let mut counts = BTreeMap::new();
+        for s in &self.states {
+            *counts.entry(*s).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    pub fn article_by_slug(&self, slug: &str) -> Option<usize> {
+        self.articles.iter().position(|a| a.slug == slug)
+    }
+}

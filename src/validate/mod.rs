@@ -1,0 +1,272 @@
+//! Validation: the cross-checks that need more than one file: taxonomy terms
+//! and people named in articles exist in site.yaml, slugs are unique,
+//! approvals are complete, and calendar.yaml refers to real things.
+
+pub mod calendar;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::config::site::TAXONOMIES;
+use crate::config::{yaml, SiteConfig};
+use crate::diagnostics::Diagnostic;
+use crate::model::article::{Article, ReviewStatus};
+
+/// Checks site.yaml on its own.
+pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
+    let file = Path::new("site.yaml");
+    let mut out = Vec::new();
+    let at = |keys: &[&str], value: Option<&str>| yaml::locate(text, keys, value).unwrap_or((0, 0));
+    if config.tz().is_none() {
+        let (l, c) = at(&["timezone"], None);
+        out.push(
+            Diagnostic::error(
+                "bad-timezone",
+                file,
+                format!("unknown time zone `{}`", config.timezone),
+            )
+            .at(l, c)
+            .hint("use an IANA zone name such as Asia/Shanghai"),
+        );
+    }
+    if !(config.base_url.starts_with("https://") || config.base_url.starts_with("http://")) {
+        let (l, c) = at(&["base_url"], None);
+        out.push(
+            Diagnostic::error(
+                "bad-base-url",
+                file,
+                format!("base_url `{}` is not an http(s) URL", config.base_url),
+            )
+            .at(l, c)
+            .hint("write the public address, e.g. https://health.example.org"),
+        );
+    }
+    if config.paginate == 0 {
+        let (l, c) = at(&["paginate"], None);
+        out.push(Diagnostic::error("bad-paginate", file, "paginate must be at least 1").at(l, c));
+    }
+    for (id, person) in &config.people {
+        if let Some(spec) = &person.specialty {
+            if !config.has_term("specialty", spec) {
+                let (l, c) = at(&["people", id, "specialty"], Some(spec));
+                out.push(unknown_term_error(config, file, "specialty", spec).at(l, c));
+            }
+        }
+    }
+    out
+}
+
+/// Checks one article's references against site.yaml.
+pub fn check_article(config: &SiteConfig, article: &Article) -> Vec<Diagnostic> {
+    let file = &article.source;
+    let front = &article.raw[..article.body_offset];
+    let at =
+        |keys: &[&str], value: Option<&str>| yaml::locate(front, keys, value).unwrap_or((1, 1));
+    let mut out = Vec::new();
+    if article.title.trim().is_empty() {
+        let (l, c) = at(&["title"], None);
+        out.push(Diagnostic::error("empty-field", file, "the title is empty").at(l, c));
+    }
+    if article.summary.trim().is_empty() {
+        let (l, c) = at(&["summary"], None);
+        out.push(
+            Diagnostic::error("empty-field", file, "the summary is empty")
+                .at(l, c)
+                .hint("write one or two sentences; they become the page description and the digest teaser"),
+        );
+    }
+    for taxonomy in TAXONOMIES {
+        let terms = article.terms(taxonomy);
+        if terms.is_empty() {
+            let (l, c) = at(&[taxonomy], None);
+            out.push(
+                Diagnostic::error(
+                    "missing-term",
+                    file,
+                    format!("`{taxonomy}` needs at least one term"),
+                )
+                .at(l, c)
+                .hint(format!(
+                    "choose from: {}",
+                    config.term_ids(taxonomy).join(", ")
+                )),
+            );
+        }
+        for term in terms {
+            if !config.has_term(taxonomy, term) {
+                let (l, c) = at(&[taxonomy], Some(term));
+                out.push(unknown_term_error(config, file, taxonomy, term).at(l, c));
+            }
+        }
+    }
+    for author in &article.authors {
+        if !config.people.contains_key(author) {
+            let (l, c) = at(&["authors"], Some(author));
+            out.push(unknown_person_error(config, file, "author", author).at(l, c));
+        }
+    }
+    if let Some(reviewer) = &article.review.reviewer {
+        if !config.people.contains_key(reviewer) {
+            let (l, c) = at(&["review", "reviewer"], Some(reviewer));
+            out.push(unknown_person_error(config, file, "reviewer", reviewer).at(l, c));
+        }
+    }
+    if article.review.status == Some(ReviewStatus::Approved) {
+        let missing: Vec<&str> = [
+            ("reviewer", article.review.reviewer.is_none()),
+            ("date", article.review.date.is_none()),
+            ("fingerprint", article.review.fingerprint.is_none()),
+        ]
+        .iter()
+        .filter(|(_, absent)| *absent)
+        .map(|(k, _)| *k)
+        .collect();
+        if !missing.is_empty() {
+            let (l, c) = at(&["review", "status"], None);
+            out.push(
+                Diagnostic::error("incomplete-approval", file, format!("approved without review {}", missing.join(", ")))
+                    .at(l, c)
+                    .hint("record sign-offs with `healthpress approve FILE --reviewer ID`, which writes all of them"),
+            );
+        }
+    }
+    if !is_language_tag(&article.lang) {
+        let (l, c) = at(&["lang"], None);
+        out.push(
+            Diagnostic::error(
+                "bad-lang",
+                file,
+                format!("`{}` is not a language tag", article.lang),
+            )
+            .at(l, c)
+            .hint("use a BCP 47 tag such as zh-Hans or en"),
+        );
+    }
+    if let Some(expires) = article.expires {
+        if expires <= article.date {
+            let (l, c) = at(&["expires"], None);
+            out.push(
+                Diagnostic::warning(
+                    "expires-before-date",
+                    file,
+                    format!(
+                        "expires {expires} is not after the publish date {}",
+                        article.date
+                    ),
+                )
+                .at(l, c)
+                .hint("the article will never be public; fix one of the dates"),
+            );
+        }
+    }
+    out
+}
+
+/// Two articles with one slug would write the same URL.
+pub fn check_unique_slugs(articles: &[Article]) -> Vec<Diagnostic> {
+    let mut by_slug: BTreeMap<&str, Vec<&Article>> = BTreeMap::new();
+    for a in articles {
+        by_slug.entry(&a.slug).or_default().push(a);
+    }
+    let mut out = Vec::new();
+    for (slug, group) in by_slug.into_iter().filter(|(_, g)| g.len() > 1) {
+        for a in &group {
+            let others: Vec<String> = group
+                .iter()
+                .filter(|o| o.source != a.source)
+                .map(|o| o.source.display().to_string())
+                .collect();
+            let front = &a.raw[..a.body_offset];
+            let (l, c) = yaml::locate(front, &["slug"], Some(slug)).unwrap_or((1, 1));
+            out.push(
+                Diagnostic::error(
+                    "duplicate-slug",
+                    &a.source,
+                    format!("slug `{slug}` is also used by {}", others.join(", ")),
+                )
+                .at(l, c)
+                .hint("give one of the articles a different `slug:`"),
+            );
+        }
+    }
+    out
+}
+
+pub fn unknown_term_error(
+    config: &SiteConfig,
+    file: &Path,
+    taxonomy: &str,
+    term: &str,
+) -> Diagnostic {
+    Diagnostic::error("unknown-term", file, format!("unknown {taxonomy} `{term}`")).hint(format!(
+        "use one of: {} (or add the term to site.yaml taxonomies.{taxonomy})",
+        config.term_ids(taxonomy).join(", ")
+    ))
+}
+
+pub fn unknown_person_error(config: &SiteConfig, file: &Path, role: &str, id: &str) -> Diagnostic {
+    let known: Vec<&str> = config.people.keys().map(String::as_str).collect();
+    Diagnostic::error("unknown-person", file, format!("unknown {role} `{id}`")).hint(format!(
+        "use a person id from site.yaml people: {}",
+        known.join(", ")
+    ))
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::frontmatter::parse_article;
+
+    const SITE: &str = "title: t\nbase_url: https://x.org\ntaxonomies:\n  audience:\n    seniors: { name: 银发族 }\n  specialty:\n    cardiology: { name: 心内科 }\n  season: [winter]\npeople:\n  dr-wang: { name: 王明, title: 主任医师 }\n";
+
+    fn article(front: &str) -> Article {
+        let text = format!("---\n{front}---\nbody\n");
+        parse_article("content/a.md".into(), "a.md".into(), text, "zh-Hans").unwrap()
+    }
+
+    #[test]
+    fn unknown_terms_and_people_are_located() {
+        let config: SiteConfig = serde_yaml::from_str(SITE).unwrap();
+        let a = article("title: T\ndate: 2026-01-01\nsummary: S\naudience: [seniors, kids]\nspecialty: [cardiology]\nseason: [winter]\nauthors: [dr-li]\n");
+        let problems = check_article(&config, &a);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(
+            (
+                problems[0].rule.as_str(),
+                problems[0].line,
+                problems[0].column
+            ),
+            ("unknown-term", 5, 21)
+        );
+        assert!(problems[0].hint.as_deref().unwrap().contains("seniors"));
+        assert_eq!(
+            (problems[1].rule.as_str(), problems[1].line),
+            ("unknown-person", 8)
+        );
+    }
+
+    #[test]
+    fn approval_without_fingerprint_is_incomplete() {
+        let config: SiteConfig = serde_yaml::from_str(SITE).unwrap();
+        let a = article("title: T\ndate: 2026-01-01\nsummary: S\naudience: [seniors]\nspecialty: [cardiology]\nseason: [winter]\nreview:\n  status: approved\n  reviewer: dr-wang\n");
+        let problems = check_article(&config, &a);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.contains("date, fingerprint"));
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(is_language_tag("zh-Hans"));
+        assert!(is_language_tag("en"));
+        assert!(!is_language_tag("english language"));
+        assert!(!is_language_tag("e"));
+    }
+}
