@@ -10,8 +10,13 @@
 //!
 //! [`diagnostics`] is the one shape every problem is reported in.
 
+pub mod build;
+pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod load;
+pub mod markdown;
 pub mod model;
+pub mod output;
+pub mod render;
 pub mod validate;

@@ -1,0 +1,80 @@
+//! The build: load -> validate -> model -> render -> write, as one call.
+//! Everything is rendered into staging folders first; only when every output
+//! rendered without error are they swapped in, so a failed build changes
+//! nothing on disk.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use thiserror::Error;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Site, State};
+use crate::output::{OutputError, Staging};
+use crate::render::index::Index;
+use crate::render::theme::Theme;
+use crate::render::{render_public, PublicStats};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub as_of: Option<NaiveDate>,
+    /// Where the public site goes (default `<root>/public`).
+    pub public_dir: PathBuf,
+    /// Where the internal editorial views go (default `<root>/editorial`).
+    pub editorial_dir: PathBuf,
+}
+
+impl BuildOptions {
+    pub fn new(root: &Path) -> BuildOptions {
+        BuildOptions {
+            root: root.to_path_buf(),
+            as_of: None,
+            public_dir: root.join("public"),
+            editorial_dir: root.join("editorial"),
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum BuildError {
+    #[error("the site has {} error(s)", .0.iter().filter(|d| d.is_error()).count())]
+    Invalid(Vec<Diagnostic>),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub today: NaiveDate,
+    pub counts: Vec<(State, usize)>,
+    pub public: PublicStats,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let site = Site::open(&options.root, options.as_of).map_err(BuildError::Invalid)?;
+    let theme = Theme::load(
+        &options.root,
+        site.config.theme.as_deref().unwrap_or("default"),
+    )
+    .map_err(BuildError::Invalid)?;
+    let index = Index::new(&site, &theme);
+
+    let public = Staging::new(&options.root, &options.public_dir)?;
+    let (stats, mut warnings) = render_public(&index, &public).map_err(BuildError::Invalid)?;
+    warnings.extend(site.warnings.iter().cloned());
+    crate::diagnostics::sort(&mut warnings);
+    public.commit()?;
+
+    Ok(BuildReport {
+        today: site.today,
+        counts: site.state_counts().into_iter().collect(),
+        public: stats,
+        warnings,
+        elapsed: started.elapsed(),
+    })
+}

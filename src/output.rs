@@ -1,0 +1,256 @@
+//! Writing output atomically. A build renders into a fresh sibling folder
+//! (`.healthpress-tmp-public-<pid>`) and only when everything succeeded swaps
+//! it in place of `public/`; a failed build removes the temporary folder and
+//! leaves the previous output byte-identical.
+//!
+//! Output folders carry a marker file. A non-empty folder without it is not
+//! ours, so we refuse to replace it rather than delete someone's files, and
+//! we never write into the site root or a folder holding the site's sources.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use thiserror::Error;
+
+/// Name of the file that marks a folder as healthpress output.
+pub const MARKER: &str = ".healthpress-output";
+
+#[derive(Debug, Error)]
+pub enum OutputError {
+    #[error("refusing to write output to {dir}: {why}")]
+    Refused { dir: PathBuf, why: String },
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("two pages want the same output file {0}")]
+    Collision(PathBuf),
+    #[error("output path {0} would leave the output folder")]
+    Escapes(PathBuf),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A folder being filled; becomes the real output on `commit`.
+pub struct Staging {
+    target: PathBuf,
+    temp: PathBuf,
+    written: Mutex<HashSet<PathBuf>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Prepares to replace `target`. `site_root` is the folder with site.yaml.
+    pub fn new(site_root: &Path, target: &Path) -> Result<Staging, OutputError> {
+        check_target(site_root, target)?;
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+        let name = target
+            .file_name()
+            .map_or("out".into(), |n| n.to_string_lossy().into_owned());
+        let temp = parent.join(format!(".healthpress-tmp-{name}-{}", std::process::id()));
+        if temp.exists() {
+            fs::remove_dir_all(&temp).map_err(io_err(&temp))?;
+        }
+        fs::create_dir_all(&temp).map_err(io_err(&temp))?;
+        fs::write(
+            temp.join(MARKER),
+            "This folder is written by healthpress build; it is replaced on every build.\n",
+        )
+        .map_err(io_err(&temp))?;
+        Ok(Staging {
+            target: target.to_path_buf(),
+            temp,
+            written: Mutex::new(HashSet::new()),
+            committed: false,
+        })
+    }
+
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Writes `bytes` at `rel` (a relative path with only normal components).
+    /// Safe to call from many threads.
+    pub fn write(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> Result<(), OutputError> {
+        let rel = rel.as_ref();
+        if rel.as_os_str().is_empty()
+            || !rel.components().all(|c| matches!(c, Component::Normal(_)))
+        {
+            return Err(OutputError::Escapes(rel.to_path_buf()));
+        }
+        // Case-insensitive file systems (macOS, Windows hosts) would merge
+        // paths that differ only by case, so treat those as collisions too.
+        let key = PathBuf::from(rel.to_string_lossy().to_lowercase());
+        if !self
+            .written
+            .lock()
+            .expect("output registry poisoned")
+            .insert(key)
+        {
+            return Err(OutputError::Collision(rel.to_path_buf()));
+        }
+        let path = self.temp.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        fs::write(&path, bytes).map_err(io_err(&path))
+    }
+
+    /// Number of files written so far (the marker not counted).
+    pub fn count(&self) -> usize {
+        self.written.lock().map(|w| w.len()).unwrap_or(0)
+    }
+
+    /// Swaps the staged folder in place of the target.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let parent = self.temp.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let name = self
+            .target
+            .file_name()
+            .map_or("out".into(), |n| n.to_string_lossy().into_owned());
+        let old = parent.join(format!(".healthpress-old-{name}-{}", std::process::id()));
+        if self.target.exists() {
+            if old.exists() {
+                fs::remove_dir_all(&old).map_err(io_err(&old))?;
+            }
+            fs::rename(&self.target, &old).map_err(io_err(&self.target))?;
+        }
+        if let Err(source) = fs::rename(&self.temp, &self.target) {
+            // Put the previous output back so a failed swap changes nothing.
+            if old.exists() {
+                let _ = fs::rename(&old, &self.target);
+            }
+            return Err(OutputError::Io {
+                path: self.target.clone(),
+                source,
+            });
+        }
+        self.committed = true;
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(io_err(&old))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.temp);
+        }
+    }
+}
+
+/// Refuses targets that are, or contain, the site's sources, and existing
+/// non-empty folders that healthpress did not create.
+fn check_target(site_root: &Path, target: &Path) -> Result<(), OutputError> {
+    let refuse = |why: &str| OutputError::Refused {
+        dir: target.to_path_buf(),
+        why: why.to_string(),
+    };
+    let root = absolute(site_root);
+    let abs_target = absolute(target);
+    if root.starts_with(&abs_target) {
+        return Err(refuse(
+            "it is the site root or contains it; choose a folder such as public/",
+        ));
+    }
+    for source_dir in ["content", "themes", "static", ".git"] {
+        if abs_target.starts_with(root.join(source_dir)) {
+            return Err(refuse(&format!(
+                "it is inside the site's {source_dir}/ folder"
+            )));
+        }
+    }
+    if let Ok(mut entries) = fs::read_dir(target) {
+        let non_empty = entries.next().is_some();
+        if non_empty && !target.join(MARKER).exists() {
+            return Err(refuse(&format!(
+                "it is not empty and was not written by healthpress (no {MARKER} file); move its files away or choose another folder"
+            )));
+        }
+    } else if target.exists() {
+        return Err(refuse("it exists and is not a folder"));
+    }
+    Ok(())
+}
+
+/// Absolute, lexically normalized path (no file system access needed, so it
+/// also works for folders that do not exist yet).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let joined = joined.canonicalize().unwrap_or(joined);
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_and_drop_discards() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let s = Staging::new(dir.path(), &target).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read(target.join("a/index.html")).unwrap(), b"one");
+
+        let s = Staging::new(dir.path(), &target).unwrap();
+        s.write("a/index.html", b"two").unwrap();
+        drop(s); // a failed build never commits
+        assert_eq!(fs::read(target.join("a/index.html")).unwrap(), b"one");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "temp folder removed"
+        );
+    }
+
+    #[test]
+    fn refuses_dangerous_targets_and_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("content")).unwrap();
+        assert!(Staging::new(dir.path(), dir.path()).is_err());
+        assert!(Staging::new(dir.path(), &dir.path().join("content/out")).is_err());
+        let foreign = dir.path().join("docs");
+        fs::create_dir_all(&foreign).unwrap();
+        fs::write(foreign.join("keep.txt"), "mine").unwrap();
+        assert!(Staging::new(dir.path(), &foreign).is_err());
+        let s = Staging::new(dir.path(), &dir.path().join("public")).unwrap();
+        assert!(matches!(s.write("../x", b""), Err(OutputError::Escapes(_))));
+        assert!(matches!(
+            s.write("/etc/x", b""),
+            Err(OutputError::Escapes(_))
+        ));
+        s.write("A/index.html", b"").unwrap();
+        assert!(matches!(
+            s.write("a/index.html", b""),
+            Err(OutputError::Collision(_))
+        ));
+    }
+}

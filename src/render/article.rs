@@ -1,0 +1,141 @@
+//! Article pages: the rendered body with everything a reader and a search
+//! engine need to trust it: author and reviewer with titles, "last
+//! reviewed" and "next review due" dates, sources, the medical disclaimer,
+//! reading time and schema.org JSON-LD.
+
+use chrono::Duration;
+use serde::Serialize;
+use tera::Context;
+
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, Heading, LinkResolver, MarkdownInput};
+use crate::model::Article;
+
+use super::index::Index;
+use super::jsonld::article_json_ld;
+use super::views::{person_view, term_links, Card, PersonView, TermLink};
+use super::{page_context, PageMeta};
+
+#[derive(Debug, Serialize)]
+pub struct ArticleView {
+    pub title: String,
+    pub summary: String,
+    pub url: String,
+    pub date: String,
+    pub updated: Option<String>,
+    pub lang: String,
+    pub content: String,
+    pub headings: Vec<HeadingView>,
+    pub reading_minutes: u32,
+    pub audience: Vec<TermLink>,
+    pub specialty: Vec<TermLink>,
+    pub season: Vec<TermLink>,
+    pub authors: Vec<PersonView>,
+    pub reviewer: Option<PersonView>,
+    pub last_reviewed: Option<String>,
+    pub next_review: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HeadingView {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+impl From<Heading> for HeadingView {
+    fn from(h: Heading) -> Self {
+        HeadingView {
+            level: h.level,
+            id: h.id,
+            text: h.text,
+        }
+    }
+}
+
+/// Renders the Markdown body of `article`.
+pub fn render_body(
+    article: &Article,
+    resolver: &dyn LinkResolver,
+) -> (markdown::Rendered, Vec<Diagnostic>) {
+    let source_dir = article
+        .content_path
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    let input = MarkdownInput {
+        body: article.body(),
+        body_line: article.body_line,
+        file: &article.source,
+        source_dir,
+    };
+    markdown::render(&input, resolver)
+}
+
+/// Builds the page for article `i`. Returns the HTML and any problems found
+/// in its body (broken links, removed raw HTML).
+pub fn render_article_page(
+    index: &Index,
+    i: usize,
+    resolver: &dyn LinkResolver,
+    extra: Option<&dyn Fn(&mut Context)>,
+) -> (Result<String, Diagnostic>, Vec<Diagnostic>) {
+    let site = index.site;
+    let config = &site.config;
+    let urls = &index.urls;
+    let article = &site.articles[i];
+    let (rendered, problems) = render_body(article, resolver);
+    let lang = article.lang.as_str();
+    let people = |id: &String| config.people.get(id).map(|p| person_view(id, p, lang));
+    let url = urls.article(&article.slug);
+    let next_review = article
+        .review
+        .date
+        .map(|d| (d + Duration::days(config.review.max_age_days)).to_string());
+    let view = ArticleView {
+        title: article.title.clone(),
+        summary: article.summary.clone(),
+        url: url.clone(),
+        date: article.date.to_string(),
+        updated: article.updated.map(|d| d.to_string()),
+        lang: article.lang.clone(),
+        content: rendered.html,
+        headings: rendered
+            .headings
+            .into_iter()
+            .map(HeadingView::from)
+            .collect(),
+        reading_minutes: rendered.reading.minutes,
+        audience: term_links(config, urls, "audience", &article.audience, lang),
+        specialty: term_links(config, urls, "specialty", &article.specialty, lang),
+        season: term_links(config, urls, "season", &article.season, lang),
+        authors: article.authors.iter().filter_map(people).collect(),
+        reviewer: article.review.reviewer.as_ref().and_then(people),
+        last_reviewed: article.review.date.map(|d| d.to_string()),
+        next_review,
+        sources: article.sources.clone(),
+    };
+    let related: Vec<&Card> = index
+        .related(i, 4)
+        .into_iter()
+        .filter_map(|r| index.cards[r].as_ref())
+        .collect();
+    let meta = PageMeta {
+        title: article.title.clone(),
+        description: article.summary.clone(),
+        path: url.clone(),
+        lang: article.lang.clone(),
+        feed: None,
+    };
+    let mut ctx = page_context(index, &meta);
+    ctx.insert("article", &view);
+    ctx.insert("related", &related);
+    ctx.insert(
+        "json_ld",
+        &article_json_ld(config, article, &urls.absolute(&url)),
+    );
+    if let Some(extra) = extra {
+        extra(&mut ctx);
+    }
+    (index.theme.render("article.html", &ctx), problems)
+}

@@ -1,0 +1,189 @@
+//! The published index: which articles are public, their cards, and the
+//! article lists of every taxonomy term, computed once per build. Only
+//! published articles ever enter it, which is what keeps drafts, scheduled,
+//! expired and stale articles out of every listing, feed and sitemap.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::site::TAXONOMIES;
+use crate::markdown::LinkResolver;
+use crate::model::{Site, State};
+
+use super::theme::Theme;
+use super::views::{card, Card, SiteView, Urls};
+
+pub struct Index<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub urls: Urls,
+    pub site_view: SiteView,
+    /// Indices into `site.articles` of public articles, newest first.
+    pub published: Vec<usize>,
+    /// `cards[i]` is the card of `site.articles[i]` if it is public.
+    pub cards: Vec<Option<Card>>,
+    /// (taxonomy, term) -> public article indices, newest first.
+    pub by_term: BTreeMap<(&'static str, String), Vec<usize>>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme) -> Index<'a> {
+        let urls = Urls::new(&site.config);
+        let site_view = SiteView::new(&site.config, &urls, site.today);
+        let published = site.published();
+        let mut cards = vec![None; site.articles.len()];
+        let mut by_term: BTreeMap<(&'static str, String), Vec<usize>> = BTreeMap::new();
+        for taxonomy in TAXONOMIES {
+            for id in site.config.term_ids(taxonomy) {
+                by_term.insert((taxonomy, id), Vec::new());
+            }
+        }
+        for &i in &published {
+            let article = &site.articles[i];
+            cards[i] = Some(card(&site.config, &urls, article));
+            for taxonomy in TAXONOMIES {
+                for term in article.terms(taxonomy) {
+                    by_term.entry((taxonomy, term.clone())).or_default().push(i);
+                }
+            }
+        }
+        Index {
+            site,
+            theme,
+            urls,
+            site_view,
+            published,
+            cards,
+            by_term,
+        }
+    }
+
+    pub fn card(&self, i: usize) -> &Card {
+        self.cards[i]
+            .as_ref()
+            .expect("cards exist for every published article")
+    }
+
+    pub fn term_articles(&self, taxonomy: &str, term: &str) -> &[usize] {
+        TAXONOMIES
+            .iter()
+            .find(|t| **t == taxonomy)
+            .and_then(|t| self.by_term.get(&(*t, term.to_string())))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Up to `n` public articles most like `i`: shared specialty counts most,
+    /// then audience, then season; newer first on ties. Candidates come from
+    /// a window around `i` in each of its term lists, so the cost per article
+    /// stays constant however large the site grows.
+    pub fn related(&self, i: usize, n: usize) -> Vec<usize> {
+        const WINDOW: usize = 24;
+        let article = &self.site.articles[i];
+        let mut candidates: Vec<usize> = Vec::new();
+        for taxonomy in ["specialty", "audience"] {
+            for term in article.terms(taxonomy) {
+                let list = self.term_articles(taxonomy, term);
+                let pos = list.iter().position(|&x| x == i).unwrap_or(0);
+                let from = pos.saturating_sub(WINDOW / 2);
+                let to = (from + WINDOW).min(list.len());
+                candidates.extend_from_slice(&list[from..to]);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let shared = |taxonomy: &str, other: usize| {
+            let theirs = self.site.articles[other].terms(taxonomy);
+            article
+                .terms(taxonomy)
+                .iter()
+                .filter(|t| theirs.contains(t))
+                .count()
+        };
+        let mut scored: Vec<(usize, usize)> = candidates
+            .into_iter()
+            .filter(|&c| c != i)
+            .map(|c| {
+                (
+                    shared("specialty", c) * 4 + shared("audience", c) * 2 + shared("season", c),
+                    c,
+                )
+            })
+            .filter(|(score, _)| *score > 0)
+            .collect();
+        // `site.articles` is newest first, so a lower index is newer.
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().take(n).map(|(_, c)| c).collect()
+    }
+}
+
+/// Resolves relative `.md` links to public article URLs; a link to an
+/// article that exists but is not public is an error, because following it
+/// would show readers a 404 (and naming it would leak that it exists).
+pub struct PublicLinks<'a> {
+    by_path: BTreeMap<&'a Path, (usize, State)>,
+    site: &'a Site,
+    urls: &'a Urls,
+}
+
+impl<'a> PublicLinks<'a> {
+    pub fn new(site: &'a Site, urls: &'a Urls) -> PublicLinks<'a> {
+        let by_path = site
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.content_path.as_path(), (i, site.states[i])))
+            .collect();
+        PublicLinks {
+            by_path,
+            site,
+            urls,
+        }
+    }
+}
+
+impl LinkResolver for PublicLinks<'_> {
+    fn resolve(&self, target: &Path) -> Result<String, String> {
+        match self.by_path.get(target) {
+            Some(&(i, State::Published)) => Ok(self.urls.article(&self.site.articles[i].slug)),
+            Some(&(_, state)) => Err(format!(
+                "content/{} is not published ({}); a public page cannot link to it",
+                target.display(),
+                state.label()
+            )),
+            None => Err(format!(
+                "there is no article at content/{}",
+                target.display()
+            )),
+        }
+    }
+}
+
+/// Resolves links to any existing article whatever its state; used when
+/// previewing drafts and when `check` looks at unpublished articles.
+pub struct AnyLinks<'a> {
+    by_path: BTreeMap<PathBuf, String>,
+    _site: std::marker::PhantomData<&'a ()>,
+}
+
+impl<'a> AnyLinks<'a> {
+    pub fn new(site: &'a Site, urls: &Urls) -> AnyLinks<'a> {
+        let by_path = site
+            .articles
+            .iter()
+            .map(|a| (a.content_path.clone(), urls.article(&a.slug)))
+            .collect();
+        AnyLinks {
+            by_path,
+            _site: std::marker::PhantomData,
+        }
+    }
+}
+
+impl LinkResolver for AnyLinks<'_> {
+    fn resolve(&self, target: &Path) -> Result<String, String> {
+        self.by_path
+            .get(target)
+            .cloned()
+            .ok_or_else(|| format!("there is no article at content/{}", target.display()))
+    }
+}

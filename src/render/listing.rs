@@ -1,0 +1,363 @@
+//! Listing pages: the home page, one index per taxonomy, paginated term
+//! pages, audience × specialty pages, and the 404 page.
+
+use serde::Serialize;
+
+use crate::config::site::TAXONOMIES;
+use crate::diagnostics::Diagnostic;
+
+use super::index::Index;
+use super::views::{Card, TermLink};
+use super::{page_context, PageMeta};
+
+/// One output page: where it goes and its bytes.
+pub struct Page {
+    pub path: String,
+    pub html: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct TermSummary {
+    #[serde(flatten)]
+    link: TermLink,
+    count: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct ObservanceView {
+    date: String,
+    name: String,
+    specialty: Option<TermLink>,
+}
+
+fn page_url(base: &str, n: usize) -> String {
+    if n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// Output file path (relative to public/) for a root-relative URL.
+pub fn file_for(index: &Index, url: &str) -> String {
+    let rel = url
+        .strip_prefix(&index.urls.base_path)
+        .unwrap_or(url)
+        .trim_start_matches('/');
+    format!("{rel}index.html")
+}
+
+fn term_link(index: &Index, taxonomy: &str, id: &str) -> TermLink {
+    let lang = &index.site.config.language;
+    TermLink {
+        taxonomy: taxonomy.to_string(),
+        id: id.to_string(),
+        name: index.site.config.term_name(taxonomy, id, lang),
+        url: index.urls.term(taxonomy, id),
+    }
+}
+
+fn cards<'a>(index: &'a Index, ids: &[usize]) -> Vec<&'a Card> {
+    ids.iter().map(|&i| index.card(i)).collect()
+}
+
+/// Pages of a list of articles under `base_url`, `paginate` per page; an
+/// empty list still gets one page, so term links never 404.
+fn paginated(
+    index: &Index,
+    template: &str,
+    base_url: &str,
+    title: &str,
+    items: &[usize],
+    extra: &tera::Context,
+) -> Result<Vec<Page>, Diagnostic> {
+    let per_page = index.site.config.paginate.max(1);
+    let total = items.len().div_ceil(per_page).max(1);
+    let mut pages = Vec::with_capacity(total);
+    for n in 1..=total {
+        let chunk = &items[((n - 1) * per_page).min(items.len())..(n * per_page).min(items.len())];
+        let url = page_url(base_url, n);
+        let page_title = if n == 1 {
+            title.to_string()
+        } else {
+            format!("{title} ({n}/{total})")
+        };
+        let meta = PageMeta {
+            title: page_title,
+            description: String::new(),
+            path: url.clone(),
+            lang: index.site.config.language.clone(),
+            feed: Some(format!("{base_url}atom.xml")),
+        };
+        let mut ctx = page_context(index, &meta);
+        ctx.extend(extra.clone());
+        ctx.insert("articles", &cards(index, chunk));
+        ctx.insert(
+            "pagination",
+            &Pagination {
+                current: n,
+                total,
+                prev_url: (n > 1).then(|| page_url(base_url, n - 1)),
+                next_url: (n < total).then(|| page_url(base_url, n + 1)),
+                pages: (1..=total)
+                    .map(|k| PageLink {
+                        number: k,
+                        url: page_url(base_url, k),
+                        current: k == n,
+                    })
+                    .collect(),
+            },
+        );
+        let html = index.theme.render(template, &ctx)?;
+        pages.push(Page {
+            path: file_for(index, &url),
+            html,
+        });
+    }
+    Ok(pages)
+}
+
+/// Term pages for every term of every taxonomy, plus audience × specialty
+/// pages where at least one public article is tagged with both.
+pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
+    let mut jobs: Vec<(String, String, Option<(String, String)>)> = Vec::new();
+    for ((taxonomy, term), _) in &index.by_term {
+        jobs.push((taxonomy.to_string(), term.clone(), None));
+    }
+    for audience in index.site.config.term_ids("audience") {
+        for specialty in index.site.config.term_ids("specialty") {
+            let both = index
+                .term_articles("audience", &audience)
+                .iter()
+                .any(|&i| index.site.articles[i].specialty.contains(&specialty));
+            if both {
+                jobs.push((
+                    "audience".into(),
+                    audience.clone(),
+                    Some(("specialty".into(), specialty)),
+                ));
+            }
+        }
+    }
+    use rayon::prelude::*;
+    jobs.into_par_iter()
+        .map(|(taxonomy, term, cross)| {
+            let main = term_link(index, &taxonomy, &term);
+            let mut extra = tera::Context::new();
+            extra.insert("taxonomy", &taxonomy);
+            extra.insert("term", &main);
+            let items = index.term_articles(&taxonomy, &term);
+            match cross {
+                None => paginated(index, "term.html", &main.url, &main.name, items, &extra),
+                Some((other_tax, other)) => {
+                    let second = term_link(index, &other_tax, &other);
+                    let filtered: Vec<usize> = items
+                        .iter()
+                        .copied()
+                        .filter(|&i| index.site.articles[i].terms(&other_tax).contains(&other))
+                        .collect();
+                    let url = format!("{}{other_tax}/{other}/", main.url);
+                    let title = format!("{} · {}", main.name, second.name);
+                    extra.insert("second_term", &second);
+                    paginated(index, "term.html", &url, &title, &filtered, &extra)
+                }
+            }
+        })
+        .collect()
+}
+
+/// `/audience/`, `/specialty/`, `/season/`: every term with its count.
+pub fn taxonomy_pages(index: &Index) -> Result<Vec<Page>, Diagnostic> {
+    let mut pages = Vec::new();
+    for taxonomy in TAXONOMIES {
+        let terms = term_summaries(index, taxonomy);
+        let url = index.urls.taxonomy(taxonomy);
+        let labels = index
+            .theme
+            .labels_for(&index.site.config.language, &index.site.config.language);
+        let title = labels
+            .get(&format!("taxonomy_{taxonomy}"))
+            .cloned()
+            .unwrap_or_else(|| taxonomy.to_string());
+        let meta = PageMeta {
+            title,
+            description: String::new(),
+            path: url.clone(),
+            lang: index.site.config.language.clone(),
+            feed: None,
+        };
+        let mut ctx = page_context(index, &meta);
+        ctx.insert("taxonomy", taxonomy);
+        ctx.insert("terms", &terms);
+        ctx.insert("crosses", &cross_links(index, taxonomy));
+        pages.push(Page {
+            path: file_for(index, &url),
+            html: index.theme.render("taxonomy.html", &ctx)?,
+        });
+    }
+    Ok(pages)
+}
+
+fn term_summaries(index: &Index, taxonomy: &str) -> Vec<TermSummary> {
+    index
+        .site
+        .config
+        .term_ids(taxonomy)
+        .into_iter()
+        .map(|id| TermSummary {
+            count: index.term_articles(taxonomy, &id).len(),
+            link: term_link(index, taxonomy, &id),
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+struct CrossLink {
+    audience: TermLink,
+    specialties: Vec<TermSummary>,
+}
+
+/// For the audience index: each audience with the specialties it has.
+fn cross_links(index: &Index, taxonomy: &str) -> Vec<CrossLink> {
+    if taxonomy != "audience" {
+        return Vec::new();
+    }
+    let config = &index.site.config;
+    config
+        .term_ids("audience")
+        .into_iter()
+        .map(|aud| {
+            let audience = term_link(index, "audience", &aud);
+            let specialties = config
+                .term_ids("specialty")
+                .into_iter()
+                .filter_map(|spec| {
+                    let count = index
+                        .term_articles("audience", &aud)
+                        .iter()
+                        .filter(|&&i| index.site.articles[i].specialty.contains(&spec))
+                        .count();
+                    (count > 0).then(|| {
+                        let mut link = term_link(index, "specialty", &spec);
+                        link.url = format!("{}specialty/{spec}/", audience.url);
+                        TermSummary { link, count }
+                    })
+                })
+                .collect();
+            CrossLink {
+                audience,
+                specialties,
+            }
+        })
+        .filter(|c| !c.specialties.is_empty())
+        .collect()
+}
+
+/// The home page: in season now, upcoming observances, latest, browse.
+pub fn home_page(index: &Index) -> Result<Page, Diagnostic> {
+    let site = index.site;
+    let config = &site.config;
+    let seasons = site.calendar.seasons_on(site.today);
+    let current: Vec<String> = seasons
+        .iter()
+        .filter(|s| *s != "all-year")
+        .cloned()
+        .collect();
+    let in_season: Vec<usize> = index
+        .published
+        .iter()
+        .copied()
+        .filter(|&i| site.articles[i].season.iter().any(|s| current.contains(s)))
+        .take(6)
+        .collect();
+    let latest: Vec<usize> = index.published.iter().copied().take(8).collect();
+    let horizon = site.today + chrono::Duration::days(60);
+    let observances: Vec<ObservanceView> = site
+        .calendar
+        .observances_between(site.today, horizon)
+        .into_iter()
+        .map(|(date, o)| ObservanceView {
+            date: date.to_string(),
+            name: if config.language.starts_with("en") {
+                o.name_en.clone().unwrap_or(o.name.clone())
+            } else {
+                o.name.clone()
+            },
+            specialty: o
+                .specialty
+                .as_ref()
+                .map(|s| term_link(index, "specialty", s)),
+        })
+        .collect();
+    let meta = PageMeta {
+        title: config.title.clone(),
+        description: config.description.clone().unwrap_or_default(),
+        path: index.urls.base_path.clone(),
+        lang: config.language.clone(),
+        feed: Some(format!("{}atom.xml", index.urls.base_path)),
+    };
+    let mut ctx = page_context(index, &meta);
+    ctx.insert("is_home", &true);
+    ctx.insert(
+        "current_seasons",
+        &current
+            .iter()
+            .map(|s| term_link(index, "season", s))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("in_season", &cards(index, &in_season));
+    ctx.insert("latest", &cards(index, &latest));
+    ctx.insert("observances", &observances);
+    let browse: Vec<(String, Vec<TermSummary>)> = TAXONOMIES
+        .iter()
+        .map(|t| (t.to_string(), term_summaries(index, t)))
+        .collect();
+    ctx.insert("browse", &browse);
+    Ok(Page {
+        path: "index.html".into(),
+        html: index.theme.render("index.html", &ctx)?,
+    })
+}
+
+pub fn not_found_page(index: &Index) -> Result<Page, Diagnostic> {
+    let config = &index.site.config;
+    let labels = index.theme.labels_for(&config.language, &config.language);
+    let meta = PageMeta {
+        title: labels
+            .get("not_found")
+            .cloned()
+            .unwrap_or_else(|| "404".into()),
+        description: String::new(),
+        path: format!("{}404.html", index.urls.base_path),
+        lang: config.language.clone(),
+        feed: None,
+    };
+    let mut ctx = page_context(index, &meta);
+    ctx.insert(
+        "latest",
+        &cards(
+            index,
+            &index.published.iter().copied().take(5).collect::<Vec<_>>(),
+        ),
+    );
+    Ok(Page {
+        path: "404.html".into(),
+        html: index.theme.render("404.html", &ctx)?,
+    })
+}

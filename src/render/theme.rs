@@ -1,0 +1,226 @@
+//! Themes are data. The built-in theme (`themes/default/` in this repository)
+//! is compiled into the binary so a site works without copying it; a site's
+//! own `themes/<name>/` files override it file by file. Templates render with
+//! autoescaping whatever their extension, because Tera only escapes
+//! `.html`/`.xml` names by default and a `digest.txt` template would
+//! otherwise pass `<script>` straight through.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::diagnostics::Diagnostic;
+
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $path)) as &[u8])),*]
+    };
+}
+
+/// Every file of the built-in theme, by path inside the theme folder.
+pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
+    "i18n.yaml",
+    "templates/base.html",
+    "templates/macros.html",
+    "templates/index.html",
+    "templates/article.html",
+    "templates/taxonomy.html",
+    "templates/term.html",
+    "templates/404.html",
+    "templates/atom.xml",
+    "templates/sitemap.xml",
+    "templates/robots.txt",
+    "static/style.css",
+    "static/syntax.css",
+    "static/favicon.svg",
+];
+
+/// A loaded theme: compiled templates, UI labels per language, static files.
+pub struct Theme {
+    pub tera: Tera,
+    /// language tag -> label key -> text
+    pub labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// Output path under `static/` -> bytes.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Escapes the five characters that matter in HTML text and quoted
+/// attributes. Tera's default also escapes `/`, which bloats every URL.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+impl Theme {
+    /// Loads the built-in theme, then the site's `themes/<name>/` over it.
+    pub fn load(site_root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let mut files: BTreeMap<String, (PathBuf, Vec<u8>)> = DEFAULT_THEME
+            .iter()
+            .map(|(p, b)| {
+                (
+                    p.to_string(),
+                    (PathBuf::from(format!("(built-in theme)/{p}")), b.to_vec()),
+                )
+            })
+            .collect();
+        let dir = site_root.join("themes").join(name);
+        let mut problems = Vec::new();
+        if dir.is_dir() {
+            for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
+                let Ok(entry) = entry else { continue };
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+                let key = rel.to_string_lossy().replace('\\', "/");
+                let shown = Path::new("themes").join(name).join(rel);
+                match fs::read(entry.path()) {
+                    Ok(bytes) => {
+                        files.insert(key, (shown, bytes));
+                    }
+                    Err(e) => {
+                        problems.push(Diagnostic::error("io", &shown, format!("cannot read: {e}")))
+                    }
+                }
+            }
+        } else if name != "default" {
+            problems.push(
+                Diagnostic::error(
+                    "missing-theme",
+                    "site.yaml",
+                    format!("theme `{name}` not found in themes/{name}/"),
+                )
+                .hint("remove `theme:` to use the built-in theme, or create the folder"),
+            );
+        }
+
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![""]);
+        tera.set_escape_fn(escape_html);
+        let mut templates = Vec::new();
+        let mut labels = BTreeMap::new();
+        let mut static_files = BTreeMap::new();
+        for (key, (shown, bytes)) in &files {
+            if let Some(name) = key.strip_prefix("templates/") {
+                match String::from_utf8(bytes.clone()) {
+                    Ok(text) => templates.push((name.to_string(), text)),
+                    Err(_) => problems.push(Diagnostic::error(
+                        "encoding",
+                        shown,
+                        "template is not UTF-8",
+                    )),
+                }
+            } else if let Some(name) = key.strip_prefix("static/") {
+                static_files.insert(name.to_string(), bytes.clone());
+            } else if key == "i18n.yaml" {
+                let text = String::from_utf8_lossy(bytes);
+                match crate::config::yaml::parse(shown, &text, 1) {
+                    Ok(parsed) => labels = parsed,
+                    Err(d) => problems.push(d),
+                }
+            }
+        }
+        if let Err(e) = tera.add_raw_templates(templates) {
+            problems.push(
+                Diagnostic::error(
+                    "template",
+                    format!("themes/{name}/templates"),
+                    error_chain(&e),
+                )
+                .hint("fix the template syntax; see https://keats.github.io/tera/docs/"),
+            );
+        }
+        if problems.is_empty() {
+            Ok(Theme {
+                tera,
+                labels,
+                static_files,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// UI labels for `lang`: exact tag, then its primary subtag (`en-GB` ->
+    /// `en`), then `fallback` (the site language).
+    pub fn labels_for(&self, lang: &str, fallback: &str) -> &BTreeMap<String, String> {
+        static EMPTY: BTreeMap<String, String> = BTreeMap::new();
+        let primary = lang.split('-').next().unwrap_or(lang);
+        self.labels
+            .get(lang)
+            .or_else(|| self.labels.get(primary))
+            .or_else(|| {
+                self.labels
+                    .iter()
+                    .find(|(k, _)| k.split('-').next() == Some(primary))
+                    .map(|(_, v)| v)
+            })
+            .or_else(|| self.labels.get(fallback))
+            .unwrap_or(&EMPTY)
+    }
+
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|e| {
+            Diagnostic::error(
+                "template",
+                format!("themes/default/templates/{template}"),
+                error_chain(&e),
+            )
+            .hint("a template refers to a value the page does not have, or has a syntax error")
+        })
+    }
+}
+
+/// Tera nests the useful message in its error sources.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_autoescapes_whatever_its_extension() {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![""]);
+        tera.set_escape_fn(escape_html);
+        tera.add_raw_templates(vec![("digest.txt", "{{ x }}"), ("page.tera", "{{ x }}")])
+            .unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("x", "<script>alert('x')</script>");
+        for name in ["digest.txt", "page.tera"] {
+            let out = tera.render(name, &ctx).unwrap();
+            assert_eq!(out, "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;");
+        }
+    }
+
+    #[test]
+    fn built_in_theme_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = Theme::load(dir.path(), "default").unwrap();
+        assert!(theme.tera.get_template_names().any(|n| n == "article.html"));
+        assert!(theme.labels_for("en-GB", "zh-Hans").contains_key("home"));
+        assert!(theme.static_files.contains_key("style.css"));
+    }
+}
