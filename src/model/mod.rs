@@ -4,6 +4,7 @@
 
 pub mod article;
 pub mod fingerprint;
+pub mod newsletter;
 pub mod slug;
 
 use std::collections::BTreeMap;
