@@ -54,6 +54,20 @@ fn page_url(base: &str, n: usize) -> String {
     }
 }
 
+/// Page numbers to link from page `n` of `total`: the first, the last and
+/// two either side of `n`. Listing every page from every page would make a
+/// 10,000-article site's term pages quadratic in size.
+fn page_window(n: usize, total: usize) -> Vec<usize> {
+    let mut pages: Vec<usize> = (n.saturating_sub(2).max(1)..=(n + 2).min(total)).collect();
+    if pages.first() != Some(&1) {
+        pages.insert(0, 1);
+    }
+    if pages.last() != Some(&total) {
+        pages.push(total);
+    }
+    pages
+}
+
 /// Output file path (relative to public/) for a root-relative URL.
 pub fn file_for(index: &Index, url: &str) -> String {
     let rel = url
@@ -115,7 +129,8 @@ fn paginated(
                 total,
                 prev_url: (n > 1).then(|| page_url(base_url, n - 1)),
                 next_url: (n < total).then(|| page_url(base_url, n + 1)),
-                pages: (1..=total)
+                pages: page_window(n, total)
+                    .into_iter()
                     .map(|k| PageLink {
                         number: k,
                         url: page_url(base_url, k),
@@ -360,4 +375,17 @@ pub fn not_found_page(index: &Index) -> Result<Page, Diagnostic> {
         path: "404.html".into(),
         html: index.theme.render("404.html", &ctx)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    #[test]
+    fn page_links_are_a_window() {
+        assert_eq!(page_window(1, 1), vec![1]);
+        assert_eq!(page_window(1, 9), vec![1, 2, 3, 9]);
+        assert_eq!(page_window(5, 9), vec![1, 3, 4, 5, 6, 7, 9]);
+        assert_eq!(page_window(9, 9), vec![1, 7, 8, 9]);
+    }
 }
