@@ -1,0 +1,217 @@
+//! Syntax highlighting of fenced code blocks with syntect.
+//!
+//! Output uses CSS classes (`hl-*`) and never inline `style=` attributes, so
+//! sites can keep a strict `style-src 'self'` Content-Security-Policy; the
+//! matching stylesheet comes from [`syntax_css`]. Loading syntect's syntax
+//! set costs tens of milliseconds, so it happens once, lazily, and only when a
+//! document has a fenced block with a language tag. syntect has no timeout,
+//! so very large blocks are left unhighlighted instead of risking a stall.
+
+use std::sync::LazyLock;
+
+use syntect::highlighting::{Color, Theme, ThemeSet};
+use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+pub(crate) const MAX_LINES: usize = 2_000;
+pub(crate) const MAX_LINE_CHARS: usize = 16_000;
+/// WCAG AA contrast for normal text; health pages are read by older people
+/// and on poor hospital screens.
+const MIN_CONTRAST: f64 = 4.5;
+
+static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
+
+pub(crate) enum Highlight {
+    /// Complete `<pre>...</pre>` markup.
+    Html(String),
+    /// No language, or one syntect does not know: render as plain code.
+    Plain,
+    /// Known language but the block was not highlighted; the reason is for
+    /// the warning.
+    Skipped(String),
+}
+
+/// The language token of a fence info string: ```` ```rust,ignore title ````
+/// -> `rust`.
+pub(crate) fn language(info: &str) -> &str {
+    info.split(|c: char| c.is_whitespace() || c == ',')
+        .next()
+        .unwrap_or("")
+}
+
+pub(crate) fn highlight(lang: &str, code: &str) -> Highlight {
+    if lang.is_empty() {
+        return Highlight::Plain;
+    }
+    let syntaxes = &*SYNTAXES;
+    let Some(syntax) = syntaxes.find_syntax_by_token(lang) else {
+        return Highlight::Plain;
+    };
+    let mut lines = 0usize;
+    for line in code.lines() {
+        lines += 1;
+        // Byte length bounds the char count, so most lines skip the count.
+        if line.len() > MAX_LINE_CHARS && line.chars().count() > MAX_LINE_CHARS {
+            return Highlight::Skipped(format!(
+                "it has a line longer than {MAX_LINE_CHARS} characters"
+            ));
+        }
+    }
+    if lines > MAX_LINES {
+        return Highlight::Skipped(format!("it is longer than {MAX_LINES} lines"));
+    }
+
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        if let Err(e) = generator.parse_html_for_line_which_includes_newline(line) {
+            return Highlight::Skipped(format!("the highlighter failed: {e}"));
+        }
+    }
+    let body = generator.finalize();
+
+    let mut html = String::with_capacity(body.len() + 64);
+    html.push_str("<pre class=\"hl-code\"><code class=\"language-");
+    push_escaped(&mut html, lang);
+    html.push_str("\">");
+    html.push_str(&body);
+    html.push_str("</code></pre>\n");
+    Highlight::Html(html)
+}
+
+fn push_escaped(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Stylesheet for the highlight classes (InspiredGitHub, with colours that
+/// fall below WCAG AA contrast darkened), followed by the table-alignment
+/// classes the Markdown renderer emits instead of inline styles.
+pub fn syntax_css() -> String {
+    let themes = ThemeSet::load_defaults();
+    let mut theme = themes
+        .themes
+        .get("InspiredGitHub")
+        .cloned()
+        .unwrap_or_default();
+    raise_contrast(&mut theme);
+    let mut css = css_for_theme_with_class_style(&theme, CLASS_STYLE).unwrap_or_default();
+    css.push_str(
+        "\n/* table cell alignment emitted by healthpress Markdown (no inline styles) */\n\
+         .align-left { text-align: left; }\n\
+         .align-center { text-align: center; }\n\
+         .align-right { text-align: right; }\n",
+    );
+    css
+}
+
+fn raise_contrast(theme: &mut Theme) {
+    let white = Color {
+        r: 255,
+        g: 255,
+        b: 255,
+        a: 255,
+    };
+    let page = theme.settings.background.unwrap_or(white);
+    if let Some(fg) = theme.settings.foreground.as_mut() {
+        darken_until_readable(fg, page);
+    }
+    for item in &mut theme.scopes {
+        let background = item.style.background.unwrap_or(page);
+        if let Some(fg) = item.style.foreground.as_mut() {
+            darken_until_readable(fg, background);
+        }
+    }
+}
+
+fn darken_until_readable(fg: &mut Color, bg: Color) {
+    // Light themes only: darkening converges on black, which always passes.
+    for _ in 0..64 {
+        if contrast(*fg, bg) >= MIN_CONTRAST {
+            return;
+        }
+        fg.r = (fg.r as f64 * 0.92) as u8;
+        fg.g = (fg.g as f64 * 0.92) as u8;
+        fg.b = (fg.b as f64 * 0.92) as u8;
+    }
+}
+
+fn contrast(a: Color, b: Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+fn luminance(c: Color) -> f64 {
+    let channel = |v: u8| {
+        let v = v as f64 / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_with_classes_only() {
+        let Highlight::Html(html) = highlight("rust", "fn main() { let x = \"<b>\"; }\n") else {
+            panic!("rust should be highlighted");
+        };
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(!html.contains("style="), "{html}");
+        assert!(html.contains("&lt;b&gt;"), "{html}");
+    }
+
+    #[test]
+    fn unknown_and_oversized_blocks_are_not_highlighted() {
+        assert!(matches!(highlight("no-such-lang", "x"), Highlight::Plain));
+        assert!(matches!(highlight("", "x"), Highlight::Plain));
+        let long_line = "a".repeat(MAX_LINE_CHARS + 1);
+        assert!(matches!(
+            highlight("rust", &long_line),
+            Highlight::Skipped(_)
+        ));
+        let many = "x\n".repeat(MAX_LINES + 1);
+        assert!(matches!(highlight("rust", &many), Highlight::Skipped(_)));
+    }
+
+    #[test]
+    fn stylesheet_is_prefixed_and_readable() {
+        let css = syntax_css();
+        assert!(css.contains(".hl-code"));
+        assert!(css.contains(".align-center"));
+        assert_eq!(css, syntax_css(), "stylesheet must be deterministic");
+    }
+
+    /// The committed theme stylesheet must match the generator; run
+    /// `UPDATE_SYNTAX_CSS=1 cargo test --lib syntax_css_file` to rewrite it.
+    #[test]
+    fn syntax_css_file_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/static/syntax.css");
+        if std::env::var_os("UPDATE_SYNTAX_CSS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, syntax_css()).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == syntax_css(),
+            "{} is stale; regenerate it",
+            path.display()
+        );
+    }
+}

@@ -1,0 +1,257 @@
+//! Link policy: decides, for every Markdown link and image destination,
+//! whether it is an internal article link (`other.md#part`) that must be
+//! resolved to its published URL, an ordinary URL that may pass through, or a
+//! dangerous scheme (`javascript:`, `data:` ...) that must never reach a page.
+//!
+//! pulldown-cmark has already decoded entities and backslash escapes in the
+//! destination, so `&#106;avascript:` arrives here as `javascript:`. What is
+//! left to defeat is the leniency of browsers' URL parsers: they ignore
+//! leading control characters and spaces and delete tabs and newlines
+//! anywhere, and schemes are case-insensitive. We mimic that before looking
+//! at the scheme, and then allow only a short list of schemes.
+
+use std::path::{Component, Path, PathBuf};
+
+use pulldown_cmark::CowStr;
+
+use super::{LinkResolver, MarkdownInput};
+use crate::diagnostics::Diagnostic;
+
+/// Schemes an article may link to. Everything else is refused rather than
+/// listed as bad, so new browser schemes cannot slip through.
+const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum LinkKind<'u> {
+    /// A relative link to another article's Markdown source.
+    Article {
+        path: &'u str,
+        fragment: Option<&'u str>,
+    },
+    /// Safe to emit unchanged.
+    PassThrough,
+    /// A scheme outside the allowlist; carries the scheme as the browser
+    /// would see it, for the diagnostic.
+    Unsafe { scheme: String },
+}
+
+pub(crate) fn classify(url: &str) -> LinkKind<'_> {
+    if let Some(scheme) = scheme_of(url) {
+        return if SAFE_SCHEMES.contains(&scheme.as_str()) {
+            LinkKind::PassThrough
+        } else {
+            LinkKind::Unsafe { scheme }
+        };
+    }
+    let trimmed = url.trim_matches(|c: char| c <= ' ');
+    if trimmed.is_empty() || trimmed.starts_with(['/', '\\', '#', '?']) {
+        return LinkKind::PassThrough;
+    }
+    let (before_fragment, fragment) = match trimmed.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (trimmed, None),
+    };
+    // A query string on a source link means nothing once it is rewritten.
+    let path = before_fragment.split('?').next().unwrap_or("");
+    let is_md = path.len() >= 3
+        && path.is_char_boundary(path.len() - 3)
+        && path[path.len() - 3..].eq_ignore_ascii_case(".md");
+    if is_md {
+        LinkKind::Article { path, fragment }
+    } else {
+        LinkKind::PassThrough
+    }
+}
+
+/// Checks a link destination and rewrites article links to their URLs.
+/// The error is a diagnostic without a position; the caller knows where the
+/// link is.
+pub(crate) fn check<'a>(
+    dest: CowStr<'a>,
+    input: &MarkdownInput,
+    resolver: &dyn LinkResolver,
+    what: &str,
+) -> Result<CowStr<'a>, Diagnostic> {
+    let (path, fragment) = match classify(&dest) {
+        LinkKind::PassThrough => return Ok(dest),
+        LinkKind::Unsafe { scheme } => return Err(unsafe_link(input.file, &scheme, what)),
+        LinkKind::Article { path, fragment } => (path, fragment),
+    };
+    let Some(target) = resolve_path(input.source_dir, path) else {
+        return Err(Diagnostic::error(
+            "broken-link",
+            input.file,
+            format!("link `{dest}` points outside the content directory"),
+        )
+        .hint("links between articles are relative to this file and must stay inside content/"));
+    };
+    match resolver.resolve(&target) {
+        Ok(mut url) => {
+            if let Some(fragment) = fragment {
+                url.push('#');
+                url.push_str(fragment);
+            }
+            Ok(CowStr::from(url))
+        }
+        Err(reason) => Err(Diagnostic::error(
+            "broken-link",
+            input.file,
+            format!(
+                "link `{dest}` cannot be resolved: {reason} (looked for `content/{}`)",
+                target.display()
+            ),
+        )
+        .hint(
+            "check the file name and folder, and that the linked article is published; \
+             the link text is shown without a link",
+        )),
+    }
+}
+
+pub(crate) fn unsafe_link(file: &Path, scheme: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        "unsafe-link",
+        file,
+        format!("{what} with `{scheme}:` URL was removed"),
+    )
+    .hint("only http, https, mailto and tel links and relative paths are allowed")
+}
+
+/// The lower-cased scheme as a browser would parse it, or `None` for a
+/// relative reference (no `:` before the first `/`, `?` or `#`).
+pub(crate) fn scheme_of(url: &str) -> Option<String> {
+    let mut scheme = String::new();
+    for c in url.trim_start_matches(|c: char| c <= ' ').chars() {
+        match c {
+            '\t' | '\n' | '\r' => continue,
+            ':' => return Some(scheme),
+            '/' | '?' | '#' => return None,
+            _ => scheme.extend(c.to_lowercase()),
+        }
+    }
+    None
+}
+
+/// Joins an article-relative link path to the article's directory and
+/// normalizes it, refusing to climb above `content/`. Returns `None` when the
+/// link escapes the content root.
+pub(crate) fn resolve_path(source_dir: &Path, link_path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(link_path);
+    let mut parts: Vec<&str> = Vec::new();
+    for component in source_dir.components() {
+        match component {
+            Component::Normal(part) => parts.push(part.to_str()?),
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            _ => {}
+        }
+    }
+    // Browsers treat `\` like `/`, so a link must not use it to hide `..`.
+    for segment in decoded.split(['/', '\\']) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(parts.iter().collect())
+}
+
+/// Authors write `my%20file.md` because Markdown link destinations cannot
+/// contain spaces; the resolver wants the real file name. Invalid escapes or
+/// non-UTF-8 results keep the original text.
+fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('%') {
+        return s.into();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    match String::from_utf8(out) {
+        Ok(decoded) => decoded.into(),
+        Err(_) => s.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes_are_found_the_way_browsers_find_them() {
+        assert_eq!(
+            scheme_of("JaVaScRiPt:alert(1)").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(scheme_of("java\tscript:x").as_deref(), Some("javascript"));
+        assert_eq!(
+            scheme_of(" \u{1}java\nscript:x").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(scheme_of("dir/a:b"), None);
+        assert_eq!(scheme_of("#x:y"), None);
+    }
+
+    #[test]
+    fn classifies_links() {
+        assert_eq!(
+            classify("../a/b.md#x"),
+            LinkKind::Article {
+                path: "../a/b.md",
+                fragment: Some("x")
+            }
+        );
+        assert_eq!(
+            classify("B.MD"),
+            LinkKind::Article {
+                path: "B.MD",
+                fragment: None
+            }
+        );
+        assert_eq!(classify("https://x.org/a.md"), LinkKind::PassThrough);
+        assert_eq!(classify("/abs/a.md"), LinkKind::PassThrough);
+        assert_eq!(classify("img/a.png"), LinkKind::PassThrough);
+        assert_eq!(classify("tel:+861234"), LinkKind::PassThrough);
+        assert!(matches!(
+            classify("data:text/html,x"),
+            LinkKind::Unsafe { .. }
+        ));
+        assert!(matches!(classify("vbscript:x"), LinkKind::Unsafe { .. }));
+        assert!(matches!(
+            classify("file:///etc/passwd"),
+            LinkKind::Unsafe { .. }
+        ));
+    }
+
+    #[test]
+    fn resolves_and_refuses_escapes() {
+        let p = |d: &str, l: &str| resolve_path(Path::new(d), l);
+        assert_eq!(p("kids", "fever.md"), Some(PathBuf::from("kids/fever.md")));
+        assert_eq!(
+            p("kids", "../seniors/./fall.md"),
+            Some(PathBuf::from("seniors/fall.md"))
+        );
+        assert_eq!(p("", "a%20b.md"), Some(PathBuf::from("a b.md")));
+        assert_eq!(p("kids", "../../etc.md"), None);
+        assert_eq!(p("kids", "..\\..\\etc.md"), None);
+        assert_eq!(p("", "../x.md"), None);
+    }
+}

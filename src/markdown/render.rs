@@ -1,0 +1,390 @@
+//! The single pass over pulldown-cmark's events. Each event is checked or
+//! rewritten as it streams past (links resolved or dropped, code highlighted,
+//! table alignment turned into classes, text counted for reading time) and
+//! collected into a vector, because heading ids can only be chosen once all
+//! explicit `{#id}`s in the document are known. pulldown-cmark's own HTML
+//! writer then serializes the vector, and ammonia runs only if the source
+//! contained raw HTML.
+
+use std::ops::Range;
+
+use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::headings::{self, PendingHeading};
+use super::highlight::{self, Highlight};
+use super::links::{self, LinkKind};
+use super::reading::Counter;
+use super::sanitize::{self, Findings};
+use super::tables::Table;
+use super::{Heading, LinkResolver, MarkdownInput, Rendered};
+use crate::diagnostics::{line_col, Diagnostic};
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// A fenced or indented code block being collected.
+struct Code<'a> {
+    kind: CodeBlockKind<'a>,
+    text: String,
+    offset: usize,
+}
+
+/// Per open link or image: was its start emitted (so its end must be)?
+struct OpenLink {
+    kept: bool,
+    autolink: bool,
+}
+
+struct Renderer<'a, 'i> {
+    input: &'i MarkdownInput<'a>,
+    resolver: &'i dyn LinkResolver,
+    out: Vec<Event<'a>>,
+    diagnostics: Vec<Diagnostic>,
+    counter: Counter,
+    headings: Vec<PendingHeading>,
+    in_heading: bool,
+    links: Vec<OpenLink>,
+    images: Vec<bool>,
+    autolink_depth: usize,
+    code: Option<Code<'a>>,
+    html_block: Option<(String, usize)>,
+    table: Table,
+    raw_html: bool,
+    findings: Findings,
+    first_finding: usize,
+}
+
+pub(super) fn render<'a>(
+    input: &MarkdownInput<'a>,
+    resolver: &dyn LinkResolver,
+) -> (Rendered, Vec<Diagnostic>) {
+    let mut r = Renderer {
+        input,
+        resolver,
+        out: Vec::with_capacity(input.body.len() / 8),
+        diagnostics: Vec::new(),
+        counter: Counter::default(),
+        headings: Vec::new(),
+        in_heading: false,
+        links: Vec::new(),
+        images: Vec::new(),
+        autolink_depth: 0,
+        code: None,
+        html_block: None,
+        table: Table::default(),
+        raw_html: false,
+        findings: Findings::default(),
+        first_finding: 0,
+    };
+    for (event, range) in Parser::new_ext(input.body, options()).into_offset_iter() {
+        r.event(event, range);
+    }
+    r.finish()
+}
+
+impl<'a> Renderer<'a, '_> {
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if let Some(code) = &mut self.code {
+            match event {
+                Event::Text(text) => {
+                    code.text.push_str(&text);
+                    self.counter.feed(&text);
+                }
+                Event::End(TagEnd::CodeBlock) => self.end_code_block(),
+                _ => {}
+            }
+            return;
+        }
+        if let Some((block, _)) = &mut self.html_block {
+            match event {
+                Event::Html(html) | Event::Text(html) => block.push_str(&html),
+                Event::End(TagEnd::HtmlBlock) => {
+                    if let Some((block, offset)) = self.html_block.take() {
+                        self.raw_fragment(CowStr::from(block), offset);
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Text(text) => {
+                self.text(&text);
+                self.out.push(Event::Text(text));
+            }
+            Event::Code(text) => {
+                self.text(&text);
+                self.out.push(Event::Code(text));
+            }
+            Event::Html(html) | Event::InlineHtml(html) => self.raw_fragment(html, range.start),
+            Event::SoftBreak | Event::HardBreak => {
+                self.counter.boundary();
+                self.out.push(event);
+            }
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag),
+            other => self.out.push(other),
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.in_heading {
+            if let Some(heading) = self.headings.last_mut() {
+                heading.text.push_str(text);
+            }
+        }
+        // An autolink's text is its URL, which nobody reads aloud.
+        if self.autolink_depth == 0 {
+            self.counter.feed(text);
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'a>, range: Range<usize>) {
+        match tag {
+            Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            } => {
+                if !attrs.is_empty() {
+                    // Arbitrary attributes would allow `{onclick=...}`.
+                    let names: Vec<&str> = attrs.iter().map(|(k, _)| k.as_ref()).collect();
+                    let d = Diagnostic::warning(
+                        "heading-attribute",
+                        self.input.file,
+                        format!("heading attributes `{}` were ignored", names.join("`, `")),
+                    )
+                    .hint("only `{#id}` and `{.class}` are allowed on headings");
+                    self.push_diagnostic(d, range.start);
+                }
+                self.headings.push(PendingHeading {
+                    event_index: self.out.len(),
+                    level: level as u8,
+                    text: String::new(),
+                    explicit: id.map(|id| id.to_string()),
+                    offset: range.start,
+                });
+                self.in_heading = true;
+                let tag = Tag::Heading {
+                    level,
+                    id: None,
+                    classes,
+                    attrs: Vec::new(),
+                };
+                self.out.push(Event::Start(tag));
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                let autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
+                let dest = if link_type == LinkType::Email {
+                    Some(dest_url) // rendered as `mailto:`; never an article path
+                } else {
+                    self.check_link(dest_url, range.start, "link")
+                };
+                let kept = dest.is_some();
+                if let Some(dest_url) = dest {
+                    self.out.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+                if autolink {
+                    self.autolink_depth += 1;
+                }
+                self.links.push(OpenLink { kept, autolink });
+            }
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                let kept = match links::classify(&dest_url) {
+                    LinkKind::Unsafe { scheme } => {
+                        let d = links::unsafe_link(self.input.file, &scheme, "image");
+                        self.push_diagnostic(d, range.start);
+                        false
+                    }
+                    _ => true,
+                };
+                if kept {
+                    self.out.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+                self.images.push(kept);
+            }
+            Tag::CodeBlock(kind) => {
+                self.code = Some(Code {
+                    kind,
+                    text: String::new(),
+                    offset: range.start,
+                });
+            }
+            Tag::HtmlBlock => self.html_block = Some((String::new(), range.start)),
+            Tag::Table(alignments) => {
+                self.table.start(&alignments);
+                self.out.push(Event::Start(Tag::Table(alignments)));
+            }
+            Tag::TableHead => {
+                self.table.start_head();
+                self.out.push(Event::Start(Tag::TableHead));
+            }
+            Tag::TableRow => {
+                self.table.start_row();
+                self.out.push(Event::Start(Tag::TableRow));
+            }
+            Tag::TableCell => {
+                let open = self.table.open_cell();
+                self.out.push(Event::Html(CowStr::Borrowed(open)));
+            }
+            other => self.out.push(Event::Start(other)),
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) => {
+                self.in_heading = false;
+                self.counter.boundary();
+            }
+            TagEnd::Link => {
+                let open = self.links.pop();
+                if open.as_ref().is_some_and(|l| l.autolink) {
+                    self.autolink_depth = self.autolink_depth.saturating_sub(1);
+                }
+                if !open.is_some_and(|l| l.kept) {
+                    return;
+                }
+            }
+            // A dropped image keeps its alt text, so only its end goes.
+            TagEnd::Image if !self.images.pop().unwrap_or(false) => return,
+            TagEnd::TableHead => self.table.end_head(),
+            TagEnd::TableCell => {
+                self.counter.boundary();
+                let close = self.table.close_cell();
+                self.out.push(Event::Html(CowStr::Borrowed(close)));
+                return;
+            }
+            TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_) => self.counter.boundary(),
+            _ => {}
+        }
+        self.out.push(Event::End(tag));
+    }
+
+    /// Returns the destination to emit, or `None` to render the text only.
+    fn check_link(&mut self, dest: CowStr<'a>, offset: usize, what: &str) -> Option<CowStr<'a>> {
+        match links::check(dest, self.input, self.resolver, what) {
+            Ok(dest) => Some(dest),
+            Err(diagnostic) => {
+                self.push_diagnostic(diagnostic, offset);
+                None
+            }
+        }
+    }
+
+    fn raw_fragment(&mut self, html: CowStr<'a>, offset: usize) {
+        if sanitize::is_comment_only(&html) {
+            return;
+        }
+        self.raw_html = true;
+        let first = self.findings.is_empty();
+        if self.findings.scan(&html) && first {
+            self.first_finding = offset;
+        }
+        self.out.push(Event::Html(html));
+    }
+
+    fn end_code_block(&mut self) {
+        let Some(code) = self.code.take() else { return };
+        self.counter.boundary();
+        if let CodeBlockKind::Fenced(info) = &code.kind {
+            let lang = highlight::language(info);
+            match highlight::highlight(lang, &code.text) {
+                Highlight::Html(html) => {
+                    self.out.push(Event::Html(CowStr::from(html)));
+                    return;
+                }
+                Highlight::Skipped(reason) => {
+                    let d = Diagnostic::warning(
+                        "code-not-highlighted",
+                        self.input.file,
+                        format!("`{lang}` code block was not highlighted: {reason}"),
+                    )
+                    .hint("split the block or move the code to a downloadable file");
+                    self.push_diagnostic(d, code.offset);
+                }
+                Highlight::Plain => {}
+            }
+        }
+        self.out.push(Event::Start(Tag::CodeBlock(code.kind)));
+        self.out.push(Event::Text(CowStr::from(code.text)));
+        self.out.push(Event::End(TagEnd::CodeBlock));
+    }
+
+    fn push_diagnostic(&mut self, diagnostic: Diagnostic, offset: usize) {
+        let (line, column) = line_col(self.input.body, offset);
+        let line = self.input.body_line.max(1) + line - 1;
+        self.diagnostics.push(diagnostic.at(line, column));
+    }
+
+    fn finish(mut self) -> (Rendered, Vec<Diagnostic>) {
+        let assigned = headings::assign_ids(&self.headings);
+        for (i, original, used) in &assigned.renamed {
+            let d = Diagnostic::warning(
+                "duplicate-heading-id",
+                self.input.file,
+                format!("heading id `{original}` is used twice; this one became `{used}`"),
+            );
+            self.push_diagnostic(d, self.headings[*i].offset);
+        }
+        let mut outline = Vec::with_capacity(self.headings.len());
+        for (heading, id) in self.headings.iter().zip(assigned.ids) {
+            if let Some(Event::Start(Tag::Heading { id: slot, .. })) =
+                self.out.get_mut(heading.event_index)
+            {
+                *slot = Some(CowStr::from(id.clone()));
+            }
+            outline.push(Heading {
+                level: heading.level,
+                id,
+                text: heading.text.trim().to_string(),
+            });
+        }
+
+        let mut html_out = String::with_capacity(self.input.body.len() * 3 / 2 + 64);
+        html::push_html(&mut html_out, std::mem::take(&mut self.out).into_iter());
+        if self.raw_html {
+            html_out = sanitize::clean(&html_out);
+            if !self.findings.is_empty() {
+                let d = Diagnostic::warning("raw-html", self.input.file, self.findings.message())
+                    .hint(
+                        "use Markdown instead; only simple formatting HTML is allowed in articles",
+                    );
+                self.push_diagnostic(d, self.first_finding);
+            }
+        }
+        self.diagnostics.sort_by_key(|d| (d.line, d.column));
+        let rendered = Rendered {
+            html: html_out,
+            headings: outline,
+            reading: self.counter.finish(),
+        };
+        (rendered, self.diagnostics)
+    }
+}

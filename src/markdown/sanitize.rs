@@ -1,0 +1,357 @@
+//! Raw HTML policy. Authors may use a little HTML (`<details>`, `<kbd>`,
+//! `<sup>`), but a compromised or careless editor account must not be able
+//! to put script on a hospital site, so any document that contained raw HTML
+//! has its rendered output passed through ammonia with an explicit allowlist.
+//! Documents without raw HTML skip ammonia entirely: pulldown-cmark escapes
+//! all text and [`super::links`] has already vetted every URL.
+//!
+//! The allowlist has to let through the markup the renderer itself generates
+//! (heading ids, `hl-*` highlight classes, footnote ids and classes, disabled
+//! task-list checkboxes, `align-*` table classes) so a page looks the same
+//! whether or not it was sanitized. SVG and MathML are never allowed: that is
+//! where ammonia's recent advisories were.
+//!
+//! ammonia does not report what it removed, so a small tag scanner looks at
+//! the raw fragments to name the dangerous parts in the `raw-html` warning.
+//! The scanner only words the message; ammonia does the actual cleaning.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::LazyLock;
+
+use super::links;
+
+const TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+    "wbr",
+];
+
+/// Removed together with everything inside them, not just the tags.
+const CLEAN_CONTENT_TAGS: &[&str] = &[
+    "script", "style", "svg", "math", "template", "iframe", "object", "embed", "noscript",
+    "textarea", "select",
+];
+
+const GENERIC_ATTRIBUTES: &[&str] = &["class", "id", "lang", "title", "dir"];
+
+const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("a", &["href", "hreflang"]),
+    ("img", &["src", "alt", "width", "height"]),
+    ("ol", &["start", "reversed", "type"]),
+    ("td", &["colspan", "rowspan"]),
+    ("th", &["colspan", "rowspan", "scope"]),
+    ("col", &["span"]),
+    ("colgroup", &["span"]),
+    ("details", &["open"]),
+    ("time", &["datetime"]),
+    ("blockquote", &["cite"]),
+    ("q", &["cite"]),
+    ("del", &["cite", "datetime"]),
+    ("ins", &["cite", "datetime"]),
+    ("input", &["type", "checked", "disabled"]),
+];
+
+/// Attributes whose value a browser would load or navigate to.
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "cite",
+    "action",
+    "formaction",
+    "xlink:href",
+    "srcset",
+    "poster",
+    "background",
+    "data",
+    "lowsrc",
+    "dynsrc",
+];
+
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    let tag_attributes: HashMap<&str, HashSet<&str>> = TAG_ATTRIBUTES
+        .iter()
+        .map(|(tag, attrs)| (*tag, attrs.iter().copied().collect()))
+        .collect();
+    builder
+        .tags(TAGS.iter().copied().collect())
+        .clean_content_tags(CLEAN_CONTENT_TAGS.iter().copied().collect())
+        .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
+        .tag_attributes(tag_attributes)
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        // Pages rendered with and without ammonia must look the same, and
+        // pulldown-cmark adds no `rel`.
+        .link_rel(None)
+        .strip_comments(true)
+        .attribute_filter(|element, attribute, value| {
+            // Only checkboxes: a text or password box in an article could
+            // be used to phish patients.
+            if element == "input" && attribute == "type" && !value.eq_ignore_ascii_case("checkbox")
+            {
+                return None;
+            }
+            Some(value.into())
+        });
+    builder
+});
+
+pub(crate) fn clean(html: &str) -> String {
+    CLEANER.clean(html).to_string()
+}
+
+/// True when the fragment is nothing but HTML comments and whitespace, such
+/// as `<!-- healthpress-allow: cure-guarantee -->`; those are dropped
+/// silently and do not make the document go through ammonia.
+pub(crate) fn is_comment_only(fragment: &str) -> bool {
+    let mut rest = fragment.trim();
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        let Some(after_open) = rest.strip_prefix("<!--") else {
+            return false;
+        };
+        let Some(end) = after_open.find("-->") else {
+            return false;
+        };
+        rest = after_open[end + 3..].trim_start();
+    }
+    true
+}
+
+/// What the raw HTML of one document tried to do that will not survive.
+#[derive(Default)]
+pub(crate) struct Findings {
+    items: BTreeSet<String>,
+}
+
+impl Findings {
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// `raw HTML `<script>`, `onerror=` attribute was removed`.
+    pub fn message(&self) -> String {
+        let list: Vec<&str> = self.items.iter().map(String::as_str).collect();
+        format!("raw HTML {} was removed", list.join(", "))
+    }
+
+    /// Scans one raw fragment; returns true if it found something.
+    pub fn scan(&mut self, fragment: &str) -> bool {
+        let before = self.items.len();
+        let mut rest = fragment;
+        while let Some(lt) = rest.find('<') {
+            rest = &rest[lt + 1..];
+            if let Some(comment) = rest.strip_prefix("!--") {
+                rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+                continue;
+            }
+            let name_len = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
+                .unwrap_or(rest.len());
+            if name_len == 0 || !rest.as_bytes()[0].is_ascii_alphabetic() {
+                continue; // closing tag, `<!DOCTYPE`, or a stray `<`
+            }
+            let name = rest[..name_len].to_ascii_lowercase();
+            rest = &rest[name_len..];
+            if !TAGS.contains(&name.as_str()) {
+                self.items.insert(format!("`<{name}>`"));
+            }
+            rest = self.scan_attributes(rest);
+        }
+        self.items.len() > before
+    }
+
+    /// Walks `attr=value` pairs up to the tag's `>`; returns the remainder.
+    fn scan_attributes<'f>(&mut self, mut rest: &'f str) -> &'f str {
+        loop {
+            rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
+            if rest.is_empty() || rest.starts_with('>') {
+                return rest.get(1..).unwrap_or("");
+            }
+            let name_len = rest
+                .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '>' || c == '/')
+                .unwrap_or(rest.len())
+                .max(1);
+            let name = rest[..name_len].to_ascii_lowercase();
+            rest = rest[name_len..].trim_start();
+            let mut value = "";
+            if let Some(after_eq) = rest.strip_prefix('=') {
+                let after_eq = after_eq.trim_start();
+                let (v, r) = match after_eq.chars().next() {
+                    Some(q @ ('"' | '\'')) => {
+                        let inner = &after_eq[1..];
+                        let end = inner.find(q).unwrap_or(inner.len());
+                        (&inner[..end], inner.get(end + 1..).unwrap_or(""))
+                    }
+                    _ => {
+                        let end = after_eq
+                            .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                            .unwrap_or(after_eq.len());
+                        (&after_eq[..end], &after_eq[end..])
+                    }
+                };
+                value = v;
+                rest = r;
+            }
+            if name.starts_with("on") {
+                self.items.insert(format!("`{name}=` attribute"));
+            } else if name == "style" {
+                self.items.insert("`style=` attribute".to_string());
+            } else if URL_ATTRIBUTES.contains(&name.as_str()) {
+                if let Some(scheme) = links::scheme_of(&decode_entities(value)) {
+                    if !matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel") {
+                        self.items.insert(format!("`{scheme}:` URL"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Just enough entity decoding to see through `&#106;avascript&colon;`.
+fn decode_entities(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp + 1..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .unwrap_or(rest.len());
+        let entity = &rest[..end];
+        let decoded = if let Some(num) = entity.strip_prefix('#') {
+            let n = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => num.parse().ok(),
+            };
+            n.and_then(char::from_u32)
+        } else {
+            match entity.to_ascii_lowercase().as_str() {
+                "colon" => Some(':'),
+                "tab" => Some('\t'),
+                "newline" => Some('\n'),
+                _ => None,
+            }
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = rest[end..].strip_prefix(';').unwrap_or(&rest[end..]);
+            }
+            None => out.push('&'),
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_recognised() {
+        assert!(is_comment_only("<!-- healthpress-allow: x -->\n"));
+        assert!(is_comment_only("<!-- a --> <!-- b -->"));
+        assert!(!is_comment_only("<!-- a --><b>x</b>"));
+        assert!(!is_comment_only("<!-- unterminated"));
+    }
+
+    #[test]
+    fn scanner_names_what_is_removed() {
+        let mut f = Findings::default();
+        assert!(f.scan("<img src=x onerror=alert(1)>"));
+        assert!(f.scan("<script>alert(1)</script>"));
+        assert!(f.scan("<a href=\"&#106;ava&#x73;cript&colon;x\">y</a>"));
+        assert!(!f.scan("<details><summary>More</summary><!-- <script> --></details>"));
+        assert_eq!(
+            f.message(),
+            "raw HTML `<script>`, `javascript:` URL, `onerror=` attribute was removed"
+        );
+    }
+
+    #[test]
+    fn cleaner_keeps_generated_markup() {
+        let generated = "<h2 id=\"a\">A</h2><pre class=\"hl-code\"><code class=\"language-rust\"><span class=\"hl-source\">x</span></code></pre>\
+            <input disabled=\"\" type=\"checkbox\" checked=\"\">\
+            <sup class=\"footnote-reference\"><a href=\"#n\">1</a></sup><div class=\"footnote-definition\" id=\"n\"></div>";
+        let cleaned = clean(generated);
+        for needle in [
+            "id=\"a\"",
+            "class=\"hl-source\"",
+            "type=\"checkbox\"",
+            "disabled",
+            "class=\"footnote-reference\"",
+            "href=\"#n\"",
+            "id=\"n\"",
+        ] {
+            assert!(cleaned.contains(needle), "{needle} lost: {cleaned}");
+        }
+        assert!(!clean("<input type=password>").contains("password"));
+    }
+}
