@@ -12,6 +12,7 @@
 
 pub mod build;
 pub mod cli;
+pub mod compliance;
 pub mod config;
 pub mod diagnostics;
 pub mod load;

@@ -1,0 +1,386 @@
+//! Rule definitions: the YAML shape shared by `builtin_rules.yaml` and the
+//! `compliance.rules` list in site.yaml, the merge of site overrides onto the
+//! built-in list, and the term matcher. All terms of all enabled rules are
+//! compiled into one regex so a file is read once, whatever the rule count;
+//! which rule a match belongs to is recovered afterwards from a map keyed by
+//! the matched text, since per-term capture groups would slow every search.
+
+use std::collections::{HashMap, HashSet};
+
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+use super::{ascii_word_bounded, ComplianceConfig, Hit};
+use crate::diagnostics::Severity;
+
+const BUILTIN: &str = include_str!("builtin_rules.yaml");
+
+/// One rule as written in YAML. In `builtin_rules.yaml` every rule is
+/// complete; in site.yaml an entry whose id names a built-in rule overrides
+/// only the fields it sets (`terms` and `patterns` replace the lists), and an
+/// entry with a new id adds a rule, which then needs `message` and `terms` or
+/// `patterns`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    pub severity: Option<Severity>,
+    pub category: Option<String>,
+    /// Legal or professional source, shown in rule listings.
+    pub basis: Option<String>,
+    pub message: Option<String>,
+    pub hint: Option<String>,
+    pub terms: Option<Vec<TermSpec>>,
+    /// Regular expressions (regex crate syntax) for claims that are not fixed
+    /// strings; matched case-insensitively like terms.
+    pub patterns: Option<Vec<String>>,
+    /// Names a detector implemented in code (identifiers, suppressions);
+    /// built-in rules only.
+    pub detector: Option<String>,
+}
+
+/// A term: either a bare string or a string with context exceptions.
+/// Read through a YAML value rather than `#[serde(untagged)]` so a typo in
+/// an exception key is reported by name instead of "did not match any variant".
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "serde_yaml::Value")]
+pub enum TermSpec {
+    Plain(String),
+    Detailed(DetailedTerm),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetailedTerm {
+    pub term: String,
+    /// Text that, directly after the term, makes it ordinary language
+    /// (第一 + 次 is an ordinal, not a ranking).
+    #[serde(default)]
+    pub not_followed_by: Vec<String>,
+    /// Text that, directly before the term, makes it ordinary language
+    /// (无法 + 根治 informs rather than promises).
+    #[serde(default)]
+    pub not_preceded_by: Vec<String>,
+    /// Replaces the rule's hint for this term (e.g. an English rewrite).
+    pub hint: Option<String>,
+}
+
+impl TryFrom<serde_yaml::Value> for TermSpec {
+    type Error = String;
+
+    fn try_from(value: serde_yaml::Value) -> Result<Self, String> {
+        match value {
+            serde_yaml::Value::String(term) => Ok(TermSpec::Plain(term)),
+            other => serde_yaml::from_value(other)
+                .map(TermSpec::Detailed)
+                .map_err(|e| format!("term: {e}")),
+        }
+    }
+}
+
+impl TermSpec {
+    fn term(&self) -> &str {
+        match self {
+            TermSpec::Plain(t) => t,
+            TermSpec::Detailed(d) => &d.term,
+        }
+    }
+}
+
+/// What `check --list-rules` and documentation show about an enabled rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub id: String,
+    pub severity: Severity,
+    pub category: String,
+    pub basis: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The literal terms (empty for detector rules).
+    pub terms: Vec<String>,
+}
+
+pub(crate) enum Source {
+    Terms {
+        terms: Vec<TermSpec>,
+        patterns: Vec<String>,
+    },
+    Detector(String),
+}
+
+pub(crate) struct Resolved {
+    pub info: RuleInfo,
+    pub source: Source,
+}
+
+#[derive(Deserialize)]
+struct BuiltinFile {
+    rules: Vec<RuleSpec>,
+    /// Only an anchor target for the YAML (`*negation`).
+    #[serde(rename = "negation")]
+    _negation: Vec<String>,
+}
+
+/// Built-in rules with the site's overrides applied; disabled rules are
+/// dropped but their ids are still returned as known, so a suppression
+/// naming a disabled rule is not reported as unknown.
+pub(crate) fn resolve(
+    config: &ComplianceConfig,
+) -> Result<(Vec<Resolved>, HashSet<String>), String> {
+    let builtin: BuiltinFile = serde_yaml::from_str(BUILTIN)
+        .map_err(|e| format!("built-in compliance rules do not parse: {e}"))?;
+    let mut specs = builtin.rules;
+    let builtin_count = specs.len();
+    let mut seen = HashSet::new();
+    for custom in &config.rules {
+        let id = &custom.id;
+        if !is_kebab_case(id) {
+            return Err(format!(
+                "compliance rule `{id}`: ids are lowercase kebab-case, e.g. `clinic-promotion`"
+            ));
+        }
+        if !seen.insert(id.as_str()) {
+            return Err(format!("compliance rule `{id}` is defined twice"));
+        }
+        if custom.detector.is_some() {
+            return Err(format!(
+                "compliance rule `{id}`: `detector` is reserved for built-in rules"
+            ));
+        }
+        match specs[..builtin_count].iter_mut().find(|s| s.id == *id) {
+            Some(base) => merge(base, custom)?,
+            None => specs.push(custom.clone()),
+        }
+    }
+    let known: HashSet<String> = specs.iter().map(|s| s.id.clone()).collect();
+    for id in config.disable.iter().chain(config.severity.keys()) {
+        if !known.contains(id) {
+            return Err(format!(
+                "compliance: unknown rule `{id}` (see `healthpress check --list-rules`)"
+            ));
+        }
+    }
+    let mut resolved = Vec::new();
+    for spec in specs {
+        if config.disable.contains(&spec.id) {
+            continue;
+        }
+        let mut rule = finish(spec)?;
+        if let Some(severity) = config.severity.get(&rule.info.id) {
+            rule.info.severity = *severity;
+        }
+        resolved.push(rule);
+    }
+    Ok((resolved, known))
+}
+
+fn merge(base: &mut RuleSpec, over: &RuleSpec) -> Result<(), String> {
+    if base.detector.is_some() && (over.terms.is_some() || over.patterns.is_some()) {
+        return Err(format!(
+            "compliance rule `{}` is detected in code; only severity, category, message and hint can be overridden",
+            over.id
+        ));
+    }
+    let o = over.clone();
+    base.severity = o.severity.or(base.severity);
+    base.category = o.category.or(base.category.take());
+    base.basis = o.basis.or(base.basis.take());
+    base.message = o.message.or(base.message.take());
+    base.hint = o.hint.or(base.hint.take());
+    base.terms = o.terms.or(base.terms.take());
+    base.patterns = o.patterns.or(base.patterns.take());
+    Ok(())
+}
+
+fn finish(spec: RuleSpec) -> Result<Resolved, String> {
+    let id = spec.id;
+    let message = spec
+        .message
+        .filter(|m| !m.trim().is_empty())
+        .ok_or_else(|| format!("compliance rule `{id}`: `message` is required"))?;
+    let source = match spec.detector {
+        Some(detector) => Source::Detector(detector),
+        None => {
+            let terms = spec.terms.unwrap_or_default();
+            let patterns = spec.patterns.unwrap_or_default();
+            if terms.is_empty() && patterns.is_empty() {
+                return Err(format!(
+                    "compliance rule `{id}`: needs `terms` or `patterns`"
+                ));
+            }
+            Source::Terms { terms, patterns }
+        }
+    };
+    let terms = match &source {
+        Source::Terms { terms, .. } => terms.iter().map(|t| t.term().to_string()).collect(),
+        Source::Detector(_) => Vec::new(),
+    };
+    Ok(Resolved {
+        info: RuleInfo {
+            id,
+            severity: spec.severity.unwrap_or(Severity::Error),
+            category: spec.category.unwrap_or_else(|| "custom".to_string()),
+            basis: spec.basis,
+            message,
+            hint: spec.hint.filter(|h| !h.trim().is_empty()),
+            terms,
+        },
+        source,
+    })
+}
+
+fn is_kebab_case(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+struct TermEntry {
+    rule: usize,
+    not_followed_by: Vec<String>,
+    not_preceded_by: Vec<String>,
+    hint: Option<String>,
+}
+
+impl TermEntry {
+    /// True when the surrounding text turns the match into ordinary language.
+    fn excepted(&self, text: &str, start: usize, end: usize) -> bool {
+        let after = &text[end..];
+        let before = &text[..start];
+        self.not_followed_by.iter().any(|x| {
+            after
+                .get(..x.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(x))
+        }) || self.not_preceded_by.iter().any(|x| {
+            before.len() >= x.len()
+                && before
+                    .get(before.len() - x.len()..)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(x))
+        })
+    }
+}
+
+/// Every term and pattern of the enabled term rules, as one regex.
+pub(crate) struct TermMatcher {
+    regex: Option<Regex>,
+    /// Keyed by the lowercased term.
+    literals: HashMap<String, TermEntry>,
+    /// Each pattern anchored on its own, to tell which one a match came from.
+    patterns: Vec<(Regex, TermEntry)>,
+}
+
+impl TermMatcher {
+    pub fn new(rules: &[Resolved]) -> Result<TermMatcher, String> {
+        let mut literals: HashMap<String, TermEntry> = HashMap::new();
+        let mut patterns = Vec::new();
+        let mut alternatives: Vec<String> = Vec::new();
+        let mut pattern_sources = Vec::new();
+        for (index, rule) in rules.iter().enumerate() {
+            let Source::Terms {
+                terms,
+                patterns: pats,
+            } = &rule.source
+            else {
+                continue;
+            };
+            let id = &rule.info.id;
+            for spec in terms {
+                let entry = match spec {
+                    TermSpec::Plain(_) => TermEntry {
+                        rule: index,
+                        not_followed_by: Vec::new(),
+                        not_preceded_by: Vec::new(),
+                        hint: None,
+                    },
+                    TermSpec::Detailed(d) => TermEntry {
+                        rule: index,
+                        not_followed_by: d.not_followed_by.clone(),
+                        not_preceded_by: d.not_preceded_by.clone(),
+                        hint: d.hint.clone(),
+                    },
+                };
+                let term = spec.term();
+                if term.trim().is_empty() {
+                    return Err(format!("compliance rule `{id}`: empty term"));
+                }
+                if let Some(other) = literals.get(&term.to_lowercase()) {
+                    return Err(format!(
+                        "compliance rule `{id}`: term “{term}” is already in rule `{}`",
+                        rules[other.rule].info.id
+                    ));
+                }
+                literals.insert(term.to_lowercase(), entry);
+                alternatives.push(regex::escape(term));
+            }
+            for pattern in pats {
+                let anchored = RegexBuilder::new(&format!("^(?:{pattern})$"))
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| format!("compliance rule `{id}`: bad pattern: {e}"))?;
+                if anchored.is_match("") {
+                    return Err(format!(
+                        "compliance rule `{id}`: pattern `{pattern}` matches empty text"
+                    ));
+                }
+                let entry = TermEntry {
+                    rule: index,
+                    not_followed_by: Vec::new(),
+                    not_preceded_by: Vec::new(),
+                    hint: None,
+                };
+                patterns.push((anchored, entry));
+                pattern_sources.push(format!("(?:{pattern})"));
+            }
+        }
+        // Leftmost-first alternation prefers earlier alternatives, so longer
+        // terms go first: 治愈率 must win over 治愈 at the same position.
+        // Patterns go last so a listed term keeps its own exceptions and hint.
+        alternatives.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        alternatives.extend(pattern_sources);
+        let regex = if alternatives.is_empty() {
+            None
+        } else {
+            Some(
+                RegexBuilder::new(&alternatives.join("|"))
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| format!("compliance rules do not compile together: {e}"))?,
+            )
+        };
+        Ok(TermMatcher {
+            regex,
+            literals,
+            patterns,
+        })
+    }
+
+    pub fn find<'a>(&'a self, text: &str, out: &mut Vec<Hit<'a>>) {
+        let Some(regex) = &self.regex else { return };
+        // When an exception applies the search resumes after the whole
+        // match, so 无法彻底治愈 does not fall back to flagging its 治愈.
+        for m in regex.find_iter(text) {
+            let matched = m.as_str();
+            let entry = match self.literals.get(&matched.to_lowercase()) {
+                Some(entry) => entry,
+                None => match self.patterns.iter().find(|(r, _)| r.is_match(matched)) {
+                    Some((_, entry)) => entry,
+                    None => continue,
+                },
+            };
+            if !ascii_word_bounded(text, m.start(), m.end())
+                || entry.excepted(text, m.start(), m.end())
+            {
+                continue;
+            }
+            out.push(Hit {
+                start: m.start(),
+                end: m.end(),
+                rule: entry.rule,
+                hint: entry.hint.as_deref(),
+            });
+        }
+    }
+}
