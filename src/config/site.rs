@@ -38,7 +38,7 @@ pub struct SiteConfig {
     #[serde(default)]
     pub newsletter: Option<serde_yaml::Value>,
     #[serde(default)]
-    pub compliance: Option<serde_yaml::Value>,
+    pub compliance: crate::compliance::ComplianceConfig,
 }
 
 fn default_language() -> String {
