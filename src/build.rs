@@ -54,21 +54,42 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
+/// Prints how long each phase took when `HEALTHPRESS_TIMINGS` is set, for
+/// profiling large sites without a profiler.
+struct Phases {
+    enabled: bool,
+    last: Instant,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        Phases { enabled: std::env::var_os("HEALTHPRESS_TIMINGS").is_some(), last: Instant::now() }
+    }
+
+    fn done(&mut self, phase: &str) {
+        if self.enabled {
+            eprintln!("timing: {phase:<8} {:>6} ms", self.last.elapsed().as_millis());
+        }
+        self.last = Instant::now();
+    }
+}
+
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
+    let mut phases = Phases::new();
     let site = Site::open(&options.root, options.as_of).map_err(BuildError::Invalid)?;
-    let theme = Theme::load(
-        &options.root,
-        site.config.theme.as_deref().unwrap_or("default"),
-    )
-    .map_err(BuildError::Invalid)?;
+    phases.done("load");
+    let theme = Theme::load(&options.root, site.config.theme.as_deref().unwrap_or("default")).map_err(BuildError::Invalid)?;
     let index = Index::new(&site, &theme);
+    phases.done("index");
 
     let public = Staging::new(&options.root, &options.public_dir)?;
     let (stats, mut warnings) = render_public(&index, &public).map_err(BuildError::Invalid)?;
+    phases.done("render");
     warnings.extend(site.warnings.iter().cloned());
     crate::diagnostics::sort(&mut warnings);
     public.commit()?;
+    phases.done("commit");
 
     Ok(BuildReport {
         today: site.today,

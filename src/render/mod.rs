@@ -99,6 +99,8 @@ pub fn render_public(
         })
         .collect();
     let mut pages = index.published.len();
+    let timer = std::time::Instant::now();
+    let timing = std::env::var_os("HEALTHPRESS_TIMINGS").is_some();
     for found in article_results {
         problems.extend(found);
     }
@@ -109,6 +111,9 @@ pub fn render_public(
             Ok(p) => listing_pages.extend(p),
             Err(d) => problems.push(d),
         };
+    if timing {
+        eprintln!("timing:   articles {:>6} ms", timer.elapsed().as_millis());
+    }
     collect(listing::home_page(index).map(|p| vec![p]), &mut problems);
     collect(
         listing::not_found_page(index).map(|p| vec![p]),
@@ -119,6 +124,9 @@ pub fn render_public(
         collect(result, &mut problems);
     }
     pages += listing_pages.len();
+    if timing {
+        eprintln!("timing:   listings {:>6} ms", timer.elapsed().as_millis());
+    }
     for page in listing_pages {
         write(page, &mut problems);
     }
