@@ -1,14 +1,473 @@
-//! End-to-end tests of `healthpress build` on small fixture sites.
+//! End-to-end tests of `healthpress build` on small fixture sites: the
+//! publishing rule at every output, error reporting, atomic and
+//! deterministic writing, safe slugs and paths, and the pages themselves.
 
 mod common;
 
-use common::{ArticleSpec, Fixture};
+use std::fs;
+
+use common::{all_files, output_text, ArticleSpec, Fixture};
+use scraper::{Html, Selector};
+
+const TODAY: &str = "2026-11-23";
+
+fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    html.select(&Selector::parse(css).unwrap()).collect()
+}
+
+fn text_of(el: &scraper::ElementRef) -> String {
+    el.text().collect::<String>()
+}
+
+/// One article in every unpublishable state, each carrying a unique marker in
+/// its slug, title, summary and body, beside two published articles that
+/// link to nothing unpublished.
+fn site_with_every_unpublished_state() -> (Fixture, Vec<&'static str>) {
+    let site = Fixture::new();
+    site.article(&ArticleSpec::new("visible-one", "公开文章一").audience(&["parents", "seniors"]));
+    site.article(
+        &ArticleSpec::new("visible-two", "公开文章二")
+            .specialty(&["cardiology"])
+            .audience(&["seniors"])
+            .season(&["winter"])
+            .date(TODAY),
+    );
+    let hidden = [
+        ("zqxdraft", ArticleSpec::new("zqxdraft", "标题zqxdraft").status("draft")),
+        ("zqxinreview", ArticleSpec::new("zqxinreview", "标题zqxinreview").status("in-review")),
+        (
+            "zqxchanges",
+            ArticleSpec::new("zqxchanges", "标题zqxchanges").status("changes-requested"),
+        ),
+        ("zqxscheduled", ArticleSpec::new("zqxscheduled", "标题zqxscheduled").date("2026-11-24")),
+        (
+            "zqxexpired",
+            ArticleSpec::new("zqxexpired", "标题zqxexpired").expires("2026-11-01"),
+        ),
+        (
+            "zqxexpirestoday",
+            ArticleSpec::new("zqxexpirestoday", "标题zqxexpirestoday").expires(TODAY),
+        ),
+        ("zqxstale", ArticleSpec::new("zqxstale", "标题zqxstale").stale()),
+    ];
+    let mut markers = Vec::new();
+    for (marker, spec) in hidden {
+        let spec = spec
+            .summary(&format!("摘要 {marker}-summary"))
+            .body(&format!("正文 {marker}-body\n\n## 小标题 {marker}-heading\n"));
+        site.article(&spec);
+        markers.push(marker);
+    }
+    (site, markers)
+}
 
 #[test]
-fn builds_a_published_article_page() {
+fn no_unpublished_article_reaches_any_file_under_public() {
+    let (site, markers) = site_with_every_unpublished_state();
+    let out = site.build(TODAY);
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("2 published"), "{summary}");
+    let files = all_files(&site.public());
+    assert!(files.len() > 10, "expected a full site, got {} files", files.len());
+    for (path, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes);
+        for marker in &markers {
+            assert!(
+                !text.contains(marker) && !path.contains(marker),
+                "unpublished marker `{marker}` leaked into public/{path}"
+            );
+        }
+    }
+    assert!(files.iter().any(|(p, _)| p == "articles/visible-one/index.html"));
+    assert!(files.iter().any(|(p, _)| p == "articles/visible-two/index.html"));
+}
+
+#[test]
+fn the_publishing_rule_follows_as_of() {
+    let (site, _) = site_with_every_unpublished_state();
+    // A day later the scheduled article is out; the expired ones stay out.
+    site.build("2026-11-24");
+    let files = all_files(&site.public());
+    let has = |slug: &str| files.iter().any(|(p, _)| p == &format!("articles/{slug}/index.html"));
+    assert!(has("zqxscheduled"));
+    assert!(!has("zqxexpired") && !has("zqxexpirestoday") && !has("zqxstale") && !has("zqxdraft"));
+    // Before its expiry date an article is public.
+    site.build("2026-10-15");
+    let files = all_files(&site.public());
+    let has = |slug: &str| files.iter().any(|(p, _)| p == &format!("articles/{slug}/index.html"));
+    assert!(has("zqxexpired") && has("zqxexpirestoday"));
+    assert!(!has("visible-two"), "dated 2026-11-23, not public on 2026-10-15");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (site, _) = site_with_every_unpublished_state();
+    site.build(TODAY);
+    let first = all_files(&site.public());
+    site.build(TODAY);
+    let second = all_files(&site.public());
+    assert_eq!(first.len(), second.len());
+    for (a, b) in first.iter().zip(&second) {
+        assert_eq!(a.0, b.0);
+        assert!(a.1 == b.1, "{} differs between builds", a.0);
+    }
+}
+
+#[test]
+fn every_error_is_reported_with_file_line_and_column_in_one_run() {
     let site = Fixture::new();
-    site.article(&ArticleSpec::new("fever", "儿童发热怎么办"));
-    site.build("2026-11-23");
-    let html = site.read("public/articles/fever/index.html");
-    assert!(html.contains("儿童发热怎么办"));
+    site.article(&ArticleSpec::new("fine", "没问题"));
+    site.write(
+        "content/unknown-key.md",
+        "---\ntitle: T\ncolour: red\ndate: 2026-10-01\nsummary: S\naudience: [parents]\nspecialty: [pediatrics]\nseason: [winter]\nreview:\n  status: draft\n---\nbody\n",
+    );
+    site.write(
+        "content/bad-term.md",
+        "---\ntitle: T\ndate: 2026-10-01\nsummary: S\naudience: [parentz]\nspecialty: [pediatrics]\nseason: [winter]\nauthors: [nobody]\nreview:\n  status: draft\n---\nbody\n",
+    );
+    site.write(
+        "content/bad-date.md",
+        "---\ntitle: T\ndate: 2026-02-30\nsummary: S\naudience: [parents]\nspecialty: [pediatrics]\nseason: [winter]\nreview:\n  status: draft\n---\nbody\n",
+    );
+    site.article(&ArticleSpec::new("fine", "同名").status("draft"));
+    site.write("content/dup/fine.md", &ArticleSpec::new("fine", "重复").to_markdown());
+    let out = site.run(&["build", "--as-of", TODAY]);
+    assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+    let text = output_text(&out);
+    for expected in [
+        "content/unknown-key.md:3:1: error",
+        "unknown field `colour`, expected one of `title`",
+        "content/bad-term.md:5:12: error[unknown-term]",
+        "use one of: office-workers, parents, seniors",
+        "content/bad-term.md:8:11: error[unknown-person]",
+        "content/bad-date.md:3:7: error",
+        "2026-02-30",
+        "duplicate",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
+    assert!(!site.public().exists(), "a failed first build must not create public/");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_public_byte_identical() {
+    let site = Fixture::new();
+    site.article(&ArticleSpec::new("one", "第一篇"));
+    site.build(TODAY);
+    let before = all_files(&site.public());
+    // A broken article and a broken template: neither may touch public/.
+    site.write("content/broken.md", "---\ntitle: [unclosed\n---\nbody\n");
+    let out = site.run(&["build", "--as-of", TODAY]);
+    assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+    assert!(output_text(&out).contains("content/broken.md:2:"), "{}", output_text(&out));
+    assert_eq!(before, all_files(&site.public()));
+    let leftovers: Vec<_> = fs::read_dir(site.root())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".healthpress-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary output left behind: {leftovers:?}");
+}
+
+#[test]
+fn a_template_error_fails_the_build_and_keeps_public() {
+    let site = Fixture::new();
+    site.article(&ArticleSpec::new("one", "第一篇"));
+    site.build(TODAY);
+    let before = all_files(&site.public());
+    let theme = site.root().join("themes/default/templates");
+    fs::create_dir_all(&theme).unwrap();
+    // A site theme folder overrides the built-in one; copy it and break it.
+    let out = site.run(&["init", "copy-of-starter"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let starter = site.root().join("copy-of-starter/themes/default");
+    copy_dir(&starter, &site.root().join("themes/default"));
+    fs::write(theme.join("article.html"), "{% extends \"base.html\" %}{% block content %}{{ article.title | nosuchfilter }}{% endblock content %}").unwrap();
+    fs::remove_dir_all(site.root().join("copy-of-starter")).unwrap();
+    let out = site.run(&["build", "--as-of", TODAY]);
+    assert_ne!(out.status.code(), Some(0), "{}", output_text(&out));
+    assert!(output_text(&out).contains("article.html"), "{}", output_text(&out));
+    assert_eq!(before, all_files(&site.public()));
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn chinese_file_names_get_ascii_slugs_and_unsafe_slugs_are_errors() {
+    let site = Fixture::new();
+    let mut spec = ArticleSpec::new("unused", "儿童咳嗽");
+    spec.slug = String::new();
+    let text = spec.to_markdown().replace("slug: \n", "");
+    site.write("content/儿童咳嗽.md", &text);
+    site.build(TODAY);
+    let files = all_files(&site.public());
+    assert!(
+        files.iter().any(|(p, _)| p == "articles/er-tong-ke-sou/index.html"),
+        "{:?}",
+        files.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    assert!(files.iter().all(|(p, _)| p.is_ascii()), "non-ASCII output path");
+
+    for bad in ["../escape", "a/b", "a\\\\b"] {
+        let site = Fixture::new();
+        let text = ArticleSpec::new("placeholder", "坏路径")
+            .to_markdown()
+            .replace("slug: placeholder", &format!("slug: \"{bad}\""));
+        site.write("content/bad.md", &text);
+        let out = site.run(&["build", "--as-of", TODAY]);
+        assert_eq!(out.status.code(), Some(1), "slug {bad}: {}", output_text(&out));
+        assert!(output_text(&out).contains("content/bad.md:3:"), "{}", output_text(&out));
+        assert!(!site.root().join("escape").exists());
+    }
+}
+
+#[test]
+fn refuses_output_folders_that_hold_the_site() {
+    let site = Fixture::new();
+    site.article(&ArticleSpec::new("one", "第一篇"));
+    for out_dir in [".", "content", "content/sub", ".."] {
+        let out = site.run(&["build", "--as-of", TODAY, "--out", out_dir]);
+        assert_eq!(out.status.code(), Some(2), "--out {out_dir}: {}", output_text(&out));
+        assert!(output_text(&out).contains("refusing"), "{}", output_text(&out));
+    }
+    assert!(site.root().join("content/one.md").exists());
+    assert!(site.root().join("site.yaml").exists());
+    // A non-empty folder that healthpress did not write is not replaced.
+    site.write("mine/notes.txt", "my notes");
+    let out = site.run(&["build", "--as-of", TODAY, "--out", "mine"]);
+    assert_eq!(out.status.code(), Some(2), "{}", output_text(&out));
+    assert_eq!(fs::read_to_string(site.root().join("mine/notes.txt")).unwrap(), "my notes");
+}
+
+#[test]
+fn links_to_unpublished_or_missing_articles_are_errors() {
+    let site = Fixture::new();
+    site.article(&ArticleSpec::new("target", "目标文章"));
+    site.article(&ArticleSpec::new("draft-target", "草稿").status("draft"));
+    site.article(
+        &ArticleSpec::new("linker", "链接文章")
+            .body("见[目标](target.md)和[草稿](draft-target.md)以及[不存在](missing.md)。\n"),
+    );
+    let out = site.run(&["build", "--as-of", TODAY]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = output_text(&out);
+    assert!(text.contains("content/linker.md") && text.contains("draft-target.md"), "{text}");
+    assert!(text.contains("missing.md"), "{text}");
+    assert!(!text.contains("`target.md`"), "the published target is fine: {text}");
+
+    site.article(&ArticleSpec::new("linker", "链接文章").body("见[目标](target.md)。\n"));
+    site.build(TODAY);
+    let html = Html::parse_document(&site.read("public/articles/linker/index.html"));
+    let hrefs: Vec<String> = select(&html, ".content a")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert!(hrefs.iter().any(|h| h == "/articles/target/"), "{hrefs:?}");
+}
+
+#[test]
+fn raw_html_and_script_urls_are_sanitized() {
+    let site = Fixture::new();
+    site.article(&ArticleSpec::new("xss", "安全测试").body(
+        "正文<script>alert('zqxscript')</script>\n\n<img src=x onerror=\"alert('zqxonerror')\">\n\n<a href=\"javascript:alert('zqxjs')\">点我</a>\n\n[链接](javascript:alert('zqxmd'))\n",
+    ));
+    // Unsafe links are errors: the editor must fix them before publishing.
+    let out = site.run(&["build", "--as-of", TODAY]);
+    assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+    assert!(output_text(&out).contains("javascript"), "{}", output_text(&out));
+
+    site.article(&ArticleSpec::new("xss", "安全测试").body(
+        "正文<script>alert('zqxscript')</script>\n\n<img src=x onerror=\"alert('zqxonerror')\" alt=\"图\">\n\n<b onclick=\"zqxclick()\">粗体</b>\n",
+    ));
+    site.build(TODAY);
+    let page = site.read("public/articles/xss/index.html");
+    let html = Html::parse_document(&page);
+    for el in select(&html, "body *") {
+        assert_ne!(el.value().name(), "script", "script survived");
+        for (name, value) in el.value().attrs() {
+            assert!(!name.starts_with("on"), "event handler {name} survived");
+            assert!(!value.to_lowercase().contains("javascript:"));
+        }
+    }
+    assert!(!page.contains("zqxscript") || !page.contains("<script>alert"));
+    assert!(page.contains("粗体"));
+}
+
+#[test]
+fn oversized_front_matter_is_an_error_not_a_hang() {
+    let site = Fixture::new();
+    let huge = "x".repeat(70 * 1024);
+    site.write(
+        "content/huge.md",
+        &format!("---\ntitle: T\nsummary: \"{huge}\"\n---\nbody\n"),
+    );
+    let out = site.run(&["build", "--as-of", TODAY]);
+    assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+    assert!(output_text(&out).contains("content/huge.md"), "{}", output_text(&out));
+}
+
+#[test]
+fn article_page_shows_review_credentials_and_json_ld() {
+    let site = Fixture::new();
+    site.article(
+        &ArticleSpec::new("heart", "冬季护心")
+            .specialty(&["cardiology"])
+            .audience(&["seniors"])
+            .season(&["winter"]),
+    );
+    let mut spec = ArticleSpec::new("heart", "冬季护心")
+        .specialty(&["cardiology"])
+        .audience(&["seniors"])
+        .season(&["winter"]);
+    spec.reviewer = "dr-wang".into();
+    spec.body = format!("{}\n", "天冷时注意保暖。".repeat(200));
+    site.article(&spec);
+    site.build(TODAY);
+    let page = site.read("public/articles/heart/index.html");
+    let html = Html::parse_document(&page);
+    let text = text_of(&select(&html, "article")[0]);
+    assert!(text.contains("王明") && text.contains("主任医师"), "reviewer credentials");
+    assert!(text.contains("孙悦"), "author");
+    assert!(text.contains("2026-09-25"), "last reviewed date");
+    assert!(text.contains("国家卫生健康委员会相关指南"), "sources");
+    assert!(text.contains("不能代替医生的诊断"), "disclaimer");
+    // 1,600 CJK characters at ~400 a minute.
+    assert!(text.contains(" 4 "), "reading time of 4 minutes in: {text}");
+    let ld = select(&html, "script[type='application/ld+json']");
+    assert_eq!(ld.len(), 1);
+    let json: serde_json::Value = serde_json::from_str(&text_of(&ld[0])).expect("JSON-LD parses");
+    assert_eq!(json["@type"], "MedicalWebPage");
+    assert_eq!(json["lastReviewed"], "2026-09-25");
+    assert!(json["reviewedBy"].to_string().contains("王明"));
+    assert!(json.to_string().contains("Cardiovascular"));
+    let term_links: Vec<&str> =
+        select(&html, ".article-terms a").iter().filter_map(|a| a.value().attr("href")).collect();
+    assert!(term_links.contains(&"/audience/seniors/"), "{term_links:?}");
+    assert!(term_links.contains(&"/specialty/cardiology/"), "{term_links:?}");
+    assert!(term_links.contains(&"/season/winter/"), "{term_links:?}");
+}
+
+#[test]
+fn term_pages_paginate_and_feeds_sitemap_robots_exist() {
+    let site = Fixture::new();
+    for i in 0..12 {
+        site.article(
+            &ArticleSpec::new(&format!("p{i:02}"), &format!("文章{i:02}"))
+                .date(&format!("2026-10-{:02}", i + 1)),
+        );
+    }
+    site.build(TODAY);
+    // paginate: 5 in the fixture site.yaml: 12 articles make three pages.
+    let first = Html::parse_document(&site.read("public/audience/parents/index.html"));
+    assert_eq!(select(&first, "main li.card").len(), 5);
+    let next: Vec<&str> = select(&first, "nav.pagination a[rel=next]")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(next, ["/audience/parents/page/2/"]);
+    let third = site.read("public/audience/parents/page/3/index.html");
+    assert!(third.contains("文章00") && third.contains("文章01"), "oldest on the last page");
+    assert!(site.root().join("public/audience/index.html").exists());
+    assert!(site.root().join("public/audience/parents/specialty/pediatrics/index.html").exists());
+    // Every vocabulary term keeps a stable URL; with nothing public it says so.
+    let empty = site.read("public/audience/seniors/index.html");
+    assert!(empty.contains("暂无已发布的文章") && !empty.contains("/articles/"));
+    let feed = site.read("public/audience/parents/atom.xml");
+    assert!(feed.starts_with("<?xml"));
+    assert_eq!(feed.matches("<entry ").count(), 12);
+    let site_feed = site.read("public/atom.xml");
+    assert!(site_feed.contains("https://health.test.example/articles/p11/"));
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://health.test.example/articles/p05/</loc><lastmod>2026-10-06</lastmod>"), "{sitemap}");
+    assert!(site.read("public/robots.txt").contains("Sitemap: https://health.test.example/sitemap.xml"));
+    assert!(site.read("public/404.html").contains("<html"));
+}
+
+#[test]
+fn term_feeds_hold_the_latest_twenty() {
+    let site = Fixture::new();
+    for i in 0..25 {
+        site.article(
+            &ArticleSpec::new(&format!("f{i:02}"), &format!("条目{i:02}"))
+                .date(&format!("2026-10-{:02}", i + 1)),
+        );
+    }
+    site.build(TODAY);
+    let feed = site.read("public/specialty/pediatrics/atom.xml");
+    assert_eq!(feed.matches("<entry ").count(), 20);
+    assert!(feed.contains("条目24") && !feed.contains("条目04"));
+}
+
+#[test]
+fn home_page_shows_in_season_articles_and_observances() {
+    let site = Fixture::new();
+    site.article(&ArticleSpec::new("autumn-one", "秋季话题").season(&["autumn"]).date("2026-10-01"));
+    site.article(&ArticleSpec::new("summer-one", "夏季话题").season(&["summer"]).date("2026-10-02"));
+    site.build("2026-11-05");
+    let html = Html::parse_document(&site.read("public/index.html"));
+    let in_season = text_of(&select(&html, "section[aria-labelledby='in-season']")[0]);
+    assert!(in_season.contains("秋季话题"));
+    assert!(!in_season.contains("夏季话题"));
+    // The fixture calendar's observance is 11-14: nine days ahead.
+    let page = site.read("public/index.html");
+    assert!(page.contains("世界糖尿病日"), "upcoming observance on the home page");
+}
+
+#[test]
+fn init_writes_a_starter_site_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("starter");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_healthpress"))
+        .args(["init", target.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", output_text(&out));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_healthpress"))
+        .args(["build"])
+        .current_dir(&target)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert!(target.join("public/index.html").exists());
+    // A second init refuses to overwrite.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_healthpress"))
+        .args(["init", target.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}
+
+#[test]
+fn the_example_site_in_the_repository_builds() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = tempfile::tempdir().unwrap();
+    let public = out_dir.path().join("public");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_healthpress"))
+        .args(["build", "--as-of", TODAY, "--out", public.to_str().unwrap()])
+        .args(["--editorial-out", out_dir.path().join("editorial").to_str().unwrap()])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", output_text(&out));
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("1 scheduled") && summary.contains("1 stale"), "{summary}");
+    for marker in ["winter-heart-health", "winter-tonic-myths"] {
+        for (path, bytes) in all_files(&public) {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(&format!("/articles/{marker}/")),
+                "unpublished {marker} linked from {path}"
+            );
+        }
+    }
 }
