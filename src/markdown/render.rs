@@ -54,6 +54,9 @@ struct Renderer<'a, 'i> {
     code: Option<Code<'a>>,
     html_block: Option<(String, usize)>,
     table: Table,
+    /// A task-list item's `<label>` is open: it wraps the checkbox and the
+    /// item's text so the checkbox has an accessible name (axe `label`).
+    task_label: bool,
     raw_html: bool,
     findings: Findings,
     first_finding: usize,
@@ -77,6 +80,7 @@ pub(super) fn render<'a>(
         code: None,
         html_block: None,
         table: Table::default(),
+        task_label: false,
         raw_html: false,
         findings: Findings::default(),
         first_finding: 0,
@@ -126,9 +130,44 @@ impl<'a> Renderer<'a, '_> {
                 self.counter.boundary();
                 self.out.push(event);
             }
-            Event::Start(tag) => self.start(tag, range),
-            Event::End(tag) => self.end(tag),
+            Event::TaskListMarker(checked) => {
+                let checkbox = if checked {
+                    "<label class=\"task\"><input disabled=\"\" type=\"checkbox\" checked=\"\"> "
+                } else {
+                    "<label class=\"task\"><input disabled=\"\" type=\"checkbox\"> "
+                };
+                self.out.push(Event::Html(CowStr::Borrowed(checkbox)));
+                self.task_label = true;
+            }
+            Event::Start(tag) => {
+                // A label holds phrasing content only: close it before a block.
+                if !matches!(
+                    tag,
+                    Tag::Emphasis
+                        | Tag::Strong
+                        | Tag::Strikethrough
+                        | Tag::Link { .. }
+                        | Tag::Image { .. }
+                        | Tag::Superscript
+                        | Tag::Subscript
+                ) {
+                    self.close_task_label();
+                }
+                self.start(tag, range)
+            }
+            Event::End(tag) => {
+                if matches!(tag, TagEnd::Paragraph | TagEnd::Item) {
+                    self.close_task_label();
+                }
+                self.end(tag)
+            }
             other => self.out.push(other),
+        }
+    }
+
+    fn close_task_label(&mut self) {
+        if std::mem::take(&mut self.task_label) {
+            self.out.push(Event::Html(CowStr::Borrowed("</label>")));
         }
     }
 

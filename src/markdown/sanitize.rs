@@ -55,6 +55,7 @@ const TAGS: &[&str] = &[
     "input",
     "ins",
     "kbd",
+    "label",
     "li",
     "mark",
     "ol",

@@ -75,11 +75,18 @@ fn extensions_render() {
 
     assert!(html("~~old~~").contains("<del>old</del>"));
 
-    let out = html("- [x] done\n- [ ] todo\n");
+    // Each checkbox is labelled by its item's text (accessible name).
+    let out = html("- [x] done\n- [ ] todo *now*\n");
     assert!(
-        out.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>"),
+        out.contains("<li><label class=\"task\"><input disabled=\"\" type=\"checkbox\" checked=\"\"> done</label></li>"),
         "{out}"
     );
+    assert!(out.contains("todo <em>now</em></label></li>"), "{out}");
+    // A nested list or a loose item's paragraph closes the label first.
+    let out = html("- [ ] parent\n  - child\n");
+    assert!(out.contains("parent</label>\n<ul>") || out.contains("parent</label><ul>"), "{out}");
+    let out = html("- [ ] loose\n\n- [x] item\n");
+    assert_eq!(out.matches("<label").count(), out.matches("</label>").count(), "{out}");
 
     let out = html("# Title {#custom .lead}\n");
     assert!(

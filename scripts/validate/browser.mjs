@@ -1,0 +1,181 @@
+// Opens healthpress output in headless Chromium the way a reader would:
+// axe-core accessibility audit (no serious or critical violations), no
+// console errors or failed requests, screenshots at phone and desktop width,
+// and every digest e-mail at 600 px without horizontal scrolling.
+//
+// Usage: node browser.mjs PUBLIC_DIR EDITORIAL_DIR SCREENSHOT_DIR
+// Prints one line per problem and a closing 'N passed, N failed' line.
+
+import { createServer } from "node:http";
+import { readFile, readdir, stat, mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const [publicDir, editorialDir, shotDir] = process.argv.slice(2);
+if (!shotDir) {
+  console.error("usage: node browser.mjs PUBLIC_DIR EDITORIAL_DIR SCREENSHOT_DIR");
+  process.exit(2);
+}
+
+let passed = 0;
+let failed = 0;
+function check(cond, what) {
+  if (cond) passed++;
+  else {
+    failed++;
+    console.log(`FAIL: ${what}`);
+  }
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
+  ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".xml": "application/xml",
+  ".ics": "text/calendar", ".txt": "text/plain; charset=utf-8", ".json": "application/json",
+};
+
+// A static file server confined to `root`, on a free loopback port.
+async function serve(root) {
+  const base = path.resolve(root);
+  const server = createServer(async (req, res) => {
+    let rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let file = path.resolve(base, "." + rel);
+    if (!file.startsWith(base)) { res.writeHead(404).end(); return; }
+    try {
+      if ((await stat(file)).isDirectory()) file = path.join(file, "index.html");
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { "content-type": "text/html" }).end("<!DOCTYPE html><title>404</title>");
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, url: `http://127.0.0.1:${server.address().port}` };
+}
+
+async function firstDir(dir) {
+  try {
+    const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory());
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    return entries.length ? entries[0].name : null;
+  } catch {
+    return null;
+  }
+}
+
+async function findEmails(dir, found = []) {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) await findEmails(p, found);
+    else if (e.name === "email.html") found.push(p);
+  }
+  return found.sort();
+}
+
+const pub = await serve(publicDir);
+const ed = await serve(editorialDir);
+
+const article = await firstDir(path.join(publicDir, "articles"));
+const segment = await firstDir(path.join(publicDir, "digests"));
+let issue = null;
+if (segment) {
+  const issues = (await readdir(path.join(publicDir, "digests", segment), { withFileTypes: true }))
+    .filter((e) => e.isDirectory() && /^\d{4}-\d{2}-\d{2}$/.test(e.name))
+    .map((e) => e.name)
+    .sort();
+  issue = issues.at(-1) ?? null;
+}
+check(article, "no article under public/articles/");
+check(issue, "no digest issue under public/digests/");
+
+const pages = [
+  ["home", `${pub.url}/`],
+  ["article", article && `${pub.url}/articles/${article}/`],
+  ["term", `${pub.url}/audience/`],
+  ["term-page", `${pub.url}/specialty/`],
+  ["digest", issue && `${pub.url}/digests/${segment}/${issue}/`],
+  ["schedule", `${ed.url}/schedule/`],
+  ["review", `${ed.url}/review/`],
+].filter(([, url]) => url);
+
+// A term page proper: the first term linked from the audience index.
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+});
+await mkdir(shotDir, { recursive: true });
+
+async function open(url, width) {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (msg) => { if (msg.type() === "error") problems.push(`console error: ${msg.text()}`); });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()}`));
+  page.on("response", (res) => { if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`); });
+  const response = await page.goto(url, { waitUntil: "load" });
+  return { context, page, problems, status: response?.status() };
+}
+
+// Resolve "term-page" to a real paginated term page by following the index.
+{
+  const { context, page } = await open(`${pub.url}/audience/`, 1280);
+  const href = await page.evaluate(() => document.querySelector("main a[href*='/audience/']")?.getAttribute("href"));
+  await context.close();
+  const i = pages.findIndex(([name]) => name === "term-page");
+  if (href) pages[i] = ["term-page", new URL(href, pub.url).toString()];
+  check(href, "the audience index links to no term page");
+}
+
+for (const [name, url] of pages) {
+  for (const width of [390, 1280]) {
+    const { context, page, problems, status } = await open(url, width);
+    check(status === 200, `${name} ${url}: HTTP ${status}`);
+    await page.screenshot({ path: path.join(shotDir, `${name}-${width}.png`), fullPage: true });
+    if (width === 1280) {
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(async () =>
+        // eslint-disable-next-line no-undef
+        await axe.run(document, { resultTypes: ["violations"] }));
+      const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      for (const v of bad) {
+        console.log(`  axe ${v.impact} ${v.id}: ${v.help} (${v.nodes.length} nodes, e.g. ${v.nodes[0]?.target})`);
+      }
+      check(bad.length === 0, `${name} ${url}: ${bad.length} serious/critical axe violations`);
+    }
+    // Phone width: nothing may force sideways scrolling.
+    if (width === 390) {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check(overflow <= 0, `${name} ${url}: ${overflow}px horizontal overflow at 390px`);
+    }
+    for (const p of problems) console.log(`  ${p}`);
+    check(problems.length === 0, `${name} ${url} at ${width}px: ${problems.length} console/network errors`);
+    await context.close();
+  }
+}
+
+// E-mails: rendered at 600 px, no horizontal scrolling.
+const emails = await findEmails(path.join(publicDir, "digests")).catch(() => []);
+check(emails.length > 0, "no digest email.html found");
+for (const file of emails) {
+  const rel = path.relative(publicDir, file).split(path.sep).join("/");
+  const { context, page, status } = await open(`${pub.url}/${rel}`, 600);
+  check(status === 200, `${rel}: HTTP ${status}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `${rel}: ${overflow}px horizontal scrolling at 600px`);
+  if (file === emails.at(-1)) {
+    await page.screenshot({ path: path.join(shotDir, "email-600.png"), fullPage: true });
+  }
+  await context.close();
+}
+
+await browser.close();
+pub.server.close();
+ed.server.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

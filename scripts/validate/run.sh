@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The output-validation lane: builds the example site and checks what it
+# produced with the tools the web uses.
+#
+#   - Nu HTML Checker (vnu-jar, run with the machine's Java): every .html
+#     page under public/ and editorial/ with zero errors;
+#   - headless Chromium (Debian's chromium through playwright-core) with
+#     axe-core: home, an article, term pages, a digest and the schedule, no
+#     serious/critical violations, no console errors, screenshots at 390 px
+#     and 1280 px saved under target/validate/screenshots/; every digest
+#     email.html renders at 600 px without horizontal scrolling;
+#   - Python feedparser (every Atom feed, no bozo), icalendar (every .ics),
+#     JSON-LD of every article, e-mail size and width.
+#
+# Usage: scripts/validate/run.sh [--install]
+#   --install  first install what the lane needs (Debian chromium and a JRE,
+#              npm and PyPI packages); CI passes it, a developer runs it once.
+# Environment: HEALTHPRESS_BIN (default target/debug/healthpress, built if
+#   missing), VALIDATE_AS_OF (default 2026-11-23, the example site's "today").
+# Writes only under target/validate/ and scripts/validate/node_modules/.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+cd "$repo"
+
+if [[ "${1:-}" == "--install" ]]; then
+  echo "== installing the validation tools"
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v java >/dev/null || missing+=(default-jre-headless)
+  fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
+  if ((${#missing[@]})); then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  (cd "$here" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error)
+  python3 -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+fi
+
+bin="${HEALTHPRESS_BIN:-$repo/target/debug/healthpress}"
+[[ -x "$bin" ]] || cargo build --locked --quiet
+out="$repo/target/validate"
+rm -rf "$out/site" "$out/screenshots"
+mkdir -p "$out/site"
+
+echo "== building the example site as of ${VALIDATE_AS_OF:-2026-11-23}"
+"$bin" build --as-of "${VALIDATE_AS_OF:-2026-11-23}" \
+  --out "$out/site/public" --editorial-out "$out/site/editorial"
+
+status=0
+echo "== Nu HTML Checker"
+pages=$(find "$out/site/public" "$out/site/editorial" -name '*.html' | wc -l)
+if java -jar "$here/node_modules/vnu-jar/build/dist/vnu.jar" --errors-only --skip-non-html \
+    "$out/site/public" "$out/site/editorial"; then
+  echo "$pages passed, 0 failed (HTML pages)"
+else
+  echo "Nu HTML Checker reported errors in the pages above"
+  status=1
+fi
+
+echo "== feeds, calendars, JSON-LD, e-mail size"
+python3 "$here/check_outputs.py" "$out/site/public" "$out/site/editorial" || status=1
+
+echo "== headless Chromium: axe-core, console, screenshots, e-mail width"
+node "$here/browser.mjs" "$out/site/public" "$out/site/editorial" "$out/screenshots" || status=1
+echo "screenshots: $out/screenshots"
+
+exit $status
