@@ -471,3 +471,38 @@ fn the_example_site_in_the_repository_builds() {
         }
     }
 }
+
+#[test]
+fn markup_in_titles_and_summaries_is_escaped_in_every_output() {
+    let site = Fixture::new();
+    site.article(
+        &ArticleSpec::new("escape", "<script>alert('zqxtitle')</script>标题")
+            .summary("<img src=x onerror=alert('zqxsummary')>摘要 & more"),
+    );
+    site.build(TODAY);
+    let files = all_files(&site.public());
+    let mut seen = 0;
+    for (path, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes);
+        if text.contains("zqxtitle") {
+            seen += 1;
+        }
+        assert!(!text.contains("<script>alert"), "unescaped title in {path}");
+        assert!(!text.contains("<img src=x"), "unescaped summary in {path}");
+    }
+    assert!(seen >= 5, "the title should appear in the page, listings and feeds ({seen} files)");
+}
+
+#[test]
+fn symlinks_out_of_the_site_are_refused() {
+    let site = Fixture::new();
+    site.article(&ArticleSpec::new("one", "第一篇"));
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("secret.md"), "zqxsecret").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), site.root().join("content/link.md")).unwrap();
+    let out = site.run(&["build", "--as-of", TODAY]);
+    assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+    assert!(output_text(&out).contains("content/link.md"), "{}", output_text(&out));
+    assert!(!site.public().exists());
+}
