@@ -264,7 +264,11 @@ fn print_rules(root: &Path) -> i32 {
         }
     };
     for rule in linter.rules() {
-        println!("{:<28} {:<8} {:<12} {}", rule.id, rule.severity, rule.category, rule.message);
+        let severity = rule.severity.to_string();
+        println!("{:<28} {severity:<8} {:<12} {}", rule.id, rule.category, rule.message);
+    }
+    for (id, severity, message) in crate::review::REVIEW_RULES {
+        println!("{id:<28} {severity:<8} {:<12} {message}", "review");
     }
     0
 }

@@ -15,6 +15,16 @@ use crate::config::{yaml, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use crate::model::article::{Article, ReviewStatus};
 
+/// The review rules `check` applies: id, severity, what it means.
+pub const REVIEW_RULES: &[(&str, &str, &str)] = &[
+    ("stale-approval", "error", "approved, but the title, summary or body changed after sign-off"),
+    ("review-due", "warning", "approval older than site.yaml review.max_age_days"),
+    ("review-date-future", "warning", "review date later than today"),
+    ("reviewer-specialty", "warning", "the reviewer's specialty is not among the article's"),
+    ("unapproved-due-soon", "warning", "publish date within 7 days and not approved"),
+    ("missing-sources", "warning", "the article lists no sources"),
+];
+
 /// How many days ahead an unapproved article counts as "due soon".
 pub const DUE_SOON_DAYS: i64 = 7;
 
