@@ -30,7 +30,11 @@ enum Refusal {
     #[error("unknown reviewer `{id}`; people in site.yaml: {known}")]
     UnknownReviewer { id: String, known: String },
     #[error("`{id}` ({name}) has no clinical title (title: {title}); only clinicians may approve")]
-    NotClinical { id: String, name: String, title: String },
+    NotClinical {
+        id: String,
+        name: String,
+        title: String,
+    },
     #[error("{file} is not a Markdown file under content/")]
     NotArticle { file: String },
     #[error("{file} has {count} error(s) in `healthpress check`; fix them before approving")]
@@ -47,19 +51,27 @@ pub fn run(
 ) -> anyhow::Result<i32> {
     let config: SiteConfig = match read_yaml_file(root, "site.yaml") {
         Ok(Some((config, _))) => config,
-        Ok(None) => bail!("no site.yaml in {}; run approve in the site's root or pass --root", root.display()),
+        Ok(None) => bail!(
+            "no site.yaml in {}; run approve in the site's root or pass --root",
+            root.display()
+        ),
         Err(d) => bail!("{d}"),
     };
     let today = today_in(&config, None);
     let date = date.unwrap_or(today);
     if date > today {
-        bail!("--date {date} is in the future (today is {today} in {})", config.timezone);
+        bail!(
+            "--date {date} is in the future (today is {today} in {})",
+            config.timezone
+        );
     }
     match config.people.get(reviewer) {
-        None => return Ok(refuse(Refusal::UnknownReviewer {
-            id: reviewer.into(),
-            known: config.people.keys().cloned().collect::<Vec<_>>().join(", "),
-        })),
+        None => {
+            return Ok(refuse(Refusal::UnknownReviewer {
+                id: reviewer.into(),
+                known: config.people.keys().cloned().collect::<Vec<_>>().join(", "),
+            }))
+        }
         Some(person) if !has_clinical_title(person) => {
             return Ok(refuse(Refusal::NotClinical {
                 id: reviewer.into(),
@@ -82,14 +94,18 @@ pub fn run(
         let source = match site_relative(root, file) {
             Some(source) => source,
             None => {
-                code = refuse(Refusal::NotArticle { file: file.display().to_string() });
+                code = refuse(Refusal::NotArticle {
+                    file: file.display().to_string(),
+                });
                 continue;
             }
         };
         let blocking: Vec<&Diagnostic> = report
             .diagnostics
             .iter()
-            .filter(|d| d.file == source && d.is_error() && !FIXED_BY_APPROVING.contains(&d.rule.as_str()))
+            .filter(|d| {
+                d.file == source && d.is_error() && !FIXED_BY_APPROVING.contains(&d.rule.as_str())
+            })
             .collect();
         if !blocking.is_empty() {
             for d in &blocking {
@@ -108,7 +124,11 @@ pub fn run(
                     source.display(),
                     &fingerprint[..fingerprint.len().min(19)]
                 );
-                for d in report.diagnostics.iter().filter(|d| d.file == source && !d.is_error()) {
+                for d in report
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.file == source && !d.is_error())
+                {
                     if d.rule != "review-due" && d.rule != "unapproved-due-soon" {
                         eprintln!("{d}");
                     }
@@ -149,7 +169,10 @@ fn approve_one(root: &Path, source: &Path, approval: &Approval) -> Result<String
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.healthpress-approve.tmp"));
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
@@ -176,7 +199,8 @@ fn site_relative(root: &Path, file: &Path) -> Option<PathBuf> {
     let rel = file.strip_prefix(&root).ok()?.to_path_buf();
     let mut parts = rel.components();
     let first_is_content = matches!(parts.next(), Some(Component::Normal(c)) if c == "content");
-    (first_is_content && rel.extension().is_some_and(|x| x == "md") && file.is_file()).then_some(rel)
+    (first_is_content && rel.extension().is_some_and(|x| x == "md") && file.is_file())
+        .then_some(rel)
 }
 
 fn refuse(refusal: Refusal) -> i32 {

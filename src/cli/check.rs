@@ -89,9 +89,17 @@ impl Sources<'_> {
     fn line(&mut self, file: &Path, line: usize) -> Option<String> {
         let root = self.root;
         let lines = self.cache.entry(file.to_path_buf()).or_insert_with(|| {
-            std::fs::read_to_string(root.join(file))
+            let path = root.join(file);
+            // Quote only regular files inside the site, never a link's target.
+            let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+            regular
+                .then(|| std::fs::read_to_string(&path))?
                 .ok()
-                .map(|t| t.lines().map(|l| l.trim_end_matches('\r').to_string()).collect())
+                .map(|t| {
+                    t.lines()
+                        .map(|l| l.trim_end_matches('\r').to_string())
+                        .collect()
+                })
         });
         lines.as_ref()?.get(line.checked_sub(1)?).cloned()
     }
@@ -139,10 +147,17 @@ fn render_text(root: &Path, report: &CheckReport) -> String {
             }
         }
         let _ = writeln!(out, "{gutter}--> {location}");
-        if let Some(source) = (d.line > 0).then(|| sources.line(&d.file, d.line)).flatten() {
+        if let Some(source) = (d.line > 0)
+            .then(|| sources.line(&d.file, d.line))
+            .flatten()
+        {
             let shown = source.replace('\t', "    ");
             let col = d.column.max(1) - 1;
-            let prefix: String = source.chars().take(col).collect::<String>().replace('\t', "    ");
+            let prefix: String = source
+                .chars()
+                .take(col)
+                .collect::<String>()
+                .replace('\t', "    ");
             let rest: String = source.chars().skip(col).collect();
             let marked = quoted(&d.message)
                 .filter(|q| !q.is_empty() && rest.starts_with(q))
@@ -203,7 +218,9 @@ fn render_json(report: &CheckReport) -> String {
 
 /// Escapes the message of a workflow command.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value of a workflow command.
@@ -225,7 +242,11 @@ fn render_github(report: &CheckReport) -> String {
                 let _ = write!(props, ",col={}", d.column);
             }
         }
-        let _ = write!(props, ",title={}", escape_property(&format!("healthpress {}", d.rule)));
+        let _ = write!(
+            props,
+            ",title={}",
+            escape_property(&format!("healthpress {}", d.rule))
+        );
         let mut message = format!("[{}] {}", d.rule, d.message);
         if let Some(hint) = &d.hint {
             let _ = write!(message, "\nhint: {hint}");
@@ -265,7 +286,10 @@ fn print_rules(root: &Path) -> i32 {
     };
     for rule in linter.rules() {
         let severity = rule.severity.to_string();
-        println!("{:<28} {severity:<8} {:<12} {}", rule.id, rule.category, rule.message);
+        println!(
+            "{:<28} {severity:<8} {:<12} {}",
+            rule.id, rule.category, rule.message
+        );
     }
     for (id, severity, message) in crate::review::REVIEW_RULES {
         println!("{id:<28} {severity:<8} {:<12} {message}", "review");
@@ -280,9 +304,13 @@ mod tests {
     fn report() -> CheckReport {
         CheckReport {
             today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
-            diagnostics: vec![Diagnostic::error("cure-guarantee", "content/a.md", "保证治愈: “根治”")
-                .at(2, 3)
-                .hint("改写")],
+            diagnostics: vec![Diagnostic::error(
+                "cure-guarantee",
+                "content/a.md",
+                "保证治愈: “根治”",
+            )
+            .at(2, 3)
+            .hint("改写")],
             suppressions: vec![Suppression {
                 file: "content/a.md".into(),
                 line: 5,
@@ -301,8 +329,11 @@ mod tests {
         let text = render_text(dir.path(), &report());
         let expected = "error[cure-guarantee]: 保证治愈: “根治”\n --> content/a.md:2:3\n  |\n2 | 可以根治高血压\n  |     ^^^^\n  = hint: 改写\n\n";
         assert!(text.starts_with(expected), "{text}");
-        assert!(text.contains("note[suppressed]: absolute-terms at content/a.md:5: 引用指南原文, 见第3页"));
-        assert!(text.ends_with("1 error(s), 0 warning(s) in 1 article(s) as of 2026-11-23; 1 suppression(s)\n"));
+        assert!(text
+            .contains("note[suppressed]: absolute-terms at content/a.md:5: 引用指南原文, 见第3页"));
+        assert!(text.ends_with(
+            "1 error(s), 0 warning(s) in 1 article(s) as of 2026-11-23; 1 suppression(s)\n"
+        ));
     }
 
     #[test]

@@ -41,9 +41,16 @@ enum NewError {
     #[error("the title is empty")]
     EmptyTitle,
     #[error("unknown {taxonomy} `{term}`; use one of: {known}")]
-    UnknownTerm { taxonomy: &'static str, term: String, known: String },
+    UnknownTerm {
+        taxonomy: &'static str,
+        term: String,
+        known: String,
+    },
     #[error("--{taxonomy} needs at least one term; use one of: {known}")]
-    NoTerm { taxonomy: &'static str, known: String },
+    NoTerm {
+        taxonomy: &'static str,
+        known: String,
+    },
     #[error("unknown author `{0}`; use a person id from site.yaml people")]
     UnknownAuthor(String),
     #[error("slug `{slug}`: {problem}; pass --slug with lowercase ASCII words joined by hyphens")]
@@ -59,7 +66,10 @@ enum NewError {
 pub fn run(root: &Path, args: &NewArticle) -> anyhow::Result<i32> {
     let config: SiteConfig = match read_yaml_file(root, "site.yaml") {
         Ok(Some((config, _))) => config,
-        Ok(None) => bail!("no site.yaml in {}; run `new` in the site's root or pass --root", root.display()),
+        Ok(None) => bail!(
+            "no site.yaml in {}; run `new` in the site's root or pass --root",
+            root.display()
+        ),
         Err(d) => bail!("{d}"),
     };
     match scaffold(root, &config, args) {
@@ -84,16 +94,29 @@ fn scaffold(root: &Path, config: &SiteConfig, args: &NewArticle) -> anyhow::Resu
     if title.is_empty() {
         return Err(NewError::EmptyTitle.into());
     }
-    for (taxonomy, terms) in [("audience", &args.audience), ("specialty", &args.specialty), ("season", &args.season)] {
+    for (taxonomy, terms) in [
+        ("audience", &args.audience),
+        ("specialty", &args.specialty),
+        ("season", &args.season),
+    ] {
         let known = config.term_ids(taxonomy).join(", ");
         if terms.is_empty() {
             return Err(NewError::NoTerm { taxonomy, known }.into());
         }
         if let Some(term) = terms.iter().find(|t| !config.has_term(taxonomy, t)) {
-            return Err(NewError::UnknownTerm { taxonomy, term: term.clone(), known }.into());
+            return Err(NewError::UnknownTerm {
+                taxonomy,
+                term: term.clone(),
+                known,
+            }
+            .into());
         }
     }
-    if let Some(author) = args.authors.iter().find(|a| !config.people.contains_key(*a)) {
+    if let Some(author) = args
+        .authors
+        .iter()
+        .find(|a| !config.people.contains_key(*a))
+    {
         return Err(NewError::UnknownAuthor(author.clone()).into());
     }
     let slug = args.slug.clone().unwrap_or_else(|| slugify(title));
@@ -104,14 +127,22 @@ fn scaffold(root: &Path, config: &SiteConfig, args: &NewArticle) -> anyhow::Resu
     let rel = dir.join(format!("{slug}.md"));
     let (articles, _) = load_articles(root, &config.language);
     if let Some(other) = articles.iter().find(|a| a.slug == slug) {
-        return Err(NewError::SlugTaken { slug, file: other.source.display().to_string() }.into());
+        return Err(NewError::SlugTaken {
+            slug,
+            file: other.source.display().to_string(),
+        }
+        .into());
     }
     let date = args.date.unwrap_or_else(|| today_in(config, None));
     let text = front_matter(title, &slug, date, args);
     let path = root.join(&rel);
     fs::create_dir_all(path.parent().unwrap_or(root))
         .with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut file = match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+    let mut file = match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             return Err(NewError::Exists(rel.display().to_string()).into())
@@ -195,7 +226,13 @@ mod tests {
         };
         let date = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         let text = front_matter(&args.title, "dong-ji", date, &args);
-        let a = parse_article("content/dong-ji.md".into(), "dong-ji.md".into(), text, "zh-Hans").unwrap();
+        let a = parse_article(
+            "content/dong-ji.md".into(),
+            "dong-ji.md".into(),
+            text,
+            "zh-Hans",
+        )
+        .unwrap();
         assert_eq!(a.title, "冬季: 防跌倒 #1");
         assert_eq!(a.summary, SUMMARY_PLACEHOLDER);
         assert_eq!(a.slug, "dong-ji");
@@ -206,8 +243,14 @@ mod tests {
     #[test]
     fn dir_stays_under_content() {
         assert_eq!(content_dir(None).unwrap(), PathBuf::from("content"));
-        assert_eq!(content_dir(Some(Path::new("content/seniors"))).unwrap(), PathBuf::from("content/seniors"));
-        assert_eq!(content_dir(Some(Path::new("seniors"))).unwrap(), PathBuf::from("content/seniors"));
+        assert_eq!(
+            content_dir(Some(Path::new("content/seniors"))).unwrap(),
+            PathBuf::from("content/seniors")
+        );
+        assert_eq!(
+            content_dir(Some(Path::new("seniors"))).unwrap(),
+            PathBuf::from("content/seniors")
+        );
         assert!(content_dir(Some(Path::new("../x"))).is_err());
         assert!(content_dir(Some(Path::new("/etc"))).is_err());
     }

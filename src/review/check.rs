@@ -63,7 +63,10 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
     let mut report = CheckReport::default();
 
     // The build's validations, in the build's order.
-    problems.extend(validate::check_config(&sources.config, &sources.config_text));
+    problems.extend(validate::check_config(
+        &sources.config,
+        &sources.config_text,
+    ));
     for article in &sources.articles {
         problems.extend(validate::check_article(&sources.config, article));
     }
@@ -74,7 +77,11 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
         &sources.calendar_text,
         &sources.articles,
     ));
-    let theme_name = sources.config.theme.clone().unwrap_or_else(|| "default".into());
+    let theme_name = sources
+        .config
+        .theme
+        .clone()
+        .unwrap_or_else(|| "default".into());
     if let Err(theme_problems) = Theme::load(root, &theme_name) {
         problems.extend(theme_problems);
     }
@@ -97,7 +104,12 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
         .filter(|f| !parsed.contains(f))
         .collect();
     for file in unparsed {
-        if let Ok(text) = std::fs::read_to_string(root.join(&file)) {
+        // Never follow a symbolic link (the loader refuses them too).
+        let path = root.join(&file);
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(&path) {
             scan(&file, &text, &mut problems);
         }
     }

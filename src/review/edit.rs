@@ -45,7 +45,12 @@ pub fn approve_text(
     approval: &Approval,
 ) -> Result<String, EditError> {
     let parse = |t: &str| {
-        parse_article(source.to_path_buf(), content_path.to_path_buf(), t.to_string(), "und")
+        parse_article(
+            source.to_path_buf(),
+            content_path.to_path_buf(),
+            t.to_string(),
+            "und",
+        )
     };
     let before = parse(text).map_err(EditError::Parse)?;
     let fingerprint = before.current_fingerprint.clone();
@@ -60,7 +65,12 @@ pub fn approve_text(
         file: source.to_path_buf(),
         reason,
     };
-    let after = parse(&edited).map_err(|d| unsafe_edit(format!("the edited front matter does not parse ({})", d.message)))?;
+    let after = parse(&edited).map_err(|d| {
+        unsafe_edit(format!(
+            "the edited front matter does not parse ({})",
+            d.message
+        ))
+    })?;
     let same_text = after.title == before.title
         && after.summary == before.summary
         && after.body() == before.body()
@@ -84,7 +94,10 @@ fn yaml_scalar(value: &str) -> String {
         && value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-        && value.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        && value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic());
     if plain {
         value.to_string()
     } else {
@@ -293,9 +306,14 @@ mod tests {
 
     #[test]
     fn keeps_crlf_and_the_body_bytes() {
-        let text = format!("{HEAD}review:\r\n    status: draft\r\n---\n{BODY}").replace('\n', "\r\n").replace("\r\r\n", "\r\n");
+        let text = format!("{HEAD}review:\r\n    status: draft\r\n---\n{BODY}")
+            .replace('\n', "\r\n")
+            .replace("\r\r\n", "\r\n");
         let out = approve(&text).unwrap();
-        assert!(!out.replace("\r\n", "").contains('\n'), "only CRLF endings: {out:?}");
+        assert!(
+            !out.replace("\r\n", "").contains('\n'),
+            "only CRLF endings: {out:?}"
+        );
         assert!(out.contains("\r\n    status: approved\r\n    reviewer: dr-wang\r\n"));
         let body_at = |t: &str| t.find("---\r\n正文").unwrap();
         assert_eq!(out[body_at(&out)..], text[body_at(&text)..]);
@@ -305,7 +323,12 @@ mod tests {
     fn refuses_what_it_cannot_edit() {
         let err = approve("no front matter").unwrap_err();
         assert!(matches!(err, EditError::Parse(_)));
-        let multi = format!("{HEAD}review:\n  status: draft\n  fingerprint: >\n    sha256:abc\n---\n{BODY}");
-        assert!(matches!(approve(&multi).unwrap_err(), EditError::Unsafe { .. }));
+        let multi = format!(
+            "{HEAD}review:\n  status: draft\n  fingerprint: >\n    sha256:abc\n---\n{BODY}"
+        );
+        assert!(matches!(
+            approve(&multi).unwrap_err(),
+            EditError::Unsafe { .. }
+        ));
     }
 }

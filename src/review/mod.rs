@@ -17,11 +17,31 @@ use crate::model::article::{Article, ReviewStatus};
 
 /// The review rules `check` applies: id, severity, what it means.
 pub const REVIEW_RULES: &[(&str, &str, &str)] = &[
-    ("stale-approval", "error", "approved, but the title, summary or body changed after sign-off"),
-    ("review-due", "warning", "approval older than site.yaml review.max_age_days"),
-    ("review-date-future", "warning", "review date later than today"),
-    ("reviewer-specialty", "warning", "the reviewer's specialty is not among the article's"),
-    ("unapproved-due-soon", "warning", "publish date within 7 days and not approved"),
+    (
+        "stale-approval",
+        "error",
+        "approved, but the title, summary or body changed after sign-off",
+    ),
+    (
+        "review-due",
+        "warning",
+        "approval older than site.yaml review.max_age_days",
+    ),
+    (
+        "review-date-future",
+        "warning",
+        "review date later than today",
+    ),
+    (
+        "reviewer-specialty",
+        "warning",
+        "the reviewer's specialty is not among the article's",
+    ),
+    (
+        "unapproved-due-soon",
+        "warning",
+        "publish date within 7 days and not approved",
+    ),
     ("missing-sources", "warning", "the article lists no sources"),
 ];
 
@@ -115,9 +135,13 @@ pub fn check_review(config: &SiteConfig, article: &Article, today: NaiveDate) ->
             if date > today {
                 let (l, c) = at(&["review", "date"]);
                 out.push(
-                    Diagnostic::warning("review-date-future", file, format!("review date {date} is in the future"))
-                        .at(l, c)
-                        .hint("record the day the review actually happened"),
+                    Diagnostic::warning(
+                        "review-date-future",
+                        file,
+                        format!("review date {date} is in the future"),
+                    )
+                    .at(l, c)
+                    .hint("record the day the review actually happened"),
                 );
             }
         }
@@ -209,7 +233,8 @@ mod tests {
             .collect()
     }
 
-    const APPROVED: &str = "review:\n  status: approved\n  reviewer: dr-wang\n  date: 2026-01-10\n  fingerprint: FP\n";
+    const APPROVED: &str =
+        "review:\n  status: approved\n  reviewer: dr-wang\n  date: 2026-01-10\n  fingerprint: FP\n";
 
     #[test]
     fn a_current_approval_with_sources_is_clean() {
@@ -232,16 +257,30 @@ mod tests {
 
     #[test]
     fn reviewer_from_another_specialty_warns() {
-        let a = article("2026-02-01", &APPROVED.replace("dr-wang", "dr-li"), true, "正文");
-        assert_eq!(rules(&a, "2026-03-01"), vec![("reviewer-specialty".into(), 11)]);
+        let a = article(
+            "2026-02-01",
+            &APPROVED.replace("dr-wang", "dr-li"),
+            true,
+            "正文",
+        );
+        assert_eq!(
+            rules(&a, "2026-03-01"),
+            vec![("reviewer-specialty".into(), 11)]
+        );
     }
 
     #[test]
     fn unapproved_article_due_within_a_week_warns() {
         let draft = "review:\n  status: in-review\n";
         let a = article("2026-03-08", draft, true, "正文");
-        assert_eq!(rules(&a, "2026-03-01"), vec![("unapproved-due-soon".into(), 3)]);
-        assert!(rules(&a, "2026-02-28").is_empty(), "8 days ahead is not due soon");
+        assert_eq!(
+            rules(&a, "2026-03-01"),
+            vec![("unapproved-due-soon".into(), 3)]
+        );
+        assert!(
+            rules(&a, "2026-02-28").is_empty(),
+            "8 days ahead is not due soon"
+        );
         assert!(rules(&a, "2026-03-09").is_empty(), "already past");
         // An approved article dated tomorrow is simply scheduled.
         let b = article("2026-03-02", APPROVED, true, "正文");
@@ -256,7 +295,17 @@ mod tests {
 
     #[test]
     fn clinical_titles() {
-        for t in ["主任医师", "副主任医师", "主治医师", "全科医生", "主管药师", "主任护师", "Attending Physician", "Dr. Wang", "MD"] {
+        for t in [
+            "主任医师",
+            "副主任医师",
+            "主治医师",
+            "全科医生",
+            "主管药师",
+            "主任护师",
+            "Attending Physician",
+            "Dr. Wang",
+            "MD",
+        ] {
             assert!(is_clinical_title(t), "{t}");
         }
         for t in ["健康传播编辑", "Editor", "Drafting lead", "护理部干事", ""] {
