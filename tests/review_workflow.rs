@@ -455,5 +455,22 @@ fn check_does_not_follow_symlinks() {
     let (code, text) = check(&site, &[]);
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("error[symlink]"), "{text}");
-    assert!(!text.contains("13912345678") && !text.contains("秘密"), "{text}");
+    assert!(
+        !text.contains("13912345678") && !text.contains("秘密"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_reports_what_only_rendering_finds() {
+    let site = Fixture::new();
+    site.article(&ArticleSpec::new("fever", "儿童发热怎么办"));
+    // Collides with the generated 404 page: only the render notices.
+    site.write("static/404.html", "<p>custom</p>");
+    let build = site.run(&["build", "--as-of", AS_OF]);
+    assert_eq!(build.status.code(), Some(1), "{}", output_text(&build));
+    let (code, text) = check(&site, &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("static/404.html"), "{text}");
+    assert!(!site.root().join("public").exists(), "check writes nothing");
 }

@@ -2,7 +2,8 @@
 //! what the build validates (loading, front matter, site.yaml, calendar,
 //! taxonomy terms, people, slugs, the theme, links between articles) and
 //! adds the compliance linter and the review rules, without writing any
-//! output. Unlike the build it does not stop when loading finds errors: an
+//! output (the public site is test-rendered into a scratch folder that is
+//! deleted). Unlike the build it does not stop when loading finds errors: an
 //! article whose front matter is broken is still scanned for compliance.
 
 use std::collections::BTreeSet;
@@ -15,8 +16,10 @@ use crate::compliance::{Linter, Suppression};
 use crate::diagnostics::{self, Diagnostic};
 use crate::load;
 use crate::model::{today_in, Site, State};
+use crate::output::Staging;
 use crate::render::article::render_body;
-use crate::render::index::{AnyLinks, PublicLinks};
+use crate::render::index::{AnyLinks, Index, PublicLinks};
+use crate::render::render_public;
 use crate::render::theme::Theme;
 use crate::render::views::Urls;
 use crate::validate;
@@ -82,9 +85,16 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
         .theme
         .clone()
         .unwrap_or_else(|| "default".into());
-    if let Err(theme_problems) = Theme::load(root, &theme_name) {
-        problems.extend(theme_problems);
-    }
+    let theme = match Theme::load(root, &theme_name) {
+        Ok(theme) => Some(theme),
+        Err(theme_problems) => {
+            problems.extend(theme_problems);
+            None
+        }
+    };
+    // Whether the build would get past validation (compliance and review
+    // findings do not stop a build).
+    let build_valid = !problems.iter().any(Diagnostic::is_error);
 
     // Compliance: parsed articles from memory; files that failed to parse
     // (named by a loading error) from disk, so their text is checked too.
@@ -141,7 +151,12 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
         problems.extend(super::check_review(&site.config, article, today));
     }
 
-    problems.dedup();
+    // Render the public site as the build would, into a throwaway folder,
+    // so template and output problems surface here too.
+    if let Some(theme) = theme.filter(|_| build_valid) {
+        problems.extend(dry_render(&site, &theme));
+    }
+
     diagnostics::sort(&mut problems);
     problems.dedup();
     report.diagnostics = problems;
@@ -149,4 +164,40 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
         .suppressions
         .sort_by(|a, b| (&a.file, a.line, &a.rule).cmp(&(&b.file, b.line, &b.rule)));
     Ok(report)
+}
+
+/// Renders the public site into a scratch folder under the system temp
+/// folder, then deletes it; returns what rendering reported.
+fn dry_render(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let scratch =
+        std::env::temp_dir().join(format!("healthpress-check-{}-{nanos}", std::process::id()));
+    let found = match std::fs::create_dir(&scratch) {
+        Err(e) => vec![Diagnostic::warning(
+            "dry-render",
+            "site.yaml",
+            format!(
+                "could not test-render the site ({}: {e})",
+                scratch.display()
+            ),
+        )],
+        Ok(()) => {
+            let index = Index::new(site, theme);
+            match Staging::new(&site.root, &scratch.join("public")) {
+                Err(e) => vec![Diagnostic::warning(
+                    "dry-render",
+                    "site.yaml",
+                    e.to_string(),
+                )],
+                Ok(staging) => match render_public(&index, &staging) {
+                    Ok((_, warnings)) => warnings,
+                    Err(problems) => problems,
+                },
+            }
+        }
+    };
+    let _ = std::fs::remove_dir_all(&scratch);
+    found
 }
