@@ -4,8 +4,11 @@
 //! Exit codes: 0 success (warnings allowed), 1 the site has errors,
 //! 2 usage or environment errors (bad arguments, unreadable folders).
 
+mod approve;
 mod build;
+mod check;
 mod init;
+mod new;
 
 use std::path::PathBuf;
 
@@ -43,6 +46,58 @@ pub enum Command {
     },
     /// Write a starter site into DIR.
     Init { dir: PathBuf },
+    /// Check everything the build validates plus compliance and review rules (for pull requests).
+    Check {
+        /// Output format: rustc-like text, JSON, or GitHub Actions annotations.
+        #[arg(long, value_enum, default_value = "text")]
+        format: check::Format,
+        /// Judge publishing and review dates as of this date (YYYY-MM-DD) instead of today.
+        #[arg(long, value_parser = parse_as_of)]
+        as_of: Option<chrono::NaiveDate>,
+        /// List the compliance rules in force and exit.
+        #[arg(long)]
+        list_rules: bool,
+    },
+    /// Record a reviewer's sign-off (status, reviewer, date, fingerprint) in each FILE.
+    Approve {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Person id from site.yaml people; must have a clinical title.
+        #[arg(long)]
+        reviewer: String,
+        /// Review date (YYYY-MM-DD); default today in the site's time zone.
+        #[arg(long, value_parser = parse_as_of)]
+        date: Option<chrono::NaiveDate>,
+    },
+    /// Scaffold a draft article with valid front matter.
+    New {
+        #[arg(long)]
+        title: String,
+        /// Audience term ids (comma-separated or repeated).
+        #[arg(long, value_delimiter = ',', required = true)]
+        audience: Vec<String>,
+        /// Specialty term ids (comma-separated or repeated).
+        #[arg(long, value_delimiter = ',', required = true)]
+        specialty: Vec<String>,
+        /// Season ids (comma-separated or repeated).
+        #[arg(long, value_delimiter = ',', required = true)]
+        season: Vec<String>,
+        /// Publish date (YYYY-MM-DD); default today in the site's time zone.
+        #[arg(long, value_parser = parse_as_of)]
+        date: Option<chrono::NaiveDate>,
+        /// ASCII slug; default derived from the title.
+        #[arg(long)]
+        slug: Option<String>,
+        /// Folder under content/ to write into (default content/).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Summary; default a placeholder to replace.
+        #[arg(long)]
+        summary: Option<String>,
+        /// Author person ids (comma-separated or repeated).
+        #[arg(long = "author", value_delimiter = ',')]
+        authors: Vec<String>,
+    },
 }
 
 pub fn parse_as_of(text: &str) -> Result<chrono::NaiveDate, String> {
@@ -58,6 +113,40 @@ pub fn run() -> i32 {
             editorial_out,
         } => build::run(&cli.root, as_of, out, editorial_out),
         Command::Init { dir } => init::run(&dir),
+        Command::Check {
+            format,
+            as_of,
+            list_rules,
+        } => check::run(&cli.root, format, as_of, list_rules),
+        Command::Approve {
+            files,
+            reviewer,
+            date,
+        } => approve::run(&cli.root, &files, &reviewer, date),
+        Command::New {
+            title,
+            audience,
+            specialty,
+            season,
+            date,
+            slug,
+            dir,
+            summary,
+            authors,
+        } => new::run(
+            &cli.root,
+            &new::NewArticle {
+                title,
+                audience,
+                specialty,
+                season,
+                date,
+                slug,
+                dir,
+                summary,
+                authors,
+            },
+        ),
     };
     match result {
         Ok(code) => code,

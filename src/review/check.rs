@@ -1,0 +1,203 @@
+//! `check`: every problem in the site in one run, for pull requests. It runs
+//! what the build validates (loading, front matter, site.yaml, calendar,
+//! taxonomy terms, people, slugs, the theme, links between articles) and
+//! adds the compliance linter and the review rules, without writing any
+//! output (the public site is test-rendered into a scratch folder that is
+//! deleted). Unlike the build it does not stop when loading finds errors: an
+//! article whose front matter is broken is still scanned for compliance.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use thiserror::Error;
+
+use crate::compliance::{Linter, Suppression};
+use crate::diagnostics::{self, Diagnostic};
+use crate::load;
+use crate::model::{today_in, Site, State};
+use crate::output::Staging;
+use crate::render::article::render_body;
+use crate::render::index::{AnyLinks, Index, PublicLinks};
+use crate::render::render_public;
+use crate::render::theme::Theme;
+use crate::render::views::Urls;
+use crate::validate;
+
+/// Problems that stop `check` before it can look at articles: the site's
+/// configuration is missing or unusable. The CLI exits 2 on these.
+#[derive(Debug, Error)]
+pub enum CheckError {
+    /// site.yaml is missing, unreadable or does not parse.
+    #[error("the site configuration is unusable")]
+    Config(Vec<Diagnostic>),
+    /// The `compliance:` section of site.yaml does not make a rule set.
+    #[error("site.yaml compliance: {0}")]
+    Rules(String),
+}
+
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub today: Option<NaiveDate>,
+    /// Every problem, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every valid suppression comment, whether or not it hid anything.
+    pub suppressions: Vec<Suppression>,
+    pub articles: usize,
+}
+
+impl CheckReport {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Checks the site at `root` as of `as_of` (default: today in the site's
+/// time zone).
+pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, CheckError> {
+    let (sources, mut problems) = load::load(root);
+    let Some(sources) = sources else {
+        return Err(CheckError::Config(problems));
+    };
+    let linter = Linter::new(&sources.config.compliance).map_err(CheckError::Rules)?;
+    let mut report = CheckReport::default();
+
+    // The build's validations, in the build's order.
+    problems.extend(validate::check_config(
+        &sources.config,
+        &sources.config_text,
+    ));
+    for article in &sources.articles {
+        problems.extend(validate::check_article(&sources.config, article));
+    }
+    problems.extend(validate::check_unique_slugs(&sources.articles));
+    problems.extend(validate::calendar::check_calendar(
+        &sources.config,
+        &sources.calendar,
+        &sources.calendar_text,
+        &sources.articles,
+    ));
+    let theme_name = sources
+        .config
+        .theme
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    let theme = match Theme::load(root, &theme_name) {
+        Ok(theme) => Some(theme),
+        Err(theme_problems) => {
+            problems.extend(theme_problems);
+            None
+        }
+    };
+    // Whether the build would get past validation (compliance and review
+    // findings do not stop a build).
+    let build_valid = !problems.iter().any(Diagnostic::is_error);
+
+    // Compliance: parsed articles from memory; files that failed to parse
+    // (named by a loading error) from disk, so their text is checked too.
+    let parsed: BTreeSet<PathBuf> = sources.articles.iter().map(|a| a.source.clone()).collect();
+    let mut scan = |file: &Path, text: &str, problems: &mut Vec<Diagnostic>| {
+        let found = linter.scan(file, text);
+        problems.extend(found.diagnostics);
+        report.suppressions.extend(found.suppressions);
+    };
+    for article in &sources.articles {
+        scan(&article.source, &article.raw, &mut problems);
+    }
+    let unparsed: BTreeSet<PathBuf> = problems
+        .iter()
+        .filter(|d| d.file.starts_with("content") && d.file.extension().is_some_and(|x| x == "md"))
+        .map(|d| d.file.clone())
+        .filter(|f| !parsed.contains(f))
+        .collect();
+    for file in unparsed {
+        // Never follow a symbolic link (the loader refuses them too).
+        let path = root.join(&file);
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            scan(&file, &text, &mut problems);
+        }
+    }
+
+    // Publishing states, links and review rules.
+    let today = today_in(&sources.config, as_of);
+    report.today = Some(today);
+    report.articles = sources.articles.len();
+    let site = Site::from_parts(
+        root,
+        sources.config,
+        sources.calendar,
+        sources.articles,
+        today,
+        Vec::new(),
+    );
+    let urls = Urls::new(&site.config);
+    let public = PublicLinks::new(&site, &urls);
+    let any = AnyLinks::new(&site, &urls);
+    for (i, article) in site.articles.iter().enumerate() {
+        // A public page must only link to public pages (the build's rule);
+        // an unpublished article only needs its link targets to exist.
+        let (_, found) = if site.states[i] == State::Published {
+            render_body(article, &public)
+        } else {
+            render_body(article, &any)
+        };
+        problems.extend(found);
+        problems.extend(super::check_review(&site.config, article, today));
+    }
+
+    // Render the public site as the build would, into a throwaway folder,
+    // so template and output problems surface here too.
+    if let Some(theme) = theme.filter(|_| build_valid) {
+        problems.extend(dry_render(&site, &theme));
+    }
+
+    diagnostics::sort(&mut problems);
+    problems.dedup();
+    report.diagnostics = problems;
+    report
+        .suppressions
+        .sort_by(|a, b| (&a.file, a.line, &a.rule).cmp(&(&b.file, b.line, &b.rule)));
+    Ok(report)
+}
+
+/// Renders the public site into a scratch folder under the system temp
+/// folder, then deletes it; returns what rendering reported.
+fn dry_render(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let scratch =
+        std::env::temp_dir().join(format!("healthpress-check-{}-{nanos}", std::process::id()));
+    let found = match std::fs::create_dir(&scratch) {
+        Err(e) => vec![Diagnostic::warning(
+            "dry-render",
+            "site.yaml",
+            format!(
+                "could not test-render the site ({}: {e})",
+                scratch.display()
+            ),
+        )],
+        Ok(()) => {
+            let index = Index::new(site, theme);
+            match Staging::new(&site.root, &scratch.join("public")) {
+                Err(e) => vec![Diagnostic::warning(
+                    "dry-render",
+                    "site.yaml",
+                    e.to_string(),
+                )],
+                Ok(staging) => match render_public(&index, &staging) {
+                    Ok((_, warnings)) => warnings,
+                    Err(problems) => problems,
+                },
+            }
+        }
+    };
+    let _ = std::fs::remove_dir_all(&scratch);
+    found
+}
