@@ -5,6 +5,7 @@
 //! 2 usage or environment errors (bad arguments, unreadable folders).
 
 mod build;
+mod digest;
 mod init;
 
 use std::path::PathBuf;
@@ -43,6 +44,27 @@ pub enum Command {
     },
     /// Write a starter site into DIR.
     Init { dir: PathBuf },
+    /// Render one newsletter issue to stdout or --out (see docs/digests.md).
+    Digest {
+        /// Newsletter segment id from calendar.yaml.
+        #[arg(long)]
+        segment: String,
+        /// Issue date (YYYY-MM-DD), one of the segment's issue dates.
+        #[arg(long, value_parser = parse_as_of)]
+        date: chrono::NaiveDate,
+        /// Also include approved articles scheduled after today.
+        #[arg(long)]
+        preview: bool,
+        /// Which part of the issue to print.
+        #[arg(long, value_enum, default_value = "email")]
+        format: digest::Format,
+        /// Write to this file (never inside public/) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Decide what is published as of this date instead of today.
+        #[arg(long, value_parser = parse_as_of)]
+        as_of: Option<chrono::NaiveDate>,
+    },
 }
 
 pub fn parse_as_of(text: &str) -> Result<chrono::NaiveDate, String> {
@@ -58,6 +80,24 @@ pub fn run() -> i32 {
             editorial_out,
         } => build::run(&cli.root, as_of, out, editorial_out),
         Command::Init { dir } => init::run(&dir),
+        Command::Digest {
+            segment,
+            date,
+            preview,
+            format,
+            out,
+            as_of,
+        } => digest::run(
+            &cli.root,
+            digest::Args {
+                segment,
+                date,
+                preview,
+                format,
+                out,
+                as_of,
+            },
+        ),
     };
     match result {
         Ok(code) => code,

@@ -51,7 +51,23 @@ pub fn render_text(digests: &Digests, view: &IssueView) -> Result<String, Diagno
         .index
         .theme
         .render("digest_email.txt", &digests.context(view))?;
-    Ok(fill_placeholders(&unescape(&rendered), digests))
+    Ok(fill_placeholders(&tidy(&unescape(&rendered)), digests))
+}
+
+/// Template conditionals leave stray blank lines: trim the start, keep at
+/// most one blank line in a row, end with exactly one newline.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = 0;
+    for line in text.trim().lines() {
+        let line = line.trim_end();
+        blank_run = if line.is_empty() { blank_run + 1 } else { 0 };
+        if blank_run <= 1 {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 #[cfg(test)]
