@@ -43,8 +43,19 @@ fn resolved(path: &Path) -> PathBuf {
     } else {
         std::env::current_dir().unwrap_or_default().join(path)
     };
-    // Canonicalize the longest existing ancestor, then re-append the rest.
-    let mut existing = absolute.as_path();
+    // Drop `.` and `..` lexically, canonicalize the longest existing
+    // ancestor (resolving symlinks), then re-append the rest.
+    let mut lexical = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                lexical.pop();
+            }
+            other => lexical.push(other),
+        }
+    }
+    let mut existing = lexical.as_path();
     let mut rest = Vec::new();
     while !existing.exists() {
         match (existing.parent(), existing.file_name()) {
@@ -57,11 +68,7 @@ fn resolved(path: &Path) -> PathBuf {
     }
     let mut out = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
     for name in rest.into_iter().rev() {
-        if name == ".." {
-            out.pop();
-        } else if name != "." {
-            out.push(name);
-        }
+        out.push(name);
     }
     out
 }
