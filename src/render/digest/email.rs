@@ -130,8 +130,28 @@ pub fn render_fitted(
     let fits = |view: &IssueView| -> Result<bool, Diagnostic> {
         Ok(render_once(digests, view)?.len() <= WARN_BYTES)
     };
-    let view = if fits(&cut(&full, 0, n))? {
-        let bodies = largest_fitting(n, |k| fits(&cut(&full, k, n)))?;
+    let summaries = render_once(digests, &cut(&full, 0, n))?.len();
+    let view = if summaries <= WARN_BYTES {
+        // Estimate how many bodies fit (each body's share of the extra
+        // bytes is proportional to its length), then step down until the
+        // real render fits: usually one or two renders, not a search.
+        let lengths: Vec<usize> = full
+            .articles
+            .iter()
+            .map(|a| a.body.as_ref().map_or(0, String::len))
+            .collect();
+        let total: usize = lengths.iter().sum::<usize>().max(1);
+        let extra = html.len().saturating_sub(summaries);
+        let room = WARN_BYTES - summaries;
+        let mut used = 0;
+        let mut bodies = 0;
+        while bodies < n && (used + lengths[bodies]) * extra / total <= room {
+            used += lengths[bodies];
+            bodies += 1;
+        }
+        while bodies > 0 && !fits(&cut(&full, bodies, n))? {
+            bodies -= 1;
+        }
         cut(&full, bodies, n)
     } else {
         let shown = largest_fitting(n, |m| fits(&cut(&full, 0, m)))?;

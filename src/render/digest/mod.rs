@@ -270,6 +270,7 @@ pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
     let site = index.site;
     let base = &index.urls.base_path;
     let mut problems = Vec::new();
+    let timer = std::time::Instant::now();
     let write = |rel: String, bytes: &[u8], problems: &mut Vec<Diagnostic>| {
         let rel = rel.strip_prefix(base.as_str()).unwrap_or(&rel).to_string();
         if let Err(e) = out.write(&rel, bytes) {
@@ -303,6 +304,9 @@ pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
             }
             Err(d) => problems.push(d),
         }
+    }
+    if std::env::var_os("HEALTHPRESS_TIMINGS").is_some() {
+        eprintln!("timing:   digests  {:>6} ms", timer.elapsed().as_millis());
     }
     problems
 }
