@@ -66,7 +66,9 @@ fn resolved(path: &Path) -> PathBuf {
             _ => break,
         }
     }
-    let mut out = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
     for name in rest.into_iter().rev() {
         out.push(name);
     }
@@ -94,7 +96,11 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<i32> {
             return Ok(1);
         }
     };
-    let theme_name = site.config.theme.clone().unwrap_or_else(|| "default".into());
+    let theme_name = site
+        .config
+        .theme
+        .clone()
+        .unwrap_or_else(|| "default".into());
     let theme = match Theme::load(root, &theme_name) {
         Ok(theme) => theme,
         Err(diagnostics) => {

@@ -40,10 +40,11 @@ impl TryFrom<String> for Placeholder {
         if value.is_empty() || value.len() > 200 {
             return Err("a placeholder must be 1 to 200 characters long".into());
         }
-        if let Some(bad) = value
-            .chars()
-            .find(|c| matches!(c, '"' | '\'' | '`' | '<' | '>') || (c.is_whitespace() && *c != ' ') || c.is_control())
-        {
+        if let Some(bad) = value.chars().find(|c| {
+            matches!(c, '"' | '\'' | '`' | '<' | '>')
+                || (c.is_whitespace() && *c != ' ')
+                || c.is_control()
+        }) {
             return Err(format!(
                 "placeholder `{value}` contains {bad:?}; quotes, angle brackets, backticks, tabs and line breaks are not allowed because the token is written into an href attribute unescaped"
             ));
@@ -103,9 +104,9 @@ impl NewsletterConfig {
                 }
                 Ok(links)
             }
-            _ if self.unsubscribe.is_some() || self.preferences.is_some() => Err(
-                "`unsubscribe:` and `preferences:` are only used with `sender: custom`".into(),
-            ),
+            _ if self.unsubscribe.is_some() || self.preferences.is_some() => {
+                Err("`unsubscribe:` and `preferences:` are only used with `sender: custom`".into())
+            }
             Sender::Mailchimp => Ok(vec![
                 link("digest_unsubscribe", "*|UNSUB|*"),
                 link("digest_preferences", "*|UPDATE_PROFILE|*"),
@@ -135,10 +136,21 @@ mod tests {
     #[test]
     fn listmonk_and_custom_tokens() {
         let c = parse("sender: listmonk").unwrap();
-        let tokens: Vec<_> = c.footer_links().unwrap().into_iter().map(|l| l.token).collect();
+        let tokens: Vec<_> = c
+            .footer_links()
+            .unwrap()
+            .into_iter()
+            .map(|l| l.token)
+            .collect();
         assert_eq!(tokens, ["{{ UnsubscribeURL }}", "{{ MessageURL }}"]);
-        let c = parse("sender: custom\nunsubscribe: '%unsubscribe_url%'\npreferences: '[[PREFS]]'").unwrap();
-        let tokens: Vec<_> = c.footer_links().unwrap().into_iter().map(|l| l.token).collect();
+        let c = parse("sender: custom\nunsubscribe: '%unsubscribe_url%'\npreferences: '[[PREFS]]'")
+            .unwrap();
+        let tokens: Vec<_> = c
+            .footer_links()
+            .unwrap()
+            .into_iter()
+            .map(|l| l.token)
+            .collect();
         assert_eq!(tokens, ["%unsubscribe_url%", "[[PREFS]]"]);
     }
 
@@ -149,7 +161,10 @@ mod tests {
             assert!(err.to_string().contains("placeholder"), "{err}");
         }
         assert!(parse("sender: custom").unwrap().footer_links().is_err());
-        assert!(parse("sender: mailchimp\nunsubscribe: x").unwrap().footer_links().is_err());
+        assert!(parse("sender: mailchimp\nunsubscribe: x")
+            .unwrap()
+            .footer_links()
+            .is_err());
         assert!(parse("sender: sendgrid").is_err());
         assert!(parse("sendr: custom").is_err());
     }

@@ -19,7 +19,7 @@ use css_inline::CSSInliner;
 
 use crate::diagnostics::Diagnostic;
 
-use super::{Digests, DigestArticle, IssueView};
+use super::{DigestArticle, Digests, IssueView};
 
 /// Above this many bytes an e-mail is cut down (and a warning given).
 pub const WARN_BYTES: usize = 90 * 1024;
@@ -194,7 +194,10 @@ mod tests {
     fn media_rules_stay_in_style_everything_else_inlined() {
         let html = "<html><head><style>p { color: #111; } @media (max-width: 620px) { .wrap { width: 100% !important; } }</style></head><body><p class=\"wrap\">x</p></body></html>";
         let out = inline_css(html).unwrap();
-        assert!(out.contains("<p class=\"wrap\" style=\"color: #111;\">x</p>"), "{out}");
+        assert!(
+            out.contains("<p class=\"wrap\" style=\"color: #111;\">x</p>"),
+            "{out}"
+        );
         assert!(out.contains("<style>@media (max-width: 620px)"), "{out}");
         assert_eq!(out.matches("<style").count(), 1);
     }

@@ -135,7 +135,9 @@ mod tests {
             utm.tag("https://h.org/articles/Flu/#x", "Flu"),
             "https://h.org/articles/Flu/?utm_source=digest-parents&utm_medium=email&utm_campaign=parents-2026-11-23&utm_content=flu#x"
         );
-        assert!(utm.tag("https://h.org/a/?p=1", "a").contains("?p=1&utm_source="));
+        assert!(utm
+            .tag("https://h.org/a/?p=1", "a")
+            .contains("?p=1&utm_source="));
     }
 
     #[test]
@@ -145,7 +147,10 @@ mod tests {
         let out = rewrite_body(html, "https://h.org", "/edu/", Some(&utm), "标题");
         assert!(out.contains(r#"href="https://h.org/edu/articles/fever/?utm_source=digest-parents&amp;utm_medium=email&amp;utm_campaign=parents-2026-11-23&amp;utm_content=fever#tips""#), "{out}");
         assert!(out.contains(r#"href="https://who.int/""#));
-        assert!(out.contains(r#"<img alt="标题" src="https://h.org/edu/static/a.png">"#), "{out}");
+        assert!(
+            out.contains(r#"<img alt="标题" src="https://h.org/edu/static/a.png">"#),
+            "{out}"
+        );
         assert!(out.contains(r#"<img src="b.png" alt="标题">"#), "{out}");
     }
 }

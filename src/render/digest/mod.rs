@@ -288,9 +288,21 @@ pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
             match files {
                 Ok(files) => {
                     let dir = format!("{seg}{}/", issue.date);
-                    write(format!("{dir}index.html"), files.web.as_bytes(), &mut problems);
-                    write(format!("{dir}email.html"), files.email.as_bytes(), &mut problems);
-                    write(format!("{dir}email.txt"), files.text.as_bytes(), &mut problems);
+                    write(
+                        format!("{dir}index.html"),
+                        files.web.as_bytes(),
+                        &mut problems,
+                    );
+                    write(
+                        format!("{dir}email.html"),
+                        files.email.as_bytes(),
+                        &mut problems,
+                    );
+                    write(
+                        format!("{dir}email.txt"),
+                        files.text.as_bytes(),
+                        &mut problems,
+                    );
                     problems.extend(files.warnings);
                 }
                 Err(d) => problems.push(d),
@@ -336,25 +348,50 @@ pub fn render_one(
         .iter()
         .find(|n| n.segment == segment)
         .ok_or_else(|| {
-            let known: Vec<&str> = site.calendar.newsletters.iter().map(|n| n.segment.as_str()).collect();
-            format!("calendar.yaml has no newsletter segment `{segment}` (known: {})", known.join(", "))
+            let known: Vec<&str> = site
+                .calendar
+                .newsletters
+                .iter()
+                .map(|n| n.segment.as_str())
+                .collect();
+            format!(
+                "calendar.yaml has no newsletter segment `{segment}` (known: {})",
+                known.join(", ")
+            )
         })?;
     let until = if preview { date } else { date.min(site.today) };
     let all = issues(site, newsletter, date, |s| {
         s == State::Published || (preview && s == State::Scheduled)
     });
     let Some(issue) = all.iter().find(|i| i.date == date) else {
-        let near: Vec<String> = all.iter().rev().take(3).map(|i| i.date.to_string()).collect();
+        let near: Vec<String> = all
+            .iter()
+            .rev()
+            .take(3)
+            .map(|i| i.date.to_string())
+            .collect();
         return Err(format!(
             "{date} is not an issue date of `{segment}`; recent issue dates: {}",
-            if near.is_empty() { "none".into() } else { near.join(", ") }
+            if near.is_empty() {
+                "none".into()
+            } else {
+                near.join(", ")
+            }
         ));
     };
     if date > until || issue.articles.is_empty() {
         return Err(format!(
             "the `{segment}` issue of {date} has no {} articles, so there is no issue{}",
-            if preview { "published or scheduled" } else { "published" },
-            if preview { "" } else { "; --preview includes approved articles scheduled for later" }
+            if preview {
+                "published or scheduled"
+            } else {
+                "published"
+            },
+            if preview {
+                ""
+            } else {
+                "; --preview includes approved articles scheduled for later"
+            }
         ));
     }
     let digests = Digests::new(index, preview).map_err(|d| d.to_string())?;

@@ -77,7 +77,14 @@ mod tests {
 
     #[test]
     fn unescape_inverts_the_theme_escape() {
-        for s in ["a & b <c> \"d\" 'e'", "&amp;lt; literal", "R&D?x=1&y=2", "&", "&#x27", "无"] {
+        for s in [
+            "a & b <c> \"d\" 'e'",
+            "&amp;lt; literal",
+            "R&D?x=1&y=2",
+            "&",
+            "&#x27",
+            "无",
+        ] {
             assert_eq!(unescape(&escape_html(s)), s);
         }
     }

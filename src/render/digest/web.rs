@@ -80,11 +80,21 @@ pub fn segment_pages(
             path: format!("{seg}{}/", i.date),
             email_path: format!("{seg}{}/email.html", i.date),
             count: i.articles.len(),
-            titles: i.articles.iter().map(|&a| site.articles[a].title.clone()).collect(),
+            titles: i
+                .articles
+                .iter()
+                .map(|&a| site.articles[a].title.clone())
+                .collect(),
         })
         .collect();
     let feed_path = format!("{seg}atom.xml");
-    let meta = meta(index, name.clone(), name.clone(), seg.clone(), feed_path.clone());
+    let meta = meta(
+        index,
+        name.clone(),
+        name.clone(),
+        seg.clone(),
+        feed_path.clone(),
+    );
     let mut ctx = page_context(index, &meta);
     ctx.insert("name", &name);
     ctx.insert("segment", &newsletter.segment);
@@ -103,7 +113,13 @@ pub fn segment_pages(
         .map(|&i| {
             let a = &site.articles[i];
             let html = render_body(a, digests.resolver.as_ref()).0.html;
-            let body = rewrite_body(&html, &index.urls.origin, &index.urls.base_path, None, &a.title);
+            let body = rewrite_body(
+                &html,
+                &index.urls.origin,
+                &index.urls.base_path,
+                None,
+                &a.title,
+            );
             entry(index, i, Some(body))
         })
         .collect();
