@@ -7,6 +7,7 @@
 mod approve;
 mod build;
 mod check;
+mod digest;
 mod init;
 mod new;
 
@@ -98,6 +99,27 @@ pub enum Command {
         #[arg(long = "author", value_delimiter = ',')]
         authors: Vec<String>,
     },
+    /// Render one newsletter issue to stdout or --out (see docs/digests.md).
+    Digest {
+        /// Newsletter segment id from calendar.yaml.
+        #[arg(long)]
+        segment: String,
+        /// Issue date (YYYY-MM-DD), one of the segment's issue dates.
+        #[arg(long, value_parser = parse_as_of)]
+        date: chrono::NaiveDate,
+        /// Also include approved articles scheduled after today.
+        #[arg(long)]
+        preview: bool,
+        /// Which part of the issue to print.
+        #[arg(long, value_enum, default_value = "email")]
+        format: digest::Format,
+        /// Write to this file (never inside public/) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Decide what is published as of this date instead of today.
+        #[arg(long, value_parser = parse_as_of)]
+        as_of: Option<chrono::NaiveDate>,
+    },
 }
 
 pub fn parse_as_of(text: &str) -> Result<chrono::NaiveDate, String> {
@@ -145,6 +167,24 @@ pub fn run() -> i32 {
                 dir,
                 summary,
                 authors,
+            },
+        ),
+        Command::Digest {
+            segment,
+            date,
+            preview,
+            format,
+            out,
+            as_of,
+        } => digest::run(
+            &cli.root,
+            digest::Args {
+                segment,
+                date,
+                preview,
+                format,
+                out,
+                as_of,
             },
         ),
     };

@@ -35,8 +35,9 @@ pub struct SiteConfig {
     pub people: BTreeMap<String, Person>,
     #[serde(default)]
     pub review: ReviewPolicy,
+    /// E-mail digests: sending platform and footer (see docs/digests.md).
     #[serde(default)]
-    pub newsletter: Option<serde_yaml::Value>,
+    pub newsletter: super::newsletter::NewsletterConfig,
     #[serde(default)]
     pub compliance: crate::compliance::ComplianceConfig,
 }

@@ -4,6 +4,7 @@
 //! context built here.
 
 pub mod article;
+pub mod digest;
 pub mod feeds;
 pub mod index;
 pub mod jsonld;
@@ -151,6 +152,8 @@ pub fn render_public(
         }
     }
     problems.extend(copy_site_static(&index.site.root, out));
+    // Newsletter digests (docs/digests.md), into the same staging folder.
+    problems.extend(digest::render_digests(index, out));
     crate::diagnostics::sort(&mut problems);
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);

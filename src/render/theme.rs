@@ -33,6 +33,11 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/atom.xml",
     "templates/sitemap.xml",
     "templates/robots.txt",
+    // Digests (docs/digests.md).
+    "templates/digest.html",
+    "templates/digest_list.html",
+    "templates/digest_email.html",
+    "templates/digest_email.txt",
     "static/style.css",
     "static/syntax.css",
     "static/favicon.svg",
@@ -49,7 +54,7 @@ pub struct Theme {
 
 /// Escapes the five characters that matter in HTML text and quoted
 /// attributes. Tera's default also escapes `/`, which bloats every URL.
-fn escape_html(input: &str) -> String {
+pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     for c in input.chars() {
         match c {

@@ -1,0 +1,157 @@
+//! `healthpress digest`: renders one newsletter issue (e-mail HTML, plain
+//! text or web view) to stdout or a file, e.g. to paste into a sending
+//! platform or to check an issue before the build publishes it. With
+//! `--preview` the issue may include approved articles scheduled for later,
+//! so its output may never be written inside `public/` (which must never
+//! hold unpublished content); the command refuses such an `--out` for any
+//! issue, since `public/` belongs to `healthpress build`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use chrono::NaiveDate;
+
+use crate::model::Site;
+use crate::render::digest::{render_one, Part};
+use crate::render::index::Index;
+use crate::render::theme::Theme;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// email.html: inline-CSS e-mail HTML.
+    Email,
+    /// email.txt: the plain-text part.
+    Text,
+    /// index.html: the web view.
+    Web,
+}
+
+pub struct Args {
+    pub segment: String,
+    pub date: NaiveDate,
+    pub preview: bool,
+    pub format: Format,
+    pub out: Option<PathBuf>,
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Absolute, `..`-free form of `path` (resolving symlinks where the path
+/// exists), so containment checks cannot be fooled by `public/../public`.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    // Drop `.` and `..` lexically, canonicalize the longest existing
+    // ancestor (resolving symlinks), then re-append the rest.
+    let mut lexical = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                lexical.pop();
+            }
+            other => lexical.push(other),
+        }
+    }
+    let mut existing = lexical.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.into_iter().rev() {
+        out.push(name);
+    }
+    out
+}
+
+/// Whether writing `out` would put a file inside the site's `public/`.
+pub fn inside_public(root: &Path, out: &Path) -> bool {
+    resolved(out).starts_with(resolved(&root.join("public")))
+}
+
+pub fn run(root: &Path, args: Args) -> anyhow::Result<i32> {
+    if let Some(out) = &args.out {
+        if inside_public(root, out) {
+            bail!(
+                "refusing to write {} inside public/: public/ only ever holds published content written by `healthpress build`; choose a path outside it",
+                out.display()
+            );
+        }
+    }
+    let site = match Site::open(root, args.as_of) {
+        Ok(site) => site,
+        Err(diagnostics) => {
+            super::print_diagnostics(&diagnostics);
+            return Ok(1);
+        }
+    };
+    let theme_name = site
+        .config
+        .theme
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    let theme = match Theme::load(root, &theme_name) {
+        Ok(theme) => theme,
+        Err(diagnostics) => {
+            super::print_diagnostics(&diagnostics);
+            return Ok(1);
+        }
+    };
+    let index = Index::new(&site, &theme);
+    let part = match args.format {
+        Format::Email => Part::Email,
+        Format::Text => Part::Text,
+        Format::Web => Part::Web,
+    };
+    let (text, warnings) = match render_one(&index, &args.segment, args.date, args.preview, part) {
+        Ok(result) => result,
+        Err(why) => {
+            eprintln!("error: {why}");
+            return Ok(1);
+        }
+    };
+    super::print_diagnostics(&warnings);
+    match &args.out {
+        Some(out) => {
+            std::fs::write(out, text.as_bytes())
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!(
+                "healthpress: wrote the {} issue of {} ({} bytes) to {}",
+                args.segment,
+                args.date,
+                text.len(),
+                out.display()
+            );
+        }
+        None => print!("{text}"),
+    }
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_containment_sees_through_dot_dot() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("public/digests")).unwrap();
+        assert!(inside_public(root, &root.join("public/x.html")));
+        assert!(inside_public(root, &root.join("public/digests/new/x.html")));
+        assert!(inside_public(root, &root.join("tmp/../public/x.html")));
+        assert!(!inside_public(root, &root.join("preview.html")));
+        assert!(!inside_public(root, &root.join("public-preview/x.html")));
+    }
+}

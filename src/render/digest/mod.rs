@@ -1,0 +1,407 @@
+//! Newsletter digests: one issue per segment (calendar.yaml `newsletters`)
+//! per issue date up to today, holding the segment's public articles first
+//! published since the previous issue ([`crate::model::newsletter`] decides
+//! dates and windows; a window with no article makes no issue). Each issue
+//! is written as `digests/<segment>/<date>/` `index.html` (web view),
+//! `email.html` (inline-CSS table layout, see [`email`]) and `email.txt`
+//! (see [`text`]); each segment also gets an issue list and a full-content
+//! Atom feed for e-mail platforms' RSS automation. [`render_digests`] is the
+//! build's single entry point; [`render_one`] serves `healthpress digest`.
+
+pub mod email;
+pub mod links;
+pub mod text;
+mod web;
+
+use chrono::{Duration, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::config::calendar::Newsletter;
+use crate::config::newsletter::FooterLink;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::LinkResolver;
+use crate::model::newsletter::{issues, Issue};
+use crate::model::{Site, State};
+use crate::output::Staging;
+
+use super::article::render_body;
+use super::index::{AnyLinks, Index, PublicLinks};
+use links::Utm;
+
+/// One article as a digest shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestArticle {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub date: String,
+    pub lang: String,
+    /// Root-relative URL, for the web view (on-site links are not tagged).
+    pub path: String,
+    /// Absolute URL with the issue's UTM tags, for e-mail.
+    pub email_url: String,
+    /// Rendered body for e-mail (absolute, tagged links); `None` once the
+    /// size budget has cut it down to the summary.
+    pub body: Option<String>,
+    /// "Name, title" of the reviewing doctor.
+    pub reviewer: Option<String>,
+}
+
+/// A footer link as templates see it: its label and an opaque sentinel
+/// `href` that is swapped for the platform token after rendering.
+#[derive(Debug, Clone, Serialize)]
+pub struct FooterLinkView {
+    pub label: String,
+    pub href: String,
+}
+
+/// Everything the three issue templates receive as `issue`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueView {
+    pub segment: String,
+    pub name: String,
+    pub from_name: String,
+    pub date: String,
+    /// First day the issue covers (the day after the previous issue).
+    pub from: String,
+    pub lang: String,
+    pub web_url: String,
+    pub list_url: String,
+    pub feed_url: String,
+    pub articles: Vec<DigestArticle>,
+    /// Articles left out of the e-mail to stay under the size budget; the
+    /// web view always has all of them.
+    pub hidden: usize,
+    pub preheader: String,
+    pub preview: bool,
+    pub footer_links: Vec<FooterLinkView>,
+    pub address: Option<String>,
+    pub footer: Option<String>,
+}
+
+/// The three rendered files of one issue.
+#[derive(Debug)]
+pub struct IssueFiles {
+    pub web: String,
+    pub email: String,
+    pub text: String,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What every issue of one build shares.
+pub struct Digests<'a> {
+    pub index: &'a Index<'a>,
+    resolver: Box<dyn LinkResolver + Sync + 'a>,
+    footer: Vec<FooterLink>,
+    preview: bool,
+}
+
+/// Root-relative URL of a segment's digest folder.
+pub fn segment_path(index: &Index, segment: &str) -> String {
+    format!("{}digests/{segment}/", index.urls.base_path)
+}
+
+/// The issues of `newsletter` through `until` that hold at least one
+/// article: published ones only, or with `preview` also approved articles
+/// scheduled for later.
+pub fn segment_issues(
+    site: &Site,
+    newsletter: &Newsletter,
+    until: NaiveDate,
+    preview: bool,
+) -> Vec<Issue> {
+    let include = |s: State| s == State::Published || (preview && s == State::Scheduled);
+    let mut found = issues(site, newsletter, until, include);
+    found.retain(|issue| !issue.articles.is_empty());
+    found
+}
+
+impl<'a> Digests<'a> {
+    /// `preview` resolves links to any article (the CLI's `--preview`);
+    /// otherwise only public articles are link targets.
+    pub fn new(index: &'a Index<'a>, preview: bool) -> Result<Digests<'a>, Diagnostic> {
+        let site = index.site;
+        let footer = site.config.newsletter.footer_links().map_err(|why| {
+            let line = std::fs::read_to_string(site.root.join("site.yaml"))
+                .ok()
+                .and_then(|t| t.lines().position(|l| l.starts_with("newsletter:")))
+                .map_or(1, |n| n + 1);
+            Diagnostic::error("newsletter-config", "site.yaml", why).at(line, 1)
+        })?;
+        let resolver: Box<dyn LinkResolver + Sync + 'a> = if preview {
+            Box::new(AnyLinks::new(site, &index.urls))
+        } else {
+            Box::new(PublicLinks::new(site, &index.urls))
+        };
+        Ok(Digests {
+            index,
+            resolver,
+            footer,
+            preview,
+        })
+    }
+
+    fn labels(&self) -> &std::collections::BTreeMap<String, String> {
+        let lang = &self.index.site.config.language;
+        self.index.theme.labels_for(lang, lang)
+    }
+
+    /// The view of one issue, with full bodies (e-mail fitting may drop them).
+    pub fn issue_view(&self, newsletter: &Newsletter, issue: &Issue) -> IssueView {
+        let index = self.index;
+        let site = index.site;
+        let config = &site.config;
+        let urls = &index.urls;
+        let lang = config.language.clone();
+        let utm = Utm::new(&issue.segment, issue.date);
+        let seg_path = segment_path(index, &issue.segment);
+        let articles: Vec<DigestArticle> = issue
+            .articles
+            .iter()
+            .map(|&i| {
+                let a = &site.articles[i];
+                let path = urls.article(&a.slug);
+                let body = render_body(a, self.resolver.as_ref()).0.html;
+                let reviewer = a.review.reviewer.as_ref().and_then(|id| {
+                    config.people.get(id).map(|p| {
+                        let v = super::views::person_view(id, p, &lang);
+                        match v.title {
+                            Some(t) => format!("{} {t}", v.name),
+                            None => v.name,
+                        }
+                    })
+                });
+                DigestArticle {
+                    slug: a.slug.clone(),
+                    title: a.title.clone(),
+                    summary: a.summary.clone(),
+                    date: a.date.to_string(),
+                    lang: a.lang.clone(),
+                    email_url: utm.tag(&urls.absolute(&path), &a.slug),
+                    path,
+                    body: Some(links::rewrite_body(
+                        &body,
+                        &urls.origin,
+                        &urls.base_path,
+                        Some(&utm),
+                        &a.title,
+                    )),
+                    reviewer,
+                }
+            })
+            .collect();
+        let labels = self.labels();
+        let english = lang.starts_with("en");
+        let name = match (&newsletter.name_en, english) {
+            (Some(en), true) => en.clone(),
+            _ => newsletter.name.clone(),
+        };
+        let nl = &config.newsletter;
+        IssueView {
+            segment: issue.segment.clone(),
+            from_name: nl
+                .from_name
+                .clone()
+                .or_else(|| config.publisher.as_ref().map(|p| p.name.clone()))
+                .unwrap_or_else(|| config.title.clone()),
+            name,
+            date: issue.date.to_string(),
+            from: (issue.window_start + Duration::days(1)).to_string(),
+            lang,
+            web_url: urls.absolute(&format!("{seg_path}{}/", issue.date)),
+            list_url: urls.absolute(&seg_path),
+            feed_url: urls.absolute(&format!("{seg_path}atom.xml")),
+            preheader: email::preheader(&articles),
+            articles,
+            hidden: 0,
+            preview: self.preview,
+            footer_links: self
+                .footer
+                .iter()
+                .enumerate()
+                .map(|(n, l)| FooterLinkView {
+                    label: labels.get(l.label).cloned().unwrap_or_default(),
+                    href: email::sentinel(n),
+                })
+                .collect(),
+            address: nl.address.clone(),
+            footer: nl.footer.clone(),
+        }
+    }
+
+    /// Context shared by the e-mail and text templates.
+    fn context(&self, view: &IssueView) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.index.site_view);
+        ctx.insert("t", self.labels());
+        ctx.insert("issue", view);
+        ctx
+    }
+
+    /// Renders all three files of one issue.
+    pub fn render_issue(
+        &self,
+        newsletter: &Newsletter,
+        issue: &Issue,
+    ) -> Result<IssueFiles, Diagnostic> {
+        let full = self.issue_view(newsletter, issue);
+        let web = web::issue_page(self.index, &full)?;
+        let (email, fitted, warnings) = email::render_fitted(self, full)?;
+        let text = text::render_text(self, &fitted)?;
+        Ok(IssueFiles {
+            web,
+            email,
+            text,
+            warnings,
+        })
+    }
+}
+
+/// Renders every segment's issues, issue lists and feeds into `out`.
+/// Returns all problems found (errors fail the build; `out` is then
+/// discarded, so nothing partial is published).
+pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
+    let digests = match Digests::new(index, false) {
+        Ok(d) => d,
+        Err(d) => return vec![d],
+    };
+    let site = index.site;
+    let base = &index.urls.base_path;
+    let mut problems = Vec::new();
+    let timer = std::time::Instant::now();
+    let write = |rel: String, bytes: &[u8], problems: &mut Vec<Diagnostic>| {
+        let rel = rel.strip_prefix(base.as_str()).unwrap_or(&rel).to_string();
+        if let Err(e) = out.write(&rel, bytes) {
+            problems.push(Diagnostic::error("output", &rel, e.to_string()));
+        }
+    };
+    for newsletter in &site.calendar.newsletters {
+        let found = segment_issues(site, newsletter, site.today, false);
+        let seg = segment_path(index, &newsletter.segment);
+        let rendered: Vec<Result<IssueFiles, Diagnostic>> = found
+            .par_iter()
+            .map(|issue| digests.render_issue(newsletter, issue))
+            .collect();
+        for (issue, files) in found.iter().zip(rendered) {
+            match files {
+                Ok(files) => {
+                    let dir = format!("{seg}{}/", issue.date);
+                    write(
+                        format!("{dir}index.html"),
+                        files.web.as_bytes(),
+                        &mut problems,
+                    );
+                    write(
+                        format!("{dir}email.html"),
+                        files.email.as_bytes(),
+                        &mut problems,
+                    );
+                    write(
+                        format!("{dir}email.txt"),
+                        files.text.as_bytes(),
+                        &mut problems,
+                    );
+                    problems.extend(files.warnings);
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+        match web::segment_pages(&digests, newsletter, &found) {
+            Ok(pages) => {
+                for (rel, text) in pages {
+                    write(format!("{seg}{rel}"), text.as_bytes(), &mut problems);
+                }
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    if std::env::var_os("HEALTHPRESS_TIMINGS").is_some() {
+        eprintln!("timing:   digests  {:>6} ms", timer.elapsed().as_millis());
+    }
+    problems
+}
+
+/// Which file of an issue `healthpress digest` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Email,
+    Text,
+    Web,
+}
+
+/// Renders one issue (`healthpress digest`): the issue of `segment` dated
+/// `date`. With `preview`, approved articles scheduled after today count
+/// too. Errors name the problem in words for the CLI.
+pub fn render_one(
+    index: &Index,
+    segment: &str,
+    date: NaiveDate,
+    preview: bool,
+    part: Part,
+) -> Result<(String, Vec<Diagnostic>), String> {
+    let site = index.site;
+    let newsletter = site
+        .calendar
+        .newsletters
+        .iter()
+        .find(|n| n.segment == segment)
+        .ok_or_else(|| {
+            let known: Vec<&str> = site
+                .calendar
+                .newsletters
+                .iter()
+                .map(|n| n.segment.as_str())
+                .collect();
+            format!(
+                "calendar.yaml has no newsletter segment `{segment}` (known: {})",
+                known.join(", ")
+            )
+        })?;
+    let until = if preview { date } else { date.min(site.today) };
+    let all = issues(site, newsletter, date, |s| {
+        s == State::Published || (preview && s == State::Scheduled)
+    });
+    let Some(issue) = all.iter().find(|i| i.date == date) else {
+        let near: Vec<String> = all
+            .iter()
+            .rev()
+            .take(3)
+            .map(|i| i.date.to_string())
+            .collect();
+        return Err(format!(
+            "{date} is not an issue date of `{segment}`; recent issue dates: {}",
+            if near.is_empty() {
+                "none".into()
+            } else {
+                near.join(", ")
+            }
+        ));
+    };
+    if date > until || issue.articles.is_empty() {
+        return Err(format!(
+            "the `{segment}` issue of {date} has no {} articles, so there is no issue{}",
+            if preview {
+                "published or scheduled"
+            } else {
+                "published"
+            },
+            if preview {
+                ""
+            } else {
+                "; --preview includes approved articles scheduled for later"
+            }
+        ));
+    }
+    let digests = Digests::new(index, preview).map_err(|d| d.to_string())?;
+    let files = digests
+        .render_issue(newsletter, issue)
+        .map_err(|d| d.to_string())?;
+    let text = match part {
+        Part::Email => files.email,
+        Part::Text => files.text,
+        Part::Web => files.web,
+    };
+    Ok((text, files.warnings))
+}
