@@ -483,6 +483,10 @@ fn markup_in_titles_and_summaries_is_escaped_in_every_output() {
     let files = all_files(&site.public());
     let mut seen = 0;
     for (path, bytes) in &files {
+        // Plain-text e-mail shows the title as written; it is not markup.
+        if path.ends_with(".txt") {
+            continue;
+        }
         let text = String::from_utf8_lossy(bytes);
         if text.contains("zqxtitle") {
             seen += 1;
