@@ -4,6 +4,7 @@
 //! context built here.
 
 pub mod article;
+pub mod editorial;
 pub mod feeds;
 pub mod index;
 pub mod jsonld;
