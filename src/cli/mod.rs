@@ -6,6 +6,7 @@
 
 mod build;
 mod init;
+mod schedule;
 
 use std::path::PathBuf;
 
@@ -41,6 +42,15 @@ pub enum Command {
         #[arg(long)]
         editorial_out: Option<PathBuf>,
     },
+    /// Print the coming weeks of the editorial schedule with states, gaps and risks.
+    Schedule {
+        /// How many weeks to show, starting today.
+        #[arg(long, default_value_t = 4)]
+        weeks: u32,
+        /// Compute states as of this date (YYYY-MM-DD) instead of today.
+        #[arg(long, value_parser = parse_as_of)]
+        as_of: Option<chrono::NaiveDate>,
+    },
     /// Write a starter site into DIR.
     Init { dir: PathBuf },
 }
@@ -58,6 +68,7 @@ pub fn run() -> i32 {
             editorial_out,
         } => build::run(&cli.root, as_of, out, editorial_out),
         Command::Init { dir } => init::run(&dir),
+        Command::Schedule { weeks, as_of } => schedule::run(&cli.root, as_of, weeks),
     };
     match result {
         Ok(code) => code,
