@@ -50,6 +50,7 @@ pub struct BuildReport {
     pub today: NaiveDate,
     pub counts: Vec<(State, usize)>,
     pub public: PublicStats,
+    pub editorial: crate::render::editorial::EditorialStats,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
 }
@@ -88,13 +89,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     phases.done("render");
     warnings.extend(site.warnings.iter().cloned());
     crate::diagnostics::sort(&mut warnings);
+    // --- editorial/ (schedule, review dashboard, calendar.ics) -----------
+    // Rendered into its own staging folder before anything is committed, so
+    // a failure in either output leaves both folders as they were.
+    let editorial = Staging::new(&options.root, &options.editorial_dir)?;
+    let editorial_stats = crate::render::editorial::render_editorial(&site, &theme, &editorial)
+        .map_err(BuildError::Invalid)?;
+    phases.done("editorial");
+    // --- end editorial ---------------------------------------------------
     public.commit()?;
+    editorial.commit()?;
     phases.done("commit");
 
     Ok(BuildReport {
         today: site.today,
         counts: site.state_counts().into_iter().collect(),
         public: stats,
+        editorial: editorial_stats,
         warnings,
         elapsed: started.elapsed(),
     })

@@ -54,6 +54,13 @@ pub fn run(
                     format!(", {} warning(s)", report.warnings.len())
                 },
             );
+            println!(
+                "healthpress: wrote {} editorial pages ({} files) to {}; {} gap(s) and risk(s) in the schedule",
+                report.editorial.pages,
+                report.editorial.files,
+                options.editorial_dir.display(),
+                report.editorial.gaps,
+            );
             Ok(0)
         }
         Err(BuildError::Invalid(diagnostics)) => {

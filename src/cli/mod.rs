@@ -10,6 +10,7 @@ mod check;
 mod digest;
 mod init;
 mod new;
+mod schedule;
 
 use std::path::PathBuf;
 
@@ -44,6 +45,15 @@ pub enum Command {
         /// Output folder for the editorial views (default: editorial/ in the site root).
         #[arg(long)]
         editorial_out: Option<PathBuf>,
+    },
+    /// Print the coming weeks of the editorial schedule with states, gaps and risks.
+    Schedule {
+        /// How many weeks to show, starting today.
+        #[arg(long, default_value_t = 4)]
+        weeks: u32,
+        /// Compute states as of this date (YYYY-MM-DD) instead of today.
+        #[arg(long, value_parser = parse_as_of)]
+        as_of: Option<chrono::NaiveDate>,
     },
     /// Write a starter site into DIR.
     Init { dir: PathBuf },
@@ -187,6 +197,7 @@ pub fn run() -> i32 {
                 as_of,
             },
         ),
+        Command::Schedule { weeks, as_of } => schedule::run(&cli.root, as_of, weeks),
     };
     match result {
         Ok(code) => code,

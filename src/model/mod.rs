@@ -5,6 +5,7 @@
 pub mod article;
 pub mod fingerprint;
 pub mod newsletter;
+pub mod schedule;
 pub mod slug;
 
 use std::collections::BTreeMap;

@@ -5,6 +5,7 @@
 
 pub mod article;
 pub mod digest;
+pub mod editorial;
 pub mod feeds;
 pub mod index;
 pub mod jsonld;

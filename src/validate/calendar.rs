@@ -109,8 +109,30 @@ pub fn check_calendar(
             }
         }
     }
+    let mut slot_ids = BTreeSet::new();
     for slot in &calendar.slots {
         let date = slot.date.0.to_string();
+        if let Some(id) = &slot.id {
+            if !slot_ids.insert(id.as_str()) {
+                // Point at the second occurrence: skip the first match.
+                let needle = format!("id: {id}");
+                let hits: Vec<usize> = lines
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| l.contains(&needle))
+                    .map(|(i, _)| i)
+                    .collect();
+                let (l, c) = hits.get(1).map_or_else(
+                    || locate("slots", &[&needle]),
+                    |&i| (i + 1, lines[i].find(&needle).map_or(1, |p| lines[i][..p].chars().count() + 1)),
+                );
+                out.push(
+                    Diagnostic::error("duplicate-slot-id", file, format!("slot id `{id}` is used twice"))
+                        .at(l, c)
+                        .hint("slot ids become iCalendar UIDs; give each slot its own id"),
+                );
+            }
+        }
         if let Some(article) = &slot.article {
             if !slugs.contains(article.as_str()) {
                 let (l, c) = locate("slots", &[&date, article]);
@@ -184,5 +206,23 @@ mod tests {
                 ("unknown-person", 5)
             ]
         );
+    }
+
+    #[test]
+    fn duplicate_slot_ids_and_bad_dates_name_the_line() {
+        let config: SiteConfig = serde_yaml::from_str(
+            "title: t\nbase_url: https://x.org\ntaxonomies:\n  audience:\n    seniors: { name: a }\n  specialty: {}\n  season: [winter]\n",
+        )
+        .unwrap();
+        let text = "newsletters:\n  - { segment: seniors, name: N, cadence: weekly, day: monday, audience: [seniors] }\nslots:\n  - { id: a, date: 2026-12-01, theme: x, segment: seniors }\n  - { id: a, date: 2026-12-08, theme: y, segment: seniors }\n";
+        let calendar: Calendar = serde_yaml::from_str(text).unwrap();
+        let problems = check_calendar(&config, &calendar, text, &[]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!((problems[0].rule.as_str(), problems[0].line, problems[0].column), ("duplicate-slot-id", 5, 7));
+
+        let bad = "slots:\n  - { date: 2026-02-30, theme: x, segment: seniors }\n";
+        let err = crate::config::yaml::parse::<Calendar>(Path::new("calendar.yaml"), bad, 1).unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+        assert!(err.message.contains("2026-02-30"), "{err}");
     }
 }

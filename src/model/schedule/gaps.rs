@@ -1,0 +1,239 @@
+//! Gaps and risks: what the plan is missing, and what is about to go wrong.
+//!
+//! Gaps are looked for from today through the *horizon*: the latest planned
+//! date (slot or article), but at least four weeks ahead and at most 26 weeks
+//! ahead (and never past the schedule window). Past weeks are history, not
+//! something an editor can still fill.
+//!
+//! - **empty issue**: a newsletter issue whose window holds no published or
+//!   scheduled article (drafts in the window do not go out, so they do not
+//!   fill it; the count in progress is noted).
+//! - **uncovered observance**: an observance day with a specialty and no
+//!   published or scheduled article of that specialty dated in the 14 days
+//!   before it (the day itself included). Observances without a specialty
+//!   are never gaps.
+//! - **quiet week**: a Monday-to-Sunday week in which an audience has nothing
+//!   new: no article for it (in any state but expired) and no slot for a
+//!   segment whose newsletter serves it.
+//!
+//! Risks are entries that are *at risk* (within 7 days, not approved) or
+//! *missed* (date passed, not published) anywhere in the schedule window.
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+use super::{week_start, PlanState, Schedule};
+use crate::model::{Site, State};
+
+/// Days before an observance within which an article must appear.
+pub const OBSERVANCE_LEAD_DAYS: i64 = 14;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GapKind {
+    EmptyIssue,
+    UncoveredObservance,
+    QuietWeek,
+    AtRisk,
+    Missed,
+}
+
+impl GapKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            GapKind::EmptyIssue => "empty-issue",
+            GapKind::UncoveredObservance => "uncovered-observance",
+            GapKind::QuietWeek => "quiet-week",
+            GapKind::AtRisk => "at-risk",
+            GapKind::Missed => "missed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            GapKind::EmptyIssue => "empty newsletter issue",
+            GapKind::UncoveredObservance => "observance without an article",
+            GapKind::QuietWeek => "week with nothing new",
+            GapKind::AtRisk => "at risk",
+            GapKind::Missed => "missed",
+        }
+    }
+}
+
+/// One gap or risk, on one date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    pub date: NaiveDate,
+    pub kind: GapKind,
+    /// What the gap is about: a segment, an observance's name, an audience
+    /// id, or an entry's title.
+    pub subject: String,
+    /// One sentence for the editor (English; the HTML view localizes the
+    /// kind but shows this as written).
+    pub detail: String,
+    /// Segments it concerns, for filtering.
+    pub segments: Vec<String>,
+    /// Specialties it concerns, for filtering.
+    pub specialties: Vec<String>,
+    /// Owners it concerns, for filtering.
+    pub owners: Vec<String>,
+}
+
+/// See the module docs.
+pub fn horizon(site: &Site, schedule: &Schedule) -> NaiveDate {
+    let today = site.today;
+    let latest = schedule
+        .entries
+        .iter()
+        .map(|e| e.date)
+        .max()
+        .unwrap_or(today);
+    latest
+        .max(today + Duration::days(27))
+        .min(today + Duration::days(26 * 7 - 1))
+        .min(schedule.to)
+}
+
+pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
+    let today = site.today;
+    let horizon = schedule.horizon;
+    let mut gaps = Vec::new();
+
+    for issue in &schedule.issues {
+        if issue.date < today || issue.date > horizon || issue.ready > 0 {
+            continue;
+        }
+        let detail = if issue.total == 0 {
+            format!("{} on {} has no articles", issue.name, issue.date)
+        } else {
+            format!(
+                "{} on {} has no approved articles ({} not yet approved)",
+                issue.name, issue.date, issue.total
+            )
+        };
+        gaps.push(Gap {
+            date: issue.date,
+            kind: GapKind::EmptyIssue,
+            subject: issue.segment.clone(),
+            detail,
+            segments: vec![issue.segment.clone()],
+            specialties: Vec::new(),
+            owners: Vec::new(),
+        });
+    }
+
+    for o in &schedule.observances {
+        let Some(specialty) = &o.specialty else { continue };
+        if o.date < today || o.date > horizon {
+            continue;
+        }
+        let lead = o.date - Duration::days(OBSERVANCE_LEAD_DAYS);
+        let covered = site.articles.iter().zip(&site.states).any(|(a, s)| {
+            matches!(s, State::Published | State::Scheduled)
+                && a.date >= lead
+                && a.date <= o.date
+                && a.specialty.contains(specialty)
+        });
+        if !covered {
+            gaps.push(Gap {
+                date: o.date,
+                kind: GapKind::UncoveredObservance,
+                subject: o.name.clone(),
+                detail: format!(
+                    "{} ({}): no published or scheduled {specialty} article from {lead} to {}",
+                    o.name, o.date, o.date
+                ),
+                segments: Vec::new(),
+                specialties: vec![specialty.clone()],
+                owners: Vec::new(),
+            });
+        }
+    }
+
+    // (week start, audience) pairs that have something new.
+    let mut busy: BTreeSet<(NaiveDate, String)> = BTreeSet::new();
+    let first_week = week_start(today);
+    for (a, s) in site.articles.iter().zip(&site.states) {
+        if *s == State::Expired || a.date < first_week || a.date > horizon {
+            continue;
+        }
+        for aud in &a.audience {
+            busy.insert((week_start(a.date), aud.clone()));
+        }
+    }
+    for slot in &site.calendar.slots {
+        let d = slot.date.0;
+        if d < first_week || d > horizon {
+            continue;
+        }
+        for n in site.calendar.newsletters.iter().filter(|n| n.segment == slot.segment) {
+            for aud in &n.audience {
+                busy.insert((week_start(d), aud.clone()));
+            }
+        }
+    }
+    let audiences = site.config.term_ids("audience");
+    let mut week = first_week;
+    while week <= horizon {
+        for aud in &audiences {
+            if !busy.contains(&(week, aud.clone())) {
+                let segments = site
+                    .calendar
+                    .newsletters
+                    .iter()
+                    .filter(|n| n.audience.contains(aud))
+                    .map(|n| n.segment.clone())
+                    .collect();
+                gaps.push(Gap {
+                    date: week,
+                    kind: GapKind::QuietWeek,
+                    subject: aud.clone(),
+                    detail: format!(
+                        "audience {aud}: nothing new in the week of {week} to {}",
+                        week + Duration::days(6)
+                    ),
+                    segments,
+                    specialties: Vec::new(),
+                    owners: Vec::new(),
+                });
+            }
+        }
+        week += Duration::days(7);
+    }
+
+    for e in &schedule.entries {
+        let kind = match e.state {
+            PlanState::AtRisk => GapKind::AtRisk,
+            PlanState::Missed => GapKind::Missed,
+            _ => continue,
+        };
+        let what = match e.workflow {
+            Some(state) => format!("article is {}", state.label()),
+            None => "no article yet".to_string(),
+        };
+        let detail = if kind == GapKind::AtRisk {
+            format!("“{}” is due {} and not approved ({what})", e.title, e.date)
+        } else {
+            format!("“{}” was due {} and is not published ({what})", e.title, e.date)
+        };
+        gaps.push(Gap {
+            date: e.date,
+            kind,
+            subject: e.title.clone(),
+            detail,
+            segments: e.segments.clone(),
+            specialties: e.specialties.clone(),
+            owners: e.owners.clone(),
+        });
+    }
+
+    gaps.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then_with(|| a.kind.cmp(&b.kind))
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
+    gaps
+}

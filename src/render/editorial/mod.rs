@@ -1,0 +1,128 @@
+//! Editorial output (internal; may show drafts): the schedule view, the review
+//! dashboard and the iCalendar feeds, written into `editorial/` through their
+//! own [`Staging`]. Nothing here ever writes into `public/`.
+//!
+//! ```text
+//! editorial/editorial.css
+//! editorial/schedule/index.html          today's month, all gaps and risks
+//! editorial/schedule/YYYY-MM/index.html  every month of the window
+//! editorial/review/index.html            review dashboard
+//! editorial/calendar.ics                 everything
+//! editorial/calendar-<segment>.ics       one per newsletter segment
+//! ```
+
+pub mod ics;
+pub mod review;
+pub mod schedule;
+
+use std::collections::BTreeMap;
+
+use tera::Context;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::schedule::review::ReviewQueues;
+use crate::model::schedule::{GapKind, PlanState, Schedule};
+use crate::model::Site;
+use crate::output::Staging;
+use crate::render::theme::Theme;
+
+/// Counts for the build summary.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct EditorialStats {
+    pub pages: usize,
+    pub files: usize,
+    pub gaps: usize,
+}
+
+/// UI labels for the editorial views, in the site language.
+pub struct Labels<'a> {
+    pub map: &'a BTreeMap<String, String>,
+}
+
+impl<'a> Labels<'a> {
+    pub fn new(site: &Site, theme: &'a Theme) -> Labels<'a> {
+        Labels {
+            map: theme.labels_for(&site.config.language, &site.config.language),
+        }
+    }
+
+    pub fn get(&self, key: &str, default: &str) -> String {
+        self.map
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| default.to_string())
+    }
+
+    /// A state's text label: `state_<key>` from i18n.yaml, else English.
+    pub fn state(&self, state: PlanState) -> String {
+        self.get(&format!("state_{}", state.key().replace('-', "_")), state.label())
+    }
+
+    pub fn gap(&self, kind: GapKind) -> String {
+        self.get(&format!("gap_{}", kind.key().replace('-', "_")), kind.label())
+    }
+}
+
+/// The context every editorial page starts from. `base` is the relative path
+/// from the page to `editorial/` (e.g. `../`), so the folder can be opened
+/// from disk or served from any path.
+pub fn editorial_context(site: &Site, labels: &Labels, title: &str, base: &str) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("site_title", &site.config.title);
+    ctx.insert("lang", &site.config.language);
+    ctx.insert("title", title);
+    ctx.insert("base", base);
+    ctx.insert("today", &site.today.to_string());
+    ctx.insert("t", labels.map);
+    ctx
+}
+
+/// Renders every editorial file into `out`. Fails with every problem found.
+pub fn render_editorial(
+    site: &Site,
+    theme: &Theme,
+    out: &Staging,
+) -> Result<EditorialStats, Vec<Diagnostic>> {
+    let schedule = Schedule::build(site);
+    let queues = ReviewQueues::build(site);
+    let labels = Labels::new(site, theme);
+    let mut problems = Vec::new();
+    let mut pages = 0;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+
+    match theme.render("editorial/editorial.css", &Context::new()) {
+        Ok(css) => files.push(("editorial.css".into(), css.into_bytes())),
+        Err(d) => problems.push(d),
+    }
+    match schedule::pages(site, theme, &labels, &schedule) {
+        Ok(found) => {
+            pages += found.len();
+            files.extend(found.into_iter().map(|(p, h)| (p, h.into_bytes())));
+        }
+        Err(d) => problems.push(d),
+    }
+    match review::page(site, theme, &labels, &queues) {
+        Ok(html) => {
+            pages += 1;
+            files.push(("review/index.html".into(), html.into_bytes()));
+        }
+        Err(d) => problems.push(d),
+    }
+    for (path, text) in ics::feeds(site, &labels, &schedule) {
+        files.push((path, text.into_bytes()));
+    }
+    for (path, bytes) in files {
+        if let Err(e) = out.write(&path, &bytes) {
+            problems.push(Diagnostic::error("output", format!("editorial/{path}"), e.to_string()));
+        }
+    }
+    if problems.is_empty() {
+        Ok(EditorialStats {
+            pages,
+            files: out.count(),
+            gaps: schedule.gaps.len(),
+        })
+    } else {
+        Err(problems)
+    }
+}

@@ -1,0 +1,116 @@
+//! The review dashboard: per reviewer, the articles awaiting review; then
+//! stale approvals, approvals due for re-review, and changes requested.
+
+use serde::Serialize;
+
+use super::{editorial_context, Labels};
+use crate::diagnostics::Diagnostic;
+use crate::model::schedule::review::{due_date, ReviewQueues};
+use crate::model::schedule::article_plan_state;
+use crate::model::Site;
+use crate::render::theme::Theme;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub title: String,
+    pub slug: String,
+    pub source: String,
+    pub date: String,
+    pub state: &'static str,
+    pub label: String,
+    pub reviewer: String,
+    pub review_date: Option<String>,
+    /// Age of the approval in days (re-review list only).
+    pub age_days: Option<i64>,
+    pub due_on: Option<String>,
+}
+
+/// One section of the dashboard: a reviewer's queue or one of the lists.
+#[derive(Debug, Clone, Serialize)]
+struct Section {
+    id: String,
+    /// `awaiting`, `stale`, `due` or `changes`.
+    kind: &'static str,
+    heading: String,
+    note: Option<String>,
+    rows: Vec<Row>,
+}
+
+fn row(site: &Site, labels: &Labels, i: usize) -> Row {
+    let a = &site.articles[i];
+    let state = article_plan_state(site.states[i], a.date, site.today);
+    let reviewer = a.review.reviewer.clone().unwrap_or_default();
+    Row {
+        title: a.title.clone(),
+        slug: a.slug.clone(),
+        source: a.source.to_string_lossy().replace('\\', "/"),
+        date: a.date.to_string(),
+        state: state.key(),
+        label: labels.state(state),
+        reviewer: site.config.people.get(&reviewer).map_or(reviewer.clone(), |p| p.name.clone()),
+        review_date: a.review.date.map(|d| d.to_string()),
+        age_days: None,
+        due_on: None,
+    }
+}
+
+pub fn page(site: &Site, theme: &Theme, labels: &Labels, q: &ReviewQueues) -> Result<String, Diagnostic> {
+    let awaiting = labels.get("ed_awaiting", "Awaiting review");
+    let mut sections: Vec<Section> = q
+        .awaiting
+        .iter()
+        .map(|(id, list)| {
+            let name = if id.is_empty() {
+                labels.get("ed_unassigned", "no reviewer named")
+            } else {
+                site.config.people.get(id).map_or(id.clone(), |p| p.name.clone())
+            };
+            Section {
+                id: format!("awaiting-{}", if id.is_empty() { "unassigned" } else { id }),
+                kind: "awaiting",
+                heading: format!("{awaiting}: {name}"),
+                note: None,
+                rows: list.iter().map(|&i| row(site, labels, i)).collect(),
+            }
+        })
+        .collect();
+    if sections.is_empty() {
+        sections.push(Section { id: "awaiting".into(), kind: "awaiting", heading: awaiting, note: None, rows: Vec::new() });
+    }
+    let max_age = site.config.review.max_age_days;
+    let due: Vec<Row> = q
+        .due
+        .iter()
+        .map(|&(i, age)| {
+            let mut r = row(site, labels, i);
+            r.age_days = Some(age);
+            r.due_on = site.articles[i].review.date.map(|d| due_date(d, max_age).to_string());
+            r
+        })
+        .collect();
+    sections.push(Section {
+        id: "stale".into(),
+        kind: "stale",
+        heading: labels.get("ed_stale", "Stale approvals (text changed after sign-off)"),
+        note: None,
+        rows: q.stale.iter().map(|&i| row(site, labels, i)).collect(),
+    });
+    sections.push(Section {
+        id: "due".into(),
+        kind: "due",
+        heading: labels.get("ed_due", "Due for re-review"),
+        note: Some(format!("review.max_age_days = {max_age}")),
+        rows: due,
+    });
+    sections.push(Section {
+        id: "changes".into(),
+        kind: "changes",
+        heading: labels.get("ed_changes", "Changes requested"),
+        note: None,
+        rows: q.changes_requested.iter().map(|&i| row(site, labels, i)).collect(),
+    });
+    let title = labels.get("ed_review", "Review dashboard");
+    let mut ctx = editorial_context(site, labels, &title, "../");
+    ctx.insert("sections", &sections);
+    theme.render("editorial/review.html", &ctx)
+}
