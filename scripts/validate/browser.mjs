@@ -80,14 +80,19 @@ const pub = await serve(publicDir);
 const ed = await serve(editorialDir);
 
 const article = await firstDir(path.join(publicDir, "articles"));
-const segment = await firstDir(path.join(publicDir, "digests"));
+// The newest issue of the first segment (by name) that has one.
+let segment = null;
 let issue = null;
-if (segment) {
-  const issues = (await readdir(path.join(publicDir, "digests", segment), { withFileTypes: true }))
+for (const seg of await readdir(path.join(publicDir, "digests"), { withFileTypes: true }).catch(() => [])) {
+  if (!seg.isDirectory()) continue;
+  const issues = (await readdir(path.join(publicDir, "digests", seg.name), { withFileTypes: true }))
     .filter((e) => e.isDirectory() && /^\d{4}-\d{2}-\d{2}$/.test(e.name))
     .map((e) => e.name)
     .sort();
-  issue = issues.at(-1) ?? null;
+  if (issues.length && (segment === null || seg.name < segment)) {
+    segment = seg.name;
+    issue = issues.at(-1);
+  }
 }
 check(article, "no article under public/articles/");
 check(issue, "no digest issue under public/digests/");
