@@ -127,11 +127,13 @@ pub fn render_fitted(
     }
     let n = full.articles.len();
     let full_kb = html.len() / 1024;
-    let fits = |view: &IssueView| -> Result<bool, Diagnostic> {
-        Ok(render_once(digests, view)?.len() <= WARN_BYTES)
+    // The last render that fitted is the one kept, so no view is rendered twice.
+    let fitting = |view: IssueView| -> Result<Option<(IssueView, String)>, Diagnostic> {
+        let html = render_once(digests, &view)?;
+        Ok((html.len() <= WARN_BYTES).then_some((view, html)))
     };
-    let summaries = render_once(digests, &cut(&full, 0, n))?.len();
-    let view = if summaries <= WARN_BYTES {
+    let summaries = render_once(digests, &cut(&full, 0, n))?;
+    let (view, html) = if summaries.len() <= WARN_BYTES {
         // Estimate how many bodies fit (each body's share of the extra
         // bytes is proportional to its length), then step down until the
         // real render fits: usually one or two renders, not a search.
@@ -141,23 +143,28 @@ pub fn render_fitted(
             .map(|a| a.body.as_ref().map_or(0, String::len))
             .collect();
         let total: usize = lengths.iter().sum::<usize>().max(1);
-        let extra = html.len().saturating_sub(summaries);
-        let room = WARN_BYTES - summaries;
+        let extra = html.len().saturating_sub(summaries.len());
+        let room = WARN_BYTES - summaries.len();
         let mut used = 0;
         let mut bodies = 0;
         while bodies < n && (used + lengths[bodies]) * extra / total <= room {
             used += lengths[bodies];
             bodies += 1;
         }
-        while bodies > 0 && !fits(&cut(&full, bodies, n))? {
+        let mut found = None;
+        while bodies > 0 && found.is_none() {
+            found = fitting(cut(&full, bodies, n))?;
             bodies -= 1;
         }
-        cut(&full, bodies, n)
+        found.unwrap_or_else(|| (cut(&full, 0, n), summaries))
     } else {
-        let shown = largest_fitting(n, |m| fits(&cut(&full, 0, m)))?;
-        cut(&full, 0, shown)
+        let shown = largest_fitting(n, |m| {
+            Ok(render_once(digests, &cut(&full, 0, m))?.len() <= WARN_BYTES)
+        })?;
+        let view = cut(&full, 0, shown);
+        let html = render_once(digests, &view)?;
+        (view, html)
     };
-    let html = render_once(digests, &view)?;
     let file = format!("public/digests/{}/{}/email.html", full.segment, full.date);
     if view.articles.is_empty() || html.len() >= MAX_BYTES {
         return Err(Diagnostic::error(
