@@ -6,6 +6,7 @@
 
 mod build;
 mod init;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -43,6 +44,24 @@ pub enum Command {
     },
     /// Write a starter site into DIR.
     Init { dir: PathBuf },
+    /// Preview the site on 127.0.0.1 with live reload (builds into .healthpress-serve/).
+    Serve {
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but loopback exposes previews to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Also preview drafts, scheduled and in-review articles, with a "not published" banner.
+        #[arg(long)]
+        drafts: bool,
+        /// Decide what is published as of this date (YYYY-MM-DD) instead of today.
+        #[arg(long, value_parser = parse_as_of)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Quiet time after a change before rebuilding, in milliseconds.
+        #[arg(long, default_value_t = 30, hide = true)]
+        debounce_ms: u64,
+    },
 }
 
 pub fn parse_as_of(text: &str) -> Result<chrono::NaiveDate, String> {
@@ -58,6 +77,13 @@ pub fn run() -> i32 {
             editorial_out,
         } => build::run(&cli.root, as_of, out, editorial_out),
         Command::Init { dir } => init::run(&dir),
+        Command::Serve {
+            port,
+            bind,
+            drafts,
+            as_of,
+            debounce_ms,
+        } => serve::run_cli(&cli.root, port, bind, drafts, as_of, debounce_ms),
     };
     match result {
         Ok(code) => code,

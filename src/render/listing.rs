@@ -151,6 +151,17 @@ fn paginated(
 /// Term pages for every term of every taxonomy, plus audience × specialty
 /// pages where at least one public article is tagged with both.
 pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
+    term_pages_where(index, &|_, _, _| true)
+}
+
+/// The term pages `term_pages` renders, limited to those `keep(taxonomy,
+/// term, cross)` accepts (`cross` is `Some((taxonomy, term))` for the second
+/// term of an audience × specialty page). `serve` uses it to re-render only
+/// the terms an edited article is (or was) tagged with.
+pub fn term_pages_where(
+    index: &Index,
+    keep: &(dyn Fn(&str, &str, Option<(&str, &str)>) -> bool + Sync),
+) -> Vec<Result<Vec<Page>, Diagnostic>> {
     let mut jobs: Vec<(String, String, Option<(String, String)>)> = Vec::new();
     for ((taxonomy, term), _) in &index.by_term {
         jobs.push((taxonomy.to_string(), term.clone(), None));
@@ -170,6 +181,7 @@ pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
             }
         }
     }
+    jobs.retain(|(t, x, cross)| keep(t, x, cross.as_ref().map(|(a, b)| (a.as_str(), b.as_str()))));
     use rayon::prelude::*;
     jobs.into_par_iter()
         .map(|(taxonomy, term, cross)| {

@@ -1,0 +1,601 @@
+//! Incremental rebuilds for `serve`. The loaded site stays in memory; a full
+//! rebuild runs the real `build` pipeline into the private serve folder, so
+//! its output is exactly what `healthpress build` writes. An edit to article
+//! files re-reads only those files, re-validates the whole model (cheap:
+//! no parsing), and re-renders only what can show them: their own pages,
+//! pages whose "related" list changes or contains them, the term pages
+//! (and audience × specialty pages) of every term they have or had, the
+//! home page, taxonomy indexes, feeds and sitemap. Only files whose bytes
+//! changed are written. Anything the incremental path cannot reason about
+//! (config, templates, static files, a change of publishing state or slug,
+//! a new day, output folders it does not know) falls back to a full build,
+//! so the serve folder always equals a fresh full build byte for byte.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::build::{build, BuildError, BuildOptions};
+use crate::config::site::TAXONOMIES;
+use crate::config::{Calendar, SiteConfig};
+use crate::diagnostics::Diagnostic;
+use crate::load::{self, Sources};
+use crate::model::{Article, Site};
+use crate::output::{OutputError, MARKER};
+use crate::render::article::render_article_page;
+use crate::render::index::{AnyLinks, Index, PublicLinks};
+use crate::render::listing::{self, Page};
+use crate::render::theme::Theme;
+use crate::render::{feeds, listing::file_for};
+
+#[derive(Debug, Error)]
+pub enum RebuildError {
+    /// The site has errors; the output was left as it was.
+    #[error("the site has {} error(s)", .0.iter().filter(|d| d.is_error()).count())]
+    Invalid(Vec<Diagnostic>),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+impl RebuildError {
+    /// The text `healthpress build` prints for this failure, line for line.
+    pub fn cli_text(&self, public_dir: &Path) -> String {
+        match self {
+            RebuildError::Invalid(diagnostics) => {
+                let mut text: String = diagnostics.iter().map(|d| format!("{d}\n")).collect();
+                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                text += &format!(
+                    "healthpress: build failed with {errors} error(s); {} was left unchanged",
+                    public_dir.display()
+                );
+                text
+            }
+            other => format!("error: {other}"),
+        }
+    }
+}
+
+impl From<BuildError> for RebuildError {
+    fn from(e: BuildError) -> Self {
+        match e {
+            BuildError::Invalid(d) => RebuildError::Invalid(d),
+            BuildError::Output(e) => RebuildError::Output(e),
+        }
+    }
+}
+
+/// What one rebuild did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// `full`, `incremental` or `unchanged`.
+    pub kind: &'static str,
+    /// Why a full build was chosen, when it was.
+    pub reason: String,
+    pub rendered: usize,
+    pub written: usize,
+    pub removed: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// Settings fixed for the life of a `serve` run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub root: PathBuf,
+    pub as_of: Option<NaiveDate>,
+    pub drafts: bool,
+    /// The private public-site folder that is served.
+    pub public_dir: PathBuf,
+    pub editorial_dir: PathBuf,
+}
+
+/// The last good state: what the serve folder currently holds.
+pub struct Model {
+    settings: Settings,
+    config: SiteConfig,
+    config_text: String,
+    calendar: Calendar,
+    calendar_text: String,
+    /// Latest read of every article file, keyed by path under `content/`.
+    files: BTreeMap<PathBuf, Result<Article, Diagnostic>>,
+    site: Site,
+    theme: Theme,
+    /// Top-level output entries no incremental renderer produces (e.g. a
+    /// folder a newer renderer adds); while non-empty, every rebuild is full.
+    unknown_outputs: Vec<String>,
+    /// Draft preview pages written: output file -> state label.
+    pub draft_pages: BTreeMap<String, String>,
+}
+
+/// A change an incremental rebuild cannot handle.
+struct NeedFull(String);
+
+impl Model {
+    /// Full build into the serve folder, then keeps the model in memory.
+    /// The model is loaded first, so an edit racing the build is seen
+    /// again by the watcher and re-rendered.
+    pub fn full(settings: &Settings) -> Result<(Model, Report), RebuildError> {
+        let started = Instant::now();
+        let (sources, problems) = load::load(&settings.root);
+        let Some(sources) = sources else {
+            return Err(RebuildError::Invalid(problems));
+        };
+        let config = sources.config.clone();
+        let config_text = sources.config_text.clone();
+        let calendar = sources.calendar.clone();
+        let calendar_text = sources.calendar_text.clone();
+        let files = sources
+            .articles
+            .iter()
+            .map(|a| (a.content_path.clone(), Ok(a.clone())))
+            .collect();
+        let site = Site::from_sources(&settings.root, sources, problems, settings.as_of)
+            .map_err(RebuildError::Invalid)?;
+        let theme = Theme::load(&settings.root, site.config.theme.as_deref().unwrap_or("default"))
+            .map_err(RebuildError::Invalid)?;
+        let mut options = BuildOptions::new(&settings.root);
+        options.as_of = settings.as_of;
+        options.public_dir = settings.public_dir.clone();
+        options.editorial_dir = settings.editorial_dir.clone();
+        let built = build(&options)?;
+        let mut model = Model {
+            settings: settings.clone(),
+            config,
+            config_text,
+            calendar,
+            calendar_text,
+            files,
+            site,
+            theme,
+            unknown_outputs: Vec::new(),
+            draft_pages: BTreeMap::new(),
+        };
+        model.unknown_outputs = model.find_unknown_outputs();
+        let mut warnings = built.warnings;
+        warnings.extend(model.render_drafts()?);
+        Ok((
+            model,
+            Report {
+                kind: "full",
+                reason: String::new(),
+                rendered: built.public.files,
+                written: built.public.files,
+                removed: 0,
+                warnings,
+                elapsed: started.elapsed(),
+            },
+        ))
+    }
+
+    /// Rebuilds after the article files `changed` (paths relative to the
+    /// site root, under `content/`) changed on disk. `Ok(None)` means a full
+    /// build is needed (the reason is in the second value).
+    pub fn update_articles(
+        &mut self,
+        changed: &BTreeSet<PathBuf>,
+    ) -> Result<Result<Report, String>, RebuildError> {
+        let started = Instant::now();
+        if !self.unknown_outputs.is_empty() {
+            return Ok(Err(format!(
+                "outputs without an incremental renderer: {}",
+                self.unknown_outputs.join(", ")
+            )));
+        }
+        for path in changed {
+            if let Err(NeedFull(why)) = self.reread(path) {
+                return Ok(Err(why));
+            }
+        }
+        let mut problems: Vec<Diagnostic> = Vec::new();
+        let mut articles = Vec::with_capacity(self.files.len());
+        for entry in self.files.values() {
+            match entry {
+                Ok(a) => articles.push(a.clone()),
+                Err(d) => problems.push(d.clone()),
+            }
+        }
+        let sources = Sources {
+            config: self.config.clone(),
+            config_text: self.config_text.clone(),
+            calendar: self.calendar.clone(),
+            calendar_text: self.calendar_text.clone(),
+            articles,
+        };
+        let site = Site::from_sources(&self.settings.root, sources, problems, self.settings.as_of)
+            .map_err(RebuildError::Invalid)?;
+        if site.today != self.site.today {
+            return Ok(Err(format!("the date changed to {}", site.today)));
+        }
+        let diff = match diff_sites(&self.site, &site) {
+            Ok(diff) => diff,
+            Err(NeedFull(why)) => return Ok(Err(why)),
+        };
+        let mut report = self.render_changes(&site, &diff)?;
+        self.site = site;
+        if self.settings.drafts {
+            report.warnings.extend(self.render_drafts()?);
+        }
+        report.elapsed = started.elapsed();
+        Ok(Ok(report))
+    }
+
+    /// Re-reads one file into `files`.
+    fn reread(&mut self, path: &Path) -> Result<(), NeedFull> {
+        let Ok(content_path) = path.strip_prefix("content") else {
+            return Err(NeedFull(format!("{} is not an article", path.display())));
+        };
+        if content_path.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
+            return Ok(()); // hidden files are not loaded by a build either
+        }
+        let full = self.settings.root.join(path);
+        match fs::symlink_metadata(&full) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                self.files.remove(content_path);
+                Ok(())
+            }
+            Ok(meta) if meta.file_type().is_file() && path.extension().is_some_and(|x| x == "md") => {
+                let read = load::read_article(
+                    &self.settings.root,
+                    content_path.to_path_buf(),
+                    &self.config.language,
+                );
+                self.files.insert(content_path.to_path_buf(), read);
+                Ok(())
+            }
+            _ => Err(NeedFull(format!("{} is not a plain article file", path.display()))),
+        }
+    }
+
+    /// Renders what `diff` touches into memory, then writes changed files.
+    fn render_changes(&self, new: &Site, diff: &Diff) -> Result<Report, RebuildError> {
+        let mut report = Report {
+            kind: "incremental",
+            reason: String::new(),
+            rendered: 0,
+            written: 0,
+            removed: 0,
+            warnings: new.warnings.clone(),
+            elapsed: Duration::ZERO,
+        };
+        if diff.public.is_empty() {
+            if diff.private.is_empty() {
+                report.kind = "unchanged";
+            }
+            return Ok(report);
+        }
+        let old = &self.site;
+        let i0 = Index::new(old, &self.theme);
+        let i1 = Index::new(new, &self.theme);
+        let pages = affected_articles(&i0, &i1, &diff.public);
+        let (terms, crosses) = affected_terms(old, new, &diff.public);
+
+        let resolver = PublicLinks::new(new, &i1.urls);
+        let mut problems: Vec<Diagnostic> = Vec::new();
+        let mut out: Vec<Page> = Vec::new();
+        let rendered: Vec<(Option<Page>, Vec<Diagnostic>)> = pages
+            .par_iter()
+            .map(|&i| {
+                let (html, mut found) = render_article_page(&i1, i, &resolver, None);
+                match html {
+                    Ok(html) => {
+                        let path = file_for(&i1, &i1.urls.article(&new.articles[i].slug));
+                        (Some(Page { path, html }), found)
+                    }
+                    Err(d) => {
+                        found.push(d);
+                        (None, found)
+                    }
+                }
+            })
+            .collect();
+        for (page, found) in rendered {
+            out.extend(page);
+            problems.extend(found);
+        }
+        let mut collect = |r: Result<Vec<Page>, Diagnostic>| match r {
+            Ok(p) => out.extend(p),
+            Err(d) => problems.push(d),
+        };
+        collect(listing::home_page(&i1).map(|p| vec![p]));
+        collect(listing::not_found_page(&i1).map(|p| vec![p]));
+        collect(listing::taxonomy_pages(&i1));
+        let keep = |t: &str, x: &str, cross: Option<(&str, &str)>| match cross {
+            None => terms.contains(&(t.to_string(), x.to_string())),
+            Some((_, s)) => crosses.contains(&(x.to_string(), s.to_string())),
+        };
+        for r in listing::term_pages_where(&i1, &keep) {
+            collect(r);
+        }
+        collect(feeds::feeds(&i1));
+        collect(feeds::sitemap_and_robots(&i1));
+        crate::diagnostics::sort(&mut problems);
+        if problems.iter().any(Diagnostic::is_error) {
+            return Err(RebuildError::Invalid(problems));
+        }
+        report.warnings.extend(problems);
+        report.rendered = out.len();
+
+        let produced: BTreeSet<String> = out.iter().map(|p| p.path.clone()).collect();
+        for page in &out {
+            if write_if_changed(&self.settings.public_dir, &page.path, page.html.as_bytes())? {
+                report.written += 1;
+            }
+        }
+        // Pagination pages (and audience × specialty pages) that no longer exist.
+        let mut bases: Vec<String> = Vec::new();
+        for (t, x) in &terms {
+            bases.push(file_for(&i1, &i1.urls.term(t, x)).trim_end_matches("index.html").to_string());
+        }
+        for (a, s) in &crosses {
+            let url = format!("{}specialty/{s}/", i1.urls.term("audience", a));
+            bases.push(file_for(&i1, &url).trim_end_matches("index.html").to_string());
+        }
+        for base in bases {
+            report.removed += remove_stale_listing(&self.settings.public_dir, &base, &produced)?;
+        }
+        Ok(report)
+    }
+
+    /// Writes draft/scheduled preview pages (only with `--drafts`) and
+    /// removes previews that no longer apply. Returns their warnings.
+    fn render_drafts(&mut self) -> Result<Vec<Diagnostic>, RebuildError> {
+        if !self.settings.drafts {
+            return Ok(Vec::new());
+        }
+        let index = Index::new(&self.site, &self.theme);
+        let resolver = AnyLinks::new(&self.site, &index.urls);
+        let mut pages = BTreeMap::new();
+        let mut warnings = Vec::new();
+        for (i, state) in self.site.states.iter().enumerate() {
+            if state.is_public() {
+                continue;
+            }
+            let (html, found) = render_article_page(&index, i, &resolver, None);
+            warnings.extend(found);
+            let html = html.map_err(|d| RebuildError::Invalid(vec![d]))?;
+            let path = file_for(&index, &index.urls.article(&self.site.articles[i].slug));
+            write_if_changed(&self.settings.public_dir, &path, html.as_bytes())?;
+            pages.insert(path, state.label().to_string());
+        }
+        for old in self.draft_pages.keys() {
+            if !pages.contains_key(old) {
+                let _ = fs::remove_file(self.settings.public_dir.join(old));
+            }
+        }
+        self.draft_pages = pages;
+        Ok(warnings)
+    }
+
+    /// Top-level entries of the serve folder that the incremental renderers
+    /// do not produce. A renderer added to `build` (say, digests) shows up
+    /// here until it is taught to `serve`, and until then rebuilds are full.
+    fn find_unknown_outputs(&self) -> Vec<String> {
+        let index = Index::new(&self.site, &self.theme);
+        let first = |rel: &str| rel.split('/').next().unwrap_or("").to_string();
+        let mut known: BTreeSet<String> = [MARKER, "index.html", "404.html", "atom.xml", "sitemap.xml", "robots.txt", "static"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for a in &self.site.articles {
+            known.insert(first(&file_for(&index, &index.urls.article(&a.slug))));
+        }
+        for t in TAXONOMIES {
+            known.insert(first(&file_for(&index, &index.urls.taxonomy(t))));
+        }
+        if let Ok(entries) = fs::read_dir(self.settings.root.join("static")) {
+            for e in entries.flatten() {
+                known.insert(e.file_name().to_string_lossy().into_owned());
+            }
+        }
+        let mut unknown = Vec::new();
+        if let Ok(entries) = fs::read_dir(&self.settings.public_dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if !known.contains(&name) {
+                    unknown.push(name);
+                }
+            }
+        }
+        unknown.sort();
+        unknown
+    }
+
+    pub fn public_dir(&self) -> &Path {
+        &self.settings.public_dir
+    }
+}
+
+/// How two models differ, by article file.
+struct Diff {
+    /// Public before and after, same URL, text changed.
+    public: BTreeSet<PathBuf>,
+    /// Not public before or after (drafts etc.), text changed.
+    private: BTreeSet<PathBuf>,
+}
+
+fn diff_sites(old: &Site, new: &Site) -> Result<Diff, NeedFull> {
+    let by_path = |s: &Site| -> HashMap<PathBuf, usize> {
+        s.articles.iter().enumerate().map(|(i, a)| (a.content_path.clone(), i)).collect()
+    };
+    let (p0, p1) = (by_path(old), by_path(new));
+    let mut diff = Diff { public: BTreeSet::new(), private: BTreeSet::new() };
+    let all: BTreeSet<&PathBuf> = p0.keys().chain(p1.keys()).collect();
+    for path in all {
+        let a = p0.get(path).map(|&i| (&old.articles[i], old.states[i]));
+        let b = p1.get(path).map(|&i| (&new.articles[i], new.states[i]));
+        let public = |x: Option<(&Article, crate::model::State)>| x.is_some_and(|(_, s)| s.is_public());
+        match (a, b) {
+            (Some((x, sx)), Some((y, sy))) if x.raw == y.raw && sx == sy => {}
+            _ if public(a) != public(b) => {
+                return Err(NeedFull(format!("content/{} changed publishing state", path.display())))
+            }
+            (Some((x, _)), Some((y, _))) if public(a) => {
+                if x.slug != y.slug {
+                    return Err(NeedFull(format!("content/{} changed its slug", path.display())));
+                }
+                diff.public.insert(path.clone());
+            }
+            _ => {
+                diff.private.insert(path.clone());
+            }
+        }
+    }
+    Ok(diff)
+}
+
+/// Article pages to re-render: the changed ones, and every public article
+/// whose related list differs between the models or includes a changed
+/// article. Only articles sharing a specialty or audience list with a
+/// changed article can have their related list change.
+fn affected_articles(i0: &Index, i1: &Index, changed: &BTreeSet<PathBuf>) -> Vec<usize> {
+    let (old, new) = (i0.site, i1.site);
+    let pos1: HashMap<&Path, usize> =
+        new.articles.iter().enumerate().map(|(i, a)| (a.content_path.as_path(), i)).collect();
+    let pos0: HashMap<&Path, usize> =
+        old.articles.iter().enumerate().map(|(i, a)| (a.content_path.as_path(), i)).collect();
+    let mut candidates: BTreeSet<&Path> = BTreeSet::new();
+    for path in changed {
+        for (site, pos) in [(old, &pos0), (new, &pos1)] {
+            let Some(&i) = pos.get(path.as_path()) else { continue };
+            let a = &site.articles[i];
+            for taxonomy in ["specialty", "audience"] {
+                for term in a.terms(taxonomy) {
+                    for ix in [i0, i1] {
+                        let s = ix.site;
+                        candidates.extend(ix.term_articles(taxonomy, term).iter().map(|&j| s.articles[j].content_path.as_path()));
+                    }
+                }
+            }
+        }
+    }
+    fn names<'s>(site: &'s Site, list: Vec<usize>) -> Vec<&'s Path> {
+        list.into_iter().map(|j| site.articles[j].content_path.as_path()).collect()
+    }
+    let mut out: Vec<usize> = candidates
+        .into_par_iter()
+        .filter_map(|path| {
+            let j1 = *pos1.get(path)?;
+            if !new.states[j1].is_public() {
+                return None;
+            }
+            if changed.contains(path) {
+                return Some(j1);
+            }
+            let r1 = names(new, i1.related(j1, 4));
+            let r0 = pos0.get(path).map(|&j0| names(old, i0.related(j0, 4)));
+            let differs = r0.as_ref() != Some(&r1) || r1.iter().any(|p| changed.contains(*p));
+            differs.then_some(j1)
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+type TermSet = BTreeSet<(String, String)>;
+
+/// (taxonomy, term) pairs and (audience, specialty) pairs the changed
+/// articles have now or had before.
+fn affected_terms(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> (TermSet, TermSet) {
+    let mut terms = TermSet::new();
+    let mut audiences = BTreeSet::new();
+    let mut specialties = BTreeSet::new();
+    for site in [old, new] {
+        for a in site.articles.iter().filter(|a| changed.contains(&a.content_path)) {
+            for t in TAXONOMIES {
+                for x in a.terms(t) {
+                    terms.insert((t.to_string(), x.clone()));
+                }
+            }
+            audiences.extend(a.audience.iter().cloned());
+            specialties.extend(a.specialty.iter().cloned());
+        }
+    }
+    let crosses = audiences
+        .iter()
+        .flat_map(|a| specialties.iter().map(move |s| (a.clone(), s.clone())))
+        .collect();
+    (terms, crosses)
+}
+
+/// Writes `bytes` at `dir/rel` unless the file already holds them; writes
+/// go through a temporary file and a rename so the server never sends a
+/// half-written page. Returns whether it wrote.
+pub fn write_if_changed(dir: &Path, rel: &str, bytes: &[u8]) -> Result<bool, RebuildError> {
+    let path = dir.join(rel);
+    if fs::read(&path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    let io = |source| RebuildError::Io { path: path.clone(), source };
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io)?;
+    }
+    let temp = path.with_file_name(format!(".healthpress-write-{}", std::process::id()));
+    fs::write(&temp, bytes).map_err(io)?;
+    fs::rename(&temp, &path).map_err(io)?;
+    Ok(true)
+}
+
+/// Removes `base/index.html` and `base/page/N/index.html` files that the
+/// new render did not produce (a term that lost pages or vanished).
+fn remove_stale_listing(dir: &Path, base: &str, produced: &BTreeSet<String>) -> Result<usize, RebuildError> {
+    let mut candidates = vec![format!("{base}index.html")];
+    if let Ok(entries) = fs::read_dir(dir.join(base).join("page")) {
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.chars().all(|c| c.is_ascii_digit()) {
+                candidates.push(format!("{base}page/{n}/index.html"));
+            }
+        }
+    }
+    let mut removed = 0;
+    for rel in candidates {
+        let path = dir.join(&rel);
+        if !produced.contains(&rel) && path.is_file() {
+            fs::remove_file(&path).map_err(|source| RebuildError::Io { path: path.clone(), source })?;
+            removed += 1;
+            // Drop folders left empty (page/N/, page/, the term folder).
+            let mut parent = path.parent();
+            while let Some(p) = parent {
+                if p == dir || fs::remove_dir(p).is_err() {
+                    break;
+                }
+                parent = p.parent();
+            }
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_if_changed_skips_identical_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(write_if_changed(dir.path(), "a/index.html", b"x").unwrap());
+        assert!(!write_if_changed(dir.path(), "a/index.html", b"x").unwrap());
+        assert!(write_if_changed(dir.path(), "a/index.html", b"y").unwrap());
+        assert_eq!(fs::read(dir.path().join("a/index.html")).unwrap(), b"y");
+    }
+
+    #[test]
+    fn stale_pagination_pages_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        for rel in ["t/x/index.html", "t/x/page/2/index.html", "t/x/page/3/index.html", "t/x/atom.xml"] {
+            write_if_changed(dir.path(), rel, b"p").unwrap();
+        }
+        let produced: BTreeSet<String> = ["t/x/index.html".to_string(), "t/x/page/2/index.html".to_string()].into();
+        assert_eq!(remove_stale_listing(dir.path(), "t/x/", &produced).unwrap(), 1);
+        assert!(!dir.path().join("t/x/page/3").exists());
+        assert!(dir.path().join("t/x/atom.xml").exists());
+    }
+}

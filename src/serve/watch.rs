@@ -1,0 +1,132 @@
+//! Watching the site's sources. `content/`, `themes/` and `static/` are
+//! watched recursively; `site.yaml` and `calendar.yaml` through a
+//! non-recursive watch on the site root, because a watch on the file itself
+//! dies when an editor saves by writing a temporary file and renaming it
+//! over the original (vim's rename-on-save). Events are debounced, so a
+//! burst of saves becomes one batch, then classified: article files can be
+//! rebuilt incrementally, everything else needs a full rebuild. The serve
+//! folder, public/, editorial/, target/, .git and editor swap, backup and
+//! lock files are ignored, so a rebuild never triggers itself.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
+
+/// What a batch of file events asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Only these article files (site-relative, under `content/`) changed.
+    Articles(BTreeSet<PathBuf>),
+    /// Something else changed; the reason names the first such file.
+    Full(String),
+}
+
+/// Top-level folders whose changes never matter.
+const IGNORED_DIRS: [&str; 5] = ["public", "editorial", "target", ".git", "node_modules"];
+
+/// True for files editors create around a save: vim swap files and its
+/// `4913` write probe, backups ending in `~`, emacs `.#` locks and `#x#`
+/// autosaves, and common temporary names.
+pub fn is_editor_noise(name: &str) -> bool {
+    name == "4913"
+        || name.ends_with('~')
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".orig"].iter().any(|x| name.ends_with(x))
+        || name.ends_with(".DS_Store")
+}
+
+/// Sorts changed paths (absolute or site-relative) into a `Change`, or
+/// `None` when nothing relevant changed.
+pub fn classify(root: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Option<Change> {
+    let root_abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut articles = BTreeSet::new();
+    for path in paths {
+        let rel = path
+            .strip_prefix(&root_abs)
+            .or_else(|_| path.strip_prefix(root))
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.clone());
+        if rel.is_absolute() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+            continue;
+        }
+        let Some(first) = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()) else {
+            continue;
+        };
+        let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if first.starts_with(".healthpress") || IGNORED_DIRS.contains(&first.as_str()) || is_editor_noise(&name) {
+            continue;
+        }
+        match first.as_str() {
+            "site.yaml" | "calendar.yaml" => return Some(Change::Full(first)),
+            "themes" | "static" => return Some(Change::Full(rel.display().to_string())),
+            "content" => {
+                if rel.extension().is_some_and(|x| x == "md") {
+                    articles.insert(rel);
+                } else if rel.extension().is_none() || root.join(&rel).is_dir() {
+                    // A folder created, removed or renamed: its articles moved.
+                    return Some(Change::Full(rel.display().to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    (!articles.is_empty()).then_some(Change::Articles(articles))
+}
+
+/// Starts watching; each debounced batch of paths is sent on `tx`.
+pub fn start(root: &Path, debounce: Duration, tx: Sender<Vec<PathBuf>>) -> notify::Result<Debouncer<RecommendedWatcher>> {
+    let mut debouncer = new_debouncer(debounce, move |result: DebounceEventResult| match result {
+        Ok(events) => {
+            let _ = tx.send(events.into_iter().map(|e| e.path).collect());
+        }
+        Err(e) => eprintln!("healthpress: file watcher error: {e}"),
+    })?;
+    let watcher = debouncer.watcher();
+    watcher.watch(root, RecursiveMode::NonRecursive)?;
+    for dir in ["content", "themes", "static"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher.watch(&path, RecursiveMode::Recursive)?;
+        }
+    }
+    Ok(debouncer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(paths: &[&str]) -> BTreeSet<PathBuf> {
+        paths.iter().map(PathBuf::from).collect()
+    }
+
+    #[test]
+    fn classifies_changes() {
+        let root = Path::new("/nonexistent-site");
+        let c = |p: &[&str]| classify(root, p.iter().map(|s| root.join(s)));
+        assert_eq!(c(&["content/a.md", "content/x/b.md"]), Some(Change::Articles(set(&["content/a.md", "content/x/b.md"]))));
+        assert_eq!(c(&["content/a.md", "site.yaml"]), Some(Change::Full("site.yaml".into())));
+        assert!(matches!(c(&["themes/default/templates/base.html"]), Some(Change::Full(_))));
+        assert!(matches!(c(&["content/newdir"]), Some(Change::Full(_))));
+        for noise in [
+            "public/index.html",
+            ".healthpress-serve/public/index.html",
+            "editorial/x.html",
+            ".git/index",
+            "target/debug/x",
+            "content/.a.md.swp",
+            "content/a.md~",
+            "content/4913",
+            "content/.#a.md",
+            "README.md",
+            "content/image.png",
+        ] {
+            assert_eq!(c(&[noise]), None, "{noise}");
+        }
+    }
+}
