@@ -26,6 +26,9 @@ use watch::Change;
 /// Name of the private folder in the site root that `serve` builds into.
 pub const SERVE_DIR: &str = ".healthpress-serve";
 
+/// Longest a burst of events may delay a rebuild.
+const MAX_BATCH_WAIT: Duration = Duration::from_millis(1000);
+
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -71,7 +74,7 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
 
     // Watch before the first build so no edit made during it is lost.
     let (tx, rx) = mpsc::channel();
-    let _watcher = watch::start(&root, options.debounce, tx)?;
+    let _watcher = watch::start(&root, tx)?;
 
     let shared = Arc::new(Shared::default());
     let mut model = rebuild_full(&settings, &shared, "first build");
@@ -91,11 +94,7 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
         if options.drafts { "; drafts and scheduled articles are shown" } else { "" }
     );
 
-    while let Ok(mut paths) = rx.recv() {
-        // Take everything already queued so a burst becomes one rebuild.
-        while let Ok(more) = rx.recv_timeout(Duration::from_millis(5)) {
-            paths.extend(more);
-        }
+    while let Some(paths) = watch::next_batch(&rx, options.debounce, MAX_BATCH_WAIT) {
         let Some(change) = watch::classify(&root, paths) else { continue };
         model = match (model, change) {
             (Some(mut m), Change::Articles(files)) => {

@@ -2,19 +2,22 @@
 //! watched recursively; `site.yaml` and `calendar.yaml` through a
 //! non-recursive watch on the site root, because a watch on the file itself
 //! dies when an editor saves by writing a temporary file and renaming it
-//! over the original (vim's rename-on-save). Events are debounced, so a
-//! burst of saves becomes one batch, then classified: article files can be
+//! over the original (vim's rename-on-save). Only events that change
+//! something pass (inotify also reports every *open*, and a build opens
+//! every source file, which would make each rebuild trigger the next).
+//! Batches are debounced ([`next_batch`]), so a burst of saves becomes one
+//! rebuild, then classified: article files can be
 //! rebuilt incrementally, everything else needs a full rebuild. The serve
 //! folder, public/, editorial/, target/, .git and editor swap, backup and
 //! lock files are ignored, so a rebuild never triggers itself.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
-use std::sync::mpsc::Sender;
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
 
-use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
+use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 /// What a batch of file events asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,15 +81,25 @@ pub fn classify(root: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Option
     (!articles.is_empty()).then_some(Change::Articles(articles))
 }
 
-/// Starts watching; each debounced batch of paths is sent on `tx`.
-pub fn start(root: &Path, debounce: Duration, tx: Sender<Vec<PathBuf>>) -> notify::Result<Debouncer<RecommendedWatcher>> {
-    let mut debouncer = new_debouncer(debounce, move |result: DebounceEventResult| match result {
-        Ok(events) => {
-            let _ = tx.send(events.into_iter().map(|e| e.path).collect());
+/// True for events that may change a file's bytes or its presence.
+fn changes_something(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+        _ => true,
+    }
+}
+
+/// Starts watching; the paths of every relevant event are sent on `tx`.
+pub fn start(root: &Path, tx: Sender<Vec<PathBuf>>) -> notify::Result<RecommendedWatcher> {
+    let mut watcher = notify::recommended_watcher(move |result: notify::Result<Event>| match result {
+        Ok(event) if changes_something(&event.kind) => {
+            let _ = tx.send(event.paths);
         }
+        Ok(_) => {}
         Err(e) => eprintln!("healthpress: file watcher error: {e}"),
     })?;
-    let watcher = debouncer.watcher();
     watcher.watch(root, RecursiveMode::NonRecursive)?;
     for dir in ["content", "themes", "static"] {
         let path = root.join(dir);
@@ -94,7 +107,26 @@ pub fn start(root: &Path, debounce: Duration, tx: Sender<Vec<PathBuf>>) -> notif
             watcher.watch(&path, RecursiveMode::Recursive)?;
         }
     }
-    Ok(debouncer)
+    Ok(watcher)
+}
+
+/// Waits for the next batch of changed paths: blocks for the first event,
+/// then keeps collecting until `quiet` passes without one (or `max_wait`
+/// since the first, so a file written continuously still gets previews).
+/// `None` when the watcher is gone.
+pub fn next_batch(rx: &Receiver<Vec<PathBuf>>, quiet: Duration, max_wait: Duration) -> Option<Vec<PathBuf>> {
+    let mut paths = rx.recv().ok()?;
+    let first = Instant::now();
+    while first.elapsed() < max_wait {
+        match rx.recv_timeout(quiet.min(max_wait.saturating_sub(first.elapsed()))) {
+            Ok(more) => paths.extend(more),
+            Err(RecvTimeoutError::Timeout) => break,
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    Some(paths)
 }
 
 #[cfg(test)]
@@ -128,5 +160,18 @@ mod tests {
         ] {
             assert_eq!(c(&[noise]), None, "{noise}");
         }
+    }
+
+    #[test]
+    fn bursts_become_one_batch() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for i in 0..50 {
+            tx.send(vec![PathBuf::from(format!("content/{}.md", i % 3))]).unwrap();
+        }
+        let batch = next_batch(&rx, Duration::from_millis(20), Duration::from_secs(1)).unwrap();
+        assert_eq!(batch.len(), 3);
+        assert!(rx.try_recv().is_err());
+        assert!(!changes_something(&EventKind::Access(AccessKind::Open(AccessMode::Any))));
+        assert!(changes_something(&EventKind::Access(AccessKind::Close(AccessMode::Write))));
     }
 }
