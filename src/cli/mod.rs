@@ -59,7 +59,7 @@ pub enum Command {
         #[arg(long, value_parser = parse_as_of)]
         as_of: Option<chrono::NaiveDate>,
         /// Quiet time after a change before rebuilding, in milliseconds.
-        #[arg(long, default_value_t = 30, hide = true)]
+        #[arg(long, default_value_t = 20, hide = true)]
         debounce_ms: u64,
     },
 }

@@ -32,6 +32,7 @@ use crate::render::article::render_article_page;
 use crate::render::index::{AnyLinks, Index, PublicLinks};
 use crate::render::listing::{self, Page};
 use crate::render::theme::Theme;
+use crate::render::views::card;
 use crate::render::{feeds, listing::file_for};
 
 #[derive(Debug, Error)]
@@ -209,8 +210,10 @@ impl Model {
             calendar_text: self.calendar_text.clone(),
             articles,
         };
+        phase("sources", &started);
         let site = Site::from_sources(&self.settings.root, sources, problems, self.settings.as_of)
             .map_err(RebuildError::Invalid)?;
+        phase("validate", &started);
         if site.today != self.site.today {
             return Ok(Err(format!("the date changed to {}", site.today)));
         }
@@ -236,12 +239,19 @@ impl Model {
             return Ok(()); // hidden files are not loaded by a build either
         }
         let full = self.settings.root.join(path);
+        let is_md = path.extension().is_some_and(|x| x == "md");
         match fs::symlink_metadata(&full) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                self.files.remove(content_path);
+                if self.files.remove(content_path).is_none()
+                    && self.files.keys().any(|k| k.starts_with(content_path))
+                {
+                    return Err(NeedFull(format!("folder {} was moved or removed", path.display())));
+                }
                 Ok(())
             }
-            Ok(meta) if meta.file_type().is_file() && path.extension().is_some_and(|x| x == "md") => {
+            // Editors' temporary files and non-Markdown files are not content.
+            Ok(meta) if meta.file_type().is_file() && !is_md => Ok(()),
+            Ok(meta) if meta.file_type().is_file() => {
                 let read = load::read_article(
                     &self.settings.root,
                     content_path.to_path_buf(),
@@ -271,11 +281,30 @@ impl Model {
             }
             return Ok(report);
         }
+        let t = Instant::now();
         let old = &self.site;
-        let i0 = Index::new(old, &self.theme);
         let i1 = Index::new(new, &self.theme);
-        let pages = affected_articles(&i0, &i1, &diff.public);
-        let (terms, crosses) = affected_terms(old, new, &diff.public);
+        phase("index", &t);
+        // The common edit (body text, sources...) leaves every listing,
+        // feed entry and sitemap entry of the article as it was: then only
+        // its own page and, if it is among the newest, the site feed change.
+        let same_listings = listing_views_unchanged(old, &i1, &diff.public);
+        let (pages, terms, crosses, main_feed) = if same_listings {
+            let pages: Vec<usize> = i1
+                .published
+                .iter()
+                .copied()
+                .filter(|&i| diff.public.contains(&new.articles[i].content_path))
+                .collect();
+            let main_feed = i1.published.iter().take(feeds::FEED_LENGTH).any(|i| pages.contains(i));
+            (pages, TermSet::new(), TermSet::new(), main_feed)
+        } else {
+            let i0 = Index::new(old, &self.theme);
+            let pages = affected_articles(&i0, &i1, &diff.public);
+            let (terms, crosses) = affected_terms(old, new, &diff.public);
+            (pages, terms, crosses, true)
+        };
+        phase("affected", &t);
 
         let resolver = PublicLinks::new(new, &i1.urls);
         let mut problems: Vec<Diagnostic> = Vec::new();
@@ -300,22 +329,35 @@ impl Model {
             out.extend(page);
             problems.extend(found);
         }
+        phase("articles", &t);
         let mut collect = |r: Result<Vec<Page>, Diagnostic>| match r {
             Ok(p) => out.extend(p),
             Err(d) => problems.push(d),
         };
-        collect(listing::home_page(&i1).map(|p| vec![p]));
-        collect(listing::not_found_page(&i1).map(|p| vec![p]));
-        collect(listing::taxonomy_pages(&i1));
-        let keep = |t: &str, x: &str, cross: Option<(&str, &str)>| match cross {
-            None => terms.contains(&(t.to_string(), x.to_string())),
-            Some((_, s)) => crosses.contains(&(x.to_string(), s.to_string())),
-        };
-        for r in listing::term_pages_where(&i1, &keep) {
-            collect(r);
+        phase("articles", &t);
+        if !same_listings {
+            collect(listing::home_page(&i1).map(|p| vec![p]));
+            collect(listing::not_found_page(&i1).map(|p| vec![p]));
+            collect(listing::taxonomy_pages(&i1));
+            let keep = |t: &str, x: &str, cross: Option<(&str, &str)>| match cross {
+                None => terms.contains(&(t.to_string(), x.to_string())),
+                Some((_, s)) => crosses.contains(&(x.to_string(), s.to_string())),
+            };
+            for r in listing::term_pages_where(&i1, &keep) {
+                collect(r);
+            }
         }
-        collect(feeds::feeds(&i1));
-        collect(feeds::sitemap_and_robots(&i1));
+        phase("listings", &t);
+        let keep_feed = |f: Option<(&str, &str)>| match f {
+            None => main_feed,
+            Some((t, x)) => terms.contains(&(t.to_string(), x.to_string())),
+        };
+        collect(feeds::feeds_where(&i1, &keep_feed));
+        phase("feeds", &t);
+        if !same_listings {
+            collect(feeds::sitemap_and_robots(&i1));
+        }
+        phase("sitemap", &t);
         crate::diagnostics::sort(&mut problems);
         if problems.iter().any(Diagnostic::is_error) {
             return Err(RebuildError::Invalid(problems));
@@ -341,6 +383,7 @@ impl Model {
         for base in bases {
             report.removed += remove_stale_listing(&self.settings.public_dir, &base, &produced)?;
         }
+        phase("write", &t);
         Ok(report)
     }
 
@@ -413,6 +456,13 @@ impl Model {
     }
 }
 
+/// With `HEALTHPRESS_TIMINGS` set, prints the time since `since`.
+fn phase(name: &str, since: &Instant) {
+    if std::env::var_os("HEALTHPRESS_TIMINGS").is_some() {
+        eprintln!("timing: serve {name:<9} {:>6} ms", since.elapsed().as_millis());
+    }
+}
+
 /// How two models differ, by article file.
 struct Diff {
     /// Public before and after, same URL, text changed.
@@ -449,6 +499,34 @@ fn diff_sites(old: &Site, new: &Site) -> Result<Diff, NeedFull> {
         }
     }
     Ok(diff)
+}
+
+/// True when every changed article keeps its place in the published order,
+/// its terms, and everything listings, feeds and the sitemap show of it:
+/// its card (title, URL, summary, date, language, audience, specialty) and
+/// its feed entry fields (dates, authors). Then no listing page, term feed,
+/// sitemap entry or other article's "related" list can differ.
+fn listing_views_unchanged(old: &Site, i1: &Index, changed: &BTreeSet<PathBuf>) -> bool {
+    let new = i1.site;
+    let old_published = old.published();
+    fn place<'s>(site: &'s Site, list: &[usize], path: &Path) -> Option<(usize, &'s Article)> {
+        let k = list.iter().position(|&i| site.articles[i].content_path == path)?;
+        Some((k, &site.articles[list[k]]))
+    }
+    changed.iter().all(|path| {
+        let (Some((k0, a)), Some((k1, b))) = (place(old, &old_published, path), place(new, &i1.published, path)) else {
+            return false;
+        };
+        let card = |x: &Article| serde_json::to_string(&card(&new.config, &i1.urls, x)).ok();
+        k0 == k1
+            && TAXONOMIES.iter().all(|t| a.terms(t) == b.terms(t))
+            && a.last_modified() == b.last_modified()
+            && a.authors == b.authors
+            && a.title == b.title
+            && a.summary == b.summary
+            && a.lang == b.lang
+            && card(a) == card(b)
+    })
 }
 
 /// Article pages to re-render: the changed ones, and every public article

@@ -67,14 +67,13 @@ pub fn classify(root: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Option
         match first.as_str() {
             "site.yaml" | "calendar.yaml" => return Some(Change::Full(first)),
             "themes" | "static" => return Some(Change::Full(rel.display().to_string())),
-            "content" => {
-                if rel.extension().is_some_and(|x| x == "md") {
-                    articles.insert(rel);
-                } else if rel.extension().is_none() || root.join(&rel).is_dir() {
-                    // A folder created, removed or renamed: its articles moved.
-                    return Some(Change::Full(rel.display().to_string()));
-                }
+            // Files other than Markdown may be editors' temporary files or
+            // folders; the model decides (a moved folder needs a full build).
+            "content" if rel.extension().is_some_and(|x| x != "md") => {}
+            "content" if rel.components().count() > 1 => {
+                articles.insert(rel);
             }
+            "content" => return Some(Change::Full("content/".into())),
             _ => {}
         }
     }
@@ -144,7 +143,7 @@ mod tests {
         assert_eq!(c(&["content/a.md", "content/x/b.md"]), Some(Change::Articles(set(&["content/a.md", "content/x/b.md"]))));
         assert_eq!(c(&["content/a.md", "site.yaml"]), Some(Change::Full("site.yaml".into())));
         assert!(matches!(c(&["themes/default/templates/base.html"]), Some(Change::Full(_))));
-        assert!(matches!(c(&["content/newdir"]), Some(Change::Full(_))));
+        assert_eq!(c(&["content/newdir"]), Some(Change::Articles(set(&["content/newdir"]))));
         for noise in [
             "public/index.html",
             ".healthpress-serve/public/index.html",
