@@ -81,3 +81,7 @@ sleep 1
 echo "server-side rebuild times (incremental):"
 grep "incremental rebuild" "$log" | sed -E 's/.* in ([0-9]+) ms/\1/' | sort -n | awk '{a[NR]=$1} END {if (NR) printf "  n=%d min %d ms, median %d ms, max %d ms\n", NR, a[1], a[int((NR+1)/2)], a[NR]}'
 grep -c "full rebuild" "$log" | sed 's/^/  full rebuilds (including the first): /'
+if [ -n "${HEALTHPRESS_TIMINGS:-}" ]; then
+  echo "phases of the last incremental rebuild (cumulative ms):"
+  tac "$log" | awk '/incremental rebuild/{f=1; next} f && /^timing: serve/{print} f && /sources/{exit}' | tac
+fi

@@ -107,6 +107,9 @@ pub struct Model {
     calendar_text: String,
     /// Latest read of every article file, keyed by path under `content/`.
     files: BTreeMap<PathBuf, Result<Article, Diagnostic>>,
+    /// Files re-read since the last good build (paths under `content/`):
+    /// only they can differ between `files` and `site`.
+    dirty: BTreeSet<PathBuf>,
     site: Site,
     theme: Theme,
     /// Top-level output entries no incremental renderer produces (e.g. a
@@ -154,6 +157,7 @@ impl Model {
             calendar,
             calendar_text,
             files,
+            dirty: BTreeSet::new(),
             site,
             theme,
             unknown_outputs: Vec::new(),
@@ -195,6 +199,7 @@ impl Model {
                 return Ok(Err(why));
             }
         }
+        phase("reread", &started);
         let mut problems: Vec<Diagnostic> = Vec::new();
         let mut articles = Vec::with_capacity(self.files.len());
         for entry in self.files.values() {
@@ -217,12 +222,18 @@ impl Model {
         if site.today != self.site.today {
             return Ok(Err(format!("the date changed to {}", site.today)));
         }
-        let diff = match diff_sites(&self.site, &site) {
+        let diff = match diff_sites(&self.site, &site, &self.dirty) {
             Ok(diff) => diff,
             Err(NeedFull(why)) => return Ok(Err(why)),
         };
+        phase("diff", &started);
         let mut report = self.render_changes(&site, &diff)?;
-        self.site = site;
+        phase("render", &started);
+        // Freeing 10,000 articles takes a while; do it off the rebuild path.
+        let old = std::mem::replace(&mut self.site, site);
+        std::thread::spawn(move || drop(old));
+        self.dirty.clear();
+        phase("swap", &started);
         if self.settings.drafts {
             report.warnings.extend(self.render_drafts()?);
         }
@@ -242,6 +253,7 @@ impl Model {
         let is_md = path.extension().is_some_and(|x| x == "md");
         match fs::symlink_metadata(&full) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                self.dirty.insert(content_path.to_path_buf());
                 if self.files.remove(content_path).is_none()
                     && self.files.keys().any(|k| k.starts_with(content_path))
                 {
@@ -258,6 +270,7 @@ impl Model {
                     &self.config.language,
                 );
                 self.files.insert(content_path.to_path_buf(), read);
+                self.dirty.insert(content_path.to_path_buf());
                 Ok(())
             }
             _ => Err(NeedFull(format!("{} is not a plain article file", path.display()))),
@@ -329,7 +342,6 @@ impl Model {
             out.extend(page);
             problems.extend(found);
         }
-        phase("articles", &t);
         let mut collect = |r: Result<Vec<Page>, Diagnostic>| match r {
             Ok(p) => out.extend(p),
             Err(d) => problems.push(d),
@@ -471,19 +483,18 @@ struct Diff {
     private: BTreeSet<PathBuf>,
 }
 
-fn diff_sites(old: &Site, new: &Site) -> Result<Diff, NeedFull> {
-    let by_path = |s: &Site| -> HashMap<PathBuf, usize> {
-        s.articles.iter().enumerate().map(|(i, a)| (a.content_path.clone(), i)).collect()
-    };
-    let (p0, p1) = (by_path(old), by_path(new));
+fn diff_sites(old: &Site, new: &Site, dirty: &BTreeSet<PathBuf>) -> Result<Diff, NeedFull> {
+    fn find<'s>(s: &'s Site, path: &Path) -> Option<(&'s Article, crate::model::State)> {
+        let i = s.articles.iter().position(|a| a.content_path == path)?;
+        Some((&s.articles[i], s.states[i]))
+    }
     let mut diff = Diff { public: BTreeSet::new(), private: BTreeSet::new() };
-    let all: BTreeSet<&PathBuf> = p0.keys().chain(p1.keys()).collect();
-    for path in all {
-        let a = p0.get(path).map(|&i| (&old.articles[i], old.states[i]));
-        let b = p1.get(path).map(|&i| (&new.articles[i], new.states[i]));
+    for path in dirty {
+        let (a, b) = (find(old, path), find(new, path));
         let public = |x: Option<(&Article, crate::model::State)>| x.is_some_and(|(_, s)| s.is_public());
         match (a, b) {
-            (Some((x, sx)), Some((y, sy))) if x.raw == y.raw && sx == sy => {}
+            (Some((x, sx)), Some((y, sy))) if x.raw == y.raw && x.source == y.source && sx == sy => {}
+            (None, None) => {}
             _ if public(a) != public(b) => {
                 return Err(NeedFull(format!("content/{} changed publishing state", path.display())))
             }
