@@ -171,6 +171,21 @@ fn serves_live_edits_and_refuses_traversal_and_foreign_hosts() {
     save_by_rename(&site.root().join("content/a03.md"), &edited.to_markdown());
     serve.wait_for("/articles/a03/", "the edit", |b| b.contains("每天散步三十分钟"));
 
+    // Vim's rename-on-save: probe file 4913, original renamed to a backup,
+    // new file written under the original name, backup deleted.
+    let path = site.root().join("content/a03.md");
+    fs::write(site.root().join("content/4913"), "").unwrap();
+    fs::remove_file(site.root().join("content/4913")).unwrap();
+    fs::rename(&path, site.root().join("content/a03.md~")).unwrap();
+    fs::write(&path, specs[3].clone().body("vim 保存的内容。\n").to_markdown()).unwrap();
+    fs::remove_file(site.root().join("content/a03.md~")).unwrap();
+    serve.wait_for("/articles/a03/", "the vim save", |b| b.contains("vim 保存的内容"));
+    let again = specs[3].clone().body("第二次 vim 保存。\n");
+    fs::rename(&path, site.root().join("content/a03.md~")).unwrap();
+    fs::write(&path, again.to_markdown()).unwrap();
+    fs::remove_file(site.root().join("content/a03.md~")).unwrap();
+    serve.wait_for("/articles/a03/", "a second vim save", |b| b.contains("第二次 vim 保存"));
+
     fs::write(site.root().join("secret.txt"), "TOP-SECRET").unwrap();
     for bad in [
         "/../secret.txt",
@@ -220,6 +235,11 @@ fn incremental_rebuilds_equal_a_full_build() {
     assert_eq!(status["error"], serde_json::Value::Null, "{}", serve.log.lock().unwrap());
     assert_eq!(status["full_rebuilds"].as_u64().unwrap(), before, "article edits stay incremental:\n{}", serve.log.lock().unwrap());
 
+    assert_same_as_full_build(&site);
+}
+
+/// The serve folder must equal a fresh `healthpress build`, byte for byte.
+fn assert_same_as_full_build(site: &Fixture) {
     let full = tempfile::tempdir().unwrap();
     let out = full.path().join("public");
     let built = site.run(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
@@ -231,6 +251,41 @@ fn incremental_rebuilds_equal_a_full_build() {
     for ((name, a), (_, b)) in served.iter().zip(&fresh) {
         assert!(a == b, "{name} differs from a full build");
     }
+}
+
+#[test]
+fn publishing_changes_stay_incremental_and_equal_a_full_build() {
+    let (site, specs) = site_with_articles();
+    // a03 links to a05, whose slug will change.
+    let linking = specs[3].clone().body("## 要点\n\n另见[相关文章](a05.md)。\n");
+    site.article(&linking);
+    let serve = Serve::start(&site, &[]);
+    let before = serve.status()["full_rebuilds"].as_u64().unwrap();
+    let mut renamed = specs[5].clone();
+    renamed.slug = "a05-new".into();
+    // Slug change (the linking page must follow), a new article, a deleted
+    // one, and an approved article edited without re-approval (stale).
+    save_by_rename(&site.root().join("content/a05.md"), &renamed.to_markdown());
+    site.article(&ArticleSpec::new("a20", "新文章二十").date("2026-10-20"));
+    fs::remove_file(site.root().join("content/a09.md")).unwrap();
+    let stale = specs[10].clone().stale();
+    save_by_rename(&site.root().join("content/a10.md"), &stale.to_markdown());
+    serve.wait_for("/articles/a03/", "the link to follow the slug", |b| b.contains("/articles/a05-new/"));
+    serve.wait_for("/", "the new article", |b| b.contains("新文章二十"));
+    serve.wait_for("/articles/a10/", "the stale article to go", |b| !b.contains("文章10"));
+    serve.settle(Duration::from_millis(600));
+    let status = serve.status();
+    assert_eq!(status["error"], serde_json::Value::Null, "{}", serve.log.lock().unwrap());
+    assert_eq!(status["full_rebuilds"].as_u64().unwrap(), before, "stayed incremental:\n{}", serve.log.lock().unwrap());
+    assert_eq!(serve.get("/articles/a09/").0, 404);
+    assert_eq!(serve.get("/articles/a05/").0, 404);
+    assert_same_as_full_build(&site);
+
+    // Unpublishing a linked article breaks the build: the error shows and
+    // the last good output stays.
+    save_by_rename(&site.root().join("content/a05.md"), &renamed.clone().status("draft").to_markdown());
+    serve.wait_for("/articles/a03/", "the broken-link overlay", |b| b.contains("healthpress-overlay"));
+    assert_eq!(serve.get("/articles/a05-new/").0, 200, "last good output kept");
 }
 
 #[test]

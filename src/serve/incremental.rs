@@ -165,7 +165,7 @@ impl Model {
         };
         model.unknown_outputs = model.find_unknown_outputs();
         let mut warnings = built.warnings;
-        warnings.extend(model.render_drafts()?);
+        warnings.extend(model.render_drafts(None)?);
         Ok((
             model,
             Report {
@@ -222,12 +222,15 @@ impl Model {
         if site.today != self.site.today {
             return Ok(Err(format!("the date changed to {}", site.today)));
         }
-        let diff = match diff_sites(&self.site, &site, &self.dirty) {
-            Ok(diff) => diff,
-            Err(NeedFull(why)) => return Ok(Err(why)),
-        };
+        let diff = diff_sites(&self.site, &site, &self.dirty);
         phase("diff", &started);
-        let mut report = self.render_changes(&site, &diff)?;
+        let mut report = match self.render_changes(&site, &diff) {
+            // A page failed to render (say, a link to an article that is no
+            // longer public). A full build reports it exactly as the CLI
+            // does, with every other page's warnings, and writes nothing.
+            Err(RebuildError::Invalid(_)) => return Ok(Err("a page failed to render".into())),
+            other => other?,
+        };
         phase("render", &started);
         // Freeing 10,000 articles takes a while; do it off the rebuild path.
         let old = std::mem::replace(&mut self.site, site);
@@ -235,7 +238,10 @@ impl Model {
         self.dirty.clear();
         phase("swap", &started);
         if self.settings.drafts {
-            report.warnings.extend(self.render_drafts()?);
+            // Draft previews show related public articles, so any public
+            // change re-renders all of them; otherwise only edited drafts.
+            let only = diff.public.is_empty().then_some(&diff.private);
+            report.warnings.extend(self.render_drafts(only)?);
         }
         report.elapsed = started.elapsed();
         Ok(Ok(report))
@@ -313,7 +319,12 @@ impl Model {
             (pages, TermSet::new(), TermSet::new(), main_feed)
         } else {
             let i0 = Index::new(old, &self.theme);
-            let pages = affected_articles(&i0, &i1, &diff.public);
+            let mut pages = affected_articles(&i0, &i1, &diff.public);
+            if !diff.gone.is_empty() {
+                pages.extend(referrers(new, &diff.gone));
+                pages.sort_unstable();
+                pages.dedup();
+            }
             let (terms, crosses) = affected_terms(old, new, &diff.public);
             (pages, terms, crosses, true)
         };
@@ -395,13 +406,20 @@ impl Model {
         for base in bases {
             report.removed += remove_stale_listing(&self.settings.public_dir, &base, &produced)?;
         }
+        // Pages of articles no longer public (or moved to another slug).
+        for (_, slug) in &diff.gone {
+            let rel = file_for(&i1, &i1.urls.article(slug));
+            if !produced.contains(&rel) && remove_file_and_empty_dirs(&self.settings.public_dir, &rel)? {
+                report.removed += 1;
+            }
+        }
         phase("write", &t);
         Ok(report)
     }
 
     /// Writes draft/scheduled preview pages (only with `--drafts`) and
     /// removes previews that no longer apply. Returns their warnings.
-    fn render_drafts(&mut self) -> Result<Vec<Diagnostic>, RebuildError> {
+    fn render_drafts(&mut self, only: Option<&BTreeSet<PathBuf>>) -> Result<Vec<Diagnostic>, RebuildError> {
         if !self.settings.drafts {
             return Ok(Vec::new());
         }
@@ -413,16 +431,35 @@ impl Model {
             if state.is_public() {
                 continue;
             }
-            let (html, found) = render_article_page(&index, i, &resolver, None);
-            warnings.extend(found);
-            let html = html.map_err(|d| RebuildError::Invalid(vec![d]))?;
-            let path = file_for(&index, &index.urls.article(&self.site.articles[i].slug));
-            write_if_changed(&self.settings.public_dir, &path, html.as_bytes())?;
+            let article = &self.site.articles[i];
+            let path = file_for(&index, &index.urls.article(&article.slug));
+            if only.is_none_or(|only| only.contains(&article.content_path)) || !self.draft_pages.contains_key(&path) {
+                // A preview that cannot render is reported, not fatal: the
+                // public build does not render drafts at all.
+                let (html, found) = render_article_page(&index, i, &resolver, None);
+                warnings.extend(found);
+                match html {
+                    Ok(html) => {
+                        write_if_changed(&self.settings.public_dir, &path, html.as_bytes())?;
+                    }
+                    Err(d) => {
+                        warnings.push(d);
+                        continue;
+                    }
+                }
+            }
             pages.insert(path, state.label().to_string());
         }
-        for old in self.draft_pages.keys() {
-            if !pages.contains_key(old) {
-                let _ = fs::remove_file(self.settings.public_dir.join(old));
+        let stale: Vec<&String> = self.draft_pages.keys().filter(|old| !pages.contains_key(*old)).collect();
+        if !stale.is_empty() {
+            // Never remove a page that is now the article's public page.
+            let public: BTreeSet<String> = index
+                .published
+                .iter()
+                .map(|&i| file_for(&index, &index.urls.article(&self.site.articles[i].slug)))
+                .collect();
+            for old in stale.into_iter().filter(|old| !public.contains(*old)) {
+                remove_file_and_empty_dirs(&self.settings.public_dir, old)?;
             }
         }
         self.draft_pages = pages;
@@ -477,39 +514,63 @@ fn phase(name: &str, since: &Instant) {
 
 /// How two models differ, by article file.
 struct Diff {
-    /// Public before and after, same URL, text changed.
+    /// Public before or after (or both), text or state changed.
     public: BTreeSet<PathBuf>,
     /// Not public before or after (drafts etc.), text changed.
     private: BTreeSet<PathBuf>,
+    /// Public before, and now unpublished, removed or at another URL: the
+    /// old slug. Pages linking to it must be re-rendered (or now fail).
+    gone: Vec<(PathBuf, String)>,
 }
 
-fn diff_sites(old: &Site, new: &Site, dirty: &BTreeSet<PathBuf>) -> Result<Diff, NeedFull> {
+fn diff_sites(old: &Site, new: &Site, dirty: &BTreeSet<PathBuf>) -> Diff {
     fn find<'s>(s: &'s Site, path: &Path) -> Option<(&'s Article, crate::model::State)> {
         let i = s.articles.iter().position(|a| a.content_path == path)?;
         Some((&s.articles[i], s.states[i]))
     }
-    let mut diff = Diff { public: BTreeSet::new(), private: BTreeSet::new() };
+    let mut diff = Diff { public: BTreeSet::new(), private: BTreeSet::new(), gone: Vec::new() };
     for path in dirty {
         let (a, b) = (find(old, path), find(new, path));
-        let public = |x: Option<(&Article, crate::model::State)>| x.is_some_and(|(_, s)| s.is_public());
+        fn public(x: Option<(&Article, crate::model::State)>) -> Option<&Article> {
+            x.filter(|(_, s)| s.is_public()).map(|(a, _)| a)
+        }
         match (a, b) {
             (Some((x, sx)), Some((y, sy))) if x.raw == y.raw && x.source == y.source && sx == sy => {}
             (None, None) => {}
-            _ if public(a) != public(b) => {
-                return Err(NeedFull(format!("content/{} changed publishing state", path.display())))
-            }
-            (Some((x, _)), Some((y, _))) if public(a) => {
-                if x.slug != y.slug {
-                    return Err(NeedFull(format!("content/{} changed its slug", path.display())));
+            _ => match (public(a), public(b)) {
+                (None, None) => {
+                    diff.private.insert(path.clone());
                 }
-                diff.public.insert(path.clone());
-            }
-            _ => {
-                diff.private.insert(path.clone());
-            }
+                (was, now) => {
+                    if let Some(was) = was {
+                        if now.is_none_or(|now| now.slug != was.slug) {
+                            diff.gone.push((path.clone(), was.slug.clone()));
+                        }
+                    }
+                    diff.public.insert(path.clone());
+                }
+            },
         }
     }
-    Ok(diff)
+    diff
+}
+
+/// Public articles that may link to the `gone` ones: a link names the
+/// target's file, so its stem appears in the source unless the link is
+/// escaped (`%xx`, `&#..;`), and such sources are included too.
+fn referrers(site: &Site, gone: &[(PathBuf, String)]) -> Vec<usize> {
+    let stems: Vec<String> = gone
+        .iter()
+        .filter_map(|(p, _)| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    site.published()
+        .into_par_iter()
+        .filter(|&i| {
+            let body = site.articles[i].body();
+            stems.iter().any(|s| body.contains(s.as_str()))
+                || (body.contains("md") && (body.contains('%') || body.contains("&#")))
+        })
+        .collect()
 }
 
 /// True when every changed article keeps its place in the published order,
@@ -646,21 +707,28 @@ fn remove_stale_listing(dir: &Path, base: &str, produced: &BTreeSet<String>) -> 
     }
     let mut removed = 0;
     for rel in candidates {
-        let path = dir.join(&rel);
-        if !produced.contains(&rel) && path.is_file() {
-            fs::remove_file(&path).map_err(|source| RebuildError::Io { path: path.clone(), source })?;
+        if !produced.contains(&rel) && remove_file_and_empty_dirs(dir, &rel)? {
             removed += 1;
-            // Drop folders left empty (page/N/, page/, the term folder).
-            let mut parent = path.parent();
-            while let Some(p) = parent {
-                if p == dir || fs::remove_dir(p).is_err() {
-                    break;
-                }
-                parent = p.parent();
-            }
         }
     }
     Ok(removed)
+}
+
+/// Removes `dir/rel` if it is a file, then the folders it leaves empty.
+fn remove_file_and_empty_dirs(dir: &Path, rel: &str) -> Result<bool, RebuildError> {
+    let path = dir.join(rel);
+    if !path.is_file() {
+        return Ok(false);
+    }
+    fs::remove_file(&path).map_err(|source| RebuildError::Io { path: path.clone(), source })?;
+    let mut parent = path.parent();
+    while let Some(p) = parent {
+        if p == dir || fs::remove_dir(p).is_err() {
+            break;
+        }
+        parent = p.parent();
+    }
+    Ok(true)
 }
 
 #[cfg(test)]
