@@ -6,6 +6,7 @@
 #
 #   scripts/bench-serve.sh [SITE_DIR] [ROUNDS]
 #
+# ARTICLE=a00010 picks another article (default a05000, mid-site).
 # SITE_DIR defaults to /tmp/serve10k (generated with ../shared/bench/gen_corpus.py
 # if missing). Every edit is reverted at the end.
 set -euo pipefail
@@ -33,8 +34,9 @@ grep "first build" "$log" || true
 python3 - "$site" "$rounds" <<'PY'
 import hashlib, json, os, statistics, sys, time
 site, rounds = sys.argv[1], int(sys.argv[2])
-art = os.path.join(site, "content/articles/a05000.md")
-out = os.path.join(site, ".healthpress-serve/public/articles/a05000/index.html")
+name = os.environ.get("ARTICLE", "a05000")
+art = os.path.join(site, f"content/articles/{name}.md")
+out = os.path.join(site, f".healthpress-serve/public/articles/{name}/index.html")
 original = open(art, encoding="utf-8").read()
 
 def with_marker(text, marker):

@@ -167,9 +167,25 @@ fn serves_live_edits_and_refuses_traversal_and_foreign_hosts() {
     assert!(!on_disk.contains("__healthpress"), "nothing injected on disk");
     assert!(!site.public().exists(), "serve never writes public/");
 
+    // A page's event stream says hello, then "reload" after a rebuild.
+    let mut events = TcpStream::connect(("127.0.0.1", serve.port)).unwrap();
+    events.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    write!(events, "GET /__healthpress/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", serve.port).unwrap();
+    let mut events = BufReader::new(events);
+    let mut seen = String::new();
+    while !seen.contains("event: hello") {
+        assert!(events.read_line(&mut seen).unwrap() > 0, "event stream closed: {seen}");
+    }
+    assert!(seen.contains("text/event-stream"), "{seen}");
+
     let edited = specs[3].clone().body("## 要点\n\n更新后的内容：每天散步三十分钟。\n");
     save_by_rename(&site.root().join("content/a03.md"), &edited.to_markdown());
     serve.wait_for("/articles/a03/", "the edit", |b| b.contains("每天散步三十分钟"));
+    let mut line = String::new();
+    while !line.contains("event: reload") {
+        line.clear();
+        assert!(events.read_line(&mut line).unwrap() > 0, "event stream closed");
+    }
 
     // Vim's rename-on-save: probe file 4913, original renamed to a backup,
     // new file written under the original name, backup deleted.
