@@ -56,7 +56,11 @@ impl Serve {
                 let _ = tx.send(line);
             }
         });
-        let mut serve = Serve { child, port: 0, log };
+        let mut serve = Serve {
+            child,
+            port: 0,
+            log,
+        };
         let deadline = Instant::now() + Duration::from_secs(60);
         while serve.port == 0 {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -64,7 +68,13 @@ impl Serve {
                 panic!("serve did not start; log:\n{}", serve.log.lock().unwrap())
             });
             if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-                serve.port = rest.trim_end_matches(|c: char| !c.is_ascii_digit()).split('/').next().unwrap().parse().unwrap();
+                serve.port = rest
+                    .trim_end_matches(|c: char| !c.is_ascii_digit())
+                    .split('/')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
             }
         }
         serve
@@ -76,13 +86,26 @@ impl Serve {
 
     fn get_with_host(&self, path: &str, host: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut raw = Vec::new();
         let _ = stream.read_to_end(&mut raw);
         let text = String::from_utf8_lossy(&raw).into_owned();
-        let code = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-        let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+        let code = text
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
         (code, body)
     }
 
@@ -107,7 +130,10 @@ impl Serve {
                 return body;
             }
             if Instant::now() > deadline {
-                panic!("timed out waiting for {what} at {path}; body:\n{body}\nlog:\n{}", self.log.lock().unwrap());
+                panic!(
+                    "timed out waiting for {what} at {path}; body:\n{body}\nlog:\n{}",
+                    self.log.lock().unwrap()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -147,7 +173,9 @@ fn site_with_articles() -> (Fixture, Vec<ArticleSpec>) {
             spec = spec.audience(&["seniors"]).specialty(&["cardiology"]);
         }
         if n % 4 == 0 {
-            spec = spec.audience(&["parents", "office-workers"]).season(&["winter"]);
+            spec = spec
+                .audience(&["parents", "office-workers"])
+                .season(&["winter"]);
         }
         site.article(&spec);
         specs.push(spec);
@@ -162,29 +190,56 @@ fn serves_live_edits_and_refuses_traversal_and_foreign_hosts() {
     let (code, page) = serve.get("/articles/a03/");
     assert_eq!(code, 200);
     assert!(page.contains("文章03"));
-    assert!(page.contains("/__healthpress/reload.js"), "reload script injected");
-    let on_disk = fs::read_to_string(site.root().join(".healthpress-serve/public/articles/a03/index.html")).unwrap();
-    assert!(!on_disk.contains("__healthpress"), "nothing injected on disk");
+    assert!(
+        page.contains("/__healthpress/reload.js"),
+        "reload script injected"
+    );
+    let on_disk = fs::read_to_string(
+        site.root()
+            .join(".healthpress-serve/public/articles/a03/index.html"),
+    )
+    .unwrap();
+    assert!(
+        !on_disk.contains("__healthpress"),
+        "nothing injected on disk"
+    );
     assert!(!site.public().exists(), "serve never writes public/");
 
     // A page's event stream says hello, then "reload" after a rebuild.
     let mut events = TcpStream::connect(("127.0.0.1", serve.port)).unwrap();
-    events.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
-    write!(events, "GET /__healthpress/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", serve.port).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
+    write!(
+        events,
+        "GET /__healthpress/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+        serve.port
+    )
+    .unwrap();
     let mut events = BufReader::new(events);
     let mut seen = String::new();
     while !seen.contains("event: hello") {
-        assert!(events.read_line(&mut seen).unwrap() > 0, "event stream closed: {seen}");
+        assert!(
+            events.read_line(&mut seen).unwrap() > 0,
+            "event stream closed: {seen}"
+        );
     }
     assert!(seen.contains("text/event-stream"), "{seen}");
 
-    let edited = specs[3].clone().body("## 要点\n\n更新后的内容：每天散步三十分钟。\n");
+    let edited = specs[3]
+        .clone()
+        .body("## 要点\n\n更新后的内容：每天散步三十分钟。\n");
     save_by_rename(&site.root().join("content/a03.md"), &edited.to_markdown());
-    serve.wait_for("/articles/a03/", "the edit", |b| b.contains("每天散步三十分钟"));
+    serve.wait_for("/articles/a03/", "the edit", |b| {
+        b.contains("每天散步三十分钟")
+    });
     let mut line = String::new();
     while !line.contains("event: reload") {
         line.clear();
-        assert!(events.read_line(&mut line).unwrap() > 0, "event stream closed");
+        assert!(
+            events.read_line(&mut line).unwrap() > 0,
+            "event stream closed"
+        );
     }
 
     // Vim's rename-on-save: probe file 4913, original renamed to a backup,
@@ -193,14 +248,22 @@ fn serves_live_edits_and_refuses_traversal_and_foreign_hosts() {
     fs::write(site.root().join("content/4913"), "").unwrap();
     fs::remove_file(site.root().join("content/4913")).unwrap();
     fs::rename(&path, site.root().join("content/a03.md~")).unwrap();
-    fs::write(&path, specs[3].clone().body("vim 保存的内容。\n").to_markdown()).unwrap();
+    fs::write(
+        &path,
+        specs[3].clone().body("vim 保存的内容。\n").to_markdown(),
+    )
+    .unwrap();
     fs::remove_file(site.root().join("content/a03.md~")).unwrap();
-    serve.wait_for("/articles/a03/", "the vim save", |b| b.contains("vim 保存的内容"));
+    serve.wait_for("/articles/a03/", "the vim save", |b| {
+        b.contains("vim 保存的内容")
+    });
     let again = specs[3].clone().body("第二次 vim 保存。\n");
     fs::rename(&path, site.root().join("content/a03.md~")).unwrap();
     fs::write(&path, again.to_markdown()).unwrap();
     fs::remove_file(site.root().join("content/a03.md~")).unwrap();
-    serve.wait_for("/articles/a03/", "a second vim save", |b| b.contains("第二次 vim 保存"));
+    serve.wait_for("/articles/a03/", "a second vim save", |b| {
+        b.contains("第二次 vim 保存")
+    });
 
     fs::write(site.root().join("secret.txt"), "TOP-SECRET").unwrap();
     for bad in [
@@ -219,15 +282,28 @@ fn serves_live_edits_and_refuses_traversal_and_foreign_hosts() {
     ] {
         let (code, body) = serve.get(bad);
         assert_eq!(code, 404, "{bad} must be 404");
-        assert!(!body.contains("TOP-SECRET") && !body.contains("root:"), "{bad} leaked a file");
+        assert!(
+            !body.contains("TOP-SECRET") && !body.contains("root:"),
+            "{bad} leaked a file"
+        );
     }
     assert_eq!(serve.get("/").0, 200, "still serving after bad requests");
 
-    for bad_host in ["evil.example", "evil.example:80", "localhost.evil.example", "127.0.0.1.nip.io"] {
+    for bad_host in [
+        "evil.example",
+        "evil.example:80",
+        "localhost.evil.example",
+        "127.0.0.1.nip.io",
+    ] {
         assert_eq!(serve.get_with_host("/", bad_host).0, 403, "Host {bad_host}");
     }
     assert_eq!(serve.get_with_host("/", "localhost").0, 200);
-    assert_eq!(serve.get_with_host("/", &format!("localhost:{}", serve.port)).0, 200);
+    assert_eq!(
+        serve
+            .get_with_host("/", &format!("localhost:{}", serve.port))
+            .0,
+        200
+    );
 }
 
 #[test]
@@ -238,18 +314,42 @@ fn incremental_rebuilds_equal_a_full_build() {
 
     // A body edit, a title + terms edit (moves it between term pages and
     // pagination), and a date edit (reorders every list it is in).
-    save_by_rename(&site.root().join("content/a05.md"), &specs[5].clone().body("新的正文。\n").to_markdown());
-    let moved = specs[7].clone().audience(&["office-workers"]).specialty(&["orthopedics"]).season(&["summer"]);
+    save_by_rename(
+        &site.root().join("content/a05.md"),
+        &specs[5].clone().body("新的正文。\n").to_markdown(),
+    );
+    let moved = specs[7]
+        .clone()
+        .audience(&["office-workers"])
+        .specialty(&["orthopedics"])
+        .season(&["summer"]);
     let mut moved = moved;
     moved.title = "改名后的文章".into();
     site.article(&moved);
-    save_by_rename(&site.root().join("content/a02.md"), &specs[2].clone().date("2026-11-20").to_markdown());
-    serve.wait_for("/", "the renamed article on the home page", |b| b.contains("改名后的文章"));
-    serve.wait_for("/articles/a05/", "the body edit", |b| b.contains("新的正文"));
+    save_by_rename(
+        &site.root().join("content/a02.md"),
+        &specs[2].clone().date("2026-11-20").to_markdown(),
+    );
+    serve.wait_for("/", "the renamed article on the home page", |b| {
+        b.contains("改名后的文章")
+    });
+    serve.wait_for("/articles/a05/", "the body edit", |b| {
+        b.contains("新的正文")
+    });
     serve.settle(Duration::from_millis(600));
     let status = serve.status();
-    assert_eq!(status["error"], serde_json::Value::Null, "{}", serve.log.lock().unwrap());
-    assert_eq!(status["full_rebuilds"].as_u64().unwrap(), before, "article edits stay incremental:\n{}", serve.log.lock().unwrap());
+    assert_eq!(
+        status["error"],
+        serde_json::Value::Null,
+        "{}",
+        serve.log.lock().unwrap()
+    );
+    assert_eq!(
+        status["full_rebuilds"].as_u64().unwrap(),
+        before,
+        "article edits stay incremental:\n{}",
+        serve.log.lock().unwrap()
+    );
 
     assert_same_as_full_build(&site);
 }
@@ -273,7 +373,9 @@ fn assert_same_as_full_build(site: &Fixture) {
 fn publishing_changes_stay_incremental_and_equal_a_full_build() {
     let (site, specs) = site_with_articles();
     // a03 links to a05, whose slug will change.
-    let linking = specs[3].clone().body("## 要点\n\n另见[相关文章](a05.md)。\n");
+    let linking = specs[3]
+        .clone()
+        .body("## 要点\n\n另见[相关文章](a05.md)。\n");
     site.article(&linking);
     let serve = Serve::start(&site, &[]);
     let before = serve.status()["full_rebuilds"].as_u64().unwrap();
@@ -286,22 +388,45 @@ fn publishing_changes_stay_incremental_and_equal_a_full_build() {
     fs::remove_file(site.root().join("content/a09.md")).unwrap();
     let stale = specs[10].clone().stale();
     save_by_rename(&site.root().join("content/a10.md"), &stale.to_markdown());
-    serve.wait_for("/articles/a03/", "the link to follow the slug", |b| b.contains("/articles/a05-new/"));
+    serve.wait_for("/articles/a03/", "the link to follow the slug", |b| {
+        b.contains("/articles/a05-new/")
+    });
     serve.wait_for("/", "the new article", |b| b.contains("新文章二十"));
-    serve.wait_for("/articles/a10/", "the stale article to go", |b| !b.contains("文章10"));
+    serve.wait_for("/articles/a10/", "the stale article to go", |b| {
+        !b.contains("文章10")
+    });
     serve.settle(Duration::from_millis(600));
     let status = serve.status();
-    assert_eq!(status["error"], serde_json::Value::Null, "{}", serve.log.lock().unwrap());
-    assert_eq!(status["full_rebuilds"].as_u64().unwrap(), before, "stayed incremental:\n{}", serve.log.lock().unwrap());
+    assert_eq!(
+        status["error"],
+        serde_json::Value::Null,
+        "{}",
+        serve.log.lock().unwrap()
+    );
+    assert_eq!(
+        status["full_rebuilds"].as_u64().unwrap(),
+        before,
+        "stayed incremental:\n{}",
+        serve.log.lock().unwrap()
+    );
     assert_eq!(serve.get("/articles/a09/").0, 404);
     assert_eq!(serve.get("/articles/a05/").0, 404);
     assert_same_as_full_build(&site);
 
     // Unpublishing a linked article breaks the build: the error shows and
     // the last good output stays.
-    save_by_rename(&site.root().join("content/a05.md"), &renamed.clone().status("draft").to_markdown());
-    serve.wait_for("/articles/a03/", "the broken-link overlay", |b| b.contains("healthpress-overlay"));
-    assert_eq!(serve.get("/articles/a05-new/").0, 200, "last good output kept");
+    save_by_rename(
+        &site.root().join("content/a05.md"),
+        &renamed.clone().status("draft").to_markdown(),
+    );
+    serve.wait_for("/articles/a03/", "the broken-link overlay", |b| {
+        b.contains("healthpress-overlay")
+    });
+    assert_eq!(
+        serve.get("/articles/a05-new/").0,
+        200,
+        "last good output kept"
+    );
 }
 
 #[test]
@@ -309,25 +434,49 @@ fn build_errors_show_as_overlay_and_clear_when_fixed() {
     let (site, specs) = site_with_articles();
     let serve = Serve::start(&site, &[]);
     let good = specs[4].to_markdown();
-    let broken = good.replace("audience: [parents, office-workers]", "audience: [martians]");
+    let broken = good.replace(
+        "audience: [parents, office-workers]",
+        "audience: [martians]",
+    );
     assert_ne!(good, broken);
     save_by_rename(&site.root().join("content/a04.md"), &broken);
-    let page = serve.wait_for("/articles/a04/", "the error overlay", |b| b.contains("healthpress-overlay"));
-    assert!(page.contains("文章04"), "the last good page is still served");
+    let page = serve.wait_for("/articles/a04/", "the error overlay", |b| {
+        b.contains("healthpress-overlay")
+    });
+    assert!(
+        page.contains("文章04"),
+        "the last good page is still served"
+    );
     assert!(page.contains("martians"));
 
     // The overlay says what `healthpress build` says, HTML-escaped.
     let out = tempfile::tempdir().unwrap();
-    let cli = site.run(&["build", "--as-of", AS_OF, "--out", out.path().join("p").to_str().unwrap()]);
+    let cli = site.run(&[
+        "build",
+        "--as-of",
+        AS_OF,
+        "--out",
+        out.path().join("p").to_str().unwrap(),
+    ]);
     assert!(!cli.status.success());
     let stderr = String::from_utf8_lossy(&cli.stderr);
     let first = stderr.lines().next().unwrap();
     assert!(first.contains("content/a04.md"), "{first}");
-    let escaped = first.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;");
-    assert!(page.contains(&escaped), "overlay lacks the CLI line {first}");
+    let escaped = first
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;");
+    assert!(
+        page.contains(&escaped),
+        "overlay lacks the CLI line {first}"
+    );
 
     save_by_rename(&site.root().join("content/a04.md"), &good);
-    serve.wait_for("/articles/a04/", "the overlay to clear", |b| !b.contains("healthpress-overlay"));
+    serve.wait_for("/articles/a04/", "the overlay to clear", |b| {
+        !b.contains("healthpress-overlay")
+    });
     assert_eq!(serve.status()["error"], serde_json::Value::Null);
 }
 
@@ -346,10 +495,16 @@ fn fifty_rapid_saves_give_a_few_rebuilds() {
             save_by_rename(&path, &spec.to_markdown());
         }
     }
-    serve.wait_for("/articles/a06/", "the last save", |b| b.contains("第49次保存"));
+    serve.wait_for("/articles/a06/", "the last save", |b| {
+        b.contains("第49次保存")
+    });
     serve.settle(Duration::from_millis(500));
     let rebuilds = serve.rebuilds() - before;
-    assert!((1..=5).contains(&rebuilds), "{rebuilds} rebuilds for 50 saves:\n{}", serve.log.lock().unwrap());
+    assert!(
+        (1..=5).contains(&rebuilds),
+        "{rebuilds} rebuilds for 50 saves:\n{}",
+        serve.log.lock().unwrap()
+    );
 }
 
 #[test]
@@ -364,10 +519,16 @@ fn drafts_preview_has_a_banner_and_build_never_shows_it() {
     drop(plain);
 
     let serve = Serve::start(&site, &["--drafts"]);
-    for (path, label) in [("/articles/wip/", "draft"), ("/articles/later/", "scheduled")] {
+    for (path, label) in [
+        ("/articles/wip/", "draft"),
+        ("/articles/later/", "scheduled"),
+    ] {
         let (code, page) = serve.get(path);
         assert_eq!(code, 200, "{path}");
-        assert!(page.contains(&format!("Not published ({label})")), "{path} lacks the banner");
+        assert!(
+            page.contains(&format!("Not published ({label})")),
+            "{path} lacks the banner"
+        );
     }
     let (_, live) = serve.get("/articles/live/");
     assert!(!live.contains("Not published"));

@@ -120,6 +120,7 @@ pub fn feeds(index: &Index) -> Result<Vec<Page>, Diagnostic> {
 /// The feeds `feeds` renders, limited to those `keep` accepts: `None` is
 /// the site feed, `Some((taxonomy, term))` a term's feed. `serve` uses it
 /// to re-render only the feeds an edited article is (or was) in.
+#[allow(clippy::type_complexity)]
 pub fn feeds_where(
     index: &Index,
     keep: &dyn Fn(Option<(&str, &str)>) -> bool,

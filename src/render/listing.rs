@@ -158,6 +158,7 @@ pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
 /// term, cross)` accepts (`cross` is `Some((taxonomy, term))` for the second
 /// term of an audience × specialty page). `serve` uses it to re-render only
 /// the terms an edited article is (or was) tagged with.
+#[allow(clippy::type_complexity)]
 pub fn term_pages_where(
     index: &Index,
     keep: &(dyn Fn(&str, &str, Option<(&str, &str)>) -> bool + Sync),

@@ -105,7 +105,9 @@ pub fn safe_relative_path(target: &str, base_path: &str) -> Option<PathBuf> {
     }
     let decoded = match base_path.trim_end_matches('/') {
         "" => decoded.as_str(),
-        base => decoded.strip_prefix(base).filter(|r| r.is_empty() || r.starts_with('/'))?,
+        base => decoded
+            .strip_prefix(base)
+            .filter(|r| r.is_empty() || r.starts_with('/'))?,
     };
     let mut rel = PathBuf::new();
     for segment in decoded.split('/') {
@@ -240,7 +242,13 @@ pub fn inject(html: &str, extra: &str) -> String {
 }
 
 /// Serves requests until the server is dropped; one thread per event stream.
-pub fn serve(server: Arc<Server>, root: PathBuf, base_path: String, hosts: HostPolicy, shared: Arc<Shared>) {
+pub fn serve(
+    server: Arc<Server>,
+    root: PathBuf,
+    base_path: String,
+    hosts: HostPolicy,
+    shared: Arc<Shared>,
+) {
     for request in server.incoming_requests() {
         handle(request, &root, &base_path, &hosts, &shared);
     }
@@ -256,7 +264,13 @@ fn header(k: &str, v: &str) -> Header {
     Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
 }
 
-fn handle(request: Request, root: &Path, base_path: &str, hosts: &HostPolicy, shared: &Arc<Shared>) {
+fn handle(
+    request: Request,
+    root: &Path,
+    base_path: &str,
+    hosts: &HostPolicy,
+    shared: &Arc<Shared>,
+) {
     let host = request
         .headers()
         .iter()
@@ -279,12 +293,14 @@ fn handle(request: Request, root: &Path, base_path: &str, hosts: &HostPolicy, sh
             return;
         }
         "/__healthpress/reload.js" => {
-            let r = Response::from_string(RELOAD_JS).with_header(header("Content-Type", "text/javascript; charset=utf-8"));
+            let r = Response::from_string(RELOAD_JS)
+                .with_header(header("Content-Type", "text/javascript; charset=utf-8"));
             let _ = request.respond(r);
             return;
         }
         "/__healthpress/overlay.css" => {
-            let r = Response::from_string(OVERLAY_CSS).with_header(header("Content-Type", "text/css; charset=utf-8"));
+            let r = Response::from_string(OVERLAY_CSS)
+                .with_header(header("Content-Type", "text/css; charset=utf-8"));
             let _ = request.respond(r);
             return;
         }
@@ -297,13 +313,15 @@ fn handle(request: Request, root: &Path, base_path: &str, hosts: &HostPolicy, sh
                 "error": s.error,
                 "last_ms": s.last_ms as u64,
             });
-            let r = Response::from_string(body.to_string()).with_header(header("Content-Type", "application/json"));
+            let r = Response::from_string(body.to_string())
+                .with_header(header("Content-Type", "application/json"));
             let _ = request.respond(r);
             return;
         }
         _ => {}
     }
-    let found = safe_relative_path(&url, base_path).and_then(|rel| resolve_file(root, &rel).map(|f| (rel, f)));
+    let found = safe_relative_path(&url, base_path)
+        .and_then(|rel| resolve_file(root, &rel).map(|f| (rel, f)));
     let (code, file, rel) = match found {
         Some((rel, file)) => (200, file, Some(rel)),
         None => match resolve_file(root, Path::new("404.html")) {
@@ -328,7 +346,10 @@ fn handle(request: Request, root: &Path, base_path: &str, hosts: &HostPolicy, sh
             }
             k
         });
-        let label = key.as_ref().and_then(|k| status.drafts.get(k)).map(String::as_str);
+        let label = key
+            .as_ref()
+            .and_then(|k| status.drafts.get(k))
+            .map(String::as_str);
         inject(&String::from_utf8_lossy(&bytes), &injection(&status, label)).into_bytes()
     } else {
         bytes
@@ -348,7 +369,11 @@ fn event_stream(request: Request, shared: &Shared) {
     let head = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n\nevent: hello\ndata: {seen}\n\n"
     );
-    if writer.write_all(head.as_bytes()).and_then(|_| writer.flush()).is_err() {
+    if writer
+        .write_all(head.as_bytes())
+        .and_then(|_| writer.flush())
+        .is_err()
+    {
         return;
     }
     loop {
@@ -365,7 +390,11 @@ fn event_stream(request: Request, shared: &Shared) {
         } else {
             ": keep-alive\n\n".to_string()
         };
-        if writer.write_all(msg.as_bytes()).and_then(|_| writer.flush()).is_err() {
+        if writer
+            .write_all(msg.as_bytes())
+            .and_then(|_| writer.flush())
+            .is_err()
+        {
             return;
         }
     }
@@ -395,7 +424,10 @@ mod tests {
         ] {
             assert_eq!(safe_relative_path(bad, "/"), None, "{bad}");
         }
-        assert_eq!(safe_relative_path("/", "/"), Some(PathBuf::from("index.html")));
+        assert_eq!(
+            safe_relative_path("/", "/"),
+            Some(PathBuf::from("index.html"))
+        );
         assert_eq!(
             safe_relative_path("/articles/fever/?x=1", "/"),
             Some(PathBuf::from("articles/fever/index.html"))
@@ -404,7 +436,10 @@ mod tests {
             safe_relative_path("/%E5%84%BF%E7%AB%A5/a.css", "/"),
             Some(PathBuf::from("儿童/a.css"))
         );
-        assert_eq!(safe_relative_path("/health/atom.xml", "/health/"), Some(PathBuf::from("atom.xml")));
+        assert_eq!(
+            safe_relative_path("/health/atom.xml", "/health/"),
+            Some(PathBuf::from("atom.xml"))
+        );
         assert_eq!(safe_relative_path("/healthx/atom.xml", "/health/"), None);
     }
 
@@ -420,29 +455,53 @@ mod tests {
         assert!(resolve_file(&root, Path::new("../secret.txt")).is_none());
         #[cfg(unix)]
         {
-            std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("link.txt")).unwrap();
+            std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("link.txt"))
+                .unwrap();
             assert!(resolve_file(&root, Path::new("link.txt")).is_none());
         }
     }
 
     #[test]
     fn host_policy() {
-        let p = HostPolicy { bind: "127.0.0.1".parse().unwrap() };
-        for ok in ["localhost", "localhost:8080", "127.0.0.1:1", "[::1]:3000", "LOCALHOST"] {
+        let p = HostPolicy {
+            bind: "127.0.0.1".parse().unwrap(),
+        };
+        for ok in [
+            "localhost",
+            "localhost:8080",
+            "127.0.0.1:1",
+            "[::1]:3000",
+            "LOCALHOST",
+        ] {
             assert!(p.allows(Some(ok)), "{ok}");
         }
-        for bad in ["evil.example", "evil.example:80", "localhost.evil.example", "127.0.0.1.nip.io", "localhost:x", ""] {
+        for bad in [
+            "evil.example",
+            "evil.example:80",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+            "localhost:x",
+            "",
+        ] {
             assert!(!p.allows(Some(bad)), "{bad}");
         }
         assert!(!p.allows(None));
-        let lan = HostPolicy { bind: "192.168.1.5".parse().unwrap() };
+        let lan = HostPolicy {
+            bind: "192.168.1.5".parse().unwrap(),
+        };
         assert!(lan.allows(Some("192.168.1.5:8000")));
     }
 
     #[test]
     fn injection_escapes_errors() {
-        let status = Status { error: Some("content/a.md:3: error[x]: <script>".into()), ..Status::default() };
-        let html = inject("<html><body><p>hi</p></body></html>", &injection(&status, Some("draft")));
+        let status = Status {
+            error: Some("content/a.md:3: error[x]: <script>".into()),
+            ..Status::default()
+        };
+        let html = inject(
+            "<html><body><p>hi</p></body></html>",
+            &injection(&status, Some("draft")),
+        );
         assert!(html.contains("&lt;script&gt;"));
         assert!(html.contains("Not published (draft)"));
         assert!(html.ends_with("</body></html>"));

@@ -11,7 +11,7 @@
 //! a new day, output folders it does not know) falls back to a full build,
 //! so the serve folder always equals a fresh full build byte for byte.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -21,6 +21,11 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use thiserror::Error;
 
+use super::affected::{
+    affected_articles, affected_terms, diff_sites, listing_views_unchanged, referrers, Diff,
+    TermSet,
+};
+use super::files::{remove_file_and_empty_dirs, remove_stale_listing, write_if_changed};
 use crate::build::{build, BuildError, BuildOptions};
 use crate::config::site::TAXONOMIES;
 use crate::config::{Calendar, SiteConfig};
@@ -32,7 +37,6 @@ use crate::render::article::render_article_page;
 use crate::render::index::{AnyLinks, Index, PublicLinks};
 use crate::render::listing::{self, Page};
 use crate::render::theme::Theme;
-use crate::render::views::card;
 use crate::render::{feeds, listing::file_for};
 
 #[derive(Debug, Error)]
@@ -143,8 +147,11 @@ impl Model {
             .collect();
         let site = Site::from_sources(&settings.root, sources, problems, settings.as_of)
             .map_err(RebuildError::Invalid)?;
-        let theme = Theme::load(&settings.root, site.config.theme.as_deref().unwrap_or("default"))
-            .map_err(RebuildError::Invalid)?;
+        let theme = Theme::load(
+            &settings.root,
+            site.config.theme.as_deref().unwrap_or("default"),
+        )
+        .map_err(RebuildError::Invalid)?;
         let mut options = BuildOptions::new(&settings.root);
         options.as_of = settings.as_of;
         options.public_dir = settings.public_dir.clone();
@@ -252,7 +259,10 @@ impl Model {
         let Ok(content_path) = path.strip_prefix("content") else {
             return Err(NeedFull(format!("{} is not an article", path.display())));
         };
-        if content_path.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
+        if content_path
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        {
             return Ok(()); // hidden files are not loaded by a build either
         }
         let full = self.settings.root.join(path);
@@ -263,7 +273,10 @@ impl Model {
                 if self.files.remove(content_path).is_none()
                     && self.files.keys().any(|k| k.starts_with(content_path))
                 {
-                    return Err(NeedFull(format!("folder {} was moved or removed", path.display())));
+                    return Err(NeedFull(format!(
+                        "folder {} was moved or removed",
+                        path.display()
+                    )));
                 }
                 Ok(())
             }
@@ -279,7 +292,10 @@ impl Model {
                 self.dirty.insert(content_path.to_path_buf());
                 Ok(())
             }
-            _ => Err(NeedFull(format!("{} is not a plain article file", path.display()))),
+            _ => Err(NeedFull(format!(
+                "{} is not a plain article file",
+                path.display()
+            ))),
         }
     }
 
@@ -315,7 +331,11 @@ impl Model {
                 .copied()
                 .filter(|&i| diff.public.contains(&new.articles[i].content_path))
                 .collect();
-            let main_feed = i1.published.iter().take(feeds::FEED_LENGTH).any(|i| pages.contains(i));
+            let main_feed = i1
+                .published
+                .iter()
+                .take(feeds::FEED_LENGTH)
+                .any(|i| pages.contains(i));
             (pages, TermSet::new(), TermSet::new(), main_feed)
         } else {
             let i0 = Index::new(old, &self.theme);
@@ -397,11 +417,19 @@ impl Model {
         // Pagination pages (and audience × specialty pages) that no longer exist.
         let mut bases: Vec<String> = Vec::new();
         for (t, x) in &terms {
-            bases.push(file_for(&i1, &i1.urls.term(t, x)).trim_end_matches("index.html").to_string());
+            bases.push(
+                file_for(&i1, &i1.urls.term(t, x))
+                    .trim_end_matches("index.html")
+                    .to_string(),
+            );
         }
         for (a, s) in &crosses {
             let url = format!("{}specialty/{s}/", i1.urls.term("audience", a));
-            bases.push(file_for(&i1, &url).trim_end_matches("index.html").to_string());
+            bases.push(
+                file_for(&i1, &url)
+                    .trim_end_matches("index.html")
+                    .to_string(),
+            );
         }
         for base in bases {
             report.removed += remove_stale_listing(&self.settings.public_dir, &base, &produced)?;
@@ -409,7 +437,9 @@ impl Model {
         // Pages of articles no longer public (or moved to another slug).
         for (_, slug) in &diff.gone {
             let rel = file_for(&i1, &i1.urls.article(slug));
-            if !produced.contains(&rel) && remove_file_and_empty_dirs(&self.settings.public_dir, &rel)? {
+            if !produced.contains(&rel)
+                && remove_file_and_empty_dirs(&self.settings.public_dir, &rel)?
+            {
                 report.removed += 1;
             }
         }
@@ -419,7 +449,10 @@ impl Model {
 
     /// Writes draft/scheduled preview pages (only with `--drafts`) and
     /// removes previews that no longer apply. Returns their warnings.
-    fn render_drafts(&mut self, only: Option<&BTreeSet<PathBuf>>) -> Result<Vec<Diagnostic>, RebuildError> {
+    fn render_drafts(
+        &mut self,
+        only: Option<&BTreeSet<PathBuf>>,
+    ) -> Result<Vec<Diagnostic>, RebuildError> {
         if !self.settings.drafts {
             return Ok(Vec::new());
         }
@@ -433,7 +466,9 @@ impl Model {
             }
             let article = &self.site.articles[i];
             let path = file_for(&index, &index.urls.article(&article.slug));
-            if only.is_none_or(|only| only.contains(&article.content_path)) || !self.draft_pages.contains_key(&path) {
+            if only.is_none_or(|only| only.contains(&article.content_path))
+                || !self.draft_pages.contains_key(&path)
+            {
                 // A preview that cannot render is reported, not fatal: the
                 // public build does not render drafts at all.
                 let (html, found) = render_article_page(&index, i, &resolver, None);
@@ -450,7 +485,11 @@ impl Model {
             }
             pages.insert(path, state.label().to_string());
         }
-        let stale: Vec<&String> = self.draft_pages.keys().filter(|old| !pages.contains_key(*old)).collect();
+        let stale: Vec<&String> = self
+            .draft_pages
+            .keys()
+            .filter(|old| !pages.contains_key(*old))
+            .collect();
         if !stale.is_empty() {
             // Never remove a page that is now the article's public page.
             let public: BTreeSet<String> = index
@@ -472,10 +511,18 @@ impl Model {
     fn find_unknown_outputs(&self) -> Vec<String> {
         let index = Index::new(&self.site, &self.theme);
         let first = |rel: &str| rel.split('/').next().unwrap_or("").to_string();
-        let mut known: BTreeSet<String> = [MARKER, "index.html", "404.html", "atom.xml", "sitemap.xml", "robots.txt", "static"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut known: BTreeSet<String> = [
+            MARKER,
+            "index.html",
+            "404.html",
+            "atom.xml",
+            "sitemap.xml",
+            "robots.txt",
+            "static",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         for a in &self.site.articles {
             known.insert(first(&file_for(&index, &index.urls.article(&a.slug))));
         }
@@ -508,251 +555,9 @@ impl Model {
 /// With `HEALTHPRESS_TIMINGS` set, prints the time since `since`.
 fn phase(name: &str, since: &Instant) {
     if std::env::var_os("HEALTHPRESS_TIMINGS").is_some() {
-        eprintln!("timing: serve {name:<9} {:>6} ms", since.elapsed().as_millis());
-    }
-}
-
-/// How two models differ, by article file.
-struct Diff {
-    /// Public before or after (or both), text or state changed.
-    public: BTreeSet<PathBuf>,
-    /// Not public before or after (drafts etc.), text changed.
-    private: BTreeSet<PathBuf>,
-    /// Public before, and now unpublished, removed or at another URL: the
-    /// old slug. Pages linking to it must be re-rendered (or now fail).
-    gone: Vec<(PathBuf, String)>,
-}
-
-fn diff_sites(old: &Site, new: &Site, dirty: &BTreeSet<PathBuf>) -> Diff {
-    fn find<'s>(s: &'s Site, path: &Path) -> Option<(&'s Article, crate::model::State)> {
-        let i = s.articles.iter().position(|a| a.content_path == path)?;
-        Some((&s.articles[i], s.states[i]))
-    }
-    let mut diff = Diff { public: BTreeSet::new(), private: BTreeSet::new(), gone: Vec::new() };
-    for path in dirty {
-        let (a, b) = (find(old, path), find(new, path));
-        fn public(x: Option<(&Article, crate::model::State)>) -> Option<&Article> {
-            x.filter(|(_, s)| s.is_public()).map(|(a, _)| a)
-        }
-        match (a, b) {
-            (Some((x, sx)), Some((y, sy))) if x.raw == y.raw && x.source == y.source && sx == sy => {}
-            (None, None) => {}
-            _ => match (public(a), public(b)) {
-                (None, None) => {
-                    diff.private.insert(path.clone());
-                }
-                (was, now) => {
-                    if let Some(was) = was {
-                        if now.is_none_or(|now| now.slug != was.slug) {
-                            diff.gone.push((path.clone(), was.slug.clone()));
-                        }
-                    }
-                    diff.public.insert(path.clone());
-                }
-            },
-        }
-    }
-    diff
-}
-
-/// Public articles that may link to the `gone` ones: a link names the
-/// target's file, so its stem appears in the source unless the link is
-/// escaped (`%xx`, `&#..;`), and such sources are included too.
-fn referrers(site: &Site, gone: &[(PathBuf, String)]) -> Vec<usize> {
-    let stems: Vec<String> = gone
-        .iter()
-        .filter_map(|(p, _)| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-        .collect();
-    site.published()
-        .into_par_iter()
-        .filter(|&i| {
-            let body = site.articles[i].body();
-            stems.iter().any(|s| body.contains(s.as_str()))
-                || (body.contains("md") && (body.contains('%') || body.contains("&#")))
-        })
-        .collect()
-}
-
-/// True when every changed article keeps its place in the published order,
-/// its terms, and everything listings, feeds and the sitemap show of it:
-/// its card (title, URL, summary, date, language, audience, specialty) and
-/// its feed entry fields (dates, authors). Then no listing page, term feed,
-/// sitemap entry or other article's "related" list can differ.
-fn listing_views_unchanged(old: &Site, i1: &Index, changed: &BTreeSet<PathBuf>) -> bool {
-    let new = i1.site;
-    let old_published = old.published();
-    fn place<'s>(site: &'s Site, list: &[usize], path: &Path) -> Option<(usize, &'s Article)> {
-        let k = list.iter().position(|&i| site.articles[i].content_path == path)?;
-        Some((k, &site.articles[list[k]]))
-    }
-    changed.iter().all(|path| {
-        let (Some((k0, a)), Some((k1, b))) = (place(old, &old_published, path), place(new, &i1.published, path)) else {
-            return false;
-        };
-        let card = |x: &Article| serde_json::to_string(&card(&new.config, &i1.urls, x)).ok();
-        k0 == k1
-            && TAXONOMIES.iter().all(|t| a.terms(t) == b.terms(t))
-            && a.last_modified() == b.last_modified()
-            && a.authors == b.authors
-            && a.title == b.title
-            && a.summary == b.summary
-            && a.lang == b.lang
-            && card(a) == card(b)
-    })
-}
-
-/// Article pages to re-render: the changed ones, and every public article
-/// whose related list differs between the models or includes a changed
-/// article. Only articles sharing a specialty or audience list with a
-/// changed article can have their related list change.
-fn affected_articles(i0: &Index, i1: &Index, changed: &BTreeSet<PathBuf>) -> Vec<usize> {
-    let (old, new) = (i0.site, i1.site);
-    let pos1: HashMap<&Path, usize> =
-        new.articles.iter().enumerate().map(|(i, a)| (a.content_path.as_path(), i)).collect();
-    let pos0: HashMap<&Path, usize> =
-        old.articles.iter().enumerate().map(|(i, a)| (a.content_path.as_path(), i)).collect();
-    let mut candidates: BTreeSet<&Path> = BTreeSet::new();
-    for path in changed {
-        for (site, pos) in [(old, &pos0), (new, &pos1)] {
-            let Some(&i) = pos.get(path.as_path()) else { continue };
-            let a = &site.articles[i];
-            for taxonomy in ["specialty", "audience"] {
-                for term in a.terms(taxonomy) {
-                    for ix in [i0, i1] {
-                        let s = ix.site;
-                        candidates.extend(ix.term_articles(taxonomy, term).iter().map(|&j| s.articles[j].content_path.as_path()));
-                    }
-                }
-            }
-        }
-    }
-    fn names<'s>(site: &'s Site, list: Vec<usize>) -> Vec<&'s Path> {
-        list.into_iter().map(|j| site.articles[j].content_path.as_path()).collect()
-    }
-    let mut out: Vec<usize> = candidates
-        .into_par_iter()
-        .filter_map(|path| {
-            let j1 = *pos1.get(path)?;
-            if !new.states[j1].is_public() {
-                return None;
-            }
-            if changed.contains(path) {
-                return Some(j1);
-            }
-            let r1 = names(new, i1.related(j1, 4));
-            let r0 = pos0.get(path).map(|&j0| names(old, i0.related(j0, 4)));
-            let differs = r0.as_ref() != Some(&r1) || r1.iter().any(|p| changed.contains(*p));
-            differs.then_some(j1)
-        })
-        .collect();
-    out.sort_unstable();
-    out
-}
-
-type TermSet = BTreeSet<(String, String)>;
-
-/// (taxonomy, term) pairs and (audience, specialty) pairs the changed
-/// articles have now or had before.
-fn affected_terms(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> (TermSet, TermSet) {
-    let mut terms = TermSet::new();
-    let mut audiences = BTreeSet::new();
-    let mut specialties = BTreeSet::new();
-    for site in [old, new] {
-        for a in site.articles.iter().filter(|a| changed.contains(&a.content_path)) {
-            for t in TAXONOMIES {
-                for x in a.terms(t) {
-                    terms.insert((t.to_string(), x.clone()));
-                }
-            }
-            audiences.extend(a.audience.iter().cloned());
-            specialties.extend(a.specialty.iter().cloned());
-        }
-    }
-    let crosses = audiences
-        .iter()
-        .flat_map(|a| specialties.iter().map(move |s| (a.clone(), s.clone())))
-        .collect();
-    (terms, crosses)
-}
-
-/// Writes `bytes` at `dir/rel` unless the file already holds them; writes
-/// go through a temporary file and a rename so the server never sends a
-/// half-written page. Returns whether it wrote.
-pub fn write_if_changed(dir: &Path, rel: &str, bytes: &[u8]) -> Result<bool, RebuildError> {
-    let path = dir.join(rel);
-    if fs::read(&path).is_ok_and(|old| old == bytes) {
-        return Ok(false);
-    }
-    let io = |source| RebuildError::Io { path: path.clone(), source };
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(io)?;
-    }
-    let temp = path.with_file_name(format!(".healthpress-write-{}", std::process::id()));
-    fs::write(&temp, bytes).map_err(io)?;
-    fs::rename(&temp, &path).map_err(io)?;
-    Ok(true)
-}
-
-/// Removes `base/index.html` and `base/page/N/index.html` files that the
-/// new render did not produce (a term that lost pages or vanished).
-fn remove_stale_listing(dir: &Path, base: &str, produced: &BTreeSet<String>) -> Result<usize, RebuildError> {
-    let mut candidates = vec![format!("{base}index.html")];
-    if let Ok(entries) = fs::read_dir(dir.join(base).join("page")) {
-        for e in entries.flatten() {
-            let n = e.file_name().to_string_lossy().into_owned();
-            if n.chars().all(|c| c.is_ascii_digit()) {
-                candidates.push(format!("{base}page/{n}/index.html"));
-            }
-        }
-    }
-    let mut removed = 0;
-    for rel in candidates {
-        if !produced.contains(&rel) && remove_file_and_empty_dirs(dir, &rel)? {
-            removed += 1;
-        }
-    }
-    Ok(removed)
-}
-
-/// Removes `dir/rel` if it is a file, then the folders it leaves empty.
-fn remove_file_and_empty_dirs(dir: &Path, rel: &str) -> Result<bool, RebuildError> {
-    let path = dir.join(rel);
-    if !path.is_file() {
-        return Ok(false);
-    }
-    fs::remove_file(&path).map_err(|source| RebuildError::Io { path: path.clone(), source })?;
-    let mut parent = path.parent();
-    while let Some(p) = parent {
-        if p == dir || fs::remove_dir(p).is_err() {
-            break;
-        }
-        parent = p.parent();
-    }
-    Ok(true)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn write_if_changed_skips_identical_bytes() {
-        let dir = tempfile::tempdir().unwrap();
-        assert!(write_if_changed(dir.path(), "a/index.html", b"x").unwrap());
-        assert!(!write_if_changed(dir.path(), "a/index.html", b"x").unwrap());
-        assert!(write_if_changed(dir.path(), "a/index.html", b"y").unwrap());
-        assert_eq!(fs::read(dir.path().join("a/index.html")).unwrap(), b"y");
-    }
-
-    #[test]
-    fn stale_pagination_pages_are_removed() {
-        let dir = tempfile::tempdir().unwrap();
-        for rel in ["t/x/index.html", "t/x/page/2/index.html", "t/x/page/3/index.html", "t/x/atom.xml"] {
-            write_if_changed(dir.path(), rel, b"p").unwrap();
-        }
-        let produced: BTreeSet<String> = ["t/x/index.html".to_string(), "t/x/page/2/index.html".to_string()].into();
-        assert_eq!(remove_stale_listing(dir.path(), "t/x/", &produced).unwrap(), 1);
-        assert!(!dir.path().join("t/x/page/3").exists());
-        assert!(dir.path().join("t/x/atom.xml").exists());
+        eprintln!(
+            "timing: serve {name:<9} {:>6} ms",
+            since.elapsed().as_millis()
+        );
     }
 }

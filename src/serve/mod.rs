@@ -6,6 +6,8 @@
 //! stream; a failed rebuild keeps the last good output and shows the
 //! error, worded as `healthpress build` words it, as an overlay.
 
+pub mod affected;
+pub mod files;
 pub mod http;
 pub mod incremental;
 pub mod watch;
@@ -63,7 +65,10 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
         editorial_dir: root.join(SERVE_DIR).join("editorial"),
     };
     let addr = SocketAddr::new(options.bind, options.port);
-    let server = tiny_http::Server::http(addr).map_err(|e| ServeError::Bind { addr, why: e.to_string() })?;
+    let server = tiny_http::Server::http(addr).map_err(|e| ServeError::Bind {
+        addr,
+        why: e.to_string(),
+    })?;
     let local = server.server_addr().to_ip().unwrap_or(addr);
     if !options.bind.is_loopback() {
         eprintln!(
@@ -84,18 +89,28 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
         .unwrap_or_else(|| "/".to_string());
     let server = Arc::new(server);
     {
-        let (server, dir, shared) = (Arc::clone(&server), settings.public_dir.clone(), Arc::clone(&shared));
+        let (server, dir, shared) = (
+            Arc::clone(&server),
+            settings.public_dir.clone(),
+            Arc::clone(&shared),
+        );
         let hosts = HostPolicy { bind: options.bind };
         std::thread::spawn(move || http::serve(server, dir, base_path, hosts, shared));
     }
     println!(
         "healthpress: serving {} at http://{local}/ (press Ctrl-C to stop){}",
         settings.public_dir.display(),
-        if options.drafts { "; drafts and scheduled articles are shown" } else { "" }
+        if options.drafts {
+            "; drafts and scheduled articles are shown"
+        } else {
+            ""
+        }
     );
 
     while let Some(paths) = watch::next_batch(&rx, options.debounce, MAX_BATCH_WAIT) {
-        let Some(change) = watch::classify(&root, paths) else { continue };
+        let Some(change) = watch::classify(&root, paths) else {
+            continue;
+        };
         model = match (model, change) {
             (Some(mut m), Change::Articles(files)) => {
                 let started = Instant::now();
@@ -114,7 +129,9 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
             (Some(_), Change::Full(reason)) | (None, Change::Full(reason)) => {
                 rebuild_full(&settings, &shared, &format!("{reason} changed"))
             }
-            (None, Change::Articles(_)) => rebuild_full(&settings, &shared, "retrying after an error"),
+            (None, Change::Articles(_)) => {
+                rebuild_full(&settings, &shared, "retrying after an error")
+            }
         };
     }
     Ok(())
@@ -150,7 +167,11 @@ fn finish(
     let error = match result {
         Ok(report) => {
             crate::cli::print_diagnostics(&report.warnings);
-            let why = if report.reason.is_empty() { String::new() } else { format!(" ({})", report.reason) };
+            let why = if report.reason.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", report.reason)
+            };
             eprintln!(
                 "healthpress: {} rebuild{why}: rendered {}, wrote {}, removed {} file(s) in {ms} ms",
                 report.kind, report.rendered, report.written, report.removed

@@ -39,7 +39,9 @@ pub fn is_editor_noise(name: &str) -> bool {
         || name.ends_with('~')
         || name.starts_with(".#")
         || (name.starts_with('#') && name.ends_with('#'))
-        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".orig"].iter().any(|x| name.ends_with(x))
+        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".orig"]
+            .iter()
+            .any(|x| name.ends_with(x))
         || name.ends_with(".DS_Store")
 }
 
@@ -57,11 +59,21 @@ pub fn classify(root: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Option
         if rel.is_absolute() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
             continue;
         }
-        let Some(first) = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()) else {
+        let Some(first) = rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        else {
             continue;
         };
-        let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if first.starts_with(".healthpress") || IGNORED_DIRS.contains(&first.as_str()) || is_editor_noise(&name) {
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if first.starts_with(".healthpress")
+            || IGNORED_DIRS.contains(&first.as_str())
+            || is_editor_noise(&name)
+        {
             continue;
         }
         match first.as_str() {
@@ -92,13 +104,14 @@ fn changes_something(kind: &EventKind) -> bool {
 
 /// Starts watching; the paths of every relevant event are sent on `tx`.
 pub fn start(root: &Path, tx: Sender<Vec<PathBuf>>) -> notify::Result<RecommendedWatcher> {
-    let mut watcher = notify::recommended_watcher(move |result: notify::Result<Event>| match result {
-        Ok(event) if changes_something(&event.kind) => {
-            let _ = tx.send(event.paths);
-        }
-        Ok(_) => {}
-        Err(e) => eprintln!("healthpress: file watcher error: {e}"),
-    })?;
+    let mut watcher =
+        notify::recommended_watcher(move |result: notify::Result<Event>| match result {
+            Ok(event) if changes_something(&event.kind) => {
+                let _ = tx.send(event.paths);
+            }
+            Ok(_) => {}
+            Err(e) => eprintln!("healthpress: file watcher error: {e}"),
+        })?;
     watcher.watch(root, RecursiveMode::NonRecursive)?;
     for dir in ["content", "themes", "static"] {
         let path = root.join(dir);
@@ -113,7 +126,11 @@ pub fn start(root: &Path, tx: Sender<Vec<PathBuf>>) -> notify::Result<Recommende
 /// then keeps collecting until `quiet` passes without one (or `max_wait`
 /// since the first, so a file written continuously still gets previews).
 /// `None` when the watcher is gone.
-pub fn next_batch(rx: &Receiver<Vec<PathBuf>>, quiet: Duration, max_wait: Duration) -> Option<Vec<PathBuf>> {
+pub fn next_batch(
+    rx: &Receiver<Vec<PathBuf>>,
+    quiet: Duration,
+    max_wait: Duration,
+) -> Option<Vec<PathBuf>> {
     let mut paths = rx.recv().ok()?;
     let first = Instant::now();
     while first.elapsed() < max_wait {
@@ -140,10 +157,22 @@ mod tests {
     fn classifies_changes() {
         let root = Path::new("/nonexistent-site");
         let c = |p: &[&str]| classify(root, p.iter().map(|s| root.join(s)));
-        assert_eq!(c(&["content/a.md", "content/x/b.md"]), Some(Change::Articles(set(&["content/a.md", "content/x/b.md"]))));
-        assert_eq!(c(&["content/a.md", "site.yaml"]), Some(Change::Full("site.yaml".into())));
-        assert!(matches!(c(&["themes/default/templates/base.html"]), Some(Change::Full(_))));
-        assert_eq!(c(&["content/newdir"]), Some(Change::Articles(set(&["content/newdir"]))));
+        assert_eq!(
+            c(&["content/a.md", "content/x/b.md"]),
+            Some(Change::Articles(set(&["content/a.md", "content/x/b.md"])))
+        );
+        assert_eq!(
+            c(&["content/a.md", "site.yaml"]),
+            Some(Change::Full("site.yaml".into()))
+        );
+        assert!(matches!(
+            c(&["themes/default/templates/base.html"]),
+            Some(Change::Full(_))
+        ));
+        assert_eq!(
+            c(&["content/newdir"]),
+            Some(Change::Articles(set(&["content/newdir"])))
+        );
         for noise in [
             "public/index.html",
             ".healthpress-serve/public/index.html",
@@ -165,12 +194,17 @@ mod tests {
     fn bursts_become_one_batch() {
         let (tx, rx) = std::sync::mpsc::channel();
         for i in 0..50 {
-            tx.send(vec![PathBuf::from(format!("content/{}.md", i % 3))]).unwrap();
+            tx.send(vec![PathBuf::from(format!("content/{}.md", i % 3))])
+                .unwrap();
         }
         let batch = next_batch(&rx, Duration::from_millis(20), Duration::from_secs(1)).unwrap();
         assert_eq!(batch.len(), 3);
         assert!(rx.try_recv().is_err());
-        assert!(!changes_something(&EventKind::Access(AccessKind::Open(AccessMode::Any))));
-        assert!(changes_something(&EventKind::Access(AccessKind::Close(AccessMode::Write))));
+        assert!(!changes_something(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(changes_something(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
     }
 }
