@@ -6,7 +6,9 @@
 #
 #   scripts/bench-serve.sh [SITE_DIR] [ROUNDS]
 #
-# ARTICLE=a00010 picks another article (default a05000, mid-site).
+# ARTICLE=a00010 picks another article (default a05000, mid-site);
+# MODE=title edits the title (the card changes, so listings re-render)
+# instead of the body.
 # SITE_DIR defaults to /tmp/serve10k (generated with ../shared/bench/gen_corpus.py
 # if missing). Every edit is reverted at the end.
 set -euo pipefail
@@ -39,14 +41,20 @@ art = os.path.join(site, f"content/articles/{name}.md")
 out = os.path.join(site, f".healthpress-serve/public/articles/{name}/index.html")
 original = open(art, encoding="utf-8").read()
 
+mode = os.environ.get("MODE", "body")
+
 def with_marker(text, marker):
     head, body = text.split("\n---\n", 1)
-    body = body.rstrip() + f"\n\n{marker}\n"
     fields = {}
     for line in head.splitlines():
         for key in ("title", "summary"):
             if line.startswith(key + ":"):
                 fields[key] = json.loads(line.split(":", 1)[1].strip())
+    if mode == "title":  # changes the article's card: listings re-render
+        fields["title"] = fields["title"].split("基准")[0] + marker
+        head = "\n".join(("title: " + json.dumps(fields["title"], ensure_ascii=False)) if l.startswith("title:") else l for l in head.splitlines())
+    else:
+        body = body.rstrip() + f"\n\n{marker}\n"
     fp = hashlib.sha256((fields["title"] + "\n" + fields["summary"] + "\n" + body.replace("\r\n", "\n").rstrip()).encode()).hexdigest()
     head = "\n".join(("  fingerprint: sha256:" + fp) if l.startswith("  fingerprint:") else l for l in head.splitlines())
     return head + "\n---\n" + body

@@ -547,6 +547,13 @@ impl Model {
         unknown
     }
 
+    /// True when, without `--as-of`, today (in the site's time zone) is no
+    /// longer the day the model was built for: states may have changed.
+    pub fn day_changed(&self) -> bool {
+        self.settings.as_of.is_none()
+            && crate::model::today_in(&self.config, None) != self.site.today
+    }
+
     pub fn public_dir(&self) -> &Path {
         &self.settings.public_dir
     }

@@ -108,6 +108,12 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
     );
 
     while let Some(paths) = watch::next_batch(&rx, options.debounce, MAX_BATCH_WAIT) {
+        if paths.is_empty() {
+            if model.as_ref().is_some_and(Model::day_changed) {
+                model = rebuild_full(&settings, &shared, "a new day began");
+            }
+            continue;
+        }
         let Some(change) = watch::classify(&root, paths) else {
             continue;
         };

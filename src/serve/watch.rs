@@ -122,16 +122,25 @@ pub fn start(root: &Path, tx: Sender<Vec<PathBuf>>) -> notify::Result<Recommende
     Ok(watcher)
 }
 
+/// How long `next_batch` waits before returning an empty batch.
+const IDLE_TICK: Duration = Duration::from_secs(60);
+
 /// Waits for the next batch of changed paths: blocks for the first event,
 /// then keeps collecting until `quiet` passes without one (or `max_wait`
 /// since the first, so a file written continuously still gets previews).
-/// `None` when the watcher is gone.
+/// An empty batch after a minute without events; `None` when the
+/// watcher is gone.
 pub fn next_batch(
     rx: &Receiver<Vec<PathBuf>>,
     quiet: Duration,
     max_wait: Duration,
 ) -> Option<Vec<PathBuf>> {
-    let mut paths = rx.recv().ok()?;
+    let mut paths = match rx.recv_timeout(IDLE_TICK) {
+        Ok(paths) => paths,
+        // An empty batch lets the caller do periodic work (a new day).
+        Err(RecvTimeoutError::Timeout) => return Some(Vec::new()),
+        Err(RecvTimeoutError::Disconnected) => return None,
+    };
     let first = Instant::now();
     while first.elapsed() < max_wait {
         match rx.recv_timeout(quiet.min(max_wait.saturating_sub(first.elapsed()))) {
