@@ -311,47 +311,74 @@ fn incremental_rebuilds_equal_a_full_build() {
     let (site, specs) = site_with_articles();
     let serve = Serve::start(&site, &[]);
     let before = serve.status()["full_rebuilds"].as_u64().unwrap();
+    let log = || serve.log.lock().unwrap().clone();
+    let step = |what: &str, path: &str, expect: &str| {
+        serve.wait_for(path, what, |b| b.contains(expect));
+        serve.settle(Duration::from_millis(300));
+        assert_eq!(
+            serve.status()["error"],
+            serde_json::Value::Null,
+            "{}",
+            log()
+        );
+        assert_same_as_full_build(&site);
+    };
 
-    // A body edit, a title + terms edit (moves it between term pages and
-    // pagination), and a date edit (reorders every list it is in).
+    // 1. Body only: just the page (and the site feed, it is among the newest).
     save_by_rename(
         &site.root().join("content/a05.md"),
         &specs[5].clone().body("新的正文。\n").to_markdown(),
     );
-    let moved = specs[7]
+    step("the body edit", "/articles/a05/", "新的正文");
+
+    // 2. Title and summary, same place in every list: the pages showing it.
+    let mut retitled = specs[1].clone().summary("新的摘要。");
+    retitled.title = "只改了标题".into();
+    save_by_rename(&site.root().join("content/a01.md"), &retitled.to_markdown());
+    step(
+        "the new title on its term page",
+        "/audience/seniors/",
+        "只改了标题",
+    );
+
+    // 3. Title and terms: it moves between term pages and pagination.
+    let mut moved = specs[7]
         .clone()
         .audience(&["office-workers"])
         .specialty(&["orthopedics"])
         .season(&["summer"]);
-    let mut moved = moved;
     moved.title = "改名后的文章".into();
     site.article(&moved);
+    step(
+        "the moved article",
+        "/audience/office-workers/",
+        "改名后的文章",
+    );
+
+    // 4. Date: it reorders every list it is in.
     save_by_rename(
         &site.root().join("content/a02.md"),
         &specs[2].clone().date("2026-11-20").to_markdown(),
     );
-    serve.wait_for("/", "the renamed article on the home page", |b| {
-        b.contains("改名后的文章")
-    });
-    serve.wait_for("/articles/a05/", "the body edit", |b| {
-        b.contains("新的正文")
-    });
-    serve.settle(Duration::from_millis(600));
-    let status = serve.status();
-    assert_eq!(
-        status["error"],
-        serde_json::Value::Null,
-        "{}",
-        serve.log.lock().unwrap()
-    );
-    assert_eq!(
-        status["full_rebuilds"].as_u64().unwrap(),
-        before,
-        "article edits stay incremental:\n{}",
-        serve.log.lock().unwrap()
+    step(
+        "the re-dated article first on the home page",
+        "/",
+        "2026-11-20",
     );
 
-    assert_same_as_full_build(&site);
+    assert_eq!(
+        serve.status()["full_rebuilds"].as_u64().unwrap(),
+        before,
+        "article edits stay incremental:\n{}",
+        log()
+    );
+    for scope in ["(own page)", "(same places)", "(general)"] {
+        assert!(
+            log().contains(&format!("incremental rebuild {scope}")),
+            "no {scope} rebuild:\n{}",
+            log()
+        );
+    }
 }
 
 /// The serve folder must equal a fresh `healthpress build`, byte for byte.

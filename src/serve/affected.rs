@@ -82,6 +82,14 @@ pub fn referrers(site: &Site, gone: &[(PathBuf, String)]) -> Vec<usize> {
         .collect()
 }
 
+/// Position of the article at `path` in `list` (indices into `site.articles`).
+fn place<'s>(site: &'s Site, list: &[usize], path: &Path) -> Option<(usize, &'s Article)> {
+    let k = list
+        .iter()
+        .position(|&i| site.articles[i].content_path == path)?;
+    Some((k, &site.articles[list[k]]))
+}
+
 /// True when every changed article keeps its place in the published order,
 /// its terms, and everything listings, feeds and the sitemap show of it:
 /// its card (title, URL, summary, date, language, audience, specialty) and
@@ -90,12 +98,6 @@ pub fn referrers(site: &Site, gone: &[(PathBuf, String)]) -> Vec<usize> {
 pub fn listing_views_unchanged(old: &Site, i1: &Index, changed: &BTreeSet<PathBuf>) -> bool {
     let new = i1.site;
     let old_published = old.published();
-    fn place<'s>(site: &'s Site, list: &[usize], path: &Path) -> Option<(usize, &'s Article)> {
-        let k = list
-            .iter()
-            .position(|&i| site.articles[i].content_path == path)?;
-        Some((k, &site.articles[list[k]]))
-    }
     changed.iter().all(|path| {
         let (Some((k0, a)), Some((k1, b))) = (
             place(old, &old_published, path),
@@ -113,6 +115,67 @@ pub fn listing_views_unchanged(old: &Site, i1: &Index, changed: &BTreeSet<PathBu
             && a.lang == b.lang
             && card(a) == card(b)
     })
+}
+
+/// True when every changed article is public before and after, at the same
+/// position in the published order, with the same terms. Then every list
+/// (term pages, feeds, related windows) holds the same articles in the same
+/// order, and only what shows a changed article's card or entry can differ.
+pub fn same_places(old: &Site, i1: &Index, changed: &BTreeSet<PathBuf>) -> bool {
+    let new = i1.site;
+    let old_published = old.published();
+    changed.iter().all(|path| {
+        match (
+            place(old, &old_published, path),
+            place(new, &i1.published, path),
+        ) {
+            (Some((k0, a)), Some((k1, b))) => {
+                k0 == k1 && TAXONOMIES.iter().all(|t| a.terms(t) == b.terms(t))
+            }
+            _ => false,
+        }
+    })
+}
+
+/// True when the changed articles' last-modified dates are unchanged.
+pub fn same_dates(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> bool {
+    let date = |s: &Site, p: &PathBuf| {
+        s.articles
+            .iter()
+            .find(|a| &a.content_path == p)
+            .map(|a| a.last_modified())
+    };
+    changed.iter().all(|p| date(old, p) == date(new, p))
+}
+
+/// With every list unchanged (`same_places`), the pages to re-render: the
+/// changed articles and every public article whose related list (which
+/// cannot have changed) shows one of them. Only articles sharing a
+/// specialty or audience list with a changed article can show it.
+pub fn related_containing(i1: &Index, changed: &BTreeSet<PathBuf>) -> Vec<usize> {
+    let site = i1.site;
+    let changed_now: BTreeSet<usize> = i1
+        .published
+        .iter()
+        .copied()
+        .filter(|&i| changed.contains(&site.articles[i].content_path))
+        .collect();
+    let mut candidates: BTreeSet<usize> = BTreeSet::new();
+    for &i in &changed_now {
+        for taxonomy in ["specialty", "audience"] {
+            for term in site.articles[i].terms(taxonomy) {
+                candidates.extend(i1.term_articles(taxonomy, term));
+            }
+        }
+    }
+    let mut out: Vec<usize> = candidates
+        .into_par_iter()
+        .filter(|j| {
+            changed_now.contains(j) || i1.related(*j, 4).iter().any(|r| changed_now.contains(r))
+        })
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 /// Article pages to re-render: the changed ones, and every public article

@@ -22,8 +22,8 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use super::affected::{
-    affected_articles, affected_terms, diff_sites, listing_views_unchanged, referrers, Diff,
-    TermSet,
+    affected_articles, affected_terms, diff_sites, listing_views_unchanged, referrers,
+    related_containing, same_dates, same_places, Diff, TermSet,
 };
 use super::files::{remove_file_and_empty_dirs, remove_stale_listing, write_if_changed};
 use crate::build::{build, BuildError, BuildOptions};
@@ -121,6 +121,14 @@ pub struct Model {
     unknown_outputs: Vec<String>,
     /// Draft preview pages written: output file -> state label.
     pub draft_pages: BTreeMap<String, String>,
+}
+
+/// How far an article change reaches; see `Model::render_changes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    OwnPage,
+    SamePlaces,
+    General,
 }
 
 /// A change an incremental rebuild cannot handle.
@@ -320,33 +328,59 @@ impl Model {
         let old = &self.site;
         let i1 = Index::new(new, &self.theme);
         phase("index", &t);
-        // The common edit (body text, sources...) leaves every listing,
-        // feed entry and sitemap entry of the article as it was: then only
-        // its own page and, if it is among the newest, the site feed change.
-        let same_listings = listing_views_unchanged(old, &i1, &diff.public);
-        let (pages, terms, crosses, main_feed) = if same_listings {
-            let pages: Vec<usize> = i1
-                .published
-                .iter()
-                .copied()
-                .filter(|&i| diff.public.contains(&new.articles[i].content_path))
-                .collect();
-            let main_feed = i1
-                .published
-                .iter()
-                .take(feeds::FEED_LENGTH)
-                .any(|i| pages.contains(i));
-            (pages, TermSet::new(), TermSet::new(), main_feed)
+        // Three scopes, cheapest first. (1) The common edit (body text,
+        // sources...) leaves every listing, feed entry and sitemap entry of
+        // the article as it was: only its own page and, if it is among the
+        // newest, the site feed change. (2) Same place in every list but a
+        // new card (title, summary...): the pages showing that card change.
+        // (3) Anything else: everything that lists the article now or did.
+        let changed_now: Vec<usize> = i1
+            .published
+            .iter()
+            .copied()
+            .filter(|&i| diff.public.contains(&new.articles[i].content_path))
+            .collect();
+        let in_site_feed = i1
+            .published
+            .iter()
+            .take(feeds::FEED_LENGTH)
+            .any(|i| changed_now.contains(i));
+        let scope = if listing_views_unchanged(old, &i1, &diff.public) {
+            Scope::OwnPage
+        } else if same_places(old, &i1, &diff.public) {
+            Scope::SamePlaces
         } else {
-            let i0 = Index::new(old, &self.theme);
-            let mut pages = affected_articles(&i0, &i1, &diff.public);
-            if !diff.gone.is_empty() {
-                pages.extend(referrers(new, &diff.gone));
-                pages.sort_unstable();
-                pages.dedup();
+            Scope::General
+        };
+        report.reason = match scope {
+            Scope::OwnPage => "own page",
+            Scope::SamePlaces => "same places",
+            Scope::General => "general",
+        }
+        .to_string();
+        let (pages, terms, crosses, main_feed) = match scope {
+            Scope::OwnPage => (
+                changed_now.clone(),
+                TermSet::new(),
+                TermSet::new(),
+                in_site_feed,
+            ),
+            Scope::SamePlaces => {
+                let (terms, crosses) = affected_terms(old, new, &diff.public);
+                let pages = related_containing(&i1, &diff.public);
+                (pages, terms, crosses, in_site_feed)
             }
-            let (terms, crosses) = affected_terms(old, new, &diff.public);
-            (pages, terms, crosses, true)
+            Scope::General => {
+                let i0 = Index::new(old, &self.theme);
+                let mut pages = affected_articles(&i0, &i1, &diff.public);
+                if !diff.gone.is_empty() {
+                    pages.extend(referrers(new, &diff.gone));
+                    pages.sort_unstable();
+                    pages.dedup();
+                }
+                let (terms, crosses) = affected_terms(old, new, &diff.public);
+                (pages, terms, crosses, true)
+            }
         };
         phase("affected", &t);
 
@@ -378,7 +412,7 @@ impl Model {
             Err(d) => problems.push(d),
         };
         phase("articles", &t);
-        if !same_listings {
+        if scope != Scope::OwnPage {
             collect(listing::home_page(&i1).map(|p| vec![p]));
             collect(listing::not_found_page(&i1).map(|p| vec![p]));
             collect(listing::taxonomy_pages(&i1));
@@ -386,7 +420,12 @@ impl Model {
                 None => terms.contains(&(t.to_string(), x.to_string())),
                 Some((_, s)) => crosses.contains(&(x.to_string(), s.to_string())),
             };
-            for r in listing::term_pages_where(&i1, &keep) {
+            // With every article in its old place, only the pages showing a
+            // changed card differ; otherwise whole terms are re-rendered.
+            let chunk = |items: &[usize]| {
+                scope == Scope::General || items.iter().any(|i| changed_now.contains(i))
+            };
+            for r in listing::term_pages_where(&i1, &keep, &chunk) {
                 collect(r);
             }
         }
@@ -397,7 +436,8 @@ impl Model {
         };
         collect(feeds::feeds_where(&i1, &keep_feed));
         phase("feeds", &t);
-        if !same_listings {
+        // The sitemap shows URLs and last-modified dates, in site order.
+        if scope == Scope::General || !same_dates(old, new, &diff.public) {
             collect(feeds::sitemap_and_robots(&i1));
         }
         phase("sitemap", &t);
@@ -430,6 +470,11 @@ impl Model {
                     .trim_end_matches("index.html")
                     .to_string(),
             );
+        }
+        // Only a general change can remove pages; in the other scopes some
+        // pages were deliberately not rendered.
+        if scope != Scope::General {
+            bases.clear();
         }
         for base in bases {
             report.removed += remove_stale_listing(&self.settings.public_dir, &base, &produced)?;
