@@ -454,6 +454,18 @@ fn publishing_changes_stay_incremental_and_equal_a_full_build() {
         200,
         "last good output kept"
     );
+    let fulls = serve.status()["full_rebuilds"].as_u64().unwrap();
+    save_by_rename(&site.root().join("content/a05.md"), &renamed.to_markdown());
+    serve.wait_for("/articles/a03/", "the overlay to clear", |b| {
+        !b.contains("healthpress-overlay")
+    });
+    serve.settle(Duration::from_millis(300));
+    assert_eq!(
+        serve.status()["full_rebuilds"].as_u64().unwrap(),
+        fulls,
+        "the fix is rebuilt incrementally"
+    );
+    assert_same_as_full_build(&site);
 }
 
 #[test]

@@ -131,6 +131,24 @@ enum Scope {
     General,
 }
 
+/// Why an incremental rebuild handed over to a full build.
+#[derive(Debug, Clone)]
+pub struct Fallback {
+    pub reason: String,
+    /// True when the model still describes the output and the files on
+    /// disk, so it may be kept if the full build fails.
+    pub model_still_valid: bool,
+}
+
+impl Fallback {
+    fn keep(reason: String) -> Fallback {
+        Fallback {
+            reason,
+            model_still_valid: true,
+        }
+    }
+}
+
 /// A change an incremental rebuild cannot handle.
 struct NeedFull(String);
 
@@ -196,22 +214,27 @@ impl Model {
     }
 
     /// Rebuilds after the article files `changed` (paths relative to the
-    /// site root, under `content/`) changed on disk. `Ok(None)` means a full
-    /// build is needed (the reason is in the second value).
+    /// site root, under `content/`) changed on disk. `Ok(Err(fallback))`
+    /// means a full build is needed instead; `Err` that the site has errors
+    /// (the output and the last good model are unchanged).
     pub fn update_articles(
         &mut self,
         changed: &BTreeSet<PathBuf>,
-    ) -> Result<Result<Report, String>, RebuildError> {
+    ) -> Result<Result<Report, Fallback>, RebuildError> {
         let started = Instant::now();
         if !self.unknown_outputs.is_empty() {
-            return Ok(Err(format!(
+            return Ok(Err(Fallback::keep(format!(
                 "outputs without an incremental renderer: {}",
                 self.unknown_outputs.join(", ")
-            )));
+            ))));
         }
         for path in changed {
             if let Err(NeedFull(why)) = self.reread(path) {
-                return Ok(Err(why));
+                // `files` may be half-updated: the model must be rebuilt.
+                return Ok(Err(Fallback {
+                    reason: why,
+                    model_still_valid: false,
+                }));
             }
         }
         phase("reread", &started);
@@ -235,7 +258,10 @@ impl Model {
             .map_err(RebuildError::Invalid)?;
         phase("validate", &started);
         if site.today != self.site.today {
-            return Ok(Err(format!("the date changed to {}", site.today)));
+            return Ok(Err(Fallback::keep(format!(
+                "the date changed to {}",
+                site.today
+            ))));
         }
         let diff = diff_sites(&self.site, &site, &self.dirty);
         phase("diff", &started);
@@ -243,7 +269,9 @@ impl Model {
             // A page failed to render (say, a link to an article that is no
             // longer public). A full build reports it exactly as the CLI
             // does, with every other page's warnings, and writes nothing.
-            Err(RebuildError::Invalid(_)) => return Ok(Err("a page failed to render".into())),
+            Err(RebuildError::Invalid(_)) => {
+                return Ok(Err(Fallback::keep("a page failed to render".into())))
+            }
             other => other?,
         };
         phase("render", &started);

@@ -125,7 +125,17 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
                         finish(&shared, &settings, Ok(&report), false, started, Some(&m));
                         Some(m)
                     }
-                    Ok(Err(reason)) => rebuild_full(&settings, &shared, &reason),
+                    // If the full build fails too, the output is still the last
+                    // good one; a model that still describes it is kept, so
+                    // the fix is rebuilt incrementally.
+                    Ok(Err(fallback)) => {
+                        let full = rebuild_full(&settings, &shared, &fallback.reason);
+                        if fallback.model_still_valid {
+                            full.or(Some(m))
+                        } else {
+                            full
+                        }
+                    }
                     Err(e) => {
                         finish(&shared, &settings, Err(&e), false, started, None);
                         Some(m)
