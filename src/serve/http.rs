@@ -208,7 +208,7 @@ const RELOAD_JS: &str = r#"(function () {
 const OVERLAY_CSS: &str = ".healthpress-overlay{position:fixed;inset:0;z-index:2147483647;overflow:auto;\
 background:rgba(20,0,0,.92);color:#fff;font:15px/1.5 system-ui,sans-serif;padding:2rem}\
 .healthpress-overlay pre{white-space:pre-wrap;font:14px/1.5 ui-monospace,monospace;background:#300;padding:1rem;border-left:4px solid #f55}\
-.healthpress-banner{position:sticky;top:0;z-index:2147483646;background:#b45309;color:#fff;\
+.healthpress-banner{position:fixed;left:0;right:0;bottom:0;z-index:2147483646;background:#b45309;color:#fff;\
 font:bold 16px/1.4 system-ui,sans-serif;padding:.6rem 1rem;text-align:center}\n";
 
 /// What gets added before `</body>` of an HTML response.
