@@ -641,3 +641,60 @@ fn phase(name: &str, since: &Instant) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copy of the repository's example site in a temporary folder.
+    fn example_site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for name in ["site.yaml", "calendar.yaml", "content", "themes"] {
+            for entry in walkdir::WalkDir::new(repo.join(name)) {
+                let entry = entry.unwrap();
+                let rel = entry.path().strip_prefix(repo).unwrap();
+                if entry.file_type().is_dir() {
+                    fs::create_dir_all(dir.path().join(rel)).unwrap();
+                } else {
+                    fs::copy(entry.path(), dir.path().join(rel)).unwrap();
+                }
+            }
+        }
+        dir
+    }
+
+    fn settings(root: &Path) -> Settings {
+        Settings {
+            root: root.to_path_buf(),
+            as_of: NaiveDate::from_ymd_opt(2026, 11, 23),
+            drafts: false,
+            public_dir: root.join(".healthpress-serve/public"),
+            editorial_dir: root.join(".healthpress-serve/editorial"),
+        }
+    }
+
+    #[test]
+    fn outputs_without_an_incremental_renderer_force_full_rebuilds() {
+        let site = example_site();
+        let settings = settings(site.path());
+        let (mut model, _) = Model::full(&settings).unwrap();
+        assert!(
+            model.unknown_outputs.is_empty(),
+            "{:?}",
+            model.unknown_outputs
+        );
+        let any_article = model.site.articles[0].source.clone();
+        let changed: BTreeSet<PathBuf> = [any_article].into();
+        assert!(model.update_articles(&changed).unwrap().is_ok());
+
+        // A renderer added to `build` later (say, digests/) that `serve`
+        // does not know: rebuilds must be full until it is taught.
+        fs::create_dir_all(settings.public_dir.join("digests/parents")).unwrap();
+        model.unknown_outputs = model.find_unknown_outputs();
+        assert_eq!(model.unknown_outputs, vec!["digests".to_string()]);
+        let fallback = model.update_articles(&changed).unwrap().unwrap_err();
+        assert!(fallback.reason.contains("digests"), "{}", fallback.reason);
+        assert!(fallback.model_still_valid);
+    }
+}
