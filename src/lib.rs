@@ -21,4 +21,5 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod review;
+pub mod serve;
 pub mod validate;

@@ -11,6 +11,7 @@ mod digest;
 mod init;
 mod new;
 mod schedule;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -130,6 +131,24 @@ pub enum Command {
         #[arg(long, value_parser = parse_as_of)]
         as_of: Option<chrono::NaiveDate>,
     },
+    /// Preview the site on 127.0.0.1 with live reload (builds into .healthpress-serve/).
+    Serve {
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but loopback exposes previews to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Also preview drafts, scheduled and in-review articles, with a "not published" banner.
+        #[arg(long)]
+        drafts: bool,
+        /// Decide what is published as of this date (YYYY-MM-DD) instead of today.
+        #[arg(long, value_parser = parse_as_of)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Quiet time after a change before rebuilding, in milliseconds.
+        #[arg(long, default_value_t = 20, hide = true)]
+        debounce_ms: u64,
+    },
 }
 
 pub fn parse_as_of(text: &str) -> Result<chrono::NaiveDate, String> {
@@ -198,6 +217,13 @@ pub fn run() -> i32 {
             },
         ),
         Command::Schedule { weeks, as_of } => schedule::run(&cli.root, as_of, weeks),
+        Command::Serve {
+            port,
+            bind,
+            drafts,
+            as_of,
+            debounce_ms,
+        } => serve::run_cli(&cli.root, port, bind, drafts, as_of, debounce_ms),
     };
     match result {
         Ok(code) => code,

@@ -49,10 +49,22 @@ impl Site {
     /// Loads and validates the site at `root`. Fails with every error found
     /// (sorted), or returns the model with its warnings.
     pub fn open(root: &Path, as_of: Option<NaiveDate>) -> Result<Site, Vec<Diagnostic>> {
-        let (sources, mut problems) = load::load(root);
+        let (sources, problems) = load::load(root);
         let Some(sources) = sources else {
             return Err(problems);
         };
+        Site::from_sources(root, sources, problems, as_of)
+    }
+
+    /// Validates already-loaded `sources` (plus the `problems` found while
+    /// loading them) and fixes each article's state. `open` is `load` +
+    /// this; `serve` calls it directly after re-reading only changed files.
+    pub fn from_sources(
+        root: &Path,
+        sources: load::Sources,
+        mut problems: Vec<Diagnostic>,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Site, Vec<Diagnostic>> {
         problems.extend(validate::check_config(
             &sources.config,
             &sources.config_text,

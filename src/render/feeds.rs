@@ -12,7 +12,7 @@ use super::article::render_body;
 use super::index::{Index, PublicLinks};
 use super::listing::Page;
 
-const FEED_LENGTH: usize = 20;
+pub const FEED_LENGTH: usize = 20;
 
 #[derive(Debug, Serialize)]
 pub struct FeedView {
@@ -114,16 +114,33 @@ fn feed(
 
 /// `/atom.xml` plus `/<taxonomy>/<term>/atom.xml` for every term.
 pub fn feeds(index: &Index) -> Result<Vec<Page>, Diagnostic> {
+    feeds_where(index, &|_| true)
+}
+
+/// The feeds `feeds` renders, limited to those `keep` accepts: `None` is
+/// the site feed, `Some((taxonomy, term))` a term's feed. `serve` uses it
+/// to re-render only the feeds an edited article is (or was) in.
+#[allow(clippy::type_complexity)]
+pub fn feeds_where(
+    index: &Index,
+    keep: &dyn Fn(Option<(&str, &str)>) -> bool,
+) -> Result<Vec<Page>, Diagnostic> {
     let config = &index.site.config;
-    let mut pages = vec![feed(
-        index,
-        config.title.clone(),
-        &index.urls.base_path,
-        &index.published,
-        true,
-    )?];
+    let mut pages = Vec::new();
+    if keep(None) {
+        pages.push(feed(
+            index,
+            config.title.clone(),
+            &index.urls.base_path,
+            &index.published,
+            true,
+        )?);
+    }
     for taxonomy in TAXONOMIES {
         for term in config.term_ids(taxonomy) {
+            if !keep(Some((taxonomy, &term))) {
+                continue;
+            }
             let name = config.term_name(taxonomy, &term, &config.language);
             let title = format!("{} · {name}", config.title);
             let url = index.urls.term(taxonomy, &term);

@@ -100,12 +100,16 @@ fn paginated(
     title: &str,
     items: &[usize],
     extra: &tera::Context,
+    render_chunk: &(dyn Fn(&[usize]) -> bool + Sync),
 ) -> Result<Vec<Page>, Diagnostic> {
     let per_page = index.site.config.paginate.max(1);
     let total = items.len().div_ceil(per_page).max(1);
     let mut pages = Vec::with_capacity(total);
     for n in 1..=total {
         let chunk = &items[((n - 1) * per_page).min(items.len())..(n * per_page).min(items.len())];
+        if !render_chunk(chunk) {
+            continue;
+        }
         let url = page_url(base_url, n);
         let page_title = if n == 1 {
             title.to_string()
@@ -151,6 +155,21 @@ fn paginated(
 /// Term pages for every term of every taxonomy, plus audience × specialty
 /// pages where at least one public article is tagged with both.
 pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
+    term_pages_where(index, &|_, _, _| true, &|_| true)
+}
+
+/// The term pages `term_pages` renders, limited to those `keep(taxonomy,
+/// term, cross)` accepts (`cross` is `Some((taxonomy, term))` for the second
+/// term of an audience × specialty page), and to the pages whose articles
+/// (a slice of `index.site.articles` indices) `render_chunk` accepts.
+/// `serve` uses it to re-render only the terms, or the very pages, an
+/// edited article is (or was) on.
+#[allow(clippy::type_complexity)]
+pub fn term_pages_where(
+    index: &Index,
+    keep: &(dyn Fn(&str, &str, Option<(&str, &str)>) -> bool + Sync),
+    render_chunk: &(dyn Fn(&[usize]) -> bool + Sync),
+) -> Vec<Result<Vec<Page>, Diagnostic>> {
     let mut jobs: Vec<(String, String, Option<(String, String)>)> = Vec::new();
     for ((taxonomy, term), _) in &index.by_term {
         jobs.push((taxonomy.to_string(), term.clone(), None));
@@ -170,6 +189,7 @@ pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
             }
         }
     }
+    jobs.retain(|(t, x, cross)| keep(t, x, cross.as_ref().map(|(a, b)| (a.as_str(), b.as_str()))));
     use rayon::prelude::*;
     jobs.into_par_iter()
         .map(|(taxonomy, term, cross)| {
@@ -179,7 +199,15 @@ pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
             extra.insert("term", &main);
             let items = index.term_articles(&taxonomy, &term);
             match cross {
-                None => paginated(index, "term.html", &main.url, &main.name, items, &extra),
+                None => paginated(
+                    index,
+                    "term.html",
+                    &main.url,
+                    &main.name,
+                    items,
+                    &extra,
+                    render_chunk,
+                ),
                 Some((other_tax, other)) => {
                     let second = term_link(index, &other_tax, &other);
                     let filtered: Vec<usize> = items
@@ -190,7 +218,15 @@ pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
                     let url = format!("{}{other_tax}/{other}/", main.url);
                     let title = format!("{} · {}", main.name, second.name);
                     extra.insert("second_term", &second);
-                    paginated(index, "term.html", &url, &title, &filtered, &extra)
+                    paginated(
+                        index,
+                        "term.html",
+                        &url,
+                        &title,
+                        &filtered,
+                        &extra,
+                        render_chunk,
+                    )
                 }
             }
         })

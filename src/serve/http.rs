@@ -1,0 +1,509 @@
+//! The preview HTTP server. It serves only files under the serve folder:
+//! the request path is percent-decoded exactly once and refused (404) if it
+//! holds `..` or `.` segments, backslashes, NUL, colons or anything still
+//! percent-encoded after that one decoding (`%252f`); encoded slashes
+//! (`%2f`, `%5c`) are refused before decoding. The file found is then
+//! canonicalized and must lie inside the canonical serve folder. Requests
+//! whose `Host` is not localhost, 127.0.0.1, [::1] or the bind address are
+//! refused with 403 (DNS rebinding). HTML responses get the live-reload
+//! script, and, when needed, the build-error overlay and the "not
+//! published" banner, at response time: nothing of it is written to disk.
+
+use std::fs;
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use tiny_http::{Header, Method, Request, Response, Server};
+
+/// What the server shows besides files; updated after every rebuild.
+#[derive(Debug, Default, Clone)]
+pub struct Status {
+    /// Bumped after every rebuild, good or failed; pages reload on change.
+    pub generation: u64,
+    /// Rebuilds done since start (full and incremental, failed included).
+    pub rebuilds: u64,
+    pub full_rebuilds: u64,
+    /// The failed build's text, as the CLI prints it; `None` when good.
+    pub error: Option<String>,
+    /// Draft preview pages: output file -> state label.
+    pub drafts: std::collections::BTreeMap<String, String>,
+    pub last_ms: u128,
+}
+
+/// Status shared between the rebuild loop and the server threads.
+#[derive(Default)]
+pub struct Shared {
+    pub status: Mutex<Status>,
+    pub changed: Condvar,
+}
+
+impl Shared {
+    pub fn update(&self, f: impl FnOnce(&mut Status)) {
+        let mut status = self.status.lock().expect("status lock");
+        f(&mut status);
+        status.generation += 1;
+        self.changed.notify_all();
+    }
+
+    fn snapshot(&self) -> Status {
+        self.status.lock().expect("status lock").clone()
+    }
+}
+
+/// Who may be named in the `Host` header.
+#[derive(Debug, Clone)]
+pub struct HostPolicy {
+    pub bind: IpAddr,
+}
+
+impl HostPolicy {
+    pub fn allows(&self, host: Option<&str>) -> bool {
+        let Some(host) = host else { return false };
+        let host = host.trim().to_ascii_lowercase();
+        let name = if let Some(rest) = host.strip_prefix('[') {
+            match rest.split_once(']') {
+                Some((inner, port)) if port.is_empty() || valid_port(port) => format!("[{inner}]"),
+                _ => return false,
+            }
+        } else {
+            match host.rsplit_once(':') {
+                Some((name, port)) if valid_port(port) => name.to_string(),
+                Some(_) => return false,
+                None => host,
+            }
+        };
+        let bind = match self.bind {
+            IpAddr::V4(ip) => ip.to_string(),
+            IpAddr::V6(ip) => format!("[{ip}]"),
+        };
+        ["localhost", "127.0.0.1", "[::1]"].contains(&name.as_str()) || name == bind
+    }
+}
+
+fn valid_port(p: &str) -> bool {
+    let p = p.strip_prefix(':').unwrap_or(p);
+    !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Maps a request target to a file path relative to the serve folder, or
+/// `None` (404) when it is not a plain path inside it.
+pub fn safe_relative_path(target: &str, base_path: &str) -> Option<PathBuf> {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    if !path.starts_with('/') {
+        return None; // absolute-form or garbage
+    }
+    let lower = path.to_ascii_lowercase();
+    if lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") {
+        return None;
+    }
+    let decoded = percent_decode(path)?;
+    if decoded.contains(['\\', '\0', ':']) || still_encoded(&decoded) {
+        return None;
+    }
+    let decoded = match base_path.trim_end_matches('/') {
+        "" => decoded.as_str(),
+        base => decoded
+            .strip_prefix(base)
+            .filter(|r| r.is_empty() || r.starts_with('/'))?,
+    };
+    let mut rel = PathBuf::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" => {}
+            "." | ".." => return None,
+            s => rel.push(s),
+        }
+    }
+    if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    if decoded.ends_with('/') || rel.as_os_str().is_empty() {
+        rel.push("index.html");
+    }
+    Some(rel)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// True if `s` still holds a `%XX` escape (the request was double-encoded).
+fn still_encoded(s: &str) -> bool {
+    s.as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+}
+
+/// Finds the file for `rel` under `root` (a folder means its index.html),
+/// refusing anything that canonicalizes outside `root`.
+pub fn resolve_file(root: &Path, rel: &Path) -> Option<PathBuf> {
+    let root = root.canonicalize().ok()?;
+    let mut path = root.join(rel).canonicalize().ok()?;
+    if path.is_dir() {
+        path = path.join("index.html").canonicalize().ok()?;
+    }
+    (path.starts_with(&root) && path.is_file()).then_some(path)
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "ics" => "text/calendar; charset=utf-8",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const RELOAD_JS: &str = r#"(function () {
+  var me = document.currentScript;
+  var gen = me ? me.getAttribute("data-generation") : null;
+  var es = new EventSource("/__healthpress/events");
+  es.addEventListener("hello", function (e) { if (gen !== null && e.data !== gen) location.reload(); });
+  es.addEventListener("reload", function () { location.reload(); });
+})();
+"#;
+
+const OVERLAY_CSS: &str = ".healthpress-overlay{position:fixed;inset:0;z-index:2147483647;overflow:auto;\
+background:rgba(20,0,0,.92);color:#fff;font:15px/1.5 system-ui,sans-serif;padding:2rem}\
+.healthpress-overlay pre{white-space:pre-wrap;font:14px/1.5 ui-monospace,monospace;background:#300;padding:1rem;border-left:4px solid #f55}\
+.healthpress-banner{position:fixed;left:0;right:0;bottom:0;z-index:2147483646;background:#b45309;color:#fff;\
+font:bold 16px/1.4 system-ui,sans-serif;padding:.6rem 1rem;text-align:center}\n";
+
+/// What gets added before `</body>` of an HTML response.
+pub fn injection(status: &Status, draft_label: Option<&str>) -> String {
+    let mut s = format!(
+        "<link rel=\"stylesheet\" href=\"/__healthpress/overlay.css\">\
+<script src=\"/__healthpress/reload.js\" data-generation=\"{}\"></script>",
+        status.generation
+    );
+    if let Some(label) = draft_label {
+        s += &format!(
+            "<div class=\"healthpress-banner\" role=\"status\">Not published ({}): preview only, not visible on the public site</div>",
+            escape_html(label)
+        );
+    }
+    if let Some(error) = &status.error {
+        s += &format!(
+            "<div class=\"healthpress-overlay\" role=\"alert\"><h2>Build failed</h2><pre>{}</pre>\
+<p>The last good build is shown underneath. Fix the file and this page reloads.</p></div>",
+            escape_html(error)
+        );
+    }
+    s
+}
+
+pub fn inject(html: &str, extra: &str) -> String {
+    match html.to_ascii_lowercase().rfind("</body>") {
+        Some(at) => format!("{}{extra}{}", &html[..at], &html[at..]),
+        None => format!("{html}{extra}"),
+    }
+}
+
+/// Serves requests until the server is dropped; one thread per event stream.
+pub fn serve(
+    server: Arc<Server>,
+    root: PathBuf,
+    base_path: String,
+    hosts: HostPolicy,
+    shared: Arc<Shared>,
+) {
+    for request in server.incoming_requests() {
+        handle(request, &root, &base_path, &hosts, &shared);
+    }
+}
+
+fn text(code: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+    Response::from_string(body)
+        .with_status_code(code)
+        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+}
+
+fn header(k: &str, v: &str) -> Header {
+    Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
+}
+
+fn handle(
+    request: Request,
+    root: &Path,
+    base_path: &str,
+    hosts: &HostPolicy,
+    shared: &Arc<Shared>,
+) {
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string());
+    if !hosts.allows(host.as_deref()) {
+        let _ = request.respond(text(403, "403 Forbidden: unexpected Host header\n"));
+        return;
+    }
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let _ = request.respond(text(405, "405 Method Not Allowed\n"));
+        return;
+    }
+    let url = request.url().to_string();
+    let path_only = url.split('?').next().unwrap_or("");
+    match path_only {
+        "/__healthpress/events" => {
+            let shared = Arc::clone(shared);
+            std::thread::spawn(move || event_stream(request, &shared));
+            return;
+        }
+        "/__healthpress/reload.js" => {
+            let r = Response::from_string(RELOAD_JS)
+                .with_header(header("Content-Type", "text/javascript; charset=utf-8"));
+            let _ = request.respond(r);
+            return;
+        }
+        "/__healthpress/overlay.css" => {
+            let r = Response::from_string(OVERLAY_CSS)
+                .with_header(header("Content-Type", "text/css; charset=utf-8"));
+            let _ = request.respond(r);
+            return;
+        }
+        "/__healthpress/status" => {
+            let s = shared.snapshot();
+            let body = serde_json::json!({
+                "generation": s.generation,
+                "rebuilds": s.rebuilds,
+                "full_rebuilds": s.full_rebuilds,
+                "error": s.error,
+                "last_ms": s.last_ms as u64,
+            });
+            let r = Response::from_string(body.to_string())
+                .with_header(header("Content-Type", "application/json"));
+            let _ = request.respond(r);
+            return;
+        }
+        _ => {}
+    }
+    let found = safe_relative_path(&url, base_path)
+        .and_then(|rel| resolve_file(root, &rel).map(|f| (rel, f)));
+    let (code, file, rel) = match found {
+        Some((rel, file)) => (200, file, Some(rel)),
+        None => match resolve_file(root, Path::new("404.html")) {
+            Some(file) => (404, file, None),
+            None => {
+                let _ = request.respond(text(404, "404 Not Found\n"));
+                return;
+            }
+        },
+    };
+    let Ok(bytes) = fs::read(&file) else {
+        let _ = request.respond(text(404, "404 Not Found\n"));
+        return;
+    };
+    let kind = content_type(&file);
+    let body = if kind.starts_with("text/html") {
+        let status = shared.snapshot();
+        let key = rel.map(|r| {
+            let mut k = r.to_string_lossy().replace('\\', "/");
+            if root.join(&k).is_dir() {
+                k += "/index.html";
+            }
+            k
+        });
+        let label = key
+            .as_ref()
+            .and_then(|k| status.drafts.get(k))
+            .map(String::as_str);
+        inject(&String::from_utf8_lossy(&bytes), &injection(&status, label)).into_bytes()
+    } else {
+        bytes
+    };
+    let response = Response::from_data(body)
+        .with_status_code(code)
+        .with_header(header("Content-Type", kind))
+        .with_header(header("Cache-Control", "no-store"));
+    let _ = request.respond(response);
+}
+
+/// A server-sent event stream: `hello` with the current generation, then
+/// `reload` after every rebuild; a comment every 15 s detects closed tabs.
+fn event_stream(request: Request, shared: &Shared) {
+    let mut writer = request.into_writer();
+    let mut seen = shared.snapshot().generation;
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n\nevent: hello\ndata: {seen}\n\n"
+    );
+    if writer
+        .write_all(head.as_bytes())
+        .and_then(|_| writer.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let status = shared.status.lock().expect("status lock");
+        let (status, _) = shared
+            .changed
+            .wait_timeout_while(status, Duration::from_secs(15), |s| s.generation == seen)
+            .expect("status lock");
+        let now = status.generation;
+        drop(status);
+        let msg = if now != seen {
+            seen = now;
+            format!("event: reload\ndata: {now}\n\n")
+        } else {
+            ": keep-alive\n\n".to_string()
+        };
+        if writer
+            .write_all(msg.as_bytes())
+            .and_then(|_| writer.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_traversal_and_encoded_separators() {
+        for bad in [
+            "/../../etc/passwd",
+            "/a/../b",
+            "/%2e%2e/%2e%2e/etc/passwd",
+            "/%2e%2e%2fetc%2fpasswd",
+            "/..%2fetc",
+            "/%252e%252e%252fetc",
+            "/a%252fb",
+            "/a%5c..%5cb",
+            "/a\\b",
+            "/a%00.html",
+            "http://evil.example/etc/passwd",
+            "/c:/windows",
+            "/%zz",
+            "/./index.html",
+        ] {
+            assert_eq!(safe_relative_path(bad, "/"), None, "{bad}");
+        }
+        assert_eq!(
+            safe_relative_path("/", "/"),
+            Some(PathBuf::from("index.html"))
+        );
+        assert_eq!(
+            safe_relative_path("/articles/fever/?x=1", "/"),
+            Some(PathBuf::from("articles/fever/index.html"))
+        );
+        assert_eq!(
+            safe_relative_path("/%E5%84%BF%E7%AB%A5/a.css", "/"),
+            Some(PathBuf::from("儿童/a.css"))
+        );
+        assert_eq!(
+            safe_relative_path("/health/atom.xml", "/health/"),
+            Some(PathBuf::from("atom.xml"))
+        );
+        assert_eq!(safe_relative_path("/healthx/atom.xml", "/health/"), None);
+    }
+
+    #[test]
+    fn resolve_stays_inside_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("public");
+        fs::create_dir_all(root.join("a")).unwrap();
+        fs::write(root.join("a/index.html"), "x").unwrap();
+        fs::write(dir.path().join("secret.txt"), "s").unwrap();
+        assert!(resolve_file(&root, Path::new("a")).is_some());
+        assert!(resolve_file(&root, Path::new("a/index.html")).is_some());
+        assert!(resolve_file(&root, Path::new("../secret.txt")).is_none());
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("link.txt"))
+                .unwrap();
+            assert!(resolve_file(&root, Path::new("link.txt")).is_none());
+        }
+    }
+
+    #[test]
+    fn host_policy() {
+        let p = HostPolicy {
+            bind: "127.0.0.1".parse().unwrap(),
+        };
+        for ok in [
+            "localhost",
+            "localhost:8080",
+            "127.0.0.1:1",
+            "[::1]:3000",
+            "LOCALHOST",
+        ] {
+            assert!(p.allows(Some(ok)), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:80",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+            "localhost:x",
+            "",
+        ] {
+            assert!(!p.allows(Some(bad)), "{bad}");
+        }
+        assert!(!p.allows(None));
+        let lan = HostPolicy {
+            bind: "192.168.1.5".parse().unwrap(),
+        };
+        assert!(lan.allows(Some("192.168.1.5:8000")));
+    }
+
+    #[test]
+    fn injection_escapes_errors() {
+        let status = Status {
+            error: Some("content/a.md:3: error[x]: <script>".into()),
+            ..Status::default()
+        };
+        let html = inject(
+            "<html><body><p>hi</p></body></html>",
+            &injection(&status, Some("draft")),
+        );
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(html.contains("Not published (draft)"));
+        assert!(html.ends_with("</body></html>"));
+    }
+}

@@ -1,0 +1,700 @@
+//! Incremental rebuilds for `serve`. The loaded site stays in memory; a full
+//! rebuild runs the real `build` pipeline into the private serve folder, so
+//! its output is exactly what `healthpress build` writes. An edit to article
+//! files re-reads only those files, re-validates the whole model (cheap:
+//! no parsing), and re-renders only what can show them: their own pages,
+//! pages whose "related" list changes or contains them, the term pages
+//! (and audience × specialty pages) of every term they have or had, the
+//! home page, taxonomy indexes, feeds and sitemap. Only files whose bytes
+//! changed are written. Anything the incremental path cannot reason about
+//! (config, templates, static files, a change of publishing state or slug,
+//! a new day, output folders it does not know) falls back to a full build,
+//! so the serve folder always equals a fresh full build byte for byte.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use thiserror::Error;
+
+use super::affected::{
+    affected_articles, affected_terms, diff_sites, listing_views_unchanged, referrers,
+    related_containing, same_dates, same_places, Diff, TermSet,
+};
+use super::files::{remove_file_and_empty_dirs, remove_stale_listing, write_if_changed};
+use crate::build::{build, BuildError, BuildOptions};
+use crate::config::site::TAXONOMIES;
+use crate::config::{Calendar, SiteConfig};
+use crate::diagnostics::Diagnostic;
+use crate::load::{self, Sources};
+use crate::model::{Article, Site};
+use crate::output::{OutputError, MARKER};
+use crate::render::article::render_article_page;
+use crate::render::index::{AnyLinks, Index, PublicLinks};
+use crate::render::listing::{self, Page};
+use crate::render::theme::Theme;
+use crate::render::{feeds, listing::file_for};
+
+#[derive(Debug, Error)]
+pub enum RebuildError {
+    /// The site has errors; the output was left as it was.
+    #[error("the site has {} error(s)", .0.iter().filter(|d| d.is_error()).count())]
+    Invalid(Vec<Diagnostic>),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+impl RebuildError {
+    /// The text `healthpress build` prints for this failure, line for line.
+    pub fn cli_text(&self, public_dir: &Path) -> String {
+        match self {
+            RebuildError::Invalid(diagnostics) => {
+                let mut text: String = diagnostics.iter().map(|d| format!("{d}\n")).collect();
+                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                text += &format!(
+                    "healthpress: build failed with {errors} error(s); {} was left unchanged",
+                    public_dir.display()
+                );
+                text
+            }
+            other => format!("error: {other}"),
+        }
+    }
+}
+
+impl From<BuildError> for RebuildError {
+    fn from(e: BuildError) -> Self {
+        match e {
+            BuildError::Invalid(d) => RebuildError::Invalid(d),
+            BuildError::Output(e) => RebuildError::Output(e),
+        }
+    }
+}
+
+/// What one rebuild did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// `full`, `incremental` or `unchanged`.
+    pub kind: &'static str,
+    /// Why a full build was chosen, when it was.
+    pub reason: String,
+    pub rendered: usize,
+    pub written: usize,
+    pub removed: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// Settings fixed for the life of a `serve` run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub root: PathBuf,
+    pub as_of: Option<NaiveDate>,
+    pub drafts: bool,
+    /// The private public-site folder that is served.
+    pub public_dir: PathBuf,
+    pub editorial_dir: PathBuf,
+}
+
+/// The last good state: what the serve folder currently holds.
+pub struct Model {
+    settings: Settings,
+    config: SiteConfig,
+    config_text: String,
+    calendar: Calendar,
+    calendar_text: String,
+    /// Latest read of every article file, keyed by path under `content/`.
+    files: BTreeMap<PathBuf, Result<Article, Diagnostic>>,
+    /// Files re-read since the last good build (paths under `content/`):
+    /// only they can differ between `files` and `site`.
+    dirty: BTreeSet<PathBuf>,
+    site: Site,
+    theme: Theme,
+    /// Top-level output entries no incremental renderer produces (e.g. a
+    /// folder a newer renderer adds); while non-empty, every rebuild is full.
+    unknown_outputs: Vec<String>,
+    /// Draft preview pages written: output file -> state label.
+    pub draft_pages: BTreeMap<String, String>,
+}
+
+/// How far an article change reaches; see `Model::render_changes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    OwnPage,
+    SamePlaces,
+    General,
+}
+
+/// Why an incremental rebuild handed over to a full build.
+#[derive(Debug, Clone)]
+pub struct Fallback {
+    pub reason: String,
+    /// True when the model still describes the output and the files on
+    /// disk, so it may be kept if the full build fails.
+    pub model_still_valid: bool,
+}
+
+impl Fallback {
+    fn keep(reason: String) -> Fallback {
+        Fallback {
+            reason,
+            model_still_valid: true,
+        }
+    }
+}
+
+/// A change an incremental rebuild cannot handle.
+struct NeedFull(String);
+
+impl Model {
+    /// Full build into the serve folder, then keeps the model in memory.
+    /// The model is loaded first, so an edit racing the build is seen
+    /// again by the watcher and re-rendered.
+    pub fn full(settings: &Settings) -> Result<(Model, Report), RebuildError> {
+        let started = Instant::now();
+        let (sources, problems) = load::load(&settings.root);
+        let Some(sources) = sources else {
+            return Err(RebuildError::Invalid(problems));
+        };
+        let config = sources.config.clone();
+        let config_text = sources.config_text.clone();
+        let calendar = sources.calendar.clone();
+        let calendar_text = sources.calendar_text.clone();
+        let files = sources
+            .articles
+            .iter()
+            .map(|a| (a.content_path.clone(), Ok(a.clone())))
+            .collect();
+        let site = Site::from_sources(&settings.root, sources, problems, settings.as_of)
+            .map_err(RebuildError::Invalid)?;
+        let theme = Theme::load(
+            &settings.root,
+            site.config.theme.as_deref().unwrap_or("default"),
+        )
+        .map_err(RebuildError::Invalid)?;
+        let mut options = BuildOptions::new(&settings.root);
+        options.as_of = settings.as_of;
+        options.public_dir = settings.public_dir.clone();
+        options.editorial_dir = settings.editorial_dir.clone();
+        let built = build(&options)?;
+        let mut model = Model {
+            settings: settings.clone(),
+            config,
+            config_text,
+            calendar,
+            calendar_text,
+            files,
+            dirty: BTreeSet::new(),
+            site,
+            theme,
+            unknown_outputs: Vec::new(),
+            draft_pages: BTreeMap::new(),
+        };
+        model.unknown_outputs = model.find_unknown_outputs();
+        let mut warnings = built.warnings;
+        warnings.extend(model.render_drafts(None)?);
+        Ok((
+            model,
+            Report {
+                kind: "full",
+                reason: String::new(),
+                rendered: built.public.files,
+                written: built.public.files,
+                removed: 0,
+                warnings,
+                elapsed: started.elapsed(),
+            },
+        ))
+    }
+
+    /// Rebuilds after the article files `changed` (paths relative to the
+    /// site root, under `content/`) changed on disk. `Ok(Err(fallback))`
+    /// means a full build is needed instead; `Err` that the site has errors
+    /// (the output and the last good model are unchanged).
+    pub fn update_articles(
+        &mut self,
+        changed: &BTreeSet<PathBuf>,
+    ) -> Result<Result<Report, Fallback>, RebuildError> {
+        let started = Instant::now();
+        if !self.unknown_outputs.is_empty() {
+            return Ok(Err(Fallback::keep(format!(
+                "outputs without an incremental renderer: {}",
+                self.unknown_outputs.join(", ")
+            ))));
+        }
+        for path in changed {
+            if let Err(NeedFull(why)) = self.reread(path) {
+                // `files` may be half-updated: the model must be rebuilt.
+                return Ok(Err(Fallback {
+                    reason: why,
+                    model_still_valid: false,
+                }));
+            }
+        }
+        phase("reread", &started);
+        let mut problems: Vec<Diagnostic> = Vec::new();
+        let mut articles = Vec::with_capacity(self.files.len());
+        for entry in self.files.values() {
+            match entry {
+                Ok(a) => articles.push(a.clone()),
+                Err(d) => problems.push(d.clone()),
+            }
+        }
+        let sources = Sources {
+            config: self.config.clone(),
+            config_text: self.config_text.clone(),
+            calendar: self.calendar.clone(),
+            calendar_text: self.calendar_text.clone(),
+            articles,
+        };
+        phase("sources", &started);
+        let site = Site::from_sources(&self.settings.root, sources, problems, self.settings.as_of)
+            .map_err(RebuildError::Invalid)?;
+        phase("validate", &started);
+        if site.today != self.site.today {
+            return Ok(Err(Fallback::keep(format!(
+                "the date changed to {}",
+                site.today
+            ))));
+        }
+        let diff = diff_sites(&self.site, &site, &self.dirty);
+        phase("diff", &started);
+        let mut report = match self.render_changes(&site, &diff) {
+            // A page failed to render (say, a link to an article that is no
+            // longer public). A full build reports it exactly as the CLI
+            // does, with every other page's warnings, and writes nothing.
+            Err(RebuildError::Invalid(_)) => {
+                return Ok(Err(Fallback::keep("a page failed to render".into())))
+            }
+            other => other?,
+        };
+        phase("render", &started);
+        // Freeing 10,000 articles takes a while; do it off the rebuild path.
+        let old = std::mem::replace(&mut self.site, site);
+        std::thread::spawn(move || drop(old));
+        self.dirty.clear();
+        phase("swap", &started);
+        if self.settings.drafts {
+            // Draft previews show related public articles, so any public
+            // change re-renders all of them; otherwise only edited drafts.
+            let only = diff.public.is_empty().then_some(&diff.private);
+            report.warnings.extend(self.render_drafts(only)?);
+        }
+        report.elapsed = started.elapsed();
+        Ok(Ok(report))
+    }
+
+    /// Re-reads one file into `files`.
+    fn reread(&mut self, path: &Path) -> Result<(), NeedFull> {
+        let Ok(content_path) = path.strip_prefix("content") else {
+            return Err(NeedFull(format!("{} is not an article", path.display())));
+        };
+        if content_path
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        {
+            return Ok(()); // hidden files are not loaded by a build either
+        }
+        let full = self.settings.root.join(path);
+        let is_md = path.extension().is_some_and(|x| x == "md");
+        match fs::symlink_metadata(&full) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                self.dirty.insert(content_path.to_path_buf());
+                if self.files.remove(content_path).is_none()
+                    && self.files.keys().any(|k| k.starts_with(content_path))
+                {
+                    return Err(NeedFull(format!(
+                        "folder {} was moved or removed",
+                        path.display()
+                    )));
+                }
+                Ok(())
+            }
+            // Editors' temporary files and non-Markdown files are not content.
+            Ok(meta) if meta.file_type().is_file() && !is_md => Ok(()),
+            Ok(meta) if meta.file_type().is_file() => {
+                let read = load::read_article(
+                    &self.settings.root,
+                    content_path.to_path_buf(),
+                    &self.config.language,
+                );
+                self.files.insert(content_path.to_path_buf(), read);
+                self.dirty.insert(content_path.to_path_buf());
+                Ok(())
+            }
+            _ => Err(NeedFull(format!(
+                "{} is not a plain article file",
+                path.display()
+            ))),
+        }
+    }
+
+    /// Renders what `diff` touches into memory, then writes changed files.
+    fn render_changes(&self, new: &Site, diff: &Diff) -> Result<Report, RebuildError> {
+        let mut report = Report {
+            kind: "incremental",
+            reason: String::new(),
+            rendered: 0,
+            written: 0,
+            removed: 0,
+            warnings: new.warnings.clone(),
+            elapsed: Duration::ZERO,
+        };
+        if diff.public.is_empty() {
+            if diff.private.is_empty() {
+                report.kind = "unchanged";
+            }
+            return Ok(report);
+        }
+        let t = Instant::now();
+        let old = &self.site;
+        let i1 = Index::new(new, &self.theme);
+        phase("index", &t);
+        // Three scopes, cheapest first. (1) The common edit (body text,
+        // sources...) leaves every listing, feed entry and sitemap entry of
+        // the article as it was: only its own page and, if it is among the
+        // newest, the site feed change. (2) Same place in every list but a
+        // new card (title, summary...): the pages showing that card change.
+        // (3) Anything else: everything that lists the article now or did.
+        let changed_now: Vec<usize> = i1
+            .published
+            .iter()
+            .copied()
+            .filter(|&i| diff.public.contains(&new.articles[i].content_path))
+            .collect();
+        let in_site_feed = i1
+            .published
+            .iter()
+            .take(feeds::FEED_LENGTH)
+            .any(|i| changed_now.contains(i));
+        let scope = if listing_views_unchanged(old, &i1, &diff.public) {
+            Scope::OwnPage
+        } else if same_places(old, &i1, &diff.public) {
+            Scope::SamePlaces
+        } else {
+            Scope::General
+        };
+        report.reason = match scope {
+            Scope::OwnPage => "own page",
+            Scope::SamePlaces => "same places",
+            Scope::General => "general",
+        }
+        .to_string();
+        let (pages, terms, crosses, main_feed) = match scope {
+            Scope::OwnPage => (
+                changed_now.clone(),
+                TermSet::new(),
+                TermSet::new(),
+                in_site_feed,
+            ),
+            Scope::SamePlaces => {
+                let (terms, crosses) = affected_terms(old, new, &diff.public);
+                let pages = related_containing(&i1, &diff.public);
+                (pages, terms, crosses, in_site_feed)
+            }
+            Scope::General => {
+                let i0 = Index::new(old, &self.theme);
+                let mut pages = affected_articles(&i0, &i1, &diff.public);
+                if !diff.gone.is_empty() {
+                    pages.extend(referrers(new, &diff.gone));
+                    pages.sort_unstable();
+                    pages.dedup();
+                }
+                let (terms, crosses) = affected_terms(old, new, &diff.public);
+                (pages, terms, crosses, true)
+            }
+        };
+        phase("affected", &t);
+
+        let resolver = PublicLinks::new(new, &i1.urls);
+        let mut problems: Vec<Diagnostic> = Vec::new();
+        let mut out: Vec<Page> = Vec::new();
+        let rendered: Vec<(Option<Page>, Vec<Diagnostic>)> = pages
+            .par_iter()
+            .map(|&i| {
+                let (html, mut found) = render_article_page(&i1, i, &resolver, None);
+                match html {
+                    Ok(html) => {
+                        let path = file_for(&i1, &i1.urls.article(&new.articles[i].slug));
+                        (Some(Page { path, html }), found)
+                    }
+                    Err(d) => {
+                        found.push(d);
+                        (None, found)
+                    }
+                }
+            })
+            .collect();
+        for (page, found) in rendered {
+            out.extend(page);
+            problems.extend(found);
+        }
+        let mut collect = |r: Result<Vec<Page>, Diagnostic>| match r {
+            Ok(p) => out.extend(p),
+            Err(d) => problems.push(d),
+        };
+        phase("articles", &t);
+        if scope != Scope::OwnPage {
+            collect(listing::home_page(&i1).map(|p| vec![p]));
+            collect(listing::not_found_page(&i1).map(|p| vec![p]));
+            collect(listing::taxonomy_pages(&i1));
+            let keep = |t: &str, x: &str, cross: Option<(&str, &str)>| match cross {
+                None => terms.contains(&(t.to_string(), x.to_string())),
+                Some((_, s)) => crosses.contains(&(x.to_string(), s.to_string())),
+            };
+            // With every article in its old place, only the pages showing a
+            // changed card differ; otherwise whole terms are re-rendered.
+            let chunk = |items: &[usize]| {
+                scope == Scope::General || items.iter().any(|i| changed_now.contains(i))
+            };
+            for r in listing::term_pages_where(&i1, &keep, &chunk) {
+                collect(r);
+            }
+        }
+        phase("listings", &t);
+        let keep_feed = |f: Option<(&str, &str)>| match f {
+            None => main_feed,
+            Some((t, x)) => terms.contains(&(t.to_string(), x.to_string())),
+        };
+        collect(feeds::feeds_where(&i1, &keep_feed));
+        phase("feeds", &t);
+        // The sitemap shows URLs and last-modified dates, in site order.
+        if scope == Scope::General || !same_dates(old, new, &diff.public) {
+            collect(feeds::sitemap_and_robots(&i1));
+        }
+        phase("sitemap", &t);
+        crate::diagnostics::sort(&mut problems);
+        if problems.iter().any(Diagnostic::is_error) {
+            return Err(RebuildError::Invalid(problems));
+        }
+        report.warnings.extend(problems);
+        report.rendered = out.len();
+
+        let produced: BTreeSet<String> = out.iter().map(|p| p.path.clone()).collect();
+        for page in &out {
+            if write_if_changed(&self.settings.public_dir, &page.path, page.html.as_bytes())? {
+                report.written += 1;
+            }
+        }
+        // Pagination pages (and audience × specialty pages) that no longer exist.
+        let mut bases: Vec<String> = Vec::new();
+        for (t, x) in &terms {
+            bases.push(
+                file_for(&i1, &i1.urls.term(t, x))
+                    .trim_end_matches("index.html")
+                    .to_string(),
+            );
+        }
+        for (a, s) in &crosses {
+            let url = format!("{}specialty/{s}/", i1.urls.term("audience", a));
+            bases.push(
+                file_for(&i1, &url)
+                    .trim_end_matches("index.html")
+                    .to_string(),
+            );
+        }
+        // Only a general change can remove pages; in the other scopes some
+        // pages were deliberately not rendered.
+        if scope != Scope::General {
+            bases.clear();
+        }
+        for base in bases {
+            report.removed += remove_stale_listing(&self.settings.public_dir, &base, &produced)?;
+        }
+        // Pages of articles no longer public (or moved to another slug).
+        for (_, slug) in &diff.gone {
+            let rel = file_for(&i1, &i1.urls.article(slug));
+            if !produced.contains(&rel)
+                && remove_file_and_empty_dirs(&self.settings.public_dir, &rel)?
+            {
+                report.removed += 1;
+            }
+        }
+        phase("write", &t);
+        Ok(report)
+    }
+
+    /// Writes draft/scheduled preview pages (only with `--drafts`) and
+    /// removes previews that no longer apply. Returns their warnings.
+    fn render_drafts(
+        &mut self,
+        only: Option<&BTreeSet<PathBuf>>,
+    ) -> Result<Vec<Diagnostic>, RebuildError> {
+        if !self.settings.drafts {
+            return Ok(Vec::new());
+        }
+        let index = Index::new(&self.site, &self.theme);
+        let resolver = AnyLinks::new(&self.site, &index.urls);
+        let mut pages = BTreeMap::new();
+        let mut warnings = Vec::new();
+        for (i, state) in self.site.states.iter().enumerate() {
+            if state.is_public() {
+                continue;
+            }
+            let article = &self.site.articles[i];
+            let path = file_for(&index, &index.urls.article(&article.slug));
+            if only.is_none_or(|only| only.contains(&article.content_path))
+                || !self.draft_pages.contains_key(&path)
+            {
+                // A preview that cannot render is reported, not fatal: the
+                // public build does not render drafts at all.
+                let (html, found) = render_article_page(&index, i, &resolver, None);
+                warnings.extend(found);
+                match html {
+                    Ok(html) => {
+                        write_if_changed(&self.settings.public_dir, &path, html.as_bytes())?;
+                    }
+                    Err(d) => {
+                        warnings.push(d);
+                        continue;
+                    }
+                }
+            }
+            pages.insert(path, state.label().to_string());
+        }
+        let stale: Vec<&String> = self
+            .draft_pages
+            .keys()
+            .filter(|old| !pages.contains_key(*old))
+            .collect();
+        if !stale.is_empty() {
+            // Never remove a page that is now the article's public page.
+            let public: BTreeSet<String> = index
+                .published
+                .iter()
+                .map(|&i| file_for(&index, &index.urls.article(&self.site.articles[i].slug)))
+                .collect();
+            for old in stale.into_iter().filter(|old| !public.contains(*old)) {
+                remove_file_and_empty_dirs(&self.settings.public_dir, old)?;
+            }
+        }
+        self.draft_pages = pages;
+        Ok(warnings)
+    }
+
+    /// Top-level entries of the serve folder that the incremental renderers
+    /// do not produce. A renderer added to `build` (say, digests) shows up
+    /// here until it is taught to `serve`, and until then rebuilds are full.
+    fn find_unknown_outputs(&self) -> Vec<String> {
+        let index = Index::new(&self.site, &self.theme);
+        let first = |rel: &str| rel.split('/').next().unwrap_or("").to_string();
+        let mut known: BTreeSet<String> = [
+            MARKER,
+            "index.html",
+            "404.html",
+            "atom.xml",
+            "sitemap.xml",
+            "robots.txt",
+            "static",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for a in &self.site.articles {
+            known.insert(first(&file_for(&index, &index.urls.article(&a.slug))));
+        }
+        for t in TAXONOMIES {
+            known.insert(first(&file_for(&index, &index.urls.taxonomy(t))));
+        }
+        if let Ok(entries) = fs::read_dir(self.settings.root.join("static")) {
+            for e in entries.flatten() {
+                known.insert(e.file_name().to_string_lossy().into_owned());
+            }
+        }
+        let mut unknown = Vec::new();
+        if let Ok(entries) = fs::read_dir(&self.settings.public_dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if !known.contains(&name) {
+                    unknown.push(name);
+                }
+            }
+        }
+        unknown.sort();
+        unknown
+    }
+
+    /// True when, without `--as-of`, today (in the site's time zone) is no
+    /// longer the day the model was built for: states may have changed.
+    pub fn day_changed(&self) -> bool {
+        self.settings.as_of.is_none()
+            && crate::model::today_in(&self.config, None) != self.site.today
+    }
+
+    pub fn public_dir(&self) -> &Path {
+        &self.settings.public_dir
+    }
+}
+
+/// With `HEALTHPRESS_TIMINGS` set, prints the time since `since`.
+fn phase(name: &str, since: &Instant) {
+    if std::env::var_os("HEALTHPRESS_TIMINGS").is_some() {
+        eprintln!(
+            "timing: serve {name:<9} {:>6} ms",
+            since.elapsed().as_millis()
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copy of the repository's example site in a temporary folder.
+    fn example_site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for name in ["site.yaml", "calendar.yaml", "content", "themes"] {
+            for entry in walkdir::WalkDir::new(repo.join(name)) {
+                let entry = entry.unwrap();
+                let rel = entry.path().strip_prefix(repo).unwrap();
+                if entry.file_type().is_dir() {
+                    fs::create_dir_all(dir.path().join(rel)).unwrap();
+                } else {
+                    fs::copy(entry.path(), dir.path().join(rel)).unwrap();
+                }
+            }
+        }
+        dir
+    }
+
+    fn settings(root: &Path) -> Settings {
+        Settings {
+            root: root.to_path_buf(),
+            as_of: NaiveDate::from_ymd_opt(2026, 11, 23),
+            drafts: false,
+            public_dir: root.join(".healthpress-serve/public"),
+            editorial_dir: root.join(".healthpress-serve/editorial"),
+        }
+    }
+
+    #[test]
+    fn outputs_without_an_incremental_renderer_force_full_rebuilds() {
+        let site = example_site();
+        let settings = settings(site.path());
+        let (mut model, _) = Model::full(&settings).unwrap();
+        assert!(
+            model.unknown_outputs.is_empty(),
+            "{:?}",
+            model.unknown_outputs
+        );
+        let any_article = model.site.articles[0].source.clone();
+        let changed: BTreeSet<PathBuf> = [any_article].into();
+        assert!(model.update_articles(&changed).unwrap().is_ok());
+
+        // A renderer added to `build` later (say, digests/) that `serve`
+        // does not know: rebuilds must be full until it is taught.
+        fs::create_dir_all(settings.public_dir.join("digests/parents")).unwrap();
+        model.unknown_outputs = model.find_unknown_outputs();
+        assert_eq!(model.unknown_outputs, vec!["digests".to_string()]);
+        let fallback = model.update_articles(&changed).unwrap().unwrap_err();
+        assert!(fallback.reason.contains("digests"), "{}", fallback.reason);
+        assert!(fallback.model_still_valid);
+    }
+}

@@ -1,0 +1,224 @@
+//! `healthpress serve`: live preview. The site is built into a private
+//! folder (`<root>/.healthpress-serve/public`, never `public/`), served on
+//! 127.0.0.1 by default, and rebuilt when its sources change: article edits
+//! incrementally ([`incremental`]), anything else in full. After every
+//! rebuild, good or failed, open pages reload through a server-sent event
+//! stream; a failed rebuild keeps the last good output and shows the
+//! error, worded as `healthpress build` words it, as an overlay.
+
+pub mod affected;
+pub mod files;
+pub mod http;
+pub mod incremental;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use thiserror::Error;
+
+use http::{HostPolicy, Shared};
+use incremental::{Model, RebuildError, Report, Settings};
+use watch::Change;
+
+/// Name of the private folder in the site root that `serve` builds into.
+pub const SERVE_DIR: &str = ".healthpress-serve";
+
+/// Longest a burst of events may delay a rebuild.
+const MAX_BATCH_WAIT: Duration = Duration::from_millis(1000);
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub drafts: bool,
+    pub as_of: Option<NaiveDate>,
+    pub debounce: Duration,
+}
+
+#[derive(Debug, Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {why}")]
+    Bind { addr: SocketAddr, why: String },
+    #[error("cannot watch the site's files: {0}")]
+    Watch(#[from] notify::Error),
+    #[error("no site.yaml in {0}")]
+    NoSite(PathBuf),
+}
+
+/// Runs the preview server until the process is stopped.
+pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
+    let root = options.root.clone();
+    if !root.join("site.yaml").is_file() {
+        return Err(ServeError::NoSite(root));
+    }
+    let settings = Settings {
+        root: root.clone(),
+        as_of: options.as_of,
+        drafts: options.drafts,
+        public_dir: root.join(SERVE_DIR).join("public"),
+        editorial_dir: root.join(SERVE_DIR).join("editorial"),
+    };
+    let addr = SocketAddr::new(options.bind, options.port);
+    let server = tiny_http::Server::http(addr).map_err(|e| ServeError::Bind {
+        addr,
+        why: e.to_string(),
+    })?;
+    let local = server.server_addr().to_ip().unwrap_or(addr);
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "healthpress: warning: listening on {} makes unpublished previews reachable from other machines",
+            options.bind
+        );
+    }
+
+    // Watch before the first build so no edit made during it is lost.
+    let (tx, rx) = mpsc::channel();
+    let _watcher = watch::start(&root, tx)?;
+
+    let shared = Arc::new(Shared::default());
+    let mut model = rebuild_full(&settings, &shared, "first build");
+    let base_path = model
+        .as_ref()
+        .map(|_| base_path_of(&root))
+        .unwrap_or_else(|| "/".to_string());
+    let server = Arc::new(server);
+    {
+        let (server, dir, shared) = (
+            Arc::clone(&server),
+            settings.public_dir.clone(),
+            Arc::clone(&shared),
+        );
+        let hosts = HostPolicy { bind: options.bind };
+        std::thread::spawn(move || http::serve(server, dir, base_path, hosts, shared));
+    }
+    println!(
+        "healthpress: serving {} at http://{local}/ (press Ctrl-C to stop){}",
+        settings.public_dir.display(),
+        if options.drafts {
+            "; drafts and scheduled articles are shown"
+        } else {
+            ""
+        }
+    );
+
+    while let Some(paths) = watch::next_batch(&rx, options.debounce, MAX_BATCH_WAIT) {
+        if paths.is_empty() {
+            if model.as_ref().is_some_and(Model::day_changed) {
+                model = rebuild_full(&settings, &shared, "a new day began");
+            }
+            continue;
+        }
+        let Some(change) = watch::classify(&root, paths) else {
+            continue;
+        };
+        model = match (model, change) {
+            (Some(mut m), Change::Articles(files)) => {
+                let started = Instant::now();
+                match m.update_articles(&files) {
+                    Ok(Ok(report)) => {
+                        finish(&shared, &settings, Ok(&report), false, started, Some(&m));
+                        Some(m)
+                    }
+                    // If the full build fails too, the output is still the last
+                    // good one; a model that still describes it is kept, so
+                    // the fix is rebuilt incrementally.
+                    Ok(Err(fallback)) => {
+                        let full = rebuild_full(&settings, &shared, &fallback.reason);
+                        if fallback.model_still_valid {
+                            full.or(Some(m))
+                        } else {
+                            full
+                        }
+                    }
+                    Err(e) => {
+                        finish(&shared, &settings, Err(&e), false, started, None);
+                        Some(m)
+                    }
+                }
+            }
+            (Some(_), Change::Full(reason)) | (None, Change::Full(reason)) => {
+                rebuild_full(&settings, &shared, &format!("{reason} changed"))
+            }
+            (None, Change::Articles(_)) => {
+                rebuild_full(&settings, &shared, "retrying after an error")
+            }
+        };
+    }
+    Ok(())
+}
+
+/// A full build; on failure the previous output stays (build is atomic)
+/// and the model is dropped, so the next change retries in full.
+fn rebuild_full(settings: &Settings, shared: &Shared, reason: &str) -> Option<Model> {
+    let started = Instant::now();
+    match Model::full(settings) {
+        Ok((model, mut report)) => {
+            report.reason = reason.to_string();
+            finish(shared, settings, Ok(&report), true, started, Some(&model));
+            Some(model)
+        }
+        Err(e) => {
+            finish(shared, settings, Err(&e), true, started, None);
+            None
+        }
+    }
+}
+
+/// Logs one rebuild and tells the browsers.
+fn finish(
+    shared: &Shared,
+    settings: &Settings,
+    result: Result<&Report, &RebuildError>,
+    full: bool,
+    started: Instant,
+    model: Option<&Model>,
+) {
+    let ms = started.elapsed().as_millis();
+    let error = match result {
+        Ok(report) => {
+            crate::cli::print_diagnostics(&report.warnings);
+            let why = if report.reason.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", report.reason)
+            };
+            eprintln!(
+                "healthpress: {} rebuild{why}: rendered {}, wrote {}, removed {} file(s) in {ms} ms",
+                report.kind, report.rendered, report.written, report.removed
+            );
+            None
+        }
+        Err(e) => {
+            let text = e.cli_text(&settings.public_dir);
+            eprintln!("{text}");
+            Some(text)
+        }
+    };
+    shared.update(|s| {
+        s.rebuilds += 1;
+        if full {
+            s.full_rebuilds += 1;
+        }
+        s.last_ms = ms;
+        s.error = error;
+        if let Some(m) = model {
+            s.drafts = m.draft_pages.clone();
+        }
+    });
+}
+
+/// The base path of the site's URLs (`/` or e.g. `/health/`), so previews
+/// of sites hosted under a sub-path resolve.
+fn base_path_of(root: &Path) -> String {
+    crate::load::read_yaml_file::<crate::config::SiteConfig>(root, "site.yaml")
+        .ok()
+        .flatten()
+        .map(|(c, _)| crate::render::views::Urls::new(&c).base_path)
+        .unwrap_or_else(|| "/".to_string())
+}

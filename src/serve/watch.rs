@@ -1,0 +1,219 @@
+//! Watching the site's sources. `content/`, `themes/` and `static/` are
+//! watched recursively; `site.yaml` and `calendar.yaml` through a
+//! non-recursive watch on the site root, because a watch on the file itself
+//! dies when an editor saves by writing a temporary file and renaming it
+//! over the original (vim's rename-on-save). Only events that change
+//! something pass (inotify also reports every *open*, and a build opens
+//! every source file, which would make each rebuild trigger the next).
+//! Batches are debounced ([`next_batch`]), so a burst of saves becomes one
+//! rebuild, then classified: article files can be
+//! rebuilt incrementally, everything else needs a full rebuild. The serve
+//! folder, public/, editorial/, target/, .git and editor swap, backup and
+//! lock files are ignored, so a rebuild never triggers itself.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+
+/// What a batch of file events asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Only these article files (site-relative, under `content/`) changed.
+    Articles(BTreeSet<PathBuf>),
+    /// Something else changed; the reason names the first such file.
+    Full(String),
+}
+
+/// Top-level folders whose changes never matter.
+const IGNORED_DIRS: [&str; 5] = ["public", "editorial", "target", ".git", "node_modules"];
+
+/// True for files editors create around a save: vim swap files and its
+/// `4913` write probe, backups ending in `~`, emacs `.#` locks and `#x#`
+/// autosaves, and common temporary names.
+pub fn is_editor_noise(name: &str) -> bool {
+    name == "4913"
+        || name.ends_with('~')
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".orig"]
+            .iter()
+            .any(|x| name.ends_with(x))
+        || name.ends_with(".DS_Store")
+}
+
+/// Sorts changed paths (absolute or site-relative) into a `Change`, or
+/// `None` when nothing relevant changed.
+pub fn classify(root: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Option<Change> {
+    let root_abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut articles = BTreeSet::new();
+    for path in paths {
+        let rel = path
+            .strip_prefix(&root_abs)
+            .or_else(|_| path.strip_prefix(root))
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.clone());
+        if rel.is_absolute() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+            continue;
+        }
+        let Some(first) = rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        else {
+            continue;
+        };
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if first.starts_with(".healthpress")
+            || IGNORED_DIRS.contains(&first.as_str())
+            || is_editor_noise(&name)
+        {
+            continue;
+        }
+        match first.as_str() {
+            "site.yaml" | "calendar.yaml" => return Some(Change::Full(first)),
+            "themes" | "static" => return Some(Change::Full(rel.display().to_string())),
+            // Files other than Markdown may be editors' temporary files or
+            // folders; the model decides (a moved folder needs a full build).
+            "content" if rel.extension().is_some_and(|x| x != "md") => {}
+            "content" if rel.components().count() > 1 => {
+                articles.insert(rel);
+            }
+            "content" => return Some(Change::Full("content/".into())),
+            _ => {}
+        }
+    }
+    (!articles.is_empty()).then_some(Change::Articles(articles))
+}
+
+/// True for events that may change a file's bytes or its presence.
+fn changes_something(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+        _ => true,
+    }
+}
+
+/// Starts watching; the paths of every relevant event are sent on `tx`.
+pub fn start(root: &Path, tx: Sender<Vec<PathBuf>>) -> notify::Result<RecommendedWatcher> {
+    let mut watcher =
+        notify::recommended_watcher(move |result: notify::Result<Event>| match result {
+            Ok(event) if changes_something(&event.kind) => {
+                let _ = tx.send(event.paths);
+            }
+            Ok(_) => {}
+            Err(e) => eprintln!("healthpress: file watcher error: {e}"),
+        })?;
+    watcher.watch(root, RecursiveMode::NonRecursive)?;
+    for dir in ["content", "themes", "static"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher.watch(&path, RecursiveMode::Recursive)?;
+        }
+    }
+    Ok(watcher)
+}
+
+/// How long `next_batch` waits before returning an empty batch.
+const IDLE_TICK: Duration = Duration::from_secs(60);
+
+/// Waits for the next batch of changed paths: blocks for the first event,
+/// then keeps collecting until `quiet` passes without one (or `max_wait`
+/// since the first, so a file written continuously still gets previews).
+/// An empty batch after a minute without events; `None` when the
+/// watcher is gone.
+pub fn next_batch(
+    rx: &Receiver<Vec<PathBuf>>,
+    quiet: Duration,
+    max_wait: Duration,
+) -> Option<Vec<PathBuf>> {
+    let mut paths = match rx.recv_timeout(IDLE_TICK) {
+        Ok(paths) => paths,
+        // An empty batch lets the caller do periodic work (a new day).
+        Err(RecvTimeoutError::Timeout) => return Some(Vec::new()),
+        Err(RecvTimeoutError::Disconnected) => return None,
+    };
+    let first = Instant::now();
+    while first.elapsed() < max_wait {
+        match rx.recv_timeout(quiet.min(max_wait.saturating_sub(first.elapsed()))) {
+            Ok(more) => paths.extend(more),
+            Err(RecvTimeoutError::Timeout) => break,
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    Some(paths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(paths: &[&str]) -> BTreeSet<PathBuf> {
+        paths.iter().map(PathBuf::from).collect()
+    }
+
+    #[test]
+    fn classifies_changes() {
+        let root = Path::new("/nonexistent-site");
+        let c = |p: &[&str]| classify(root, p.iter().map(|s| root.join(s)));
+        assert_eq!(
+            c(&["content/a.md", "content/x/b.md"]),
+            Some(Change::Articles(set(&["content/a.md", "content/x/b.md"])))
+        );
+        assert_eq!(
+            c(&["content/a.md", "site.yaml"]),
+            Some(Change::Full("site.yaml".into()))
+        );
+        assert!(matches!(
+            c(&["themes/default/templates/base.html"]),
+            Some(Change::Full(_))
+        ));
+        assert_eq!(
+            c(&["content/newdir"]),
+            Some(Change::Articles(set(&["content/newdir"])))
+        );
+        for noise in [
+            "public/index.html",
+            ".healthpress-serve/public/index.html",
+            "editorial/x.html",
+            ".git/index",
+            "target/debug/x",
+            "content/.a.md.swp",
+            "content/a.md~",
+            "content/4913",
+            "content/.#a.md",
+            "README.md",
+            "content/image.png",
+        ] {
+            assert_eq!(c(&[noise]), None, "{noise}");
+        }
+    }
+
+    #[test]
+    fn bursts_become_one_batch() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for i in 0..50 {
+            tx.send(vec![PathBuf::from(format!("content/{}.md", i % 3))])
+                .unwrap();
+        }
+        let batch = next_batch(&rx, Duration::from_millis(20), Duration::from_secs(1)).unwrap();
+        assert_eq!(batch.len(), 3);
+        assert!(rx.try_recv().is_err());
+        assert!(!changes_something(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(changes_something(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+    }
+}

@@ -1,0 +1,580 @@
+//! End-to-end tests of `healthpress serve`: the real binary on a free port,
+//! fetched over raw HTTP/1.1, with edits made on disk while it runs. Every
+//! wait is bounded; the server is killed when the guard drops.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{all_files, ArticleSpec, Fixture};
+
+const AS_OF: &str = "2026-11-23";
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A running `healthpress serve`; killed on drop.
+struct Serve {
+    child: Child,
+    port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    fn start(site: &Fixture, extra: &[&str]) -> Serve {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_healthpress"))
+            .args(["serve", "--port", "0", "--as-of", AS_OF])
+            .args(extra)
+            .current_dir(site.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start healthpress serve");
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().unwrap();
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let mut serve = Serve {
+            child,
+            port: 0,
+            log,
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while serve.port == 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = rx.recv_timeout(left).unwrap_or_else(|_| {
+                panic!("serve did not start; log:\n{}", serve.log.lock().unwrap())
+            });
+            if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                serve.port = rest
+                    .trim_end_matches(|c: char| !c.is_ascii_digit())
+                    .split('/')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+            }
+        }
+        serve
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        self.get_with_host(path, &format!("127.0.0.1:{}", self.port))
+    }
+
+    fn get_with_host(&self, path: &str, host: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let code = text
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (code, body)
+    }
+
+    fn status(&self) -> serde_json::Value {
+        let (code, body) = self.get("/__healthpress/status");
+        assert_eq!(code, 200, "status endpoint");
+        // The body may be chunked; the JSON object is on one line.
+        let json = body.lines().find(|l| l.starts_with('{')).unwrap_or("{}");
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn rebuilds(&self) -> u64 {
+        self.status()["rebuilds"].as_u64().unwrap()
+    }
+
+    /// Polls `path` until `pred` holds for its body (bounded).
+    fn wait_for(&self, path: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let (_, body) = self.get(path);
+            if pred(&body) {
+                return body;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "timed out waiting for {what} at {path}; body:\n{body}\nlog:\n{}",
+                    self.log.lock().unwrap()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until no rebuild has happened for `quiet`.
+    fn settle(&self, quiet: Duration) {
+        let deadline = Instant::now() + WAIT;
+        let mut last = self.rebuilds();
+        let mut since = Instant::now();
+        while since.elapsed() < quiet {
+            assert!(Instant::now() < deadline, "server never settled");
+            std::thread::sleep(Duration::from_millis(50));
+            let now = self.rebuilds();
+            if now != last {
+                last = now;
+                since = Instant::now();
+            }
+        }
+    }
+}
+
+/// Saves like vim: write a temporary file beside it, then rename over it.
+fn save_by_rename(path: &Path, text: &str) {
+    let temp = path.with_extension("md.tmp");
+    fs::write(&temp, text).unwrap();
+    fs::rename(&temp, path).unwrap();
+}
+
+fn site_with_articles() -> (Fixture, Vec<ArticleSpec>) {
+    let site = Fixture::new();
+    let mut specs = Vec::new();
+    for n in 0..12 {
+        let mut spec = ArticleSpec::new(&format!("a{n:02}"), &format!("文章{n:02}"))
+            .date(&format!("2026-10-{:02}", n + 1));
+        if n % 3 == 1 {
+            spec = spec.audience(&["seniors"]).specialty(&["cardiology"]);
+        }
+        if n % 4 == 0 {
+            spec = spec
+                .audience(&["parents", "office-workers"])
+                .season(&["winter"]);
+        }
+        site.article(&spec);
+        specs.push(spec);
+    }
+    (site, specs)
+}
+
+#[test]
+fn serves_live_edits_and_refuses_traversal_and_foreign_hosts() {
+    let (site, specs) = site_with_articles();
+    let serve = Serve::start(&site, &[]);
+    let (code, page) = serve.get("/articles/a03/");
+    assert_eq!(code, 200);
+    assert!(page.contains("文章03"));
+    assert!(
+        page.contains("/__healthpress/reload.js"),
+        "reload script injected"
+    );
+    let on_disk = fs::read_to_string(
+        site.root()
+            .join(".healthpress-serve/public/articles/a03/index.html"),
+    )
+    .unwrap();
+    assert!(
+        !on_disk.contains("__healthpress"),
+        "nothing injected on disk"
+    );
+    assert!(!site.public().exists(), "serve never writes public/");
+
+    // A page's event stream says hello, then "reload" after a rebuild.
+    let mut events = TcpStream::connect(("127.0.0.1", serve.port)).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
+    write!(
+        events,
+        "GET /__healthpress/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+        serve.port
+    )
+    .unwrap();
+    let mut events = BufReader::new(events);
+    let mut seen = String::new();
+    while !seen.contains("event: hello") {
+        assert!(
+            events.read_line(&mut seen).unwrap() > 0,
+            "event stream closed: {seen}"
+        );
+    }
+    assert!(seen.contains("text/event-stream"), "{seen}");
+
+    let edited = specs[3]
+        .clone()
+        .body("## 要点\n\n更新后的内容：每天散步三十分钟。\n");
+    save_by_rename(&site.root().join("content/a03.md"), &edited.to_markdown());
+    serve.wait_for("/articles/a03/", "the edit", |b| {
+        b.contains("每天散步三十分钟")
+    });
+    let mut line = String::new();
+    while !line.contains("event: reload") {
+        line.clear();
+        assert!(
+            events.read_line(&mut line).unwrap() > 0,
+            "event stream closed"
+        );
+    }
+
+    // Vim's rename-on-save: probe file 4913, original renamed to a backup,
+    // new file written under the original name, backup deleted.
+    let path = site.root().join("content/a03.md");
+    fs::write(site.root().join("content/4913"), "").unwrap();
+    fs::remove_file(site.root().join("content/4913")).unwrap();
+    fs::rename(&path, site.root().join("content/a03.md~")).unwrap();
+    fs::write(
+        &path,
+        specs[3].clone().body("vim 保存的内容。\n").to_markdown(),
+    )
+    .unwrap();
+    fs::remove_file(site.root().join("content/a03.md~")).unwrap();
+    serve.wait_for("/articles/a03/", "the vim save", |b| {
+        b.contains("vim 保存的内容")
+    });
+    let again = specs[3].clone().body("第二次 vim 保存。\n");
+    fs::rename(&path, site.root().join("content/a03.md~")).unwrap();
+    fs::write(&path, again.to_markdown()).unwrap();
+    fs::remove_file(site.root().join("content/a03.md~")).unwrap();
+    serve.wait_for("/articles/a03/", "a second vim save", |b| {
+        b.contains("第二次 vim 保存")
+    });
+
+    fs::write(site.root().join("secret.txt"), "TOP-SECRET").unwrap();
+    for bad in [
+        "/../secret.txt",
+        "/../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/articles/%2e%2e/%2e%2e/%2e%2e/secret.txt",
+        "/%252e%252e%252fsecret.txt",
+        "/..%252fsecret.txt",
+        "/..%5csecret.txt",
+        "/articles/..\\..\\secret.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "http://127.0.0.1/../secret.txt",
+    ] {
+        let (code, body) = serve.get(bad);
+        assert_eq!(code, 404, "{bad} must be 404");
+        assert!(
+            !body.contains("TOP-SECRET") && !body.contains("root:"),
+            "{bad} leaked a file"
+        );
+    }
+    assert_eq!(serve.get("/").0, 200, "still serving after bad requests");
+
+    for bad_host in [
+        "evil.example",
+        "evil.example:80",
+        "localhost.evil.example",
+        "127.0.0.1.nip.io",
+    ] {
+        assert_eq!(serve.get_with_host("/", bad_host).0, 403, "Host {bad_host}");
+    }
+    assert_eq!(serve.get_with_host("/", "localhost").0, 200);
+    assert_eq!(
+        serve
+            .get_with_host("/", &format!("localhost:{}", serve.port))
+            .0,
+        200
+    );
+}
+
+#[test]
+fn incremental_rebuilds_equal_a_full_build() {
+    let (site, specs) = site_with_articles();
+    let serve = Serve::start(&site, &[]);
+    let before = serve.status()["full_rebuilds"].as_u64().unwrap();
+    let log = || serve.log.lock().unwrap().clone();
+    let step = |what: &str, path: &str, expect: &str| {
+        serve.wait_for(path, what, |b| b.contains(expect));
+        serve.settle(Duration::from_millis(300));
+        assert_eq!(
+            serve.status()["error"],
+            serde_json::Value::Null,
+            "{}",
+            log()
+        );
+        assert_same_as_full_build(&site);
+    };
+
+    // 1. Body only: just the page (and the site feed, it is among the newest).
+    save_by_rename(
+        &site.root().join("content/a05.md"),
+        &specs[5].clone().body("新的正文。\n").to_markdown(),
+    );
+    step("the body edit", "/articles/a05/", "新的正文");
+
+    // 2. Title and summary, same place in every list: the pages showing it.
+    let mut retitled = specs[1].clone().summary("新的摘要。");
+    retitled.title = "只改了标题".into();
+    save_by_rename(&site.root().join("content/a01.md"), &retitled.to_markdown());
+    step(
+        "the new title on its term page",
+        "/audience/seniors/",
+        "只改了标题",
+    );
+
+    // 3. Title and terms: it moves between term pages and pagination.
+    let mut moved = specs[7]
+        .clone()
+        .audience(&["office-workers"])
+        .specialty(&["orthopedics"])
+        .season(&["summer"]);
+    moved.title = "改名后的文章".into();
+    site.article(&moved);
+    step(
+        "the moved article",
+        "/audience/office-workers/",
+        "改名后的文章",
+    );
+
+    // 4. Date: it reorders every list it is in.
+    save_by_rename(
+        &site.root().join("content/a02.md"),
+        &specs[2].clone().date("2026-11-20").to_markdown(),
+    );
+    step(
+        "the re-dated article first on the home page",
+        "/",
+        "2026-11-20",
+    );
+
+    assert_eq!(
+        serve.status()["full_rebuilds"].as_u64().unwrap(),
+        before,
+        "article edits stay incremental:\n{}",
+        log()
+    );
+    for scope in ["(own page)", "(same places)", "(general)"] {
+        assert!(
+            log().contains(&format!("incremental rebuild {scope}")),
+            "no {scope} rebuild:\n{}",
+            log()
+        );
+    }
+}
+
+/// The serve folder must equal a fresh `healthpress build`, byte for byte.
+fn assert_same_as_full_build(site: &Fixture) {
+    let full = tempfile::tempdir().unwrap();
+    let out = full.path().join("public");
+    let built = site.run(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+    assert!(built.status.success(), "{}", common::output_text(&built));
+    let served = all_files(&site.root().join(".healthpress-serve/public"));
+    let fresh = all_files(&out);
+    let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&served), names(&fresh), "same file set");
+    for ((name, a), (_, b)) in served.iter().zip(&fresh) {
+        assert!(a == b, "{name} differs from a full build");
+    }
+}
+
+#[test]
+fn publishing_changes_stay_incremental_and_equal_a_full_build() {
+    let (site, specs) = site_with_articles();
+    // a03 links to a05, whose slug will change.
+    let linking = specs[3]
+        .clone()
+        .body("## 要点\n\n另见[相关文章](a05.md)。\n");
+    site.article(&linking);
+    let serve = Serve::start(&site, &[]);
+    let before = serve.status()["full_rebuilds"].as_u64().unwrap();
+    let mut renamed = specs[5].clone();
+    renamed.slug = "a05-new".into();
+    // Slug change (the linking page must follow), a new article, a deleted
+    // one, and an approved article edited without re-approval (stale).
+    save_by_rename(&site.root().join("content/a05.md"), &renamed.to_markdown());
+    site.article(&ArticleSpec::new("a20", "新文章二十").date("2026-10-20"));
+    fs::remove_file(site.root().join("content/a09.md")).unwrap();
+    let stale = specs[10].clone().stale();
+    save_by_rename(&site.root().join("content/a10.md"), &stale.to_markdown());
+    serve.wait_for("/articles/a03/", "the link to follow the slug", |b| {
+        b.contains("/articles/a05-new/")
+    });
+    serve.wait_for("/", "the new article", |b| b.contains("新文章二十"));
+    serve.wait_for("/articles/a10/", "the stale article to go", |b| {
+        !b.contains("文章10")
+    });
+    serve.settle(Duration::from_millis(600));
+    let status = serve.status();
+    assert_eq!(
+        status["error"],
+        serde_json::Value::Null,
+        "{}",
+        serve.log.lock().unwrap()
+    );
+    assert_eq!(
+        status["full_rebuilds"].as_u64().unwrap(),
+        before,
+        "stayed incremental:\n{}",
+        serve.log.lock().unwrap()
+    );
+    assert_eq!(serve.get("/articles/a09/").0, 404);
+    assert_eq!(serve.get("/articles/a05/").0, 404);
+    assert_same_as_full_build(&site);
+
+    // Unpublishing a linked article breaks the build: the error shows and
+    // the last good output stays.
+    save_by_rename(
+        &site.root().join("content/a05.md"),
+        &renamed.clone().status("draft").to_markdown(),
+    );
+    serve.wait_for("/articles/a03/", "the broken-link overlay", |b| {
+        b.contains("healthpress-overlay")
+    });
+    assert_eq!(
+        serve.get("/articles/a05-new/").0,
+        200,
+        "last good output kept"
+    );
+    let fulls = serve.status()["full_rebuilds"].as_u64().unwrap();
+    save_by_rename(&site.root().join("content/a05.md"), &renamed.to_markdown());
+    serve.wait_for("/articles/a03/", "the overlay to clear", |b| {
+        !b.contains("healthpress-overlay")
+    });
+    serve.settle(Duration::from_millis(300));
+    assert_eq!(
+        serve.status()["full_rebuilds"].as_u64().unwrap(),
+        fulls,
+        "the fix is rebuilt incrementally"
+    );
+    assert_same_as_full_build(&site);
+}
+
+#[test]
+fn build_errors_show_as_overlay_and_clear_when_fixed() {
+    let (site, specs) = site_with_articles();
+    let serve = Serve::start(&site, &[]);
+    let good = specs[4].to_markdown();
+    let broken = good.replace(
+        "audience: [parents, office-workers]",
+        "audience: [martians]",
+    );
+    assert_ne!(good, broken);
+    save_by_rename(&site.root().join("content/a04.md"), &broken);
+    let page = serve.wait_for("/articles/a04/", "the error overlay", |b| {
+        b.contains("healthpress-overlay")
+    });
+    assert!(
+        page.contains("文章04"),
+        "the last good page is still served"
+    );
+    assert!(page.contains("martians"));
+
+    // The overlay says what `healthpress build` says, HTML-escaped.
+    let out = tempfile::tempdir().unwrap();
+    let cli = site.run(&[
+        "build",
+        "--as-of",
+        AS_OF,
+        "--out",
+        out.path().join("p").to_str().unwrap(),
+    ]);
+    assert!(!cli.status.success());
+    let stderr = String::from_utf8_lossy(&cli.stderr);
+    let first = stderr.lines().next().unwrap();
+    assert!(first.contains("content/a04.md"), "{first}");
+    let escaped = first
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;");
+    assert!(
+        page.contains(&escaped),
+        "overlay lacks the CLI line {first}"
+    );
+
+    save_by_rename(&site.root().join("content/a04.md"), &good);
+    serve.wait_for("/articles/a04/", "the overlay to clear", |b| {
+        !b.contains("healthpress-overlay")
+    });
+    assert_eq!(serve.status()["error"], serde_json::Value::Null);
+}
+
+#[test]
+fn fifty_rapid_saves_give_a_few_rebuilds() {
+    let (site, specs) = site_with_articles();
+    let serve = Serve::start(&site, &[]);
+    serve.settle(Duration::from_millis(300));
+    let before = serve.rebuilds();
+    let path = site.root().join("content/a06.md");
+    for n in 0..50 {
+        let spec = specs[6].clone().body(&format!("第{n}次保存。\n"));
+        if n % 2 == 0 {
+            fs::write(&path, spec.to_markdown()).unwrap();
+        } else {
+            save_by_rename(&path, &spec.to_markdown());
+        }
+    }
+    serve.wait_for("/articles/a06/", "the last save", |b| {
+        b.contains("第49次保存")
+    });
+    serve.settle(Duration::from_millis(500));
+    let rebuilds = serve.rebuilds() - before;
+    assert!(
+        (1..=5).contains(&rebuilds),
+        "{rebuilds} rebuilds for 50 saves:\n{}",
+        serve.log.lock().unwrap()
+    );
+}
+
+#[test]
+fn drafts_preview_has_a_banner_and_build_never_shows_it() {
+    let site = Fixture::new();
+    site.article(&ArticleSpec::new("live", "已发布文章"));
+    site.article(&ArticleSpec::new("wip", "草稿文章").status("draft"));
+    site.article(&ArticleSpec::new("later", "定时文章").date("2027-01-15"));
+
+    let plain = Serve::start(&site, &[]);
+    assert_eq!(plain.get("/articles/wip/").0, 404);
+    drop(plain);
+
+    let serve = Serve::start(&site, &["--drafts"]);
+    for (path, label) in [
+        ("/articles/wip/", "draft"),
+        ("/articles/later/", "scheduled"),
+    ] {
+        let (code, page) = serve.get(path);
+        assert_eq!(code, 200, "{path}");
+        assert!(
+            page.contains(&format!("Not published ({label})")),
+            "{path} lacks the banner"
+        );
+    }
+    let (_, live) = serve.get("/articles/live/");
+    assert!(!live.contains("Not published"));
+    let (_, home) = serve.get("/");
+    assert!(!home.contains("草稿文章"), "drafts stay out of listings");
+
+    site.build(AS_OF);
+    assert!(!site.public().join("articles/wip").exists());
+    assert!(!site.public().join("articles/later").exists());
+}
