@@ -124,10 +124,10 @@ fn every_state_and_gap_is_labelled() {
     assert!(has("missed", "错过日期的草稿"));
     assert!(has("at-risk", "流感季计划"));
     assert!(has("at-risk", "临期未批准"));
-    assert!(has("empty-issue", "银发周刊 on 2026-12-07"), "{gaps:#?}");
+    assert!(has("empty-issue", "银发周刊: 这一期没有文章"), "{gaps:#?}");
     assert!(has("uncovered-observance", "心脏日"));
     assert!(!has("uncovered-observance", "儿童健康日"), "covered by approved-future");
-    assert!(has("quiet-week", "audience office-workers"));
+    assert!(has("quiet-week", "职场人群: 这一周没有新内容"));
     assert!(gaps.windows(2).all(|w| w[0].0 <= w[1].0), "sorted by date");
     assert!(gaps.iter().any(|(_, _, t)| t.contains("空期刊")), "kind has a text label");
 

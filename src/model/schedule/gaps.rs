@@ -70,9 +70,22 @@ pub struct Gap {
     /// What the gap is about: a segment, an observance's name, an audience
     /// id, or an entry's title.
     pub subject: String,
-    /// One sentence for the editor (English; the HTML view localizes the
-    /// kind but shows this as written).
+    /// One sentence for the editor in English, for the terminal table. The
+    /// HTML view phrases the gap itself from the fields below and the
+    /// theme's labels, in the site's language.
     pub detail: String,
+    /// Display name of the subject: the newsletter's name, the observance's
+    /// name, the audience's name in the site language, or the entry's title.
+    pub name: String,
+    /// Empty issue: articles in its window that are not yet approved.
+    pub pending: usize,
+    /// Quiet week: its last day (Sunday); uncovered observance: the first
+    /// day of the lead time in which an article was looked for.
+    pub other_date: Option<NaiveDate>,
+    /// Uncovered observance: the specialty's name in the site language.
+    pub topic: Option<String>,
+    /// At risk or missed: the article's workflow state, if it exists.
+    pub workflow: Option<State>,
     /// Segments it concerns, for filtering.
     pub segments: Vec<String>,
     /// Specialties it concerns, for filtering.
@@ -118,6 +131,11 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
             kind: GapKind::EmptyIssue,
             subject: issue.segment.clone(),
             detail,
+            name: issue.name.clone(),
+            pending: issue.total,
+            other_date: None,
+            topic: None,
+            workflow: None,
             segments: vec![issue.segment.clone()],
             specialties: Vec::new(),
             owners: Vec::new(),
@@ -145,6 +163,11 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
                     "{} ({}): no published or scheduled {specialty} article from {lead} to {}",
                     o.name, o.date, o.date
                 ),
+                name: o.name.clone(),
+                pending: 0,
+                other_date: Some(lead),
+                topic: Some(site.config.term_name("specialty", specialty, &site.config.language)),
+                workflow: None,
                 segments: Vec::new(),
                 specialties: vec![specialty.clone()],
                 owners: Vec::new(),
@@ -194,6 +217,11 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
                         "audience {aud}: nothing new in the week of {week} to {}",
                         week + Duration::days(6)
                     ),
+                    name: site.config.term_name("audience", aud, &site.config.language),
+                    pending: 0,
+                    other_date: Some(week + Duration::days(6)),
+                    topic: None,
+                    workflow: None,
                     segments,
                     specialties: Vec::new(),
                     owners: Vec::new(),
@@ -223,6 +251,11 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
             kind,
             subject: e.title.clone(),
             detail,
+            name: e.title.clone(),
+            pending: 0,
+            other_date: None,
+            topic: None,
+            workflow: e.workflow,
             segments: e.segments.clone(),
             specialties: e.specialties.clone(),
             owners: e.owners.clone(),

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::{editorial_context, Labels};
 use crate::diagnostics::Diagnostic;
+use crate::model::State;
 use crate::model::schedule::{first_of_month, last_of_month, week_start, Entry, Gap, Schedule};
 use crate::model::Site;
 use crate::render::theme::Theme;
@@ -65,6 +66,12 @@ pub struct GapView {
     pub label: String,
     pub subject: String,
     pub detail: String,
+    /// The parts the template phrases the gap from (see `Gap`).
+    pub name: String,
+    pub pending: usize,
+    pub other_date: Option<String>,
+    pub topic: Option<String>,
+    pub workflow: Option<String>,
     pub segments: Option<String>,
     pub specialties: Option<String>,
     pub owners: Option<String>,
@@ -169,6 +176,17 @@ pub fn gap_view(labels: &Labels, g: &Gap) -> GapView {
         label: labels.gap(g.kind),
         subject: g.subject.clone(),
         detail: g.detail.clone(),
+        name: g.name.clone(),
+        pending: g.pending,
+        other_date: g.other_date.map(|d| d.to_string()),
+        topic: g.topic.clone(),
+        workflow: g
+            .workflow
+            .map(|w| match w {
+                // The schedule calls an approved, not yet public article "approved".
+                State::Scheduled => labels.get("state_approved", "approved (scheduled)"),
+                w => labels.get(&format!("state_{}", w.label().replace(' ', "_")), w.label()),
+            }),
         segments: join(&g.segments),
         specialties: join(&g.specialties),
         owners: join(&g.owners),
