@@ -65,20 +65,7 @@ impl Site {
         mut problems: Vec<Diagnostic>,
         as_of: Option<NaiveDate>,
     ) -> Result<Site, Vec<Diagnostic>> {
-        problems.extend(validate::check_config(
-            &sources.config,
-            &sources.config_text,
-        ));
-        for article in &sources.articles {
-            problems.extend(validate::check_article(&sources.config, article));
-        }
-        problems.extend(validate::check_unique_slugs(&sources.articles));
-        problems.extend(validate::calendar::check_calendar(
-            &sources.config,
-            &sources.calendar,
-            &sources.calendar_text,
-            &sources.articles,
-        ));
+        problems.extend(validate::check_sources(&sources));
         diagnostics::sort(&mut problems);
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);

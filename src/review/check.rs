@@ -66,20 +66,7 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
     let mut report = CheckReport::default();
 
     // The build's validations, in the build's order.
-    problems.extend(validate::check_config(
-        &sources.config,
-        &sources.config_text,
-    ));
-    for article in &sources.articles {
-        problems.extend(validate::check_article(&sources.config, article));
-    }
-    problems.extend(validate::check_unique_slugs(&sources.articles));
-    problems.extend(validate::calendar::check_calendar(
-        &sources.config,
-        &sources.calendar,
-        &sources.calendar_text,
-        &sources.articles,
-    ));
+    problems.extend(validate::check_sources(&sources));
     let theme_name = sources
         .config
         .theme

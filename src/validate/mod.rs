@@ -13,6 +13,23 @@ use crate::diagnostics::Diagnostic;
 use crate::model::article::{Article, ReviewStatus};
 
 /// Checks site.yaml on its own.
+/// Every cross-check of loaded sources, in one order shared by `build`,
+/// `check` and `serve`: config, each article, unique slugs, the calendar.
+pub fn check_sources(sources: &crate::load::Sources) -> Vec<Diagnostic> {
+    let mut problems = check_config(&sources.config, &sources.config_text);
+    for article in &sources.articles {
+        problems.extend(check_article(&sources.config, article));
+    }
+    problems.extend(check_unique_slugs(&sources.articles));
+    problems.extend(calendar::check_calendar(
+        &sources.config,
+        &sources.calendar,
+        &sources.calendar_text,
+        &sources.articles,
+    ));
+    problems
+}
+
 pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
     let file = Path::new("site.yaml");
     let mut out = Vec::new();
