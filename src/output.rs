@@ -121,7 +121,7 @@ impl Staging {
         let old = parent.join(format!(".healthpress-old-{name}-{}", std::process::id()));
         if self.target.exists() {
             if old.exists() {
-                fs::remove_dir_all(&old).map_err(io_err(&old))?;
+                remove_tree(&old).map_err(io_err(&old))?;
             }
             fs::rename(&self.target, &old).map_err(io_err(&self.target))?;
         }
@@ -137,10 +137,46 @@ impl Staging {
         }
         self.committed = true;
         if old.exists() {
-            fs::remove_dir_all(&old).map_err(io_err(&old))?;
+            remove_tree(&old).map_err(io_err(&old))?;
         }
         Ok(())
     }
+}
+
+/// Threads that delete an old output tree. Deleting is bound by the disk,
+/// not the CPU (on file systems mounted with `discard` each freed file waits
+/// for the device), so more threads than cores overlap those waits; they are
+/// a pool of their own so rendering's pool keeps one thread per core.
+const DELETE_THREADS: usize = 8;
+
+/// Removes `dir` and everything under it, deleting sibling subtrees in
+/// parallel. Only called on a folder already renamed out of the way, so no
+/// reader ever sees it half deleted. Falls back to `remove_dir_all` if the
+/// pool cannot be created.
+pub fn remove_tree(dir: &Path) -> io::Result<()> {
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(DELETE_THREADS)
+        .thread_name(|i| format!("healthpress-delete-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(|| remove_tree_in_pool(dir)),
+        Err(_) => fs::remove_dir_all(dir),
+    }
+}
+
+fn remove_tree_in_pool(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    entries.into_par_iter().try_for_each(|entry| {
+        // `file_type` does not follow symlinks, so a link to a folder is
+        // removed as a link, never followed.
+        if entry.file_type()?.is_dir() {
+            remove_tree_in_pool(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 impl Drop for Staging {
@@ -229,6 +265,26 @@ mod tests {
             1,
             "temp folder removed"
         );
+    }
+
+    #[test]
+    fn remove_tree_deletes_nested_folders_but_not_link_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join("old");
+        for i in 0..50 {
+            let sub = tree.join(format!("articles/a{i}/page/2"));
+            fs::create_dir_all(&sub).unwrap();
+            fs::write(sub.join("index.html"), "x").unwrap();
+        }
+        fs::write(tree.join("sitemap.xml"), "x").unwrap();
+        let outside = dir.path().join("keep");
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("file"), "kept").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&outside, tree.join("link")).unwrap();
+        remove_tree(&tree).unwrap();
+        assert!(!tree.exists());
+        assert_eq!(fs::read(outside.join("file")).unwrap(), b"kept");
     }
 
     #[test]
