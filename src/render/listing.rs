@@ -148,12 +148,22 @@ fn paginated(
     Ok(pages)
 }
 
+/// The pages of one taxonomy term, or of an audience × specialty pair.
+pub struct TermJob {
+    taxonomy: &'static str,
+    term: String,
+    /// For audience × specialty pages: the specialty.
+    cross: Option<String>,
+}
+
 /// Term pages for every term of every taxonomy, plus audience × specialty
-/// pages where at least one public article is tagged with both.
-pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
-    let mut jobs: Vec<(String, String, Option<(String, String)>)> = Vec::new();
+/// pages where at least one public article is tagged with both. Each job is
+/// rendered by [`render_term_job`], so the caller can spread them over
+/// threads and write each job's pages as soon as they exist.
+pub fn term_jobs(index: &Index) -> Vec<TermJob> {
+    let mut jobs: Vec<TermJob> = Vec::new();
     for ((taxonomy, term), _) in &index.by_term {
-        jobs.push((taxonomy.to_string(), term.clone(), None));
+        jobs.push(TermJob { taxonomy, term: term.clone(), cross: None });
     }
     for audience in index.site.config.term_ids("audience") {
         for specialty in index.site.config.term_ids("specialty") {
@@ -162,39 +172,35 @@ pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
                 .iter()
                 .any(|&i| index.site.articles[i].specialty.contains(&specialty));
             if both {
-                jobs.push((
-                    "audience".into(),
-                    audience.clone(),
-                    Some(("specialty".into(), specialty)),
-                ));
+                jobs.push(TermJob { taxonomy: "audience", term: audience.clone(), cross: Some(specialty) });
             }
         }
     }
-    use rayon::prelude::*;
-    jobs.into_par_iter()
-        .map(|(taxonomy, term, cross)| {
-            let main = term_link(index, &taxonomy, &term);
-            let mut extra = tera::Context::new();
-            extra.insert("taxonomy", &taxonomy);
-            extra.insert("term", &main);
-            let items = index.term_articles(&taxonomy, &term);
-            match cross {
-                None => paginated(index, "term.html", &main.url, &main.name, items, &extra),
-                Some((other_tax, other)) => {
-                    let second = term_link(index, &other_tax, &other);
-                    let filtered: Vec<usize> = items
-                        .iter()
-                        .copied()
-                        .filter(|&i| index.site.articles[i].terms(&other_tax).contains(&other))
-                        .collect();
-                    let url = format!("{}{other_tax}/{other}/", main.url);
-                    let title = format!("{} · {}", main.name, second.name);
-                    extra.insert("second_term", &second);
-                    paginated(index, "term.html", &url, &title, &filtered, &extra)
-                }
-            }
-        })
-        .collect()
+    jobs
+}
+
+pub fn render_term_job(index: &Index, job: &TermJob) -> Result<Vec<Page>, Diagnostic> {
+    let main = term_link(index, job.taxonomy, &job.term);
+    let mut extra = tera::Context::new();
+    extra.insert("taxonomy", job.taxonomy);
+    extra.insert("term", &main);
+    let items = index.term_articles(job.taxonomy, &job.term);
+    match &job.cross {
+        None => paginated(index, "term.html", &main.url, &main.name, items, &extra),
+        Some(other) => {
+            let other_tax = "specialty";
+            let second = term_link(index, other_tax, other);
+            let filtered: Vec<usize> = items
+                .iter()
+                .copied()
+                .filter(|&i| index.site.articles[i].terms(other_tax).contains(other))
+                .collect();
+            let url = format!("{}{other_tax}/{other}/", main.url);
+            let title = format!("{} · {}", main.name, second.name);
+            extra.insert("second_term", &second);
+            paginated(index, "term.html", &url, &title, &filtered, &extra)
+        }
+    }
 }
 
 /// `/audience/`, `/specialty/`, `/season/`: every term with its count.
