@@ -41,6 +41,9 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 pub struct Staging {
     target: PathBuf,
     temp: PathBuf,
+    /// The current output, if it is ours: unchanged files are hard-linked
+    /// from it instead of written again (see `reuse`).
+    previous: Option<PathBuf>,
     written: Mutex<HashSet<PathBuf>>,
     committed: bool,
 }
@@ -67,9 +70,11 @@ impl Staging {
             "This folder is written by healthpress build; it is replaced on every build.\n",
         )
         .map_err(io_err(&temp))?;
+        let previous = target.join(MARKER).is_file().then(|| target.to_path_buf());
         Ok(Staging {
             target: target.to_path_buf(),
             temp,
+            previous,
             written: Mutex::new(HashSet::new()),
             committed: false,
         })
@@ -102,6 +107,11 @@ impl Staging {
         let path = self.temp.join(rel);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        if let Some(previous) = &self.previous {
+            if reuse(&previous.join(rel), &path, bytes) {
+                return Ok(());
+            }
         }
         fs::write(&path, bytes).map_err(io_err(&path))
     }
@@ -141,6 +151,34 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// Hard-links `old` (the same file in the current output) at `new` if it
+/// already holds exactly `bytes`; returns whether it did. On a rebuild most
+/// pages are unchanged, and a link costs no new inode, no data write, and
+/// no freeing when the old tree is deleted, which is where a rebuild spent
+/// its time. The old file is only read, never changed, so a failed build
+/// still leaves the previous output byte-identical. Files with other links
+/// are skipped: sharing their inode would let an edit elsewhere reach the
+/// new output.
+fn reuse(old: &Path, new: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    #[cfg(unix)]
+    use std::os::unix::fs::MetadataExt;
+
+    let Ok(meta) = fs::symlink_metadata(old) else { return false };
+    #[cfg(unix)]
+    let single = meta.nlink() == 1;
+    #[cfg(not(unix))]
+    let single = true;
+    if !meta.is_file() || !single || meta.len() != bytes.len() as u64 {
+        return false;
+    }
+    let mut current = Vec::with_capacity(bytes.len() + 1);
+    let same = fs::File::open(old)
+        .and_then(|f| f.take(bytes.len() as u64 + 1).read_to_end(&mut current))
+        .is_ok_and(|_| current == bytes);
+    same && fs::hard_link(old, new).is_ok()
 }
 
 /// Threads that delete an old output tree. Deleting is bound by the disk,
@@ -265,6 +303,38 @@ mod tests {
             1,
             "temp folder removed"
         );
+    }
+
+    #[test]
+    fn unchanged_files_are_linked_and_the_old_output_survives_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let s = Staging::new(dir.path(), &target).unwrap();
+        s.write("same/index.html", b"same").unwrap();
+        s.write("changed/index.html", b"old").unwrap();
+        s.commit().unwrap();
+
+        let s = Staging::new(dir.path(), &target).unwrap();
+        s.write("same/index.html", b"same").unwrap();
+        s.write("changed/index.html", b"new!").unwrap();
+        let staged = |rel: &str| s.temp.join(rel);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ino = |p: PathBuf| fs::metadata(p).unwrap().ino();
+            assert_eq!(ino(staged("same/index.html")), ino(target.join("same/index.html")));
+            assert_ne!(ino(staged("changed/index.html")), ino(target.join("changed/index.html")));
+        }
+        drop(s); // failed build: the previous output is untouched
+        assert_eq!(fs::read(target.join("same/index.html")).unwrap(), b"same");
+        assert_eq!(fs::read(target.join("changed/index.html")).unwrap(), b"old");
+
+        let s = Staging::new(dir.path(), &target).unwrap();
+        s.write("same/index.html", b"same").unwrap();
+        s.write("changed/index.html", b"new!").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read(target.join("same/index.html")).unwrap(), b"same");
+        assert_eq!(fs::read(target.join("changed/index.html")).unwrap(), b"new!");
     }
 
     #[test]
