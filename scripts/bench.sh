@@ -13,8 +13,9 @@
 #
 # For every size it reports wall time (min / median over RUNS) and peak RSS
 # (max resident set size from /usr/bin/time) for two modes:
-#   fresh    no previous public/ (the build creates it)
-#   rebuild  over the previous build's public/ (the commit swaps it out)
+#   fresh    no previous public/ and no .healthpress-cache/ (nothing to reuse)
+#   rebuild  over the previous build's output: public/ is swapped out and
+#            kept in .healthpress-cache/ as the next build's starting tree
 # plus the file count and size of the output. Set HEALTHPRESS_TIMINGS=1 to
 # also see the per-phase timings of the last run of each mode.
 #
@@ -87,7 +88,7 @@ for n in $sizes; do
         peak=0
         for _ in $(seq "$runs"); do
             if [ "$mode" = fresh ]; then
-                rm -rf "$site/public"
+                rm -rf "$site/public" "$site/.healthpress-cache"
             elif [ ! -d "$site/public" ]; then
                 run_build "$site" >/dev/null
             fi

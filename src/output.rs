@@ -1,7 +1,8 @@
 //! Writing output atomically. A build renders into a fresh sibling folder
 //! (`.healthpress-tmp-public-<pid>`) and only when everything succeeded swaps
 //! it in place of `public/`; a failed build removes the temporary folder and
-//! leaves the previous output byte-identical.
+//! leaves the previous output byte-identical. The tree swapped out is kept
+//! as a spare that the next build starts from (see `recycle.rs`).
 //!
 //! Output folders carry a marker file. A non-empty folder without it is not
 //! ours, so we refuse to replace it rather than delete someone's files, and
@@ -14,6 +15,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 use thiserror::Error;
+
+mod recycle;
 
 /// Name of the file that marks a folder as healthpress output.
 pub const MARKER: &str = ".healthpress-output";
@@ -44,6 +47,10 @@ pub struct Staging {
     /// The current output, if it is ours: unchanged files are hard-linked
     /// from it instead of written again (see `reuse`).
     previous: Option<PathBuf>,
+    /// `temp` started as the previous build's spare tree, so files in it may
+    /// be stale: each write checks what is there, and `commit` prunes what
+    /// this build did not write.
+    recycled: bool,
     written: Mutex<HashSet<PathBuf>>,
     committed: bool,
 }
@@ -62,9 +69,15 @@ impl Staging {
             .map_or("out".into(), |n| n.to_string_lossy().into_owned());
         let temp = parent.join(format!(".healthpress-tmp-{name}-{}", std::process::id()));
         if temp.exists() {
-            fs::remove_dir_all(&temp).map_err(io_err(&temp))?;
+            remove_tree(&temp).map_err(io_err(&temp))?;
         }
-        fs::create_dir_all(&temp).map_err(io_err(&temp))?;
+        let recycled = recycle::take_spare(target, &temp);
+        if !recycled {
+            fs::create_dir_all(&temp).map_err(io_err(&temp))?;
+        }
+        // Never write into a recycled file in place: it may be a hard link
+        // to a file of the output being served.
+        let _ = fs::remove_file(temp.join(MARKER));
         fs::write(
             temp.join(MARKER),
             "This folder is written by healthpress build; it is replaced on every build.\n",
@@ -75,6 +88,7 @@ impl Staging {
             target: target.to_path_buf(),
             temp,
             previous,
+            recycled,
             written: Mutex::new(HashSet::new()),
             committed: false,
         })
@@ -105,7 +119,15 @@ impl Staging {
             return Err(OutputError::Collision(rel.to_path_buf()));
         }
         let path = self.temp.join(rel);
+        if self.recycled && recycle::settle(&path, bytes).map_err(io_err(&path))? {
+            return Ok(());
+        }
         if let Some(dir) = path.parent() {
+            if fs::create_dir_all(dir).is_err() && self.recycled {
+                // The spare may hold a file where this build needs a folder.
+                let rel_dir = rel.parent().unwrap_or(Path::new(""));
+                recycle::clear_folder_path(&self.temp, rel_dir).map_err(io_err(dir))?;
+            }
             fs::create_dir_all(dir).map_err(io_err(dir))?;
         }
         if let Some(previous) = &self.previous {
@@ -123,6 +145,10 @@ impl Staging {
 
     /// Swaps the staged folder in place of the target.
     pub fn commit(mut self) -> Result<(), OutputError> {
+        if self.recycled {
+            let written = self.written.lock().expect("output registry poisoned");
+            recycle::prune(&self.temp, &written).map_err(io_err(&self.temp))?;
+        }
         let parent = self.temp.parent().unwrap_or(Path::new(".")).to_path_buf();
         let name = self
             .target
@@ -147,7 +173,7 @@ impl Staging {
         }
         self.committed = true;
         if old.exists() {
-            remove_tree(&old).map_err(io_err(&old))?;
+            recycle::keep_as_spare(&self.target, &old).map_err(io_err(&old))?;
         }
         Ok(())
     }
@@ -335,6 +361,57 @@ mod tests {
         s.commit().unwrap();
         assert_eq!(fs::read(target.join("same/index.html")).unwrap(), b"same");
         assert_eq!(fs::read(target.join("changed/index.html")).unwrap(), b"new!");
+    }
+
+    /// Every file under `dir` with its bytes, as relative paths.
+    fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                (rel, fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn recycled_spare_gives_the_same_tree_as_an_empty_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let builds: [&[(&str, &[u8])]; 4] = [
+            &[("a/index.html", b"one"), ("b/index.html", b"bee"), ("gone/x/index.html", b"x"), ("f", b"file")],
+            &[("a/index.html", b"two"), ("b/index.html", b"bee"), ("c/index.html", b"sea")],
+            &[("a/index.html", b"one"), ("f/index.html", b"now a folder"), ("c/index.html", b"sea")],
+            &[("a/index.html", b"one"), ("b/index.html", b"bee!"), ("f", b"file again")],
+        ];
+        for (n, files) in builds.into_iter().enumerate() {
+            let s = Staging::new(dir.path(), &target).unwrap();
+            for (rel, bytes) in files {
+                s.write(rel, bytes).unwrap();
+            }
+            s.commit().unwrap();
+            let mut expected: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .map(|(rel, bytes)| (rel.to_string(), bytes.to_vec()))
+                .collect();
+            expected.push((MARKER.to_string(), fs::read(target.join(MARKER)).unwrap()));
+            expected.sort();
+            assert_eq!(tree(&target), expected);
+            assert_eq!(target.join("gone").exists(), n == 0, "emptied folders are removed");
+        }
+        assert!(recycle::spare_path(&target).join(MARKER).is_file());
+
+        // A failed build that started from the spare leaves public/ as is.
+        let before = tree(&target);
+        let s = Staging::new(dir.path(), &target).unwrap();
+        s.write("a/index.html", b"broken").unwrap();
+        s.write("b/index.html", b"bee!").unwrap();
+        drop(s);
+        assert_eq!(tree(&target), before);
     }
 
     #[test]
