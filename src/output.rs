@@ -147,7 +147,8 @@ impl Staging {
     pub fn commit(mut self) -> Result<(), OutputError> {
         if self.recycled {
             let written = self.written.lock().expect("output registry poisoned");
-            recycle::prune(&self.temp, &written).map_err(io_err(&self.temp))?;
+            let prune = || recycle::prune(&self.temp, &written);
+            on_disk_pool(prune).unwrap_or_else(prune).map_err(io_err(&self.temp))?;
         }
         let parent = self.temp.parent().unwrap_or(Path::new(".")).to_path_buf();
         let name = self
@@ -218,14 +219,18 @@ const DELETE_THREADS: usize = 8;
 /// reader ever sees it half deleted. Falls back to `remove_dir_all` if the
 /// pool cannot be created.
 pub fn remove_tree(dir: &Path) -> io::Result<()> {
-    match rayon::ThreadPoolBuilder::new()
+    on_disk_pool(|| remove_tree_in_pool(dir)).unwrap_or_else(|| fs::remove_dir_all(dir))
+}
+
+/// Runs `work` on a pool of `DELETE_THREADS` threads, for tree walks that
+/// wait on the disk more than they compute; `None` if there is no pool.
+fn on_disk_pool<R: Send>(work: impl FnOnce() -> R + Send) -> Option<R> {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(DELETE_THREADS)
-        .thread_name(|i| format!("healthpress-delete-{i}"))
+        .thread_name(|i| format!("healthpress-disk-{i}"))
         .build()
-    {
-        Ok(pool) => pool.install(|| remove_tree_in_pool(dir)),
-        Err(_) => fs::remove_dir_all(dir),
-    }
+        .ok()
+        .map(|pool| pool.install(work))
 }
 
 fn remove_tree_in_pool(dir: &Path) -> io::Result<()> {
