@@ -13,9 +13,12 @@
 #
 # For every size it reports wall time (min / median over RUNS) and peak RSS
 # (max resident set size from /usr/bin/time) for two modes:
-#   fresh    no previous public/ and no .healthpress-cache/ (nothing to reuse)
 #   rebuild  over the previous build's output: public/ is swapped out and
 #            kept in .healthpress-cache/ as the next build's starting tree
+#   fresh    into a new, empty folder (--out), as on a CI checkout
+# Fresh outputs are deleted only at the end: ext4 makes new inodes skip
+# recently deleted ones one by one, so `rm -rf public` right before a build
+# would slow it in a way no real first build sees.
 # plus the file count and size of the output. Set HEALTHPRESS_TIMINGS=1 to
 # also see the per-phase timings of the last run of each mode.
 #
@@ -65,10 +68,12 @@ stats() {
         printf "min %.2f s  median %.2f s", v[1], m }'
 }
 
-# run_build SITE: one timed build; prints "wall_seconds peak_rss_kb"
+# run_build SITE [OUT]: one timed build; prints "wall_seconds peak_rss_kb"
 run_build() {
     local log="$work/time.log"
-    (cd "$1" && /usr/bin/time -o "$log" -f "$timefmt" "$bin" build --as-of "$as_of" \
+    local out=()
+    [ -n "${2:-}" ] && out=(--out "$2")
+    (cd "$1" && /usr/bin/time -o "$log" -f "$timefmt" "$bin" build --as-of "$as_of" "${out[@]}" \
         >"$work/build.out" 2>"$work/build.err") || {
         echo "build failed in $1:" >&2
         cat "$work/build.err" >&2
@@ -83,16 +88,19 @@ for n in $sizes; do
         echo "generating $n articles in $site ..."
         python3 "$gen" --tool healthpress --pages "$n" --out "$site" >/dev/null
     fi
-    for mode in fresh rebuild; do
+    # Two untimed builds, so the rebuilds start from the steady state (an
+    # output and a spare tree to recycle).
+    run_build "$site" >/dev/null
+    run_build "$site" >/dev/null
+    for mode in rebuild fresh; do
         walls=()
         peak=0
-        for _ in $(seq "$runs"); do
+        for i in $(seq "$runs"); do
             if [ "$mode" = fresh ]; then
-                rm -rf "$site/public" "$site/.healthpress-cache"
-            elif [ ! -d "$site/public" ]; then
-                run_build "$site" >/dev/null
+                read -r wall rss < <(run_build "$site" "$work/fresh-$n-$i/public")
+            else
+                read -r wall rss < <(run_build "$site")
             fi
-            read -r wall rss < <(run_build "$site")
             walls+=("$wall")
             [ "$rss" -gt "$peak" ] && peak="$rss"
         done
@@ -108,3 +116,4 @@ for n in $sizes; do
     printf '%6s articles  output   %d files, %d MB (%d MB on disk)\n' "$n" "$files" \
         "$((bytes / 1000000))" "$((disk / 1024))"
 done
+rm -rf "$work"/fresh-*
