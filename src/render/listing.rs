@@ -103,49 +103,56 @@ fn paginated(
 ) -> Result<Vec<Page>, Diagnostic> {
     let per_page = index.site.config.paginate.max(1);
     let total = items.len().div_ceil(per_page).max(1);
-    let mut pages = Vec::with_capacity(total);
-    for n in 1..=total {
-        let chunk = &items[((n - 1) * per_page).min(items.len())..(n * per_page).min(items.len())];
-        let url = page_url(base_url, n);
-        let page_title = if n == 1 {
-            title.to_string()
-        } else {
-            format!("{title} ({n}/{total})")
-        };
-        let meta = PageMeta {
-            title: page_title,
-            description: String::new(),
-            path: url.clone(),
-            lang: index.site.config.language.clone(),
-            feed: Some(format!("{base_url}atom.xml")),
-        };
-        let mut ctx = page_context(index, &meta);
-        ctx.extend(extra.clone());
-        ctx.insert("articles", &cards(index, chunk));
-        ctx.insert(
-            "pagination",
-            &Pagination {
-                current: n,
-                total,
-                prev_url: (n > 1).then(|| page_url(base_url, n - 1)),
-                next_url: (n < total).then(|| page_url(base_url, n + 1)),
-                pages: page_window(n, total)
-                    .into_iter()
-                    .map(|k| PageLink {
-                        number: k,
-                        url: page_url(base_url, k),
-                        current: k == n,
-                    })
-                    .collect(),
-            },
-        );
-        let html = index.theme.render(template, &ctx)?;
-        pages.push(Page {
-            path: file_for(index, &url),
-            html,
-        });
-    }
-    Ok(pages)
+    // Pages in parallel too: the biggest terms have hundreds of pages and
+    // would otherwise finish last on one thread while the others idle.
+    use rayon::prelude::*;
+    let pages: Vec<Result<Page, Diagnostic>> = (1..=total)
+        .into_par_iter()
+        .map(|n| {
+            let chunk =
+                &items[((n - 1) * per_page).min(items.len())..(n * per_page).min(items.len())];
+            let url = page_url(base_url, n);
+            let page_title = if n == 1 {
+                title.to_string()
+            } else {
+                format!("{title} ({n}/{total})")
+            };
+            let meta = PageMeta {
+                title: page_title,
+                description: String::new(),
+                path: url.clone(),
+                lang: index.site.config.language.clone(),
+                feed: Some(format!("{base_url}atom.xml")),
+            };
+            let mut ctx = page_context(index, &meta);
+            ctx.extend(extra.clone());
+            ctx.insert("articles", &cards(index, chunk));
+            ctx.insert(
+                "pagination",
+                &Pagination {
+                    current: n,
+                    total,
+                    prev_url: (n > 1).then(|| page_url(base_url, n - 1)),
+                    next_url: (n < total).then(|| page_url(base_url, n + 1)),
+                    pages: page_window(n, total)
+                        .into_iter()
+                        .map(|k| PageLink {
+                            number: k,
+                            url: page_url(base_url, k),
+                            current: k == n,
+                        })
+                        .collect(),
+                },
+            );
+            let html = index.theme.render(template, &ctx)?;
+            Ok(Page {
+                path: file_for(index, &url),
+                html,
+            })
+        })
+        .collect();
+    // In page order, so the error reported is the same on every run.
+    pages.into_iter().collect()
 }
 
 /// The pages of one taxonomy term, or of an audience × specialty pair.
@@ -163,7 +170,11 @@ pub struct TermJob {
 pub fn term_jobs(index: &Index) -> Vec<TermJob> {
     let mut jobs: Vec<TermJob> = Vec::new();
     for ((taxonomy, term), _) in &index.by_term {
-        jobs.push(TermJob { taxonomy, term: term.clone(), cross: None });
+        jobs.push(TermJob {
+            taxonomy,
+            term: term.clone(),
+            cross: None,
+        });
     }
     for audience in index.site.config.term_ids("audience") {
         for specialty in index.site.config.term_ids("specialty") {
@@ -172,7 +183,11 @@ pub fn term_jobs(index: &Index) -> Vec<TermJob> {
                 .iter()
                 .any(|&i| index.site.articles[i].specialty.contains(&specialty));
             if both {
-                jobs.push(TermJob { taxonomy: "audience", term: audience.clone(), cross: Some(specialty) });
+                jobs.push(TermJob {
+                    taxonomy: "audience",
+                    term: audience.clone(),
+                    cross: Some(specialty),
+                });
             }
         }
     }
