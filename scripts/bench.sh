@@ -2,13 +2,15 @@
 # Benchmark `healthpress build` on generated 1k and 10k article sites.
 #
 # Usage:
-#   scripts/bench.sh [-n RUNS] [-s SIZES] [-w WORKDIR] [--no-build]
+#   scripts/bench.sh [-n RUNS] [-s SIZES] [-w WORKDIR] [-b BINARY] [--no-build]
 #
 #   -n RUNS     timed runs per size and mode (default 5)
 #   -s SIZES    space- or comma-separated article counts (default "1000 10000")
 #   -w WORKDIR  where corpora and outputs live (default
 #               ${TMPDIR:-/tmp}/healthpress-bench); corpora there are reused,
 #               so only the first run pays for generating them
+#   -b BINARY   time this healthpress binary instead (e.g. a copy built from
+#               an older commit, for before/after numbers); implies --no-build
 #   --no-build  use the existing target/release/healthpress as is
 #
 # For every size it reports wall time (min / median over RUNS) and peak RSS
@@ -16,11 +18,11 @@
 #   rebuild  over the previous build's output: public/ is swapped out and
 #            kept in .healthpress-cache/ as the next build's starting tree
 #   fresh    into a new, empty folder (--out), as on a CI checkout
+# plus the file count and size of the output. Set HEALTHPRESS_TIMINGS=1 to
+# also see the per-phase timings of the last run of each mode.
 # Fresh outputs are deleted only at the end: ext4 makes new inodes skip
 # recently deleted ones one by one, so `rm -rf public` right before a build
 # would slow it in a way no real first build sees.
-# plus the file count and size of the output. Set HEALTHPRESS_TIMINGS=1 to
-# also see the per-phase timings of the last run of each mode.
 #
 # Corpora come from ../shared/bench/gen_corpus.py (override with GEN=...).
 # The corpus links articles to later ones and dates them through 2026, so
@@ -31,6 +33,7 @@
 set -euo pipefail
 
 runs=5
+bin=""
 sizes="1000 10000"
 work="${TMPDIR:-/tmp}/healthpress-bench"
 build=1
@@ -39,8 +42,9 @@ while [ $# -gt 0 ]; do
         -n) runs="$2"; shift 2 ;;
         -s) sizes="${2//,/ }"; shift 2 ;;
         -w) work="$2"; shift 2 ;;
+        -b) bin="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; build=0; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -48,7 +52,7 @@ done
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 gen="${GEN:-$repo/../shared/bench/gen_corpus.py}"
 [ -f "$gen" ] || gen="/work/shared/bench/gen_corpus.py"
-bin="$repo/target/release/healthpress"
+bin="${bin:-$repo/target/release/healthpress}"
 as_of="2027-02-01"
 timefmt="%e %M"
 
