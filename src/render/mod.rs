@@ -114,15 +114,14 @@ pub fn render_public(
         .published
         .par_iter()
         .flat_map_iter(|&i| {
-            let (html, mut found) = article::render_article_page(index, i, &resolver, None);
+            let (html, mut found) = article::render_article_bytes(index, i, &resolver);
             match html {
                 Ok(html) => {
                     let article = &index.site.articles[i];
-                    let page = Page {
-                        path: listing::file_for(index, &index.urls.article(&article.slug)),
-                        html,
-                    };
-                    found.extend(write(&page, &article.source));
+                    let path = listing::file_for(index, &index.urls.article(&article.slug));
+                    if let Err(e) = out.write(&path, &html) {
+                        found.push(Diagnostic::error("output", &article.source, e.to_string()));
+                    }
                 }
                 Err(d) => found.push(d),
             }
