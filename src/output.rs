@@ -119,19 +119,22 @@ impl Staging {
             return Err(OutputError::Collision(rel.to_path_buf()));
         }
         let path = self.temp.join(rel);
-        if self.recycled && recycle::settle(&path, bytes).map_err(io_err(&path))? {
-            return Ok(());
+        let rel_dir = rel.parent().unwrap_or(Path::new(""));
+        if self.recycled {
+            // A recycled tree was public/, where anyone may have put a
+            // symlink or a file where this build needs a folder. Replace
+            // those first, so nothing below ever reads, deletes or writes
+            // through a link to outside the output.
+            recycle::clear_folder_path(&self.temp, rel_dir).map_err(io_err(&path))?;
+            if recycle::settle(&path, bytes).map_err(io_err(&path))? {
+                return Ok(());
+            }
         }
         if let Some(dir) = path.parent() {
-            if fs::create_dir_all(dir).is_err() && self.recycled {
-                // The spare may hold a file where this build needs a folder.
-                let rel_dir = rel.parent().unwrap_or(Path::new(""));
-                recycle::clear_folder_path(&self.temp, rel_dir).map_err(io_err(dir))?;
-            }
             fs::create_dir_all(dir).map_err(io_err(dir))?;
         }
         if let Some(previous) = &self.previous {
-            if reuse(&previous.join(rel), &path, bytes) {
+            if recycle::only_folders(previous, rel_dir) && reuse(&previous.join(rel), &path, bytes) {
                 return Ok(());
             }
         }
@@ -417,6 +420,35 @@ mod tests {
         s.write("b/index.html", b"bee!").unwrap();
         drop(s);
         assert_eq!(tree(&target), before);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_in_the_old_output_are_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let outside = dir.path().join("elsewhere");
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("index.html"), "precious").unwrap();
+        for _ in 0..2 {
+            let s = Staging::new(dir.path(), &target).unwrap();
+            s.write("a/index.html", b"page").unwrap();
+            s.commit().unwrap();
+        }
+        // Someone replaces a folder of the output with a link to elsewhere;
+        // the spare tree (the previous output) gets one too.
+        fs::remove_dir_all(target.join("a")).unwrap();
+        std::os::unix::fs::symlink(&outside, target.join("a")).unwrap();
+        let spare = recycle::spare_path(&target);
+        fs::remove_dir_all(spare.join("a")).unwrap();
+        std::os::unix::fs::symlink(&outside, spare.join("a")).unwrap();
+
+        let s = Staging::new(dir.path(), &target).unwrap();
+        s.write("a/index.html", b"page").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read(outside.join("index.html")).unwrap(), b"precious");
+        assert!(fs::symlink_metadata(target.join("a")).unwrap().is_dir());
+        assert_eq!(fs::read(target.join("a/index.html")).unwrap(), b"page");
     }
 
     #[test]

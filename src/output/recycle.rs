@@ -92,9 +92,24 @@ pub fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
         .is_ok_and(|_| current == bytes)
 }
 
-/// Removes non-folders in the way of creating folder `dir` (relative
-/// `rel_dir` under `root`): a spare may hold a file where this build needs
-/// a folder.
+/// Whether each existing step of `rel_dir` under `root` is a real folder
+/// (no symlinks), so a path below it stays inside `root`.
+pub fn only_folders(root: &Path, rel_dir: &Path) -> bool {
+    let mut at = root.to_path_buf();
+    for part in rel_dir.components() {
+        at.push(part);
+        match fs::symlink_metadata(&at) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => return false,
+            Err(_) => return true,
+        }
+    }
+    true
+}
+
+/// Removes non-folders (files, symlinks: the link, never its target) in
+/// the way of folder `rel_dir` under `root`, so that creating it and
+/// writing below it cannot leave `root`.
 pub fn clear_folder_path(root: &Path, rel_dir: &Path) -> io::Result<()> {
     let mut at = root.to_path_buf();
     for part in rel_dir.components() {
