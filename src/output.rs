@@ -254,7 +254,14 @@ fn remove_tree_in_pool(dir: &Path) -> io::Result<()> {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.temp);
+            // A tree that came from the spare goes back there: its files are
+            // checked on every use, and deleting it would make the next
+            // build (e.g. after fixing the error) start from nothing.
+            let _ = if self.recycled {
+                recycle::keep_as_spare(&self.target, &self.temp)
+            } else {
+                remove_tree(&self.temp)
+            };
         }
     }
 }
@@ -420,6 +427,13 @@ mod tests {
         s.write("b/index.html", b"bee!").unwrap();
         drop(s);
         assert_eq!(tree(&target), before);
+        assert!(recycle::spare_path(&target).join(MARKER).is_file(), "the spare is kept");
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".healthpress-tmp") || n.starts_with(".healthpress-old"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 
     #[cfg(unix)]
