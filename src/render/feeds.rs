@@ -67,18 +67,21 @@ pub fn entry(index: &Index, i: usize, content: Option<String>) -> EntryView {
 
 fn feed(
     index: &Index,
-    resolver: &PublicLinks,
     title: String,
     page_url: &str,
     items: &[usize],
     full_content: bool,
 ) -> Result<Page, Diagnostic> {
+    // Only full-content feeds render bodies; building the resolver indexes
+    // every article, too costly to do for each term's feed for nothing.
+    let resolver = full_content.then(|| PublicLinks::new(index.site, &index.urls));
     let entries: Vec<EntryView> = items
         .iter()
         .take(FEED_LENGTH)
         .map(|&i| {
-            let content =
-                full_content.then(|| render_body(&index.site.articles[i], resolver).0.html);
+            let content = resolver
+                .as_ref()
+                .map(|resolver| render_body(&index.site.articles[i], resolver).0.html);
             entry(index, i, content)
         })
         .collect();
@@ -112,42 +115,31 @@ fn feed(
     })
 }
 
-/// One Atom feed to write: the site's (`term` is `None`) or a term's.
-pub struct FeedJob {
-    term: Option<(&'static str, String)>,
-}
-
-/// `/atom.xml` plus `/<taxonomy>/<term>/atom.xml` for every term, as jobs
-/// for [`render_feed`] so the caller can render them in parallel.
-pub fn feed_jobs(index: &Index) -> Vec<FeedJob> {
-    let mut jobs = vec![FeedJob { term: None }];
-    for taxonomy in TAXONOMIES {
-        for term in index.site.config.term_ids(taxonomy) {
-            jobs.push(FeedJob { term: Some((taxonomy, term)) });
-        }
-    }
-    jobs
-}
-
-/// Renders one feed. `resolver` is shared by all feeds: building it indexes
-/// every article, which is too costly to repeat per feed.
-pub fn render_feed(index: &Index, resolver: &PublicLinks, job: &FeedJob) -> Result<Page, Diagnostic> {
-    let config = &index.site.config;
-    match &job.term {
-        None => feed(index, resolver, config.title.clone(), &index.urls.base_path, &index.published, true),
-        Some((taxonomy, term)) => {
-            let name = config.term_name(taxonomy, term, &config.language);
-            let title = format!("{} · {name}", config.title);
-            let url = index.urls.term(taxonomy, term);
-            feed(index, resolver, title, &url, index.term_articles(taxonomy, term), false)
-        }
-    }
-}
-
-/// Every feed, in order (see [`feed_jobs`]).
+/// `/atom.xml` plus `/<taxonomy>/<term>/atom.xml` for every term.
 pub fn feeds(index: &Index) -> Result<Vec<Page>, Diagnostic> {
-    let resolver = PublicLinks::new(index.site, &index.urls);
-    feed_jobs(index).iter().map(|job| render_feed(index, &resolver, job)).collect()
+    let config = &index.site.config;
+    let mut pages = vec![feed(
+        index,
+        config.title.clone(),
+        &index.urls.base_path,
+        &index.published,
+        true,
+    )?];
+    for taxonomy in TAXONOMIES {
+        for term in config.term_ids(taxonomy) {
+            let name = config.term_name(taxonomy, &term, &config.language);
+            let title = format!("{} · {name}", config.title);
+            let url = index.urls.term(taxonomy, &term);
+            pages.push(feed(
+                index,
+                title,
+                &url,
+                index.term_articles(taxonomy, &term),
+                false,
+            )?);
+        }
+    }
+    Ok(pages)
 }
 
 #[derive(Debug, Serialize)]

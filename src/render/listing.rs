@@ -103,78 +103,57 @@ fn paginated(
 ) -> Result<Vec<Page>, Diagnostic> {
     let per_page = index.site.config.paginate.max(1);
     let total = items.len().div_ceil(per_page).max(1);
-    // Pages in parallel too: the biggest terms have hundreds of pages and
-    // would otherwise finish last on one thread while the others idle.
-    use rayon::prelude::*;
-    let pages: Vec<Result<Page, Diagnostic>> = (1..=total)
-        .into_par_iter()
-        .map(|n| {
-            let chunk =
-                &items[((n - 1) * per_page).min(items.len())..(n * per_page).min(items.len())];
-            let url = page_url(base_url, n);
-            let page_title = if n == 1 {
-                title.to_string()
-            } else {
-                format!("{title} ({n}/{total})")
-            };
-            let meta = PageMeta {
-                title: page_title,
-                description: String::new(),
-                path: url.clone(),
-                lang: index.site.config.language.clone(),
-                feed: Some(format!("{base_url}atom.xml")),
-            };
-            let mut ctx = page_context(index, &meta);
-            ctx.extend(extra.clone());
-            ctx.insert("articles", &cards(index, chunk));
-            ctx.insert(
-                "pagination",
-                &Pagination {
-                    current: n,
-                    total,
-                    prev_url: (n > 1).then(|| page_url(base_url, n - 1)),
-                    next_url: (n < total).then(|| page_url(base_url, n + 1)),
-                    pages: page_window(n, total)
-                        .into_iter()
-                        .map(|k| PageLink {
-                            number: k,
-                            url: page_url(base_url, k),
-                            current: k == n,
-                        })
-                        .collect(),
-                },
-            );
-            let html = index.theme.render(template, &ctx)?;
-            Ok(Page {
-                path: file_for(index, &url),
-                html,
-            })
-        })
-        .collect();
-    // In page order, so the error reported is the same on every run.
-    pages.into_iter().collect()
-}
-
-/// The pages of one taxonomy term, or of an audience × specialty pair.
-pub struct TermJob {
-    taxonomy: &'static str,
-    term: String,
-    /// For audience × specialty pages: the specialty.
-    cross: Option<String>,
+    let mut pages = Vec::with_capacity(total);
+    for n in 1..=total {
+        let chunk = &items[((n - 1) * per_page).min(items.len())..(n * per_page).min(items.len())];
+        let url = page_url(base_url, n);
+        let page_title = if n == 1 {
+            title.to_string()
+        } else {
+            format!("{title} ({n}/{total})")
+        };
+        let meta = PageMeta {
+            title: page_title,
+            description: String::new(),
+            path: url.clone(),
+            lang: index.site.config.language.clone(),
+            feed: Some(format!("{base_url}atom.xml")),
+        };
+        let mut ctx = page_context(index, &meta);
+        ctx.extend(extra.clone());
+        ctx.insert("articles", &cards(index, chunk));
+        ctx.insert(
+            "pagination",
+            &Pagination {
+                current: n,
+                total,
+                prev_url: (n > 1).then(|| page_url(base_url, n - 1)),
+                next_url: (n < total).then(|| page_url(base_url, n + 1)),
+                pages: page_window(n, total)
+                    .into_iter()
+                    .map(|k| PageLink {
+                        number: k,
+                        url: page_url(base_url, k),
+                        current: k == n,
+                    })
+                    .collect(),
+            },
+        );
+        let html = index.theme.render(template, &ctx)?;
+        pages.push(Page {
+            path: file_for(index, &url),
+            html,
+        });
+    }
+    Ok(pages)
 }
 
 /// Term pages for every term of every taxonomy, plus audience × specialty
-/// pages where at least one public article is tagged with both. Each job is
-/// rendered by [`render_term_job`], so the caller can spread them over
-/// threads and write each job's pages as soon as they exist.
-pub fn term_jobs(index: &Index) -> Vec<TermJob> {
-    let mut jobs: Vec<TermJob> = Vec::new();
+/// pages where at least one public article is tagged with both.
+pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
+    let mut jobs: Vec<(String, String, Option<(String, String)>)> = Vec::new();
     for ((taxonomy, term), _) in &index.by_term {
-        jobs.push(TermJob {
-            taxonomy,
-            term: term.clone(),
-            cross: None,
-        });
+        jobs.push((taxonomy.to_string(), term.clone(), None));
     }
     for audience in index.site.config.term_ids("audience") {
         for specialty in index.site.config.term_ids("specialty") {
@@ -183,39 +162,39 @@ pub fn term_jobs(index: &Index) -> Vec<TermJob> {
                 .iter()
                 .any(|&i| index.site.articles[i].specialty.contains(&specialty));
             if both {
-                jobs.push(TermJob {
-                    taxonomy: "audience",
-                    term: audience.clone(),
-                    cross: Some(specialty),
-                });
+                jobs.push((
+                    "audience".into(),
+                    audience.clone(),
+                    Some(("specialty".into(), specialty)),
+                ));
             }
         }
     }
-    jobs
-}
-
-pub fn render_term_job(index: &Index, job: &TermJob) -> Result<Vec<Page>, Diagnostic> {
-    let main = term_link(index, job.taxonomy, &job.term);
-    let mut extra = tera::Context::new();
-    extra.insert("taxonomy", job.taxonomy);
-    extra.insert("term", &main);
-    let items = index.term_articles(job.taxonomy, &job.term);
-    match &job.cross {
-        None => paginated(index, "term.html", &main.url, &main.name, items, &extra),
-        Some(other) => {
-            let other_tax = "specialty";
-            let second = term_link(index, other_tax, other);
-            let filtered: Vec<usize> = items
-                .iter()
-                .copied()
-                .filter(|&i| index.site.articles[i].terms(other_tax).contains(other))
-                .collect();
-            let url = format!("{}{other_tax}/{other}/", main.url);
-            let title = format!("{} · {}", main.name, second.name);
-            extra.insert("second_term", &second);
-            paginated(index, "term.html", &url, &title, &filtered, &extra)
-        }
-    }
+    use rayon::prelude::*;
+    jobs.into_par_iter()
+        .map(|(taxonomy, term, cross)| {
+            let main = term_link(index, &taxonomy, &term);
+            let mut extra = tera::Context::new();
+            extra.insert("taxonomy", &taxonomy);
+            extra.insert("term", &main);
+            let items = index.term_articles(&taxonomy, &term);
+            match cross {
+                None => paginated(index, "term.html", &main.url, &main.name, items, &extra),
+                Some((other_tax, other)) => {
+                    let second = term_link(index, &other_tax, &other);
+                    let filtered: Vec<usize> = items
+                        .iter()
+                        .copied()
+                        .filter(|&i| index.site.articles[i].terms(&other_tax).contains(&other))
+                        .collect();
+                    let url = format!("{}{other_tax}/{other}/", main.url);
+                    let title = format!("{} · {}", main.name, second.name);
+                    extra.insert("second_term", &second);
+                    paginated(index, "term.html", &url, &title, &filtered, &extra)
+                }
+            }
+        })
+        .collect()
 }
 
 /// `/audience/`, `/specialty/`, `/season/`: every term with its count.

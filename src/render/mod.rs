@@ -63,12 +63,14 @@ pub struct PublicStats {
 /// One unit of work after the articles: a listing page or group of pages,
 /// a feed, or the sitemap. All of them run in parallel and write their own
 /// pages, so no phase of the build is serial in the number of pages.
+#[derive(Clone, Copy)]
 enum ListingJob {
     Home,
     NotFound,
     Taxonomies,
-    Term(listing::TermJob),
-    Feed(feeds::FeedJob),
+    /// Every term page (rendered in parallel by `term_pages` itself).
+    Terms,
+    Feeds,
     Sitemap,
 }
 
@@ -132,29 +134,41 @@ pub fn render_public(
 
     // Listings, feeds and the sitemap: also in parallel, each job writing
     // its pages as soon as they are rendered.
-    let mut jobs = vec![ListingJob::Home, ListingJob::NotFound, ListingJob::Taxonomies];
-    jobs.extend(listing::term_jobs(index).into_iter().map(ListingJob::Term));
-    jobs.extend(feeds::feed_jobs(index).into_iter().map(ListingJob::Feed));
-    jobs.push(ListingJob::Sitemap);
-    let results: Vec<(usize, Vec<Diagnostic>)> = jobs
-        .par_iter()
-        .map(|job| {
-            let (rendered, is_page) = match job {
-                ListingJob::Home => (listing::home_page(index).map(|p| vec![p]), true),
-                ListingJob::NotFound => (listing::not_found_page(index).map(|p| vec![p]), true),
-                ListingJob::Taxonomies => (listing::taxonomy_pages(index), true),
-                ListingJob::Term(job) => (listing::render_term_job(index, job), true),
-                ListingJob::Feed(job) => (feeds::render_feed(index, &resolver, job).map(|p| vec![p]), false),
-                ListingJob::Sitemap => (feeds::sitemap_and_robots(index), false),
-            };
-            match rendered {
+    let jobs = [
+        ListingJob::Terms,
+        ListingJob::Feeds,
+        ListingJob::Home,
+        ListingJob::NotFound,
+        ListingJob::Taxonomies,
+        ListingJob::Sitemap,
+    ];
+    // Writes one job's pages in parallel; returns how many count as pages
+    // (feeds and the sitemap do not) and the problems.
+    let emit = |rendered: Vec<Result<Vec<Page>, Diagnostic>>, are_pages: bool| {
+        let found: Vec<(usize, Vec<Diagnostic>)> = rendered
+            .into_par_iter()
+            .map(|result| match result {
                 Ok(pages) => {
                     let found: Vec<Diagnostic> =
                         pages.iter().filter_map(|p| write(p, &p.path)).collect();
-                    (if is_page { pages.len() } else { 0 }, found)
+                    (if are_pages { pages.len() } else { 0 }, found)
                 }
                 Err(d) => (0, vec![d]),
+            })
+            .collect();
+        found
+    };
+    let results: Vec<(usize, Vec<Diagnostic>)> = jobs
+        .par_iter()
+        .flat_map_iter(|job| match job {
+            ListingJob::Terms => emit(listing::term_pages(index), true),
+            ListingJob::Feeds => emit(vec![feeds::feeds(index)], false),
+            ListingJob::Home => emit(vec![listing::home_page(index).map(|p| vec![p])], true),
+            ListingJob::NotFound => {
+                emit(vec![listing::not_found_page(index).map(|p| vec![p])], true)
             }
+            ListingJob::Taxonomies => emit(vec![listing::taxonomy_pages(index)], true),
+            ListingJob::Sitemap => emit(vec![feeds::sitemap_and_robots(index)], false),
         })
         .collect();
     let mut pages = index.published.len();
