@@ -51,7 +51,7 @@ pub struct Theme {
 /// attributes. Tera's default also escapes `/`, which bloats every URL.
 /// Copies runs of plain text whole: most values (titles, URLs, labels) have
 /// nothing to escape, and this runs for every value on every page.
-fn escape_html(input: &str) -> String {
+pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     let mut plain_from = 0;
     for (at, byte) in input.bytes().enumerate() {
