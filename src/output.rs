@@ -137,7 +137,8 @@ impl Staging {
             fs::create_dir_all(dir).map_err(io_err(dir))?;
         }
         if let Some(previous) = &self.previous {
-            if recycle::only_folders(previous, rel_dir) && reuse(&previous.join(rel), &path, bytes) {
+            if recycle::only_folders(previous, rel_dir) && reuse(&previous.join(rel), &path, bytes)
+            {
                 return Ok(());
             }
         }
@@ -154,7 +155,9 @@ impl Staging {
         if self.recycled {
             let written = self.written.lock().expect("output registry poisoned");
             let prune = || recycle::prune(&self.temp, &written);
-            on_disk_pool(prune).unwrap_or_else(prune).map_err(io_err(&self.temp))?;
+            on_disk_pool(prune)
+                .unwrap_or_else(prune)
+                .map_err(io_err(&self.temp))?;
         }
         let parent = self.temp.parent().unwrap_or(Path::new(".")).to_path_buf();
         let name = self
@@ -199,7 +202,9 @@ fn reuse(old: &Path, new: &Path, bytes: &[u8]) -> bool {
     #[cfg(unix)]
     use std::os::unix::fs::MetadataExt;
 
-    let Ok(meta) = fs::symlink_metadata(old) else { return false };
+    let Ok(meta) = fs::symlink_metadata(old) else {
+        return false;
+    };
     #[cfg(unix)]
     let single = meta.nlink() == 1;
     #[cfg(not(unix))]
@@ -366,8 +371,14 @@ mod tests {
         {
             use std::os::unix::fs::MetadataExt;
             let ino = |p: PathBuf| fs::metadata(p).unwrap().ino();
-            assert_eq!(ino(staged("same/index.html")), ino(target.join("same/index.html")));
-            assert_ne!(ino(staged("changed/index.html")), ino(target.join("changed/index.html")));
+            assert_eq!(
+                ino(staged("same/index.html")),
+                ino(target.join("same/index.html"))
+            );
+            assert_ne!(
+                ino(staged("changed/index.html")),
+                ino(target.join("changed/index.html"))
+            );
         }
         drop(s); // failed build: the previous output is untouched
         assert_eq!(fs::read(target.join("same/index.html")).unwrap(), b"same");
@@ -378,7 +389,10 @@ mod tests {
         s.write("changed/index.html", b"new!").unwrap();
         s.commit().unwrap();
         assert_eq!(fs::read(target.join("same/index.html")).unwrap(), b"same");
-        assert_eq!(fs::read(target.join("changed/index.html")).unwrap(), b"new!");
+        assert_eq!(
+            fs::read(target.join("changed/index.html")).unwrap(),
+            b"new!"
+        );
     }
 
     /// Every file under `dir` with its bytes, as relative paths.
@@ -388,7 +402,12 @@ mod tests {
             .filter_map(Result::ok)
             .filter(|e| !e.file_type().is_dir())
             .map(|e| {
-                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 (rel, fs::read(e.path()).unwrap())
             })
             .collect();
@@ -401,10 +420,27 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
         let builds: [&[(&str, &[u8])]; 4] = [
-            &[("a/index.html", b"one"), ("b/index.html", b"bee"), ("gone/x/index.html", b"x"), ("f", b"file")],
-            &[("a/index.html", b"two"), ("b/index.html", b"bee"), ("c/index.html", b"sea")],
-            &[("a/index.html", b"one"), ("f/index.html", b"now a folder"), ("c/index.html", b"sea")],
-            &[("a/index.html", b"one"), ("b/index.html", b"bee!"), ("f", b"file again")],
+            &[
+                ("a/index.html", b"one"),
+                ("b/index.html", b"bee"),
+                ("gone/x/index.html", b"x"),
+                ("f", b"file"),
+            ],
+            &[
+                ("a/index.html", b"two"),
+                ("b/index.html", b"bee"),
+                ("c/index.html", b"sea"),
+            ],
+            &[
+                ("a/index.html", b"one"),
+                ("f/index.html", b"now a folder"),
+                ("c/index.html", b"sea"),
+            ],
+            &[
+                ("a/index.html", b"one"),
+                ("b/index.html", b"bee!"),
+                ("f", b"file again"),
+            ],
         ];
         for (n, files) in builds.into_iter().enumerate() {
             let s = Staging::new(dir.path(), &target).unwrap();
@@ -419,7 +455,11 @@ mod tests {
             expected.push((MARKER.to_string(), fs::read(target.join(MARKER)).unwrap()));
             expected.sort();
             assert_eq!(tree(&target), expected);
-            assert_eq!(target.join("gone").exists(), n == 0, "emptied folders are removed");
+            assert_eq!(
+                target.join("gone").exists(),
+                n == 0,
+                "emptied folders are removed"
+            );
         }
         assert!(recycle::spare_path(&target).join(MARKER).is_file());
 
@@ -430,7 +470,10 @@ mod tests {
         s.write("b/index.html", b"bee!").unwrap();
         drop(s);
         assert_eq!(tree(&target), before);
-        assert!(recycle::spare_path(&target).join(MARKER).is_file(), "the spare is kept");
+        assert!(
+            recycle::spare_path(&target).join(MARKER).is_file(),
+            "the spare is kept"
+        );
         let leftovers: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -42,11 +42,17 @@ fn rebuilds_match_builds_into_an_empty_folder() {
         edit(&site);
         site.build(AS_OF);
         let rebuilt = all_files(&site.public());
-        assert_eq!(rebuilt, fresh_build(&site, &n.to_string()), "after edit {n}");
+        assert_eq!(
+            rebuilt,
+            fresh_build(&site, &n.to_string()),
+            "after edit {n}"
+        );
     }
     assert!(!site.public().join("articles/falls").exists());
     assert!(
-        site.root().join(".healthpress-cache/spare-public/.healthpress-output").is_file(),
+        site.root()
+            .join(".healthpress-cache/spare-public/.healthpress-output")
+            .is_file(),
         "the swapped-out tree is kept for the next build"
     );
 }
@@ -61,6 +67,9 @@ fn a_failed_rebuild_leaves_public_untouched() {
 
     site.article(&ArticleSpec::new("fever", "改过的标题").body("See [missing](nope.md).\n"));
     let failed = site.run(&["build", "--as-of", AS_OF]);
-    assert!(!failed.status.success(), "a link to a missing article fails the build");
+    assert!(
+        !failed.status.success(),
+        "a link to a missing article fails the build"
+    );
     assert_eq!(all_files(&site.public()), before);
 }

@@ -40,8 +40,8 @@ pub fn spare_path(target: &Path) -> PathBuf {
 /// Renaming is atomic, so two builds at once cannot both take it.
 pub fn take_spare(target: &Path, temp: &Path) -> bool {
     let spare = spare_path(target);
-    let is_ours = fs::symlink_metadata(&spare).is_ok_and(|m| m.is_dir())
-        && spare.join(MARKER).is_file();
+    let is_ours =
+        fs::symlink_metadata(&spare).is_ok_and(|m| m.is_dir()) && spare.join(MARKER).is_file();
     is_ours && fs::rename(&spare, temp).is_ok()
 }
 
