@@ -80,6 +80,28 @@ pub fn render_article_page(
     resolver: &dyn LinkResolver,
     extra: Option<&dyn Fn(&mut Context)>,
 ) -> (Result<String, Diagnostic>, Vec<Diagnostic>) {
+    let (ctx, problems) = article_context(index, i, resolver, extra);
+    (index.theme.render("article.html", &ctx), problems)
+}
+
+/// `render_article_page` as bytes, for writing to a file.
+pub fn render_article_bytes(
+    index: &Index,
+    i: usize,
+    resolver: &dyn LinkResolver,
+) -> (Result<Vec<u8>, Diagnostic>, Vec<Diagnostic>) {
+    let (ctx, problems) = article_context(index, i, resolver, None);
+    (index.theme.render_bytes("article.html", &ctx), problems)
+}
+
+/// The template context of article `i`'s page, and the problems found in
+/// its body.
+fn article_context(
+    index: &Index,
+    i: usize,
+    resolver: &dyn LinkResolver,
+    extra: Option<&dyn Fn(&mut Context)>,
+) -> (Context, Vec<Diagnostic>) {
     let site = index.site;
     let config = &site.config;
     let urls = &index.urls;
@@ -137,5 +159,5 @@ pub fn render_article_page(
     if let Some(extra) = extra {
         extra(&mut ctx);
     }
-    (index.theme.render("article.html", &ctx), problems)
+    (ctx, problems)
 }

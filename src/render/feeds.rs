@@ -72,13 +72,16 @@ fn feed(
     items: &[usize],
     full_content: bool,
 ) -> Result<Page, Diagnostic> {
-    let resolver = PublicLinks::new(index.site, &index.urls);
+    // Only full-content feeds render bodies; building the resolver indexes
+    // every article, too costly to do for each term's feed for nothing.
+    let resolver = full_content.then(|| PublicLinks::new(index.site, &index.urls));
     let entries: Vec<EntryView> = items
         .iter()
         .take(FEED_LENGTH)
         .map(|&i| {
-            let content =
-                full_content.then(|| render_body(&index.site.articles[i], &resolver).0.html);
+            let content = resolver
+                .as_ref()
+                .map(|resolver| render_body(&index.site.articles[i], resolver).0.html);
             entry(index, i, content)
         })
         .collect();

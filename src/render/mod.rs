@@ -62,6 +62,42 @@ pub struct PublicStats {
     pub files: usize,
 }
 
+/// One unit of work after the articles: a listing page or group of pages,
+/// a feed, or the sitemap. All of them run in parallel and write their own
+/// pages, so no phase of the build is serial in the number of pages.
+#[derive(Clone, Copy)]
+enum ListingJob {
+    Home,
+    NotFound,
+    Taxonomies,
+    /// Every term page (rendered in parallel by `term_pages` itself).
+    Terms,
+    Feeds,
+    Sitemap,
+}
+
+/// Prints sub-phase timings of the render phase under `HEALTHPRESS_TIMINGS`.
+struct Laps {
+    enabled: bool,
+    last: std::time::Instant,
+}
+
+impl Laps {
+    fn new() -> Laps {
+        Laps {
+            enabled: std::env::var_os("HEALTHPRESS_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, what: &str) {
+        if self.enabled {
+            eprintln!("timing:   {what:<8} {:>6} ms", self.last.elapsed().as_millis());
+        }
+        self.last = std::time::Instant::now();
+    }
+}
+
 /// Renders the public website into `out`. Fails with every problem found;
 /// `out` is then discarded by the caller, so nothing partial is published.
 /// Returns the counts and any warnings (e.g. raw HTML that was removed).
@@ -69,30 +105,26 @@ pub fn render_public(
     index: &Index,
     out: &Staging,
 ) -> Result<(PublicStats, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut laps = Laps::new();
     let resolver = PublicLinks::new(index.site, &index.urls);
-    let mut problems: Vec<Diagnostic> = Vec::new();
-    let write = |page: Page, problems: &mut Vec<Diagnostic>| {
-        if let Err(e) = out.write(&page.path, page.html.as_bytes()) {
-            problems.push(Diagnostic::error("output", &page.path, e.to_string()));
-        }
+    let write = |page: &Page, source: &dyn AsRef<Path>| {
+        out.write(&page.path, page.html.as_bytes())
+            .err()
+            .map(|e| Diagnostic::error("output", source, e.to_string()))
     };
 
     // Articles: render and write in parallel; collect problems.
-    let article_results: Vec<Vec<Diagnostic>> = index
+    let mut problems: Vec<Diagnostic> = index
         .published
         .par_iter()
-        .map(|&i| {
-            let (html, mut found) = article::render_article_page(index, i, &resolver, None);
+        .flat_map_iter(|&i| {
+            let (html, mut found) = article::render_article_bytes(index, i, &resolver);
             match html {
                 Ok(html) => {
-                    let path =
-                        listing::file_for(index, &index.urls.article(&index.site.articles[i].slug));
-                    if let Err(e) = out.write(&path, html.as_bytes()) {
-                        found.push(Diagnostic::error(
-                            "output",
-                            &index.site.articles[i].source,
-                            e.to_string(),
-                        ));
+                    let article = &index.site.articles[i];
+                    let path = listing::file_for(index, &index.urls.article(&article.slug));
+                    if let Err(e) = out.write(&path, &html) {
+                        found.push(Diagnostic::error("output", &article.source, e.to_string()));
                     }
                 }
                 Err(d) => found.push(d),
@@ -100,49 +132,54 @@ pub fn render_public(
             found
         })
         .collect();
+    laps.lap("articles");
+
+    // Listings, feeds and the sitemap: also in parallel, each job writing
+    // its pages as soon as they are rendered.
+    let jobs = [
+        ListingJob::Terms,
+        ListingJob::Feeds,
+        ListingJob::Home,
+        ListingJob::NotFound,
+        ListingJob::Taxonomies,
+        ListingJob::Sitemap,
+    ];
+    // Writes one job's pages in parallel; returns how many count as pages
+    // (feeds and the sitemap do not) and the problems.
+    let emit = |rendered: Vec<Result<Vec<Page>, Diagnostic>>, are_pages: bool| {
+        let found: Vec<(usize, Vec<Diagnostic>)> = rendered
+            .into_par_iter()
+            .map(|result| match result {
+                Ok(pages) => {
+                    let found: Vec<Diagnostic> =
+                        pages.iter().filter_map(|p| write(p, &p.path)).collect();
+                    (if are_pages { pages.len() } else { 0 }, found)
+                }
+                Err(d) => (0, vec![d]),
+            })
+            .collect();
+        found
+    };
+    let results: Vec<(usize, Vec<Diagnostic>)> = jobs
+        .par_iter()
+        .flat_map_iter(|job| match job {
+            ListingJob::Terms => emit(listing::term_pages(index), true),
+            ListingJob::Feeds => emit(vec![feeds::feeds(index)], false),
+            ListingJob::Home => emit(vec![listing::home_page(index).map(|p| vec![p])], true),
+            ListingJob::NotFound => {
+                emit(vec![listing::not_found_page(index).map(|p| vec![p])], true)
+            }
+            ListingJob::Taxonomies => emit(vec![listing::taxonomy_pages(index)], true),
+            ListingJob::Sitemap => emit(vec![feeds::sitemap_and_robots(index)], false),
+        })
+        .collect();
     let mut pages = index.published.len();
-    let timer = std::time::Instant::now();
-    let timing = std::env::var_os("HEALTHPRESS_TIMINGS").is_some();
-    for found in article_results {
+    for (count, found) in results {
+        pages += count;
         problems.extend(found);
     }
+    laps.lap("listings");
 
-    let mut listing_pages: Vec<Page> = Vec::new();
-    let mut collect =
-        |result: Result<Vec<Page>, Diagnostic>, problems: &mut Vec<Diagnostic>| match result {
-            Ok(p) => listing_pages.extend(p),
-            Err(d) => problems.push(d),
-        };
-    if timing {
-        eprintln!("timing:   articles {:>6} ms", timer.elapsed().as_millis());
-    }
-    collect(listing::home_page(index).map(|p| vec![p]), &mut problems);
-    collect(
-        listing::not_found_page(index).map(|p| vec![p]),
-        &mut problems,
-    );
-    collect(listing::taxonomy_pages(index), &mut problems);
-    for result in listing::term_pages(index) {
-        collect(result, &mut problems);
-    }
-    pages += listing_pages.len();
-    if timing {
-        eprintln!("timing:   listings {:>6} ms", timer.elapsed().as_millis());
-    }
-    for page in listing_pages {
-        write(page, &mut problems);
-    }
-    match feeds::feeds(index).and_then(|mut f| {
-        f.extend(feeds::sitemap_and_robots(index)?);
-        Ok(f)
-    }) {
-        Ok(files) => {
-            for f in files {
-                write(f, &mut problems);
-            }
-        }
-        Err(d) => problems.push(d),
-    }
     for (name, bytes) in &index.theme.static_files {
         if let Err(e) = out.write(format!("static/{name}"), bytes) {
             problems.push(Diagnostic::error(
@@ -153,6 +190,7 @@ pub fn render_public(
         }
     }
     problems.extend(copy_site_static(&index.site.root, out));
+    laps.lap("static");
     // Newsletter digests (docs/digests.md), into the same staging folder.
     problems.extend(digest::render_digests(index, out));
     crate::diagnostics::sort(&mut problems);

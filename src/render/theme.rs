@@ -59,18 +59,27 @@ pub struct Theme {
 
 /// Escapes the five characters that matter in HTML text and quoted
 /// attributes. Tera's default also escapes `/`, which bloats every URL.
+/// Copies runs of plain text whole: most values (titles, URLs, labels) have
+/// nothing to escape, and this runs for every value on every page.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
-        }
+    let mut plain_from = 0;
+    for (at, byte) in input.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        // Safe to slice: the five bytes are ASCII, so never inside a
+        // multi-byte character.
+        out.push_str(&input[plain_from..at]);
+        out.push_str(entity);
+        plain_from = at + 1;
     }
+    out.push_str(&input[plain_from..]);
     out
 }
 
@@ -183,15 +192,33 @@ impl Theme {
     }
 
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera.render(template, context).map_err(|e| {
-            Diagnostic::error(
-                "template",
-                format!("themes/default/templates/{template}"),
-                error_chain(&e),
-            )
-            .hint("a template refers to a value the page does not have, or has a syntax error")
-        })
+        self.tera
+            .render(template, context)
+            .map_err(|e| template_error(template, &e))
     }
+
+    /// Like `render`, as bytes for a file: skips checking that the output
+    /// is UTF-8 again to make a `String` (~5% of a 10k build's CPU).
+    pub fn render_bytes(
+        &self,
+        template: &str,
+        context: &tera::Context,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, context, &mut out)
+            .map_err(|e| template_error(template, &e))?;
+        Ok(out)
+    }
+}
+
+fn template_error(template: &str, e: &tera::Error) -> Diagnostic {
+    Diagnostic::error(
+        "template",
+        format!("themes/default/templates/{template}"),
+        error_chain(e),
+    )
+    .hint("a template refers to a value the page does not have, or has a syntax error")
 }
 
 /// Tera nests the useful message in its error sources.
@@ -223,6 +250,17 @@ mod tests {
             let out = tera.render(name, &ctx).unwrap();
             assert_eq!(out, "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;");
         }
+    }
+
+    #[test]
+    fn escape_html_escapes_the_five_and_keeps_the_rest() {
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("儿童发热 /articles/a1/"), "儿童发热 /articles/a1/");
+        assert_eq!(
+            escape_html("<a href=\"x\">R&D 'é'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;R&amp;D &#x27;é&#x27;&lt;/a&gt;"
+        );
+        assert_eq!(escape_html("&"), "&amp;");
     }
 
     #[test]
