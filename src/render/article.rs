@@ -11,7 +11,7 @@ use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, Heading, LinkResolver, MarkdownInput};
 use crate::model::Article;
 
-use super::index::Index;
+use super::index::{Index, PublicLinks};
 use super::jsonld::article_json_ld;
 use super::views::{person_view, term_links, Card, PersonView, TermLink};
 use super::{page_context, PageMeta};
@@ -80,17 +80,18 @@ pub fn render_article_page(
     resolver: &dyn LinkResolver,
     extra: Option<&dyn Fn(&mut Context)>,
 ) -> (Result<String, Diagnostic>, Vec<Diagnostic>) {
-    let (ctx, problems) = article_context(index, i, resolver, extra);
+    let (ctx, problems) = article_context(index, i, resolver, extra, false);
     (index.theme.render("article.html", &ctx), problems)
 }
 
-/// `render_article_page` as bytes, for writing to a file.
+/// `render_article_page` as bytes, for writing to a file. `resolver` must
+/// be the public one: the body is kept in `index.bodies` for the digests.
 pub fn render_article_bytes(
     index: &Index,
     i: usize,
-    resolver: &dyn LinkResolver,
+    resolver: &PublicLinks,
 ) -> (Result<Vec<u8>, Diagnostic>, Vec<Diagnostic>) {
-    let (ctx, problems) = article_context(index, i, resolver, None);
+    let (ctx, problems) = article_context(index, i, resolver, None, true);
     (index.theme.render_bytes("article.html", &ctx), problems)
 }
 
@@ -101,12 +102,16 @@ fn article_context(
     i: usize,
     resolver: &dyn LinkResolver,
     extra: Option<&dyn Fn(&mut Context)>,
+    keep_body: bool,
 ) -> (Context, Vec<Diagnostic>) {
     let site = index.site;
     let config = &site.config;
     let urls = &index.urls;
     let article = &site.articles[i];
     let (rendered, problems) = render_body(article, resolver);
+    if keep_body {
+        let _ = index.bodies[i].set(rendered.html.clone());
+    }
     let lang = article.lang.as_str();
     let people = |id: &String| config.people.get(id).map(|p| person_view(id, p, lang));
     let url = urls.article(&article.slug);

@@ -163,7 +163,11 @@ impl<'a> Digests<'a> {
             .map(|&i| {
                 let a = &site.articles[i];
                 let path = urls.article(&a.slug);
-                let body = render_body(a, self.resolver.as_ref()).0.html;
+                // The public page's body, when this build rendered it.
+                let body = match index.bodies[i].get() {
+                    Some(html) if !self.preview => html.clone(),
+                    _ => render_body(a, self.resolver.as_ref()).0.html,
+                };
                 let reviewer = a.review.reviewer.as_ref().and_then(|id| {
                     config.people.get(id).map(|p| {
                         let v = super::views::person_view(id, p, &lang);
@@ -284,6 +288,7 @@ pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
             .par_iter()
             .map(|issue| digests.render_issue(newsletter, issue))
             .collect();
+        let mut cut_to_fit: Vec<Diagnostic> = Vec::new();
         for (issue, files) in found.iter().zip(rendered) {
             match files {
                 Ok(files) => {
@@ -303,11 +308,12 @@ pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
                         files.text.as_bytes(),
                         &mut problems,
                     );
-                    problems.extend(files.warnings);
+                    cut_to_fit.extend(files.warnings);
                 }
                 Err(d) => problems.push(d),
             }
         }
+        problems.extend(summarize_size_warnings(&seg, cut_to_fit));
         match web::segment_pages(&digests, newsletter, &found) {
             Ok(pages) => {
                 for (rel, text) in pages {
@@ -321,6 +327,29 @@ pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
         eprintln!("timing:   digests  {:>6} ms", timer.elapsed().as_millis());
     }
     problems
+}
+
+/// How many size warnings a segment shows one by one before the rest are
+/// summed up: on a large site every weekly issue may need cutting, and 400
+/// identical warnings would bury everything else a build says.
+const SIZE_WARNINGS_SHOWN: usize = 3;
+
+fn summarize_size_warnings(segment_path: &str, mut warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if warnings.len() <= SIZE_WARNINGS_SHOWN {
+        return warnings;
+    }
+    let more = warnings.len() - SIZE_WARNINGS_SHOWN;
+    warnings.truncate(SIZE_WARNINGS_SHOWN);
+    let folder = format!("public{segment_path}");
+    warnings.push(
+        Diagnostic::warning(
+            "digest-size",
+            folder.trim_end_matches('/'),
+            format!("{more} more issues were over 90 KB with every article in full and were cut to fit, like the issues of this segment listed here"),
+        )
+        .hint("a shorter cadence or summaries-only e-mails keep issues under the size Gmail shows whole"),
+    );
+    warnings
 }
 
 /// Which file of an issue `healthpress digest` prints.
