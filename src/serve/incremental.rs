@@ -292,7 +292,7 @@ impl Model {
                 other => other?,
             }
             phase("editorial", &started);
-            report.reason += " + editorial";
+            report.reason += "; editorial views";
         }
         report.elapsed = started.elapsed();
         Ok(Ok(report))
