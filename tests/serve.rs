@@ -439,7 +439,9 @@ fn assert_same_as_full_build(site: &Fixture) {
     assert!(built.status.success(), "{}", common::output_text(&built));
     let serve_dir = site.root().join(".healthpress-serve");
     assert!(
-        serve_dir.join("public/digests/parents/index.html").is_file(),
+        serve_dir
+            .join("public/digests/parents/index.html")
+            .is_file(),
         "the fixture has digests"
     );
     for (served, fresh) in [

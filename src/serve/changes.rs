@@ -12,19 +12,19 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::digests::digest_changes;
 use super::affected::{
     affected_articles, affected_terms, listing_views_unchanged, referrers, related_containing,
     same_dates, same_places, Diff, TermSet,
 };
+use super::digests::digest_changes;
 use super::files::{remove_file_and_empty_dirs, remove_stale_listing, write_if_changed};
 use super::incremental::{phase, Model, RebuildError, Report};
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::render::article::render_article_page;
+use crate::render::feeds;
 use crate::render::index::{Index, PublicLinks};
 use crate::render::listing::{self, file_for, Page};
-use crate::render::feeds;
 
 /// How far an article change reaches; see `Model::render_changes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +33,6 @@ enum Scope {
     SamePlaces,
     General,
 }
-
 
 impl Model {
     /// Renders what `diff` touches into memory, then writes changed files.
@@ -229,7 +228,11 @@ impl Model {
         // that no longer renders) makes the caller run a full build, which
         // reports it as the CLI does and rewrites the whole folder.
         let mut touched = diff.public.clone();
-        touched.extend(linking.iter().map(|&i| new.articles[i].content_path.clone()));
+        touched.extend(
+            linking
+                .iter()
+                .map(|&i| new.articles[i].content_path.clone()),
+        );
         let digests = digest_changes(old, &i1, &touched);
         let mut problems = digests.problems;
         crate::diagnostics::sort(&mut problems);

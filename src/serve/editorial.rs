@@ -59,10 +59,12 @@ fn shown<'s>(site: &'s Site, path: &Path) -> Option<Shown<'s>> {
 
 /// Whether the editorial views can differ between `old` and `new`, where
 /// only the articles at `changed` (paths under `content/`) differ.
-pub fn may_change<'p>(old: &Site, new: &Site, changed: impl IntoIterator<Item = &'p PathBuf>) -> bool {
-    changed
-        .into_iter()
-        .any(|p| shown(old, p) != shown(new, p))
+pub fn may_change<'p>(
+    old: &Site,
+    new: &Site,
+    changed: impl IntoIterator<Item = &'p PathBuf>,
+) -> bool {
+    changed.into_iter().any(|p| shown(old, p) != shown(new, p))
 }
 
 /// Renders the editorial views of `site` into `dir`, replacing the folder.

@@ -35,8 +35,8 @@ use crate::model::{Article, Site};
 use crate::output::{OutputError, MARKER};
 use crate::render::article::render_article_page;
 use crate::render::index::{AnyLinks, Index};
-use crate::render::theme::Theme;
 use crate::render::listing::file_for;
+use crate::render::theme::Theme;
 
 #[derive(Debug, Error)]
 pub enum RebuildError {
@@ -519,7 +519,11 @@ mod tests {
         model.unknown_outputs = model.find_unknown_outputs();
         assert_eq!(model.unknown_outputs, vec!["newsletters-x".to_string()]);
         let fallback = model.update_articles(&changed).unwrap().unwrap_err();
-        assert!(fallback.reason.contains("newsletters-x"), "{}", fallback.reason);
+        assert!(
+            fallback.reason.contains("newsletters-x"),
+            "{}",
+            fallback.reason
+        );
         assert!(fallback.model_still_valid);
     }
 }
