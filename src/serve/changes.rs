@@ -226,7 +226,8 @@ impl Model {
         phase("write", &t);
         // Digests, after the pages above are on disk. An error here (a body
         // that no longer renders) makes the caller run a full build, which
-        // reports it as the CLI does and rewrites the whole folder.
+        // reports it as the CLI does and rewrites the whole folder; the
+        // pages were written, so the old model no longer describes them.
         let mut touched = diff.public.clone();
         touched.extend(
             linking
@@ -237,7 +238,7 @@ impl Model {
         let mut problems = digests.problems;
         crate::diagnostics::sort(&mut problems);
         if problems.iter().any(Diagnostic::is_error) {
-            return Err(RebuildError::Invalid(problems));
+            return Err(RebuildError::InvalidAfterWrite(problems));
         }
         report.warnings.extend(problems);
         report.rendered += digests.files.len();

@@ -45,6 +45,10 @@ pub enum RebuildError {
     Invalid(Vec<Diagnostic>),
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// Like `Invalid`, but found after some files were written (digests):
+    /// the last good model no longer describes the folder.
+    #[error("the site has {} error(s)", .0.iter().filter(|d| d.is_error()).count())]
+    InvalidAfterWrite(Vec<Diagnostic>),
     #[error("cannot write {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -53,7 +57,7 @@ impl RebuildError {
     /// The text `healthpress build` prints for this failure, line for line.
     pub fn cli_text(&self, public_dir: &Path) -> String {
         match self {
-            RebuildError::Invalid(diagnostics) => {
+            RebuildError::Invalid(diagnostics) | RebuildError::InvalidAfterWrite(diagnostics) => {
                 let mut text: String = diagnostics.iter().map(|d| format!("{d}\n")).collect();
                 let errors = diagnostics.iter().filter(|d| d.is_error()).count();
                 text += &format!(
@@ -262,6 +266,12 @@ impl Model {
             // does, with every other page's warnings, and writes nothing.
             Err(RebuildError::Invalid(_)) => {
                 return Ok(Err(Fallback::keep("a page failed to render".into())))
+            }
+            Err(RebuildError::InvalidAfterWrite(_)) => {
+                return Ok(Err(Fallback {
+                    reason: "a digest failed to render".into(),
+                    model_still_valid: false,
+                }))
             }
             other => other?,
         };
