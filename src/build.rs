@@ -64,12 +64,18 @@ struct Phases {
 
 impl Phases {
     fn new() -> Phases {
-        Phases { enabled: std::env::var_os("HEALTHPRESS_TIMINGS").is_some(), last: Instant::now() }
+        Phases {
+            enabled: std::env::var_os("HEALTHPRESS_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
     }
 
     fn done(&mut self, phase: &str) {
         if self.enabled {
-            eprintln!("timing: {phase:<8} {:>6} ms", self.last.elapsed().as_millis());
+            eprintln!(
+                "timing: {phase:<8} {:>6} ms",
+                self.last.elapsed().as_millis()
+            );
         }
         self.last = Instant::now();
     }
@@ -80,7 +86,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut phases = Phases::new();
     let site = Site::open(&options.root, options.as_of).map_err(BuildError::Invalid)?;
     phases.done("load");
-    let theme = Theme::load(&options.root, site.config.theme.as_deref().unwrap_or("default")).map_err(BuildError::Invalid)?;
+    let theme = Theme::load(
+        &options.root,
+        site.config.theme.as_deref().unwrap_or("default"),
+    )
+    .map_err(BuildError::Invalid)?;
     let index = Index::new(&site, &theme);
     phases.done("index");
 

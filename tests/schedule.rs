@@ -44,21 +44,53 @@ fn fixture() -> Fixture {
     let fx = Fixture::with_config(SITE_YAML, CALENDAR);
     fx.article(&ArticleSpec::new("pub-recent", "已发布的文章").date("2026-11-10"));
     fx.article(&ArticleSpec::new("approved-future", "已批准待发布").date("2026-12-05"));
-    fx.article(&ArticleSpec::new("draft-later", "以后的草稿").date("2026-12-28").status("draft"));
-    with_reviewer(&fx, &ArticleSpec::new("review-later", "以后的待审稿").date("2026-12-15").status("in-review"), "dr-li");
-    fx.article(&ArticleSpec::new("changes-later", "要求修改的稿件").date("2026-12-16").status("changes-requested"));
-    fx.article(&ArticleSpec::new("stale-later", "签发后被改的稿件").date("2026-12-18").stale());
-    with_reviewer(&fx, &ArticleSpec::new("risk-review", "临期未批准").date("2026-12-03").status("in-review"), "dr-wang");
-    fx.article(&ArticleSpec::new("missed-draft", "错过日期的草稿").date("2026-11-25").status("draft"));
+    fx.article(
+        &ArticleSpec::new("draft-later", "以后的草稿")
+            .date("2026-12-28")
+            .status("draft"),
+    );
+    with_reviewer(
+        &fx,
+        &ArticleSpec::new("review-later", "以后的待审稿")
+            .date("2026-12-15")
+            .status("in-review"),
+        "dr-li",
+    );
+    fx.article(
+        &ArticleSpec::new("changes-later", "要求修改的稿件")
+            .date("2026-12-16")
+            .status("changes-requested"),
+    );
+    fx.article(
+        &ArticleSpec::new("stale-later", "签发后被改的稿件")
+            .date("2026-12-18")
+            .stale(),
+    );
+    with_reviewer(
+        &fx,
+        &ArticleSpec::new("risk-review", "临期未批准")
+            .date("2026-12-03")
+            .status("in-review"),
+        "dr-wang",
+    );
+    fx.article(
+        &ArticleSpec::new("missed-draft", "错过日期的草稿")
+            .date("2026-11-25")
+            .status("draft"),
+    );
     // Approved long ago: due for re-review (max_age_days 730).
-    let mut old = ArticleSpec::new("due-rereview", "审核已久的文章").date("2024-02-01").audience(&["seniors"]);
+    let mut old = ArticleSpec::new("due-rereview", "审核已久的文章")
+        .date("2024-02-01")
+        .audience(&["seniors"]);
     old.review_date = "2024-01-25".into();
     fx.article(&old);
     fx
 }
 
 fn html(path: &Path) -> Html {
-    Html::parse_document(&fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+    Html::parse_document(
+        &fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
 }
 
 fn sel(s: &str) -> Selector {
@@ -68,9 +100,15 @@ fn sel(s: &str) -> Selector {
 /// (data-state, badge text) of the first schedule item whose title is `title`.
 fn item_state(doc: &Html, title: &str) -> (String, String) {
     for li in doc.select(&sel("li.ed-item[data-kind]")) {
-        let t: String = li.select(&sel(".ed-title")).flat_map(|e| e.text()).collect();
+        let t: String = li
+            .select(&sel(".ed-title"))
+            .flat_map(|e| e.text())
+            .collect();
         if t == title {
-            let badge: String = li.select(&sel(".ed-badge")).flat_map(|e| e.text()).collect();
+            let badge: String = li
+                .select(&sel(".ed-badge"))
+                .flat_map(|e| e.text())
+                .collect();
             return (li.value().attr("data-state").unwrap().to_string(), badge);
         }
     }
@@ -94,12 +132,25 @@ fn every_state_and_gap_is_labelled() {
         ("临期未批准", "at-risk", "有风险"),
     ];
     for (title, state, label) in expect {
-        assert_eq!(item_state(&dec, title), (state.to_string(), label.to_string()), "{title}");
+        assert_eq!(
+            item_state(&dec, title),
+            (state.to_string(), label.to_string()),
+            "{title}"
+        );
     }
     let nov = html(&ed.join("schedule/2026-11/index.html"));
-    assert_eq!(item_state(&nov, "已发布的文章"), ("published".into(), "已发布".into()));
-    assert_eq!(item_state(&nov, "过期的计划"), ("missed".into(), "已错过".into()));
-    assert_eq!(item_state(&nov, "错过日期的草稿"), ("missed".into(), "已错过".into()));
+    assert_eq!(
+        item_state(&nov, "已发布的文章"),
+        ("published".into(), "已发布".into())
+    );
+    assert_eq!(
+        item_state(&nov, "过期的计划"),
+        ("missed".into(), "已错过".into())
+    );
+    assert_eq!(
+        item_state(&nov, "错过日期的草稿"),
+        ("missed".into(), "已错过".into())
+    );
 
     // Today is marked once in the grid.
     let today: Vec<_> = dec.select(&sel("td.ed-is-today time")).collect();
@@ -107,29 +158,49 @@ fn every_state_and_gap_is_labelled() {
     assert_eq!(today[0].value().attr("datetime"), Some(TODAY));
     // Six-week grid, previous/next month pages.
     assert_eq!(dec.select(&sel("table.ed-grid tbody tr")).count(), 6);
-    assert!(dec.select(&sel("a[rel=prev][href$='2026-11/index.html']")).next().is_some());
-    assert!(dec.select(&sel("a[rel=next][href$='2027-01/index.html']")).next().is_some());
+    assert!(dec
+        .select(&sel("a[rel=prev][href$='2026-11/index.html']"))
+        .next()
+        .is_some());
+    assert!(dec
+        .select(&sel("a[rel=next][href$='2027-01/index.html']"))
+        .next()
+        .is_some());
 
     // Gaps and risks list: every kind, sorted by date.
     let gaps: Vec<(String, String, String)> = dec
         .select(&sel("ol.ed-gaplist li.ed-gap"))
         .map(|li| {
-            let date = li.select(&sel("time")).next().unwrap().value().attr("datetime").unwrap().to_string();
+            let date = li
+                .select(&sel("time"))
+                .next()
+                .unwrap()
+                .value()
+                .attr("datetime")
+                .unwrap()
+                .to_string();
             let text: String = li.text().collect();
             (date, li.value().attr("data-gap").unwrap().to_string(), text)
         })
         .collect();
-    let has = |kind: &str, needle: &str| gaps.iter().any(|(_, k, t)| k == kind && t.contains(needle));
+    let has =
+        |kind: &str, needle: &str| gaps.iter().any(|(_, k, t)| k == kind && t.contains(needle));
     assert!(has("missed", "过期的计划"), "{gaps:#?}");
     assert!(has("missed", "错过日期的草稿"));
     assert!(has("at-risk", "流感季计划"));
     assert!(has("at-risk", "临期未批准"));
     assert!(has("empty-issue", "银发周刊: 这一期没有文章"), "{gaps:#?}");
     assert!(has("uncovered-observance", "心脏日"));
-    assert!(!has("uncovered-observance", "儿童健康日"), "covered by approved-future");
+    assert!(
+        !has("uncovered-observance", "儿童健康日"),
+        "covered by approved-future"
+    );
     assert!(has("quiet-week", "职场人群: 这一周没有新内容"));
     assert!(gaps.windows(2).all(|w| w[0].0 <= w[1].0), "sorted by date");
-    assert!(gaps.iter().any(|(_, _, t)| t.contains("空期刊")), "kind has a text label");
+    assert!(
+        gaps.iter().any(|(_, _, t)| t.contains("空期刊")),
+        "kind has a text label"
+    );
 
     // Newsletter issues show their article counts.
     let issue = dec
@@ -139,9 +210,16 @@ fn every_state_and_gap_is_labelled() {
         .expect("parents issue in December");
     assert!(issue.contains("篇文章"), "{issue}");
     // Observances appear on their day.
-    assert!(dec.select(&sel("li.ed-item[data-kind=observance]")).any(|li| li.text().any(|t| t.contains("心脏日"))));
+    assert!(dec
+        .select(&sel("li.ed-item[data-kind=observance]"))
+        .any(|li| li.text().any(|t| t.contains("心脏日"))));
     // Filters are data attributes; the form is hidden without JavaScript.
-    assert!(dec.select(&sel("form#ed-filter[hidden] select[name=owner] option[value=editor-sun]")).next().is_some());
+    assert!(dec
+        .select(&sel(
+            "form#ed-filter[hidden] select[name=owner] option[value=editor-sun]"
+        ))
+        .next()
+        .is_some());
 }
 
 #[test]
@@ -167,9 +245,20 @@ fn editorial_never_leaks_into_public_and_is_deterministic() {
     fx.build(TODAY);
     let public = all_files(&fx.public());
     for (path, bytes) in &public {
-        assert!(!path.contains("editorial") && !path.ends_with(".ics"), "{path} in public/");
+        assert!(
+            !path.contains("editorial") && !path.ends_with(".ics"),
+            "{path} in public/"
+        );
         let text = String::from_utf8_lossy(bytes);
-        for draft in ["以后的草稿", "以后的待审稿", "要求修改的稿件", "签发后被改的稿件", "临期未批准", "冬季护肤计划", "ed-badge"] {
+        for draft in [
+            "以后的草稿",
+            "以后的待审稿",
+            "要求修改的稿件",
+            "签发后被改的稿件",
+            "临期未批准",
+            "冬季护肤计划",
+            "ed-badge",
+        ] {
             assert!(!text.contains(draft), "{path} contains {draft}");
         }
     }
@@ -177,10 +266,17 @@ fn editorial_never_leaks_into_public_and_is_deterministic() {
     assert!(first.iter().any(|(p, _)| p == "calendar.ics"));
     assert!(first.iter().any(|(p, _)| p == "calendar-seniors.ics"));
     fx.build(TODAY);
-    assert_eq!(first, all_files(&fx.root().join("editorial")), "same plan, same bytes");
+    assert_eq!(
+        first,
+        all_files(&fx.root().join("editorial")),
+        "same plan, same bytes"
+    );
 
     // A failing build changes neither output.
-    fx.write("calendar.yaml", &CALENDAR.replace("article: draft-later", "article: no-such-slug"));
+    fx.write(
+        "calendar.yaml",
+        &CALENDAR.replace("article: draft-later", "article: no-such-slug"),
+    );
     let out = fx.run(&["build", "--as-of", TODAY]);
     assert!(!out.status.success());
     assert_eq!(first, all_files(&fx.root().join("editorial")));
@@ -200,7 +296,10 @@ fn ics_feeds_pass_a_strict_parser() {
     assert_eq!(ics.len(), 3, "calendar.ics and one per segment");
     let all = fs::read_to_string(ed.join("calendar.ics")).unwrap();
     assert!(all.contains("UID:plan-soon.slot@health.test.example\r\n"));
-    assert!(all.contains("DTSTART;VALUE=DATE:20261204\r\nSUMMARY:[seniors] 流感季计划 (有风险)") || all.contains("SUMMARY:[seniors] 流感季计划 (有风险)"));
+    assert!(
+        all.contains("DTSTART;VALUE=DATE:20261204\r\nSUMMARY:[seniors] 流感季计划 (有风险)")
+            || all.contains("SUMMARY:[seniors] 流感季计划 (有风险)")
+    );
     assert!(all.contains("DTSTAMP:20000101T000000Z\r\n"));
     let seniors = fs::read_to_string(ed.join("calendar-seniors.ics")).unwrap();
     assert!(seniors.contains("流感季计划") && !seniors.contains("冬季护肤计划"));
@@ -225,21 +324,43 @@ fn calendar_errors_name_file_and_line() {
     let fx = Fixture::with_config(
         SITE_YAML,
         &CALENDAR
-            .replace("article: draft-later, segment: parents", "article: nope, segment: kids")
+            .replace(
+                "article: draft-later, segment: parents",
+                "article: nope, segment: kids",
+            )
             .replace("id: plan-past", "id: plan-far"),
     );
-    fx.article(&ArticleSpec::new("draft-later", "以后的草稿").date("2026-12-28").status("draft"));
+    fx.article(
+        &ArticleSpec::new("draft-later", "以后的草稿")
+            .date("2026-12-28")
+            .status("draft"),
+    );
     let out = fx.run(&["build", "--as-of", TODAY]);
     let text = output_text(&out);
     assert!(!out.status.success());
-    assert!(text.contains("calendar.yaml:13:"), "unknown slug / segment on line 13:\n{text}");
-    assert!(text.contains("unknown-article") && text.contains("unknown-segment"), "{text}");
-    assert!(text.contains("calendar.yaml:12:") && text.contains("duplicate-slot-id"), "{text}");
+    assert!(
+        text.contains("calendar.yaml:13:"),
+        "unknown slug / segment on line 13:\n{text}"
+    );
+    assert!(
+        text.contains("unknown-article") && text.contains("unknown-segment"),
+        "{text}"
+    );
+    assert!(
+        text.contains("calendar.yaml:12:") && text.contains("duplicate-slot-id"),
+        "{text}"
+    );
 
-    let fx = Fixture::with_config(SITE_YAML, &CALENDAR.replace("date: 2026-12-22", "date: 2026-13-22"));
+    let fx = Fixture::with_config(
+        SITE_YAML,
+        &CALENDAR.replace("date: 2026-12-22", "date: 2026-13-22"),
+    );
     let out = fx.run(&["build", "--as-of", TODAY]);
     let text = output_text(&out);
-    assert!(text.contains("calendar.yaml:10:") && text.contains("2026-13-22"), "{text}");
+    assert!(
+        text.contains("calendar.yaml:10:") && text.contains("2026-13-22"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -263,5 +384,8 @@ fn schedule_cli_prints_states_and_gaps() {
         assert!(text.contains(needle), "missing {needle}:\n{text}");
     }
     assert!(!text.contains('\x1b'), "no colours when not a terminal");
-    assert!(!text.contains("冬季护肤计划"), "2026-12-22 is beyond three weeks");
+    assert!(
+        !text.contains("冬季护肤计划"),
+        "2026-12-22 is beyond three weeks"
+    );
 }

@@ -163,8 +163,17 @@ fn save_by_rename(path: &Path, text: &str) {
     fs::rename(&temp, path).unwrap();
 }
 
+/// The default calendar plus a segment filtered by specialty and without a
+/// `start`, so its issue dates follow its earliest article.
+fn calendar_with_segments() -> String {
+    common::CALENDAR_YAML.replace(
+        "slots: []",
+        "  - { segment: heart, name: 心脏周刊, cadence: biweekly, day: friday, audience: [seniors], specialty: [cardiology] }\nslots: []",
+    )
+}
+
 fn site_with_articles() -> (Fixture, Vec<ArticleSpec>) {
-    let site = Fixture::new();
+    let site = Fixture::with_config(common::SITE_YAML, &calendar_with_segments());
     let mut specs = Vec::new();
     for n in 0..12 {
         let mut spec = ArticleSpec::new(&format!("a{n:02}"), &format!("文章{n:02}"))
@@ -366,13 +375,44 @@ fn incremental_rebuilds_equal_a_full_build() {
         "2026-11-20",
     );
 
+    // 5. Body of an article in a digest issue: the issue shows the new text.
+    save_by_rename(
+        &site.root().join("content/a04.md"),
+        &specs[4].clone().body("周刊里的新正文。\n").to_markdown(),
+    );
+    step(
+        "the new body in the digest issue",
+        "/digests/parents/2026-10-05/email.html",
+        "周刊里的新正文",
+    );
+
+    // 6. The only article of a `heart` issue moves to an earlier issue: the
+    // later issue folder disappears.
+    save_by_rename(
+        &site.root().join("content/a10.md"),
+        &specs[10].clone().date("2026-10-01").to_markdown(),
+    );
+    serve.wait_for("/digests/heart/", "the emptied issue to go", |b| {
+        !b.contains("2026-10-16")
+    });
+    step("the emptied issue to go", "/digests/heart/", "2026-10-02");
+    assert_eq!(serve.get("/digests/heart/2026-10-16/").0, 404);
+
+    // 7. The segment's earliest article moves earlier: `heart` has no
+    // `start`, so every issue date shifts.
+    save_by_rename(
+        &site.root().join("content/a01.md"),
+        &retitled.clone().date("2026-09-20").to_markdown(),
+    );
+    step("the shifted issue dates", "/digests/heart/", "2026-09-25");
+
     assert_eq!(
         serve.status()["full_rebuilds"].as_u64().unwrap(),
         before,
         "article edits stay incremental:\n{}",
         log()
     );
-    for scope in ["(own page)", "(same places)", "(general)"] {
+    for scope in ["(own page", "(same places", "(general"] {
         assert!(
             log().contains(&format!("incremental rebuild {scope}")),
             "no {scope} rebuild:\n{}",
@@ -381,18 +421,40 @@ fn incremental_rebuilds_equal_a_full_build() {
     }
 }
 
-/// The serve folder must equal a fresh `healthpress build`, byte for byte.
+/// The serve folder must equal a fresh `healthpress build`, byte for byte:
+/// the public site (digests included) and the editorial views.
 fn assert_same_as_full_build(site: &Fixture) {
     let full = tempfile::tempdir().unwrap();
     let out = full.path().join("public");
-    let built = site.run(&["build", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+    let editorial = full.path().join("editorial");
+    let built = site.run(&[
+        "build",
+        "--as-of",
+        AS_OF,
+        "--out",
+        out.to_str().unwrap(),
+        "--editorial-out",
+        editorial.to_str().unwrap(),
+    ]);
     assert!(built.status.success(), "{}", common::output_text(&built));
-    let served = all_files(&site.root().join(".healthpress-serve/public"));
-    let fresh = all_files(&out);
-    let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&served), names(&fresh), "same file set");
-    for ((name, a), (_, b)) in served.iter().zip(&fresh) {
-        assert!(a == b, "{name} differs from a full build");
+    let serve_dir = site.root().join(".healthpress-serve");
+    assert!(
+        serve_dir
+            .join("public/digests/parents/index.html")
+            .is_file(),
+        "the fixture has digests"
+    );
+    for (served, fresh) in [
+        (serve_dir.join("public"), out),
+        (serve_dir.join("editorial"), editorial),
+    ] {
+        let served = all_files(&served);
+        let fresh = all_files(&fresh);
+        let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&served), names(&fresh), "same file set");
+        for ((name, a), (_, b)) in served.iter().zip(&fresh) {
+            assert!(a == b, "{name} differs from a full build");
+        }
     }
 }
 

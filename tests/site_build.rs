@@ -33,13 +33,22 @@ fn site_with_every_unpublished_state() -> (Fixture, Vec<&'static str>) {
             .date(TODAY),
     );
     let hidden = [
-        ("zqxdraft", ArticleSpec::new("zqxdraft", "标题zqxdraft").status("draft")),
-        ("zqxinreview", ArticleSpec::new("zqxinreview", "标题zqxinreview").status("in-review")),
+        (
+            "zqxdraft",
+            ArticleSpec::new("zqxdraft", "标题zqxdraft").status("draft"),
+        ),
+        (
+            "zqxinreview",
+            ArticleSpec::new("zqxinreview", "标题zqxinreview").status("in-review"),
+        ),
         (
             "zqxchanges",
             ArticleSpec::new("zqxchanges", "标题zqxchanges").status("changes-requested"),
         ),
-        ("zqxscheduled", ArticleSpec::new("zqxscheduled", "标题zqxscheduled").date("2026-11-24")),
+        (
+            "zqxscheduled",
+            ArticleSpec::new("zqxscheduled", "标题zqxscheduled").date("2026-11-24"),
+        ),
         (
             "zqxexpired",
             ArticleSpec::new("zqxexpired", "标题zqxexpired").expires("2026-11-01"),
@@ -48,13 +57,18 @@ fn site_with_every_unpublished_state() -> (Fixture, Vec<&'static str>) {
             "zqxexpirestoday",
             ArticleSpec::new("zqxexpirestoday", "标题zqxexpirestoday").expires(TODAY),
         ),
-        ("zqxstale", ArticleSpec::new("zqxstale", "标题zqxstale").stale()),
+        (
+            "zqxstale",
+            ArticleSpec::new("zqxstale", "标题zqxstale").stale(),
+        ),
     ];
     let mut markers = Vec::new();
     for (marker, spec) in hidden {
         let spec = spec
             .summary(&format!("摘要 {marker}-summary"))
-            .body(&format!("正文 {marker}-body\n\n## 小标题 {marker}-heading\n"));
+            .body(&format!(
+                "正文 {marker}-body\n\n## 小标题 {marker}-heading\n"
+            ));
         site.article(&spec);
         markers.push(marker);
     }
@@ -68,7 +82,11 @@ fn no_unpublished_article_reaches_any_file_under_public() {
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(summary.contains("2 published"), "{summary}");
     let files = all_files(&site.public());
-    assert!(files.len() > 10, "expected a full site, got {} files", files.len());
+    assert!(
+        files.len() > 10,
+        "expected a full site, got {} files",
+        files.len()
+    );
     for (path, bytes) in &files {
         let text = String::from_utf8_lossy(bytes);
         for marker in &markers {
@@ -78,8 +96,12 @@ fn no_unpublished_article_reaches_any_file_under_public() {
             );
         }
     }
-    assert!(files.iter().any(|(p, _)| p == "articles/visible-one/index.html"));
-    assert!(files.iter().any(|(p, _)| p == "articles/visible-two/index.html"));
+    assert!(files
+        .iter()
+        .any(|(p, _)| p == "articles/visible-one/index.html"));
+    assert!(files
+        .iter()
+        .any(|(p, _)| p == "articles/visible-two/index.html"));
 }
 
 #[test]
@@ -88,15 +110,26 @@ fn the_publishing_rule_follows_as_of() {
     // A day later the scheduled article is out; the expired ones stay out.
     site.build("2026-11-24");
     let files = all_files(&site.public());
-    let has = |slug: &str| files.iter().any(|(p, _)| p == &format!("articles/{slug}/index.html"));
+    let has = |slug: &str| {
+        files
+            .iter()
+            .any(|(p, _)| p == &format!("articles/{slug}/index.html"))
+    };
     assert!(has("zqxscheduled"));
     assert!(!has("zqxexpired") && !has("zqxexpirestoday") && !has("zqxstale") && !has("zqxdraft"));
     // Before its expiry date an article is public.
     site.build("2026-10-15");
     let files = all_files(&site.public());
-    let has = |slug: &str| files.iter().any(|(p, _)| p == &format!("articles/{slug}/index.html"));
+    let has = |slug: &str| {
+        files
+            .iter()
+            .any(|(p, _)| p == &format!("articles/{slug}/index.html"))
+    };
     assert!(has("zqxexpired") && has("zqxexpirestoday"));
-    assert!(!has("visible-two"), "dated 2026-11-23, not public on 2026-10-15");
+    assert!(
+        !has("visible-two"),
+        "dated 2026-11-23, not public on 2026-10-15"
+    );
 }
 
 #[test]
@@ -130,7 +163,10 @@ fn every_error_is_reported_with_file_line_and_column_in_one_run() {
         "---\ntitle: T\ndate: 2026-02-30\nsummary: S\naudience: [parents]\nspecialty: [pediatrics]\nseason: [winter]\nreview:\n  status: draft\n---\nbody\n",
     );
     site.article(&ArticleSpec::new("fine", "同名").status("draft"));
-    site.write("content/dup/fine.md", &ArticleSpec::new("fine", "重复").to_markdown());
+    site.write(
+        "content/dup/fine.md",
+        &ArticleSpec::new("fine", "重复").to_markdown(),
+    );
     let out = site.run(&["build", "--as-of", TODAY]);
     assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
     let text = output_text(&out);
@@ -146,7 +182,10 @@ fn every_error_is_reported_with_file_line_and_column_in_one_run() {
     ] {
         assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
     }
-    assert!(!site.public().exists(), "a failed first build must not create public/");
+    assert!(
+        !site.public().exists(),
+        "a failed first build must not create public/"
+    );
 }
 
 #[test]
@@ -159,14 +198,25 @@ fn a_failed_build_leaves_the_previous_public_byte_identical() {
     site.write("content/broken.md", "---\ntitle: [unclosed\n---\nbody\n");
     let out = site.run(&["build", "--as-of", TODAY]);
     assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
-    assert!(output_text(&out).contains("content/broken.md:2:"), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("content/broken.md:2:"),
+        "{}",
+        output_text(&out)
+    );
     assert_eq!(before, all_files(&site.public()));
     let leftovers: Vec<_> = fs::read_dir(site.root())
         .unwrap()
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".healthpress-tmp"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".healthpress-tmp")
+        })
         .collect();
-    assert!(leftovers.is_empty(), "temporary output left behind: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "temporary output left behind: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -186,7 +236,11 @@ fn a_template_error_fails_the_build_and_keeps_public() {
     fs::remove_dir_all(site.root().join("copy-of-starter")).unwrap();
     let out = site.run(&["build", "--as-of", TODAY]);
     assert_ne!(out.status.code(), Some(0), "{}", output_text(&out));
-    assert!(output_text(&out).contains("article.html"), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("article.html"),
+        "{}",
+        output_text(&out)
+    );
     assert_eq!(before, all_files(&site.public()));
 }
 
@@ -213,11 +267,16 @@ fn chinese_file_names_get_ascii_slugs_and_unsafe_slugs_are_errors() {
     site.build(TODAY);
     let files = all_files(&site.public());
     assert!(
-        files.iter().any(|(p, _)| p == "articles/er-tong-ke-sou/index.html"),
+        files
+            .iter()
+            .any(|(p, _)| p == "articles/er-tong-ke-sou/index.html"),
         "{:?}",
         files.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
-    assert!(files.iter().all(|(p, _)| p.is_ascii()), "non-ASCII output path");
+    assert!(
+        files.iter().all(|(p, _)| p.is_ascii()),
+        "non-ASCII output path"
+    );
 
     for bad in ["../escape", "a/b", "a\\\\b"] {
         let site = Fixture::new();
@@ -226,8 +285,17 @@ fn chinese_file_names_get_ascii_slugs_and_unsafe_slugs_are_errors() {
             .replace("slug: placeholder", &format!("slug: \"{bad}\""));
         site.write("content/bad.md", &text);
         let out = site.run(&["build", "--as-of", TODAY]);
-        assert_eq!(out.status.code(), Some(1), "slug {bad}: {}", output_text(&out));
-        assert!(output_text(&out).contains("content/bad.md:3:"), "{}", output_text(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "slug {bad}: {}",
+            output_text(&out)
+        );
+        assert!(
+            output_text(&out).contains("content/bad.md:3:"),
+            "{}",
+            output_text(&out)
+        );
         assert!(!site.root().join("escape").exists());
     }
 }
@@ -238,8 +306,17 @@ fn refuses_output_folders_that_hold_the_site() {
     site.article(&ArticleSpec::new("one", "第一篇"));
     for out_dir in [".", "content", "content/sub", ".."] {
         let out = site.run(&["build", "--as-of", TODAY, "--out", out_dir]);
-        assert_eq!(out.status.code(), Some(2), "--out {out_dir}: {}", output_text(&out));
-        assert!(output_text(&out).contains("refusing"), "{}", output_text(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "--out {out_dir}: {}",
+            output_text(&out)
+        );
+        assert!(
+            output_text(&out).contains("refusing"),
+            "{}",
+            output_text(&out)
+        );
     }
     assert!(site.root().join("content/one.md").exists());
     assert!(site.root().join("site.yaml").exists());
@@ -247,7 +324,10 @@ fn refuses_output_folders_that_hold_the_site() {
     site.write("mine/notes.txt", "my notes");
     let out = site.run(&["build", "--as-of", TODAY, "--out", "mine"]);
     assert_eq!(out.status.code(), Some(2), "{}", output_text(&out));
-    assert_eq!(fs::read_to_string(site.root().join("mine/notes.txt")).unwrap(), "my notes");
+    assert_eq!(
+        fs::read_to_string(site.root().join("mine/notes.txt")).unwrap(),
+        "my notes"
+    );
 }
 
 #[test]
@@ -262,9 +342,15 @@ fn links_to_unpublished_or_missing_articles_are_errors() {
     let out = site.run(&["build", "--as-of", TODAY]);
     assert_eq!(out.status.code(), Some(1));
     let text = output_text(&out);
-    assert!(text.contains("content/linker.md") && text.contains("draft-target.md"), "{text}");
+    assert!(
+        text.contains("content/linker.md") && text.contains("draft-target.md"),
+        "{text}"
+    );
     assert!(text.contains("missing.md"), "{text}");
-    assert!(!text.contains("`target.md`"), "the published target is fine: {text}");
+    assert!(
+        !text.contains("`target.md`"),
+        "the published target is fine: {text}"
+    );
 
     site.article(&ArticleSpec::new("linker", "链接文章").body("见[目标](target.md)。\n"));
     site.build(TODAY);
@@ -285,7 +371,11 @@ fn raw_html_and_script_urls_are_sanitized() {
     // Unsafe links are errors: the editor must fix them before publishing.
     let out = site.run(&["build", "--as-of", TODAY]);
     assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
-    assert!(output_text(&out).contains("javascript"), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("javascript"),
+        "{}",
+        output_text(&out)
+    );
 
     site.article(&ArticleSpec::new("xss", "安全测试").body(
         "正文<script>alert('zqxscript')</script>\n\n<img src=x onerror=\"alert('zqxonerror')\" alt=\"图\">\n\n<b onclick=\"zqxclick()\">粗体</b>\n",
@@ -314,7 +404,11 @@ fn oversized_front_matter_is_an_error_not_a_hang() {
     );
     let out = site.run(&["build", "--as-of", TODAY]);
     assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
-    assert!(output_text(&out).contains("content/huge.md"), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("content/huge.md"),
+        "{}",
+        output_text(&out)
+    );
 }
 
 #[test]
@@ -337,7 +431,10 @@ fn article_page_shows_review_credentials_and_json_ld() {
     let page = site.read("public/articles/heart/index.html");
     let html = Html::parse_document(&page);
     let text = text_of(&select(&html, "article")[0]);
-    assert!(text.contains("王明") && text.contains("主任医师"), "reviewer credentials");
+    assert!(
+        text.contains("王明") && text.contains("主任医师"),
+        "reviewer credentials"
+    );
     assert!(text.contains("孙悦"), "author");
     assert!(text.contains("2026-09-25"), "last reviewed date");
     assert!(text.contains("国家卫生健康委员会相关指南"), "sources");
@@ -351,10 +448,15 @@ fn article_page_shows_review_credentials_and_json_ld() {
     assert_eq!(json["lastReviewed"], "2026-09-25");
     assert!(json["reviewedBy"].to_string().contains("王明"));
     assert!(json.to_string().contains("Cardiovascular"));
-    let term_links: Vec<&str> =
-        select(&html, ".article-terms a").iter().filter_map(|a| a.value().attr("href")).collect();
+    let term_links: Vec<&str> = select(&html, ".article-terms a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
     assert!(term_links.contains(&"/audience/seniors/"), "{term_links:?}");
-    assert!(term_links.contains(&"/specialty/cardiology/"), "{term_links:?}");
+    assert!(
+        term_links.contains(&"/specialty/cardiology/"),
+        "{term_links:?}"
+    );
     assert!(term_links.contains(&"/season/winter/"), "{term_links:?}");
 }
 
@@ -377,9 +479,15 @@ fn term_pages_paginate_and_feeds_sitemap_robots_exist() {
         .collect();
     assert_eq!(next, ["/audience/parents/page/2/"]);
     let third = site.read("public/audience/parents/page/3/index.html");
-    assert!(third.contains("文章00") && third.contains("文章01"), "oldest on the last page");
+    assert!(
+        third.contains("文章00") && third.contains("文章01"),
+        "oldest on the last page"
+    );
     assert!(site.root().join("public/audience/index.html").exists());
-    assert!(site.root().join("public/audience/parents/specialty/pediatrics/index.html").exists());
+    assert!(site
+        .root()
+        .join("public/audience/parents/specialty/pediatrics/index.html")
+        .exists());
     // Every vocabulary term keeps a stable URL; with nothing public it says so.
     let empty = site.read("public/audience/seniors/index.html");
     assert!(empty.contains("暂无已发布的文章") && !empty.contains("/articles/"));
@@ -389,8 +497,15 @@ fn term_pages_paginate_and_feeds_sitemap_robots_exist() {
     let site_feed = site.read("public/atom.xml");
     assert!(site_feed.contains("https://health.test.example/articles/p11/"));
     let sitemap = site.read("public/sitemap.xml");
-    assert!(sitemap.contains("<loc>https://health.test.example/articles/p05/</loc><lastmod>2026-10-06</lastmod>"), "{sitemap}");
-    assert!(site.read("public/robots.txt").contains("Sitemap: https://health.test.example/sitemap.xml"));
+    assert!(
+        sitemap.contains(
+            "<loc>https://health.test.example/articles/p05/</loc><lastmod>2026-10-06</lastmod>"
+        ),
+        "{sitemap}"
+    );
+    assert!(site
+        .read("public/robots.txt")
+        .contains("Sitemap: https://health.test.example/sitemap.xml"));
     assert!(site.read("public/404.html").contains("<html"));
 }
 
@@ -412,8 +527,16 @@ fn term_feeds_hold_the_latest_twenty() {
 #[test]
 fn home_page_shows_in_season_articles_and_observances() {
     let site = Fixture::new();
-    site.article(&ArticleSpec::new("autumn-one", "秋季话题").season(&["autumn"]).date("2026-10-01"));
-    site.article(&ArticleSpec::new("summer-one", "夏季话题").season(&["summer"]).date("2026-10-02"));
+    site.article(
+        &ArticleSpec::new("autumn-one", "秋季话题")
+            .season(&["autumn"])
+            .date("2026-10-01"),
+    );
+    site.article(
+        &ArticleSpec::new("summer-one", "夏季话题")
+            .season(&["summer"])
+            .date("2026-10-02"),
+    );
     site.build("2026-11-05");
     let html = Html::parse_document(&site.read("public/index.html"));
     let in_season = text_of(&select(&html, "section[aria-labelledby='in-season']")[0]);
@@ -421,7 +544,10 @@ fn home_page_shows_in_season_articles_and_observances() {
     assert!(!in_season.contains("夏季话题"));
     // The fixture calendar's observance is 11-14: nine days ahead.
     let page = site.read("public/index.html");
-    assert!(page.contains("世界糖尿病日"), "upcoming observance on the home page");
+    assert!(
+        page.contains("世界糖尿病日"),
+        "upcoming observance on the home page"
+    );
 }
 
 #[test]
@@ -455,13 +581,19 @@ fn the_example_site_in_the_repository_builds() {
     let public = out_dir.path().join("public");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_healthpress"))
         .args(["build", "--as-of", TODAY, "--out", public.to_str().unwrap()])
-        .args(["--editorial-out", out_dir.path().join("editorial").to_str().unwrap()])
+        .args([
+            "--editorial-out",
+            out_dir.path().join("editorial").to_str().unwrap(),
+        ])
         .current_dir(root)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", output_text(&out));
     let summary = String::from_utf8_lossy(&out.stdout);
-    assert!(summary.contains("1 scheduled") && summary.contains("1 stale"), "{summary}");
+    assert!(
+        summary.contains("1 scheduled") && summary.contains("1 stale"),
+        "{summary}"
+    );
     for marker in ["winter-heart-health", "winter-tonic-myths"] {
         for (path, bytes) in all_files(&public) {
             assert!(
@@ -494,7 +626,10 @@ fn markup_in_titles_and_summaries_is_escaped_in_every_output() {
         assert!(!text.contains("<script>alert"), "unescaped title in {path}");
         assert!(!text.contains("<img src=x"), "unescaped summary in {path}");
     }
-    assert!(seen >= 5, "the title should appear in the page, listings and feeds ({seen} files)");
+    assert!(
+        seen >= 5,
+        "the title should appear in the page, listings and feeds ({seen} files)"
+    );
 }
 
 #[test]
@@ -504,9 +639,17 @@ fn symlinks_out_of_the_site_are_refused() {
     let outside = tempfile::tempdir().unwrap();
     fs::write(outside.path().join("secret.md"), "zqxsecret").unwrap();
     #[cfg(unix)]
-    std::os::unix::fs::symlink(outside.path().join("secret.md"), site.root().join("content/link.md")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        site.root().join("content/link.md"),
+    )
+    .unwrap();
     let out = site.run(&["build", "--as-of", TODAY]);
     assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
-    assert!(output_text(&out).contains("content/link.md"), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("content/link.md"),
+        "{}",
+        output_text(&out)
+    );
     assert!(!site.public().exists());
 }

@@ -51,18 +51,30 @@ pub fn render(site: &Site, schedule: &Schedule, weeks: u32, ansi: bool) -> Strin
             title: e.title.clone(),
         });
     }
-    for i in schedule.issues.iter().filter(|i| i.date >= today && i.date <= end) {
+    for i in schedule
+        .issues
+        .iter()
+        .filter(|i| i.date >= today && i.date <= end)
+    {
         rows.push(Row {
             date: i.date,
             kind: "issue",
-            state: if i.ready == 0 { "empty issue".into() } else { format!("{} ready", i.ready) },
+            state: if i.ready == 0 {
+                "empty issue".into()
+            } else {
+                format!("{} ready", i.ready)
+            },
             colour: if i.ready == 0 { "1;31" } else { "" },
             segment: i.segment.clone(),
             owner: String::new(),
             title: i.name.clone(),
         });
     }
-    for o in schedule.observances.iter().filter(|o| o.date >= today && o.date <= end) {
+    for o in schedule
+        .observances
+        .iter()
+        .filter(|o| o.date >= today && o.date <= end)
+    {
         rows.push(Row {
             date: o.date,
             kind: "observance",
@@ -73,13 +85,36 @@ pub fn render(site: &Site, schedule: &Schedule, weeks: u32, ansi: bool) -> Strin
             title: o.name.clone(),
         });
     }
-    rows.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.kind.cmp(b.kind)).then_with(|| a.title.cmp(&b.title)));
+    rows.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then_with(|| a.kind.cmp(b.kind))
+            .then_with(|| a.title.cmp(&b.title))
+    });
 
     let mut out = format!("Editorial schedule, {today} to {end} (as of {today})\n\n");
-    let state_w = rows.iter().map(|r| r.state.chars().count()).max().unwrap_or(5).max(5);
-    let seg_w = rows.iter().map(|r| r.segment.chars().count()).max().unwrap_or(7).max(7);
-    let own_w = rows.iter().map(|r| r.owner.chars().count()).max().unwrap_or(5).max(5);
-    out += &format!("{:<10}  {:<3}  {:<10}  {:<state_w$}  {:<seg_w$}  {:<own_w$}  TITLE\n", "DATE", "DAY", "KIND", "STATE", "SEGMENT", "OWNER");
+    let state_w = rows
+        .iter()
+        .map(|r| r.state.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let seg_w = rows
+        .iter()
+        .map(|r| r.segment.chars().count())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    let own_w = rows
+        .iter()
+        .map(|r| r.owner.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    out += &format!(
+        "{:<10}  {:<3}  {:<10}  {:<state_w$}  {:<seg_w$}  {:<own_w$}  TITLE\n",
+        "DATE", "DAY", "KIND", "STATE", "SEGMENT", "OWNER"
+    );
     let mut week = None;
     for r in &rows {
         let w = crate::model::schedule::week_start(r.date);
@@ -88,7 +123,11 @@ pub fn render(site: &Site, schedule: &Schedule, weeks: u32, ansi: bool) -> Strin
         }
         week = Some(w);
         let state = format!("{:<state_w$}", r.state);
-        let state = if ansi && !r.colour.is_empty() { format!("\x1b[{}m{state}\x1b[0m", r.colour) } else { state };
+        let state = if ansi && !r.colour.is_empty() {
+            format!("\x1b[{}m{state}\x1b[0m", r.colour)
+        } else {
+            state
+        };
         out += &format!(
             "{:<10}  {:<3}  {:<10}  {state}  {:<seg_w$}  {:<own_w$}  {}\n",
             r.date.to_string(),
@@ -102,10 +141,26 @@ pub fn render(site: &Site, schedule: &Schedule, weeks: u32, ansi: bool) -> Strin
     if rows.is_empty() {
         out += "(nothing planned)\n";
     }
-    let gaps: Vec<_> = schedule.gaps.iter().filter(|g| g.date <= end && (g.date >= crate::model::schedule::week_start(today) || g.kind == GapKind::Missed)).collect();
-    out += &format!("\nGaps and risks ({}; gaps are looked for through {}):\n", gaps.len(), schedule.horizon);
+    let gaps: Vec<_> = schedule
+        .gaps
+        .iter()
+        .filter(|g| {
+            g.date <= end
+                && (g.date >= crate::model::schedule::week_start(today)
+                    || g.kind == GapKind::Missed)
+        })
+        .collect();
+    out += &format!(
+        "\nGaps and risks ({}; gaps are looked for through {}):\n",
+        gaps.len(),
+        schedule.horizon
+    );
     for g in &gaps {
-        let label = if ansi { format!("\x1b[1m{}\x1b[0m", g.kind.label()) } else { g.kind.label().to_string() };
+        let label = if ansi {
+            format!("\x1b[1m{}\x1b[0m", g.kind.label())
+        } else {
+            g.kind.label().to_string()
+        };
         out += &format!("  {}  {label}: {}\n", g.date, g.detail);
     }
     if gaps.is_empty() {

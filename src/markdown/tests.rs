@@ -84,9 +84,16 @@ fn extensions_render() {
     assert!(out.contains("todo <em>now</em></label></li>"), "{out}");
     // A nested list or a loose item's paragraph closes the label first.
     let out = html("- [ ] parent\n  - child\n");
-    assert!(out.contains("parent</label>\n<ul>") || out.contains("parent</label><ul>"), "{out}");
+    assert!(
+        out.contains("parent</label>\n<ul>") || out.contains("parent</label><ul>"),
+        "{out}"
+    );
     let out = html("- [ ] loose\n\n- [x] item\n");
-    assert_eq!(out.matches("<label").count(), out.matches("</label>").count(), "{out}");
+    assert_eq!(
+        out.matches("<label").count(),
+        out.matches("</label>").count(),
+        "{out}"
+    );
 
     let out = html("# Title {#custom .lead}\n");
     assert!(

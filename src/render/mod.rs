@@ -92,7 +92,10 @@ impl Laps {
 
     fn lap(&mut self, what: &str) {
         if self.enabled {
-            eprintln!("timing:   {what:<8} {:>6} ms", self.last.elapsed().as_millis());
+            eprintln!(
+                "timing:   {what:<8} {:>6} ms",
+                self.last.elapsed().as_millis()
+            );
         }
         self.last = std::time::Instant::now();
     }

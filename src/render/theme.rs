@@ -255,7 +255,10 @@ mod tests {
     #[test]
     fn escape_html_escapes_the_five_and_keeps_the_rest() {
         assert_eq!(escape_html(""), "");
-        assert_eq!(escape_html("儿童发热 /articles/a1/"), "儿童发热 /articles/a1/");
+        assert_eq!(
+            escape_html("儿童发热 /articles/a1/"),
+            "儿童发热 /articles/a1/"
+        );
         assert_eq!(
             escape_html("<a href=\"x\">R&D 'é'</a>"),
             "&lt;a href=&quot;x&quot;&gt;R&amp;D &#x27;é&#x27;&lt;/a&gt;"

@@ -10,6 +10,9 @@
 //! (config, templates, static files, a change of publishing state or slug,
 //! a new day, output folders it does not know) falls back to a full build,
 //! so the serve folder always equals a fresh full build byte for byte.
+//! This module holds the model and the rebuild flow; what a change renders
+//! is in [`super::changes`] (public pages), [`super::digests`] (newsletter
+//! digests) and [`super::editorial`] (the editorial views).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -18,14 +21,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use thiserror::Error;
 
-use super::affected::{
-    affected_articles, affected_terms, diff_sites, listing_views_unchanged, referrers,
-    related_containing, same_dates, same_places, Diff, TermSet,
-};
-use super::files::{remove_file_and_empty_dirs, remove_stale_listing, write_if_changed};
+use super::affected::diff_sites;
+use super::editorial;
+use super::files::{remove_file_and_empty_dirs, write_if_changed};
 use crate::build::{build, BuildError, BuildOptions};
 use crate::config::site::TAXONOMIES;
 use crate::config::{Calendar, SiteConfig};
@@ -34,10 +34,9 @@ use crate::load::{self, Sources};
 use crate::model::{Article, Site};
 use crate::output::{OutputError, MARKER};
 use crate::render::article::render_article_page;
-use crate::render::index::{AnyLinks, Index, PublicLinks};
-use crate::render::listing::{self, Page};
+use crate::render::index::{AnyLinks, Index};
+use crate::render::listing::file_for;
 use crate::render::theme::Theme;
-use crate::render::{feeds, listing::file_for};
 
 #[derive(Debug, Error)]
 pub enum RebuildError {
@@ -46,6 +45,10 @@ pub enum RebuildError {
     Invalid(Vec<Diagnostic>),
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// Like `Invalid`, but found after some files were written (digests):
+    /// the last good model no longer describes the folder.
+    #[error("the site has {} error(s)", .0.iter().filter(|d| d.is_error()).count())]
+    InvalidAfterWrite(Vec<Diagnostic>),
     #[error("cannot write {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -54,7 +57,7 @@ impl RebuildError {
     /// The text `healthpress build` prints for this failure, line for line.
     pub fn cli_text(&self, public_dir: &Path) -> String {
         match self {
-            RebuildError::Invalid(diagnostics) => {
+            RebuildError::Invalid(diagnostics) | RebuildError::InvalidAfterWrite(diagnostics) => {
                 let mut text: String = diagnostics.iter().map(|d| format!("{d}\n")).collect();
                 let errors = diagnostics.iter().filter(|d| d.is_error()).count();
                 text += &format!(
@@ -104,7 +107,7 @@ pub struct Settings {
 
 /// The last good state: what the serve folder currently holds.
 pub struct Model {
-    settings: Settings,
+    pub(super) settings: Settings,
     config: SiteConfig,
     config_text: String,
     calendar: Calendar,
@@ -114,21 +117,13 @@ pub struct Model {
     /// Files re-read since the last good build (paths under `content/`):
     /// only they can differ between `files` and `site`.
     dirty: BTreeSet<PathBuf>,
-    site: Site,
-    theme: Theme,
+    pub(super) site: Site,
+    pub(super) theme: Theme,
     /// Top-level output entries no incremental renderer produces (e.g. a
     /// folder a newer renderer adds); while non-empty, every rebuild is full.
     unknown_outputs: Vec<String>,
     /// Draft preview pages written: output file -> state label.
     pub draft_pages: BTreeMap<String, String>,
-}
-
-/// How far an article change reaches; see `Model::render_changes`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Scope {
-    OwnPage,
-    SamePlaces,
-    General,
 }
 
 /// Why an incremental rebuild handed over to a full build.
@@ -272,9 +267,17 @@ impl Model {
             Err(RebuildError::Invalid(_)) => {
                 return Ok(Err(Fallback::keep("a page failed to render".into())))
             }
+            Err(RebuildError::InvalidAfterWrite(_)) => {
+                return Ok(Err(Fallback {
+                    reason: "a digest failed to render".into(),
+                    model_still_valid: false,
+                }))
+            }
             other => other?,
         };
         phase("render", &started);
+        let editorial_changed =
+            editorial::may_change(&self.site, &site, diff.public.iter().chain(&diff.private));
         // Freeing 10,000 articles takes a while; do it off the rebuild path.
         let old = std::mem::replace(&mut self.site, site);
         std::thread::spawn(move || drop(old));
@@ -285,6 +288,21 @@ impl Model {
             // change re-renders all of them; otherwise only edited drafts.
             let only = diff.public.is_empty().then_some(&diff.private);
             report.warnings.extend(self.render_drafts(only)?);
+        }
+        // Last, so the public pages are already written (see editorial.rs).
+        if editorial_changed {
+            let s = &self.settings;
+            match editorial::rerender(&s.root, &s.editorial_dir, &self.site, &self.theme) {
+                Err(RebuildError::Invalid(_)) => {
+                    return Ok(Err(Fallback {
+                        reason: "an editorial view failed to render".into(),
+                        model_still_valid: false,
+                    }))
+                }
+                other => other?,
+            }
+            phase("editorial", &started);
+            report.reason += "; editorial views";
         }
         report.elapsed = started.elapsed();
         Ok(Ok(report))
@@ -333,191 +351,6 @@ impl Model {
                 path.display()
             ))),
         }
-    }
-
-    /// Renders what `diff` touches into memory, then writes changed files.
-    fn render_changes(&self, new: &Site, diff: &Diff) -> Result<Report, RebuildError> {
-        let mut report = Report {
-            kind: "incremental",
-            reason: String::new(),
-            rendered: 0,
-            written: 0,
-            removed: 0,
-            warnings: new.warnings.clone(),
-            elapsed: Duration::ZERO,
-        };
-        if diff.public.is_empty() {
-            if diff.private.is_empty() {
-                report.kind = "unchanged";
-            }
-            return Ok(report);
-        }
-        let t = Instant::now();
-        let old = &self.site;
-        let i1 = Index::new(new, &self.theme);
-        phase("index", &t);
-        // Three scopes, cheapest first. (1) The common edit (body text,
-        // sources...) leaves every listing, feed entry and sitemap entry of
-        // the article as it was: only its own page and, if it is among the
-        // newest, the site feed change. (2) Same place in every list but a
-        // new card (title, summary...): the pages showing that card change.
-        // (3) Anything else: everything that lists the article now or did.
-        let changed_now: Vec<usize> = i1
-            .published
-            .iter()
-            .copied()
-            .filter(|&i| diff.public.contains(&new.articles[i].content_path))
-            .collect();
-        let in_site_feed = i1
-            .published
-            .iter()
-            .take(feeds::FEED_LENGTH)
-            .any(|i| changed_now.contains(i));
-        let scope = if listing_views_unchanged(old, &i1, &diff.public) {
-            Scope::OwnPage
-        } else if same_places(old, &i1, &diff.public) {
-            Scope::SamePlaces
-        } else {
-            Scope::General
-        };
-        report.reason = match scope {
-            Scope::OwnPage => "own page",
-            Scope::SamePlaces => "same places",
-            Scope::General => "general",
-        }
-        .to_string();
-        let (pages, terms, crosses, main_feed) = match scope {
-            Scope::OwnPage => (
-                changed_now.clone(),
-                TermSet::new(),
-                TermSet::new(),
-                in_site_feed,
-            ),
-            Scope::SamePlaces => {
-                let (terms, crosses) = affected_terms(old, new, &diff.public);
-                let pages = related_containing(&i1, &diff.public);
-                (pages, terms, crosses, in_site_feed)
-            }
-            Scope::General => {
-                let i0 = Index::new(old, &self.theme);
-                let mut pages = affected_articles(&i0, &i1, &diff.public);
-                if !diff.gone.is_empty() {
-                    pages.extend(referrers(new, &diff.gone));
-                    pages.sort_unstable();
-                    pages.dedup();
-                }
-                let (terms, crosses) = affected_terms(old, new, &diff.public);
-                (pages, terms, crosses, true)
-            }
-        };
-        phase("affected", &t);
-
-        let resolver = PublicLinks::new(new, &i1.urls);
-        let mut problems: Vec<Diagnostic> = Vec::new();
-        let mut out: Vec<Page> = Vec::new();
-        let rendered: Vec<(Option<Page>, Vec<Diagnostic>)> = pages
-            .par_iter()
-            .map(|&i| {
-                let (html, mut found) = render_article_page(&i1, i, &resolver, None);
-                match html {
-                    Ok(html) => {
-                        let path = file_for(&i1, &i1.urls.article(&new.articles[i].slug));
-                        (Some(Page { path, html }), found)
-                    }
-                    Err(d) => {
-                        found.push(d);
-                        (None, found)
-                    }
-                }
-            })
-            .collect();
-        for (page, found) in rendered {
-            out.extend(page);
-            problems.extend(found);
-        }
-        let mut collect = |r: Result<Vec<Page>, Diagnostic>| match r {
-            Ok(p) => out.extend(p),
-            Err(d) => problems.push(d),
-        };
-        phase("articles", &t);
-        if scope != Scope::OwnPage {
-            collect(listing::home_page(&i1).map(|p| vec![p]));
-            collect(listing::not_found_page(&i1).map(|p| vec![p]));
-            collect(listing::taxonomy_pages(&i1));
-            let keep = |t: &str, x: &str, cross: Option<(&str, &str)>| match cross {
-                None => terms.contains(&(t.to_string(), x.to_string())),
-                Some((_, s)) => crosses.contains(&(x.to_string(), s.to_string())),
-            };
-            // With every article in its old place, only the pages showing a
-            // changed card differ; otherwise whole terms are re-rendered.
-            let chunk = |items: &[usize]| {
-                scope == Scope::General || items.iter().any(|i| changed_now.contains(i))
-            };
-            for r in listing::term_pages_where(&i1, &keep, &chunk) {
-                collect(r);
-            }
-        }
-        phase("listings", &t);
-        let keep_feed = |f: Option<(&str, &str)>| match f {
-            None => main_feed,
-            Some((t, x)) => terms.contains(&(t.to_string(), x.to_string())),
-        };
-        collect(feeds::feeds_where(&i1, &keep_feed));
-        phase("feeds", &t);
-        // The sitemap shows URLs and last-modified dates, in site order.
-        if scope == Scope::General || !same_dates(old, new, &diff.public) {
-            collect(feeds::sitemap_and_robots(&i1));
-        }
-        phase("sitemap", &t);
-        crate::diagnostics::sort(&mut problems);
-        if problems.iter().any(Diagnostic::is_error) {
-            return Err(RebuildError::Invalid(problems));
-        }
-        report.warnings.extend(problems);
-        report.rendered = out.len();
-
-        let produced: BTreeSet<String> = out.iter().map(|p| p.path.clone()).collect();
-        for page in &out {
-            if write_if_changed(&self.settings.public_dir, &page.path, page.html.as_bytes())? {
-                report.written += 1;
-            }
-        }
-        // Pagination pages (and audience × specialty pages) that no longer exist.
-        let mut bases: Vec<String> = Vec::new();
-        for (t, x) in &terms {
-            bases.push(
-                file_for(&i1, &i1.urls.term(t, x))
-                    .trim_end_matches("index.html")
-                    .to_string(),
-            );
-        }
-        for (a, s) in &crosses {
-            let url = format!("{}specialty/{s}/", i1.urls.term("audience", a));
-            bases.push(
-                file_for(&i1, &url)
-                    .trim_end_matches("index.html")
-                    .to_string(),
-            );
-        }
-        // Only a general change can remove pages; in the other scopes some
-        // pages were deliberately not rendered.
-        if scope != Scope::General {
-            bases.clear();
-        }
-        for base in bases {
-            report.removed += remove_stale_listing(&self.settings.public_dir, &base, &produced)?;
-        }
-        // Pages of articles no longer public (or moved to another slug).
-        for (_, slug) in &diff.gone {
-            let rel = file_for(&i1, &i1.urls.article(slug));
-            if !produced.contains(&rel)
-                && remove_file_and_empty_dirs(&self.settings.public_dir, &rel)?
-            {
-                report.removed += 1;
-            }
-        }
-        phase("write", &t);
-        Ok(report)
     }
 
     /// Writes draft/scheduled preview pages (only with `--drafts`) and
@@ -592,6 +425,8 @@ impl Model {
             "sitemap.xml",
             "robots.txt",
             "static",
+            // Newsletter digests: see `super::digests`.
+            "digests",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -633,7 +468,7 @@ impl Model {
 }
 
 /// With `HEALTHPRESS_TIMINGS` set, prints the time since `since`.
-fn phase(name: &str, since: &Instant) {
+pub(super) fn phase(name: &str, since: &Instant) {
     if std::env::var_os("HEALTHPRESS_TIMINGS").is_some() {
         eprintln!(
             "timing: serve {name:<9} {:>6} ms",
@@ -688,13 +523,17 @@ mod tests {
         let changed: BTreeSet<PathBuf> = [any_article].into();
         assert!(model.update_articles(&changed).unwrap().is_ok());
 
-        // A renderer added to `build` later (say, digests/) that `serve`
-        // does not know: rebuilds must be full until it is taught.
-        fs::create_dir_all(settings.public_dir.join("digests/parents")).unwrap();
+        // A renderer added to `build` later (say, newsletters-x/) that
+        // `serve` does not know: rebuilds must be full until it is taught.
+        fs::create_dir_all(settings.public_dir.join("newsletters-x/parents")).unwrap();
         model.unknown_outputs = model.find_unknown_outputs();
-        assert_eq!(model.unknown_outputs, vec!["digests".to_string()]);
+        assert_eq!(model.unknown_outputs, vec!["newsletters-x".to_string()]);
         let fallback = model.update_articles(&changed).unwrap().unwrap_err();
-        assert!(fallback.reason.contains("digests"), "{}", fallback.reason);
+        assert!(
+            fallback.reason.contains("newsletters-x"),
+            "{}",
+            fallback.reason
+        );
         assert!(fallback.model_still_valid);
     }
 }

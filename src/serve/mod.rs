@@ -7,6 +7,9 @@
 //! error, worded as `healthpress build` words it, as an overlay.
 
 pub mod affected;
+mod changes;
+mod digests;
+mod editorial;
 pub mod files;
 pub mod http;
 pub mod incremental;

@@ -124,12 +124,23 @@ pub fn check_calendar(
                     .collect();
                 let (l, c) = hits.get(1).map_or_else(
                     || locate("slots", &[&needle]),
-                    |&i| (i + 1, lines[i].find(&needle).map_or(1, |p| lines[i][..p].chars().count() + 1)),
+                    |&i| {
+                        (
+                            i + 1,
+                            lines[i]
+                                .find(&needle)
+                                .map_or(1, |p| lines[i][..p].chars().count() + 1),
+                        )
+                    },
                 );
                 out.push(
-                    Diagnostic::error("duplicate-slot-id", file, format!("slot id `{id}` is used twice"))
-                        .at(l, c)
-                        .hint("slot ids become iCalendar UIDs; give each slot its own id"),
+                    Diagnostic::error(
+                        "duplicate-slot-id",
+                        file,
+                        format!("slot id `{id}` is used twice"),
+                    )
+                    .at(l, c)
+                    .hint("slot ids become iCalendar UIDs; give each slot its own id"),
                 );
             }
         }
@@ -218,10 +229,18 @@ mod tests {
         let calendar: Calendar = serde_yaml::from_str(text).unwrap();
         let problems = check_calendar(&config, &calendar, text, &[]);
         assert_eq!(problems.len(), 1);
-        assert_eq!((problems[0].rule.as_str(), problems[0].line, problems[0].column), ("duplicate-slot-id", 5, 7));
+        assert_eq!(
+            (
+                problems[0].rule.as_str(),
+                problems[0].line,
+                problems[0].column
+            ),
+            ("duplicate-slot-id", 5, 7)
+        );
 
         let bad = "slots:\n  - { date: 2026-02-30, theme: x, segment: seniors }\n";
-        let err = crate::config::yaml::parse::<Calendar>(Path::new("calendar.yaml"), bad, 1).unwrap_err();
+        let err =
+            crate::config::yaml::parse::<Calendar>(Path::new("calendar.yaml"), bad, 1).unwrap_err();
         assert_eq!(err.line, 2, "{err}");
         assert!(err.message.contains("2026-02-30"), "{err}");
     }

@@ -143,7 +143,9 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
     }
 
     for o in &schedule.observances {
-        let Some(specialty) = &o.specialty else { continue };
+        let Some(specialty) = &o.specialty else {
+            continue;
+        };
         if o.date < today || o.date > horizon {
             continue;
         }
@@ -166,7 +168,10 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
                 name: o.name.clone(),
                 pending: 0,
                 other_date: Some(lead),
-                topic: Some(site.config.term_name("specialty", specialty, &site.config.language)),
+                topic: Some(
+                    site.config
+                        .term_name("specialty", specialty, &site.config.language),
+                ),
                 workflow: None,
                 segments: Vec::new(),
                 specialties: vec![specialty.clone()],
@@ -191,7 +196,12 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
         if d < first_week || d > horizon {
             continue;
         }
-        for n in site.calendar.newsletters.iter().filter(|n| n.segment == slot.segment) {
+        for n in site
+            .calendar
+            .newsletters
+            .iter()
+            .filter(|n| n.segment == slot.segment)
+        {
             for aud in &n.audience {
                 busy.insert((week_start(d), aud.clone()));
             }
@@ -217,7 +227,9 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
                         "audience {aud}: nothing new in the week of {week} to {}",
                         week + Duration::days(6)
                     ),
-                    name: site.config.term_name("audience", aud, &site.config.language),
+                    name: site
+                        .config
+                        .term_name("audience", aud, &site.config.language),
                     pending: 0,
                     other_date: Some(week + Duration::days(6)),
                     topic: None,
@@ -244,7 +256,10 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
         let detail = if kind == GapKind::AtRisk {
             format!("“{}” is due {} and not approved ({what})", e.title, e.date)
         } else {
-            format!("“{}” was due {} and is not published ({what})", e.title, e.date)
+            format!(
+                "“{}” was due {} and is not published ({what})",
+                e.title, e.date
+            )
         };
         gaps.push(Gap {
             date: e.date,

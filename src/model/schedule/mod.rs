@@ -272,7 +272,10 @@ impl Schedule {
             if !in_window(date) {
                 continue;
             }
-            let article = slot.article.as_deref().and_then(|s| site.article_by_slug(s));
+            let article = slot
+                .article
+                .as_deref()
+                .and_then(|s| site.article_by_slug(s));
             let entry = match article {
                 Some(ai) => {
                     merged.insert((ai, date));

@@ -19,7 +19,13 @@ const CONFIG: &str = "title: t\nbase_url: https://h.example.org\ntaxonomies:\n  
 
 const CALENDAR: &str = "observances:\n  - { date: 12-10, name: Kids Day, specialty: pediatrics }\n  - { date: 12-20, name: Heart Day, specialty: cardiology }\n  - { date: 12-21, name: No Specialty Day }\nnewsletters:\n  - { segment: parents, name: PW, cadence: weekly, day: monday, audience: [parents], start: 2026-11-30 }\nslots:\n  - { id: s1, date: 2026-12-03, theme: Flu, segment: parents, owner: ed }\n  - { id: s2, date: 2026-12-20, theme: Colds, segment: parents, owner: ed }\n  - { id: s3, date: 2026-11-20, theme: Old, segment: parents, owner: ed }\n  - { id: s4, date: 2026-12-14, article: pub-kids, segment: parents, owner: ed }\n";
 
-fn article(slug: &str, date: &str, status: Option<ReviewStatus>, audience: &str, specialty: &str) -> Article {
+fn article(
+    slug: &str,
+    date: &str,
+    status: Option<ReviewStatus>,
+    audience: &str,
+    specialty: &str,
+) -> Article {
     let fp = fingerprint("T", "S", "body");
     Article {
         source: format!("content/{slug}.md").into(),
@@ -52,17 +58,59 @@ fn article(slug: &str, date: &str, status: Option<ReviewStatus>, audience: &str,
 fn site(today: &str) -> Site {
     let config: SiteConfig = serde_yaml::from_str(CONFIG).unwrap();
     let calendar: Calendar = serde_yaml::from_str(CALENDAR).unwrap();
-    let mut stale = article("stale", "2026-12-25", Some(ReviewStatus::Approved), "parents", "pediatrics");
+    let mut stale = article(
+        "stale",
+        "2026-12-25",
+        Some(ReviewStatus::Approved),
+        "parents",
+        "pediatrics",
+    );
     stale.current_fingerprint = fingerprint("T", "S", "edited");
-    let mut old = article("old-approval", "2026-01-05", Some(ReviewStatus::Approved), "seniors", "cardiology");
+    let mut old = article(
+        "old-approval",
+        "2026-01-05",
+        Some(ReviewStatus::Approved),
+        "seniors",
+        "cardiology",
+    );
     old.review.date = Some(d("2026-01-01"));
     let articles = vec![
-        article("pub-kids", "2026-11-30", Some(ReviewStatus::Approved), "parents", "pediatrics"),
-        article("late-draft", "2026-11-25", Some(ReviewStatus::Draft), "parents", "pediatrics"),
-        article("soon-review", "2026-12-02", Some(ReviewStatus::InReview), "parents", "pediatrics"),
-        article("later-changes", "2026-12-28", Some(ReviewStatus::ChangesRequested), "parents", "pediatrics"),
+        article(
+            "pub-kids",
+            "2026-11-30",
+            Some(ReviewStatus::Approved),
+            "parents",
+            "pediatrics",
+        ),
+        article(
+            "late-draft",
+            "2026-11-25",
+            Some(ReviewStatus::Draft),
+            "parents",
+            "pediatrics",
+        ),
+        article(
+            "soon-review",
+            "2026-12-02",
+            Some(ReviewStatus::InReview),
+            "parents",
+            "pediatrics",
+        ),
+        article(
+            "later-changes",
+            "2026-12-28",
+            Some(ReviewStatus::ChangesRequested),
+            "parents",
+            "pediatrics",
+        ),
         article("later-draft", "2027-01-10", None, "parents", "pediatrics"),
-        article("future-ok", "2027-01-04", Some(ReviewStatus::Approved), "parents", "pediatrics"),
+        article(
+            "future-ok",
+            "2027-01-04",
+            Some(ReviewStatus::Approved),
+            "parents",
+            "pediatrics",
+        ),
         stale,
         old,
     ];
@@ -70,20 +118,48 @@ fn site(today: &str) -> Site {
 }
 
 fn state_of(s: &Schedule, uid: &str) -> PlanState {
-    s.entries.iter().find(|e| e.uid == uid).unwrap_or_else(|| panic!("no {uid}")).state
+    s.entries
+        .iter()
+        .find(|e| e.uid == uid)
+        .unwrap_or_else(|| panic!("no {uid}"))
+        .state
 }
 
 #[test]
 fn plan_states_cover_every_case() {
     let today = d("2026-12-01");
-    assert_eq!(article_plan_state(State::Published, d("2026-11-01"), today), PlanState::Published);
-    assert_eq!(article_plan_state(State::Scheduled, d("2026-12-02"), today), PlanState::Approved);
-    assert_eq!(article_plan_state(State::Draft, d("2026-11-30"), today), PlanState::Missed);
-    assert_eq!(article_plan_state(State::Draft, d("2026-12-01"), today), PlanState::AtRisk);
-    assert_eq!(article_plan_state(State::InReview, d("2026-12-08"), today), PlanState::AtRisk);
-    assert_eq!(article_plan_state(State::InReview, d("2026-12-09"), today), PlanState::InReview);
-    assert_eq!(article_plan_state(State::StaleApproval, d("2026-12-09"), today), PlanState::StaleApproval);
-    assert_eq!(article_plan_state(State::ChangesRequested, d("2027-01-09"), today), PlanState::ChangesRequested);
+    assert_eq!(
+        article_plan_state(State::Published, d("2026-11-01"), today),
+        PlanState::Published
+    );
+    assert_eq!(
+        article_plan_state(State::Scheduled, d("2026-12-02"), today),
+        PlanState::Approved
+    );
+    assert_eq!(
+        article_plan_state(State::Draft, d("2026-11-30"), today),
+        PlanState::Missed
+    );
+    assert_eq!(
+        article_plan_state(State::Draft, d("2026-12-01"), today),
+        PlanState::AtRisk
+    );
+    assert_eq!(
+        article_plan_state(State::InReview, d("2026-12-08"), today),
+        PlanState::AtRisk
+    );
+    assert_eq!(
+        article_plan_state(State::InReview, d("2026-12-09"), today),
+        PlanState::InReview
+    );
+    assert_eq!(
+        article_plan_state(State::StaleApproval, d("2026-12-09"), today),
+        PlanState::StaleApproval
+    );
+    assert_eq!(
+        article_plan_state(State::ChangesRequested, d("2027-01-09"), today),
+        PlanState::ChangesRequested
+    );
     assert_eq!(theme_plan_state(d("2026-12-09"), today), PlanState::Planned);
     assert_eq!(theme_plan_state(d("2026-12-03"), today), PlanState::AtRisk);
     assert_eq!(theme_plan_state(d("2026-11-03"), today), PlanState::Missed);
@@ -131,14 +207,26 @@ fn gaps_of_every_kind_sorted_by_date() {
     };
     // Heart Day has no cardiology article; Kids Day is covered by pub-kids
     // (2026-11-30, within 14 days); No Specialty Day is never a gap.
-    assert_eq!(kinds(GapKind::UncoveredObservance), vec![("2026-12-20".into(), "Heart Day".into())]);
+    assert_eq!(
+        kinds(GapKind::UncoveredObservance),
+        vec![("2026-12-20".into(), "Heart Day".into())]
+    );
     // Issue 2026-12-07 covers 12-01..12-07: only soon-review (in review).
     let empty = kinds(GapKind::EmptyIssue);
-    assert!(empty.contains(&("2026-12-07".into(), "parents".into())), "{empty:?}");
-    assert!(!empty.contains(&("2026-11-30".into(), "parents".into())), "past issue is history");
+    assert!(
+        empty.contains(&("2026-12-07".into(), "parents".into())),
+        "{empty:?}"
+    );
+    assert!(
+        !empty.contains(&("2026-11-30".into(), "parents".into())),
+        "past issue is history"
+    );
     // Seniors have nothing at all from this week on.
     let quiet = kinds(GapKind::QuietWeek);
-    assert!(quiet.contains(&("2026-11-30".into(), "seniors".into())), "{quiet:?}");
+    assert!(
+        quiet.contains(&("2026-11-30".into(), "seniors".into())),
+        "{quiet:?}"
+    );
     assert!(!quiet.contains(&("2026-11-30".into(), "parents".into())));
     assert_eq!(
         kinds(GapKind::AtRisk),
@@ -168,10 +256,18 @@ fn issues_count_ready_and_total() {
 fn review_queues() {
     let site = site("2026-12-01");
     let q = ReviewQueues::build(&site);
-    let slugs = |v: &[usize]| v.iter().map(|&i| site.articles[i].slug.clone()).collect::<Vec<_>>();
+    let slugs = |v: &[usize]| {
+        v.iter()
+            .map(|&i| site.articles[i].slug.clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(slugs(&q.awaiting["dr"]), vec!["soon-review"]);
     assert_eq!(slugs(&q.stale), vec!["stale"]);
     assert_eq!(slugs(&q.changes_requested), vec!["later-changes"]);
-    let due: Vec<_> = q.due.iter().map(|&(i, _)| site.articles[i].slug.as_str()).collect();
+    let due: Vec<_> = q
+        .due
+        .iter()
+        .map(|&(i, _)| site.articles[i].slug.as_str())
+        .collect();
     assert_eq!(due, vec!["old-approval"]);
 }

@@ -352,6 +352,67 @@ fn summarize_size_warnings(segment_path: &str, mut warnings: Vec<Diagnostic>) ->
     warnings
 }
 
+// --- serve: a chosen subset of one segment's issues ----------------------
+// Used by `serve`'s incremental rebuilds (src/serve/digests.rs). Renders
+// exactly what `render_digests` writes for these issues, with the same
+// functions, so the files are byte for byte the same.
+
+/// Renders the issues `chosen` (indices into `found`, the segment's issues
+/// as [`segment_issues`] returns them for the public build) and the
+/// segment's `index.html` and `atom.xml`. Returns (path relative to the
+/// output folder, text) pairs and every problem found.
+pub fn render_segment_subset(
+    digests: &Digests,
+    newsletter: &Newsletter,
+    found: &[Issue],
+    chosen: &[usize],
+) -> (Vec<(String, String)>, Vec<Diagnostic>) {
+    let index = digests.index;
+    let base = &index.urls.base_path;
+    let seg = segment_path(index, &newsletter.segment);
+    let rel = |p: String| p.strip_prefix(base.as_str()).unwrap_or(&p).to_string();
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut cut_to_fit = Vec::new();
+    let rendered: Vec<Result<IssueFiles, Diagnostic>> = chosen
+        .par_iter()
+        .map(|&n| digests.render_issue(newsletter, &found[n]))
+        .collect();
+    for (&n, result) in chosen.iter().zip(rendered) {
+        match result {
+            Ok(f) => {
+                let dir = format!("{seg}{}/", found[n].date);
+                files.push((rel(format!("{dir}index.html")), f.web));
+                files.push((rel(format!("{dir}email.html")), f.email));
+                files.push((rel(format!("{dir}email.txt")), f.text));
+                cut_to_fit.extend(f.warnings);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    problems.extend(summarize_size_warnings(&seg, cut_to_fit));
+    match web::segment_pages(digests, newsletter, found) {
+        Ok(pages) => files.extend(
+            pages
+                .into_iter()
+                .map(|(name, text)| (rel(format!("{seg}{name}")), text)),
+        ),
+        Err(d) => problems.push(d),
+    }
+    (files, problems)
+}
+
+/// Files of one issue, relative to the output folder (see
+/// [`render_segment_subset`]).
+pub fn issue_files(index: &Index, segment: &str, date: NaiveDate) -> [String; 3] {
+    let base = &index.urls.base_path;
+    let seg = segment_path(index, segment);
+    let dir = format!("{seg}{date}/");
+    let dir = dir.strip_prefix(base.as_str()).unwrap_or(&dir).to_string();
+    ["index.html", "email.html", "email.txt"].map(|f| format!("{dir}{f}"))
+}
+// --- end serve subset ------------------------------------------------------
+
 /// Which file of an issue `healthpress digest` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {

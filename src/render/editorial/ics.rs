@@ -21,7 +21,9 @@ use crate::model::Site;
 
 /// The fixed DTSTAMP of every event: 2000-01-01T00:00:00Z.
 pub fn dtstamp() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).single().expect("valid constant")
+    Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0)
+        .single()
+        .expect("valid constant")
 }
 
 /// The written form of [`dtstamp`].
@@ -42,9 +44,11 @@ fn entry_event(site: &Site, labels: &Labels, host: &str, e: &Entry) -> Event {
     } else {
         e.segments.join(", ")
     };
-    ev.uid(&uid)
-        .timestamp(dtstamp())
-        .summary(&format!("[{segment}] {} ({})", e.title, labels.state(e.state)));
+    ev.uid(&uid).timestamp(dtstamp()).summary(&format!(
+        "[{segment}] {} ({})",
+        e.title,
+        labels.state(e.state)
+    ));
     all_day(&mut ev, e.date);
     let mut desc = vec![format!("state: {}", e.state.label())];
     if let Some(w) = e.workflow {
@@ -54,7 +58,10 @@ fn entry_event(site: &Site, labels: &Labels, host: &str, e: &Entry) -> Event {
         desc.push(format!("owner: {}", e.owners.join(", ")));
     }
     if let Some(i) = e.article {
-        desc.push(format!("source: {}", site.articles[i].source.to_string_lossy()));
+        desc.push(format!(
+            "source: {}",
+            site.articles[i].source.to_string_lossy()
+        ));
     }
     ev.description(&desc.join("\n"));
     ev.categories([e.state.key()]);
@@ -65,7 +72,10 @@ fn entry_event(site: &Site, labels: &Labels, host: &str, e: &Entry) -> Event {
 fn calendar(name: &str, events: Vec<Event>) -> String {
     let mut cal = Calendar::empty();
     cal.append_property(Property::new("VERSION", "2.0"));
-    cal.append_property(Property::new("PRODID", "-//healthpress//editorial schedule//EN"));
+    cal.append_property(Property::new(
+        "PRODID",
+        "-//healthpress//editorial schedule//EN",
+    ));
     cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
     cal.name(name);
     for ev in events {
@@ -105,9 +115,17 @@ pub fn feeds(site: &Site, labels: &Labels, s: &Schedule) -> Vec<(String, String)
         .iter()
         .map(|o| {
             let mut ev = Event::new();
-            ev.uid(&format!("{}-{}.observance@{host}", o.date, slugify(o.name_en.as_deref().unwrap_or(&o.name))))
-                .timestamp(dtstamp())
-                .summary(&format!("{} ({})", o.name, labels.get("ed_observance", "observance")));
+            ev.uid(&format!(
+                "{}-{}.observance@{host}",
+                o.date,
+                slugify(o.name_en.as_deref().unwrap_or(&o.name))
+            ))
+            .timestamp(dtstamp())
+            .summary(&format!(
+                "{} ({})",
+                o.name,
+                labels.get("ed_observance", "observance")
+            ));
             all_day(&mut ev, o.date);
             ev.categories(["observance"]);
             (o.audience.clone(), ev.done())
@@ -119,7 +137,10 @@ pub fn feeds(site: &Site, labels: &Labels, s: &Schedule) -> Vec<(String, String)
     all.extend(observance_events.iter().map(|(_, e)| e.clone()));
     all.extend(issue_events.iter().map(|(_, e)| e.clone()));
     all.extend(entry_events.iter().map(|(_, e)| e.clone()));
-    let mut out = vec![("calendar.ics".to_string(), calendar(&format!("{} – {title}", site.config.title), all))];
+    let mut out = vec![(
+        "calendar.ics".to_string(),
+        calendar(&format!("{} – {title}", site.config.title), all),
+    )];
     for n in &site.calendar.newsletters {
         let mut events: Vec<Event> = Vec::new();
         // Observances for everyone, or for one of the segment's audiences.
@@ -129,11 +150,24 @@ pub fn feeds(site: &Site, labels: &Labels, s: &Schedule) -> Vec<(String, String)
                 .filter(|(aud, _)| aud.is_empty() || aud.iter().any(|a| n.audience.contains(a)))
                 .map(|(_, e)| e.clone()),
         );
-        events.extend(issue_events.iter().filter(|(seg, _)| *seg == n.segment).map(|(_, e)| e.clone()));
-        events.extend(entry_events.iter().filter(|(segs, _)| segs.contains(&n.segment)).map(|(_, e)| e.clone()));
+        events.extend(
+            issue_events
+                .iter()
+                .filter(|(seg, _)| *seg == n.segment)
+                .map(|(_, e)| e.clone()),
+        );
+        events.extend(
+            entry_events
+                .iter()
+                .filter(|(segs, _)| segs.contains(&n.segment))
+                .map(|(_, e)| e.clone()),
+        );
         out.push((
             format!("calendar-{}.ics", n.segment),
-            calendar(&format!("{} – {title} – {}", site.config.title, n.name), events),
+            calendar(
+                &format!("{} – {title} – {}", site.config.title, n.name),
+                events,
+            ),
         ));
     }
     out

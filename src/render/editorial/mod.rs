@@ -55,11 +55,17 @@ impl<'a> Labels<'a> {
 
     /// A state's text label: `state_<key>` from i18n.yaml, else English.
     pub fn state(&self, state: PlanState) -> String {
-        self.get(&format!("state_{}", state.key().replace('-', "_")), state.label())
+        self.get(
+            &format!("state_{}", state.key().replace('-', "_")),
+            state.label(),
+        )
     }
 
     pub fn gap(&self, kind: GapKind) -> String {
-        self.get(&format!("gap_{}", kind.key().replace('-', "_")), kind.label())
+        self.get(
+            &format!("gap_{}", kind.key().replace('-', "_")),
+            kind.label(),
+        )
     }
 }
 
@@ -113,7 +119,11 @@ pub fn render_editorial(
     }
     for (path, bytes) in files {
         if let Err(e) = out.write(&path, &bytes) {
-            problems.push(Diagnostic::error("output", format!("editorial/{path}"), e.to_string()));
+            problems.push(Diagnostic::error(
+                "output",
+                format!("editorial/{path}"),
+                e.to_string(),
+            ));
         }
     }
     if problems.is_empty() {

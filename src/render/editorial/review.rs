@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::{editorial_context, Labels};
 use crate::diagnostics::Diagnostic;
-use crate::model::schedule::review::{due_date, ReviewQueues};
 use crate::model::schedule::article_plan_state;
+use crate::model::schedule::review::{due_date, ReviewQueues};
 use crate::model::Site;
 use crate::render::theme::Theme;
 
@@ -47,14 +47,23 @@ fn row(site: &Site, labels: &Labels, i: usize) -> Row {
         date: a.date.to_string(),
         state: state.key(),
         label: labels.state(state),
-        reviewer: site.config.people.get(&reviewer).map_or(reviewer.clone(), |p| p.name.clone()),
+        reviewer: site
+            .config
+            .people
+            .get(&reviewer)
+            .map_or(reviewer.clone(), |p| p.name.clone()),
         review_date: a.review.date.map(|d| d.to_string()),
         age_days: None,
         due_on: None,
     }
 }
 
-pub fn page(site: &Site, theme: &Theme, labels: &Labels, q: &ReviewQueues) -> Result<String, Diagnostic> {
+pub fn page(
+    site: &Site,
+    theme: &Theme,
+    labels: &Labels,
+    q: &ReviewQueues,
+) -> Result<String, Diagnostic> {
     let awaiting = labels.get("ed_awaiting", "Awaiting review");
     let mut sections: Vec<Section> = q
         .awaiting
@@ -63,7 +72,10 @@ pub fn page(site: &Site, theme: &Theme, labels: &Labels, q: &ReviewQueues) -> Re
             let name = if id.is_empty() {
                 labels.get("ed_unassigned", "no reviewer named")
             } else {
-                site.config.people.get(id).map_or(id.clone(), |p| p.name.clone())
+                site.config
+                    .people
+                    .get(id)
+                    .map_or(id.clone(), |p| p.name.clone())
             };
             Section {
                 id: format!("awaiting-{}", if id.is_empty() { "unassigned" } else { id }),
@@ -75,7 +87,13 @@ pub fn page(site: &Site, theme: &Theme, labels: &Labels, q: &ReviewQueues) -> Re
         })
         .collect();
     if sections.is_empty() {
-        sections.push(Section { id: "awaiting".into(), kind: "awaiting", heading: awaiting, note: None, rows: Vec::new() });
+        sections.push(Section {
+            id: "awaiting".into(),
+            kind: "awaiting",
+            heading: awaiting,
+            note: None,
+            rows: Vec::new(),
+        });
     }
     let max_age = site.config.review.max_age_days;
     let due: Vec<Row> = q
@@ -84,7 +102,10 @@ pub fn page(site: &Site, theme: &Theme, labels: &Labels, q: &ReviewQueues) -> Re
         .map(|&(i, age)| {
             let mut r = row(site, labels, i);
             r.age_days = Some(age);
-            r.due_on = site.articles[i].review.date.map(|d| due_date(d, max_age).to_string());
+            r.due_on = site.articles[i]
+                .review
+                .date
+                .map(|d| due_date(d, max_age).to_string());
             r
         })
         .collect();
@@ -107,7 +128,11 @@ pub fn page(site: &Site, theme: &Theme, labels: &Labels, q: &ReviewQueues) -> Re
         kind: "changes",
         heading: labels.get("ed_changes", "Changes requested"),
         note: None,
-        rows: q.changes_requested.iter().map(|&i| row(site, labels, i)).collect(),
+        rows: q
+            .changes_requested
+            .iter()
+            .map(|&i| row(site, labels, i))
+            .collect(),
     });
     let title = labels.get("ed_review", "Review dashboard");
     let mut ctx = editorial_context(site, labels, &title, "../");

@@ -13,9 +13,9 @@ use serde::Serialize;
 
 use super::{editorial_context, Labels};
 use crate::diagnostics::Diagnostic;
-use crate::model::State;
 use crate::model::schedule::{first_of_month, last_of_month, week_start, Entry, Gap, Schedule};
 use crate::model::Site;
+use crate::model::State;
 use crate::render::theme::Theme;
 
 /// One thing shown on a day.
@@ -83,7 +83,12 @@ fn join(v: &[String]) -> Option<String> {
 
 fn person_names(site: &Site, ids: &[String]) -> String {
     ids.iter()
-        .map(|id| site.config.people.get(id).map_or(id.as_str(), |p| p.name.as_str()))
+        .map(|id| {
+            site.config
+                .people
+                .get(id)
+                .map_or(id.as_str(), |p| p.name.as_str())
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -96,7 +101,11 @@ fn entry_item(site: &Site, labels: &Labels, e: &Entry) -> ItemView {
     });
     let article = e.article.map(|i| &site.articles[i]);
     let note = match (e.slot, article) {
-        (Some(_), Some(a)) if a.date != e.date => Some(format!("{} {}", labels.get("ed_article_date", "article dated"), a.date)),
+        (Some(_), Some(a)) if a.date != e.date => Some(format!(
+            "{} {}",
+            labels.get("ed_article_date", "article dated"),
+            a.date
+        )),
         _ => None,
     };
     ItemView {
@@ -132,7 +141,11 @@ fn items_by_day(site: &Site, labels: &Labels, s: &Schedule) -> BTreeMap<NaiveDat
             owners: None,
             source: None,
             note: o.specialty.as_ref().map(|sp| {
-                site.config.taxonomies.specialty.get(sp).map_or(sp.clone(), |t| t.name.clone())
+                site.config
+                    .taxonomies
+                    .specialty
+                    .get(sp)
+                    .map_or(sp.clone(), |t| t.name.clone())
             }),
         });
     }
@@ -140,7 +153,11 @@ fn items_by_day(site: &Site, labels: &Labels, s: &Schedule) -> BTreeMap<NaiveDat
         let empty = i.ready == 0;
         days.entry(i.date).or_default().push(ItemView {
             kind: "issue",
-            state: if empty { "empty-issue".into() } else { "issue".into() },
+            state: if empty {
+                "empty-issue".into()
+            } else {
+                "issue".into()
+            },
             label: if empty {
                 labels.get("gap_empty_issue", "empty newsletter issue")
             } else {
@@ -164,7 +181,9 @@ fn items_by_day(site: &Site, labels: &Labels, s: &Schedule) -> BTreeMap<NaiveDat
         });
     }
     for e in &s.entries {
-        days.entry(e.date).or_default().push(entry_item(site, labels, e));
+        days.entry(e.date)
+            .or_default()
+            .push(entry_item(site, labels, e));
     }
     days
 }
@@ -180,13 +199,11 @@ pub fn gap_view(labels: &Labels, g: &Gap) -> GapView {
         pending: g.pending,
         other_date: g.other_date.map(|d| d.to_string()),
         topic: g.topic.clone(),
-        workflow: g
-            .workflow
-            .map(|w| match w {
-                // The schedule calls an approved, not yet public article "approved".
-                State::Scheduled => labels.get("state_approved", "approved (scheduled)"),
-                w => labels.get(&format!("state_{}", w.label().replace(' ', "_")), w.label()),
-            }),
+        workflow: g.workflow.map(|w| match w {
+            // The schedule calls an approved, not yet public article "approved".
+            State::Scheduled => labels.get("state_approved", "approved (scheduled)"),
+            w => labels.get(&format!("state_{}", w.label().replace(' ', "_")), w.label()),
+        }),
         segments: join(&g.segments),
         specialties: join(&g.specialties),
         owners: join(&g.owners),
@@ -199,7 +216,13 @@ fn weekday_name(labels: &Labels, d: NaiveDate) -> String {
     labels.get(&format!("ed_weekday_{}", n + 1), EN[n])
 }
 
-fn day_view(labels: &Labels, days: &BTreeMap<NaiveDate, Vec<ItemView>>, d: NaiveDate, month: NaiveDate, today: NaiveDate) -> DayView {
+fn day_view(
+    labels: &Labels,
+    days: &BTreeMap<NaiveDate, Vec<ItemView>>,
+    d: NaiveDate,
+    month: NaiveDate,
+    today: NaiveDate,
+) -> DayView {
     DayView {
         date: d.to_string(),
         day: d.day(),
@@ -218,30 +241,65 @@ struct FilterOption {
 
 /// Filter choices: every segment, specialty and owner that appears.
 fn filters(site: &Site, s: &Schedule) -> BTreeMap<&'static str, Vec<FilterOption>> {
-    let segments: BTreeSet<&String> = site.calendar.newsletters.iter().map(|n| &n.segment).collect();
-    let specialties: BTreeSet<&String> = s.entries.iter().flat_map(|e| &e.specialties).chain(s.observances.iter().filter_map(|o| o.specialty.as_ref())).collect();
+    let segments: BTreeSet<&String> = site
+        .calendar
+        .newsletters
+        .iter()
+        .map(|n| &n.segment)
+        .collect();
+    let specialties: BTreeSet<&String> = s
+        .entries
+        .iter()
+        .flat_map(|e| &e.specialties)
+        .chain(s.observances.iter().filter_map(|o| o.specialty.as_ref()))
+        .collect();
     let owners: BTreeSet<&String> = s.entries.iter().flat_map(|e| &e.owners).collect();
     let mut out = BTreeMap::new();
-    out.insert("segment", segments.into_iter().map(|id| FilterOption { id: id.clone(), name: id.clone() }).collect());
+    out.insert(
+        "segment",
+        segments
+            .into_iter()
+            .map(|id| FilterOption {
+                id: id.clone(),
+                name: id.clone(),
+            })
+            .collect(),
+    );
     out.insert(
         "specialty",
         specialties
             .into_iter()
-            .map(|id| FilterOption { id: id.clone(), name: site.config.taxonomies.specialty.get(id).map_or(id.clone(), |t| t.name.clone()) })
+            .map(|id| FilterOption {
+                id: id.clone(),
+                name: site
+                    .config
+                    .taxonomies
+                    .specialty
+                    .get(id)
+                    .map_or(id.clone(), |t| t.name.clone()),
+            })
             .collect(),
     );
     out.insert(
         "owner",
         owners
             .into_iter()
-            .map(|id| FilterOption { id: id.clone(), name: person_names(site, std::slice::from_ref(id)) })
+            .map(|id| FilterOption {
+                id: id.clone(),
+                name: person_names(site, std::slice::from_ref(id)),
+            })
             .collect(),
     );
     out
 }
 
 /// Every schedule page as (path under editorial/, html).
-pub fn pages(site: &Site, theme: &Theme, labels: &Labels, s: &Schedule) -> Result<Vec<(String, String)>, Diagnostic> {
+pub fn pages(
+    site: &Site,
+    theme: &Theme,
+    labels: &Labels,
+    s: &Schedule,
+) -> Result<Vec<(String, String)>, Diagnostic> {
     let days = items_by_day(site, labels, s);
     let filter_options = filters(site, s);
     let legend: Vec<(String, String)> = crate::model::schedule::PlanState::ALL
@@ -257,7 +315,15 @@ pub fn pages(site: &Site, theme: &Theme, labels: &Labels, s: &Schedule) -> Resul
         let weeks: Vec<Vec<DayView>> = (0..6)
             .map(|w| {
                 (0..7)
-                    .map(|d| day_view(labels, &days, grid_start + Duration::days(w * 7 + d), month, site.today))
+                    .map(|d| {
+                        day_view(
+                            labels,
+                            &days,
+                            grid_start + Duration::days(w * 7 + d),
+                            month,
+                            site.today,
+                        )
+                    })
                     .collect()
             })
             .collect();
@@ -271,16 +337,30 @@ pub fn pages(site: &Site, theme: &Theme, labels: &Labels, s: &Schedule) -> Resul
                 days: w.iter().filter(|d| !d.items.is_empty()).cloned().collect(),
             })
             .collect();
-        let month_gaps: Vec<GapView> = s.gaps.iter().filter(|g| g.date >= month && g.date <= last).map(|g| gap_view(labels, g)).collect();
+        let month_gaps: Vec<GapView> = s
+            .gaps
+            .iter()
+            .filter(|g| g.date >= month && g.date <= last)
+            .map(|g| gap_view(labels, g))
+            .collect();
         for is_index in [false, true] {
             if is_index && month != current {
                 continue;
             }
             let base = if is_index { "../" } else { "../../" };
-            let title = format!("{} {}", labels.get("ed_schedule", "Editorial schedule"), month_id(month));
+            let title = format!(
+                "{} {}",
+                labels.get("ed_schedule", "Editorial schedule"),
+                month_id(month)
+            );
             let mut ctx = editorial_context(site, labels, &title, base);
             ctx.insert("month", &month_id(month));
-            ctx.insert("weekdays", &(0..7).map(|d| weekday_name(labels, grid_start + Duration::days(d))).collect::<Vec<_>>());
+            ctx.insert(
+                "weekdays",
+                &(0..7)
+                    .map(|d| weekday_name(labels, grid_start + Duration::days(d)))
+                    .collect::<Vec<_>>(),
+            );
             ctx.insert("weeks", &weeks);
             ctx.insert("list", &list);
             ctx.insert("prev", &mi.checked_sub(1).map(|p| month_id(months[p])));
@@ -291,13 +371,31 @@ pub fn pages(site: &Site, theme: &Theme, labels: &Labels, s: &Schedule) -> Resul
             ctx.insert("legend", &legend);
             ctx.insert("horizon", &s.horizon.to_string());
             if is_index {
-                ctx.insert("gaps", &s.gaps.iter().map(|g| gap_view(labels, g)).collect::<Vec<_>>());
+                ctx.insert(
+                    "gaps",
+                    &s.gaps
+                        .iter()
+                        .map(|g| gap_view(labels, g))
+                        .collect::<Vec<_>>(),
+                );
             } else {
                 ctx.insert("gaps", &month_gaps);
             }
-            ctx.insert("segments", &site.calendar.newsletters.iter().map(|n| &n.segment).collect::<Vec<_>>());
+            ctx.insert(
+                "segments",
+                &site
+                    .calendar
+                    .newsletters
+                    .iter()
+                    .map(|n| &n.segment)
+                    .collect::<Vec<_>>(),
+            );
             let html = theme.render("editorial/schedule.html", &ctx)?;
-            let path = if is_index { "schedule/index.html".to_string() } else { format!("schedule/{}/index.html", month_id(month)) };
+            let path = if is_index {
+                "schedule/index.html".to_string()
+            } else {
+                format!("schedule/{}/index.html", month_id(month))
+            };
             out.push((path, html));
         }
     }
