@@ -73,24 +73,11 @@ pub(crate) fn highlight(lang: &str, code: &str) -> Highlight {
 
     let mut html = String::with_capacity(body.len() + 64);
     html.push_str("<pre class=\"hl-code\"><code class=\"language-");
-    push_escaped(&mut html, lang);
+    html.push_str(&crate::render::theme::escape_html(lang));
     html.push_str("\">");
     html.push_str(&body);
     html.push_str("</code></pre>\n");
     Highlight::Html(html)
-}
-
-fn push_escaped(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
 }
 
 /// Stylesheet for the highlight classes (InspiredGitHub, with colours that
