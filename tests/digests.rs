@@ -500,6 +500,11 @@ fn oversized_issues_fall_back_to_summaries_and_warn() {
     let links = check_email(&path, "parents", "2026-10-05");
     let html = std::fs::read_to_string(&path).unwrap();
     assert!(html.len() <= 90 * 1024, "{}", html.len());
+    // Fitting keeps the bodies that fit, newest first, not summaries only.
+    assert!(
+        html.contains("这是一段很长的健康科普正文"),
+        "no body kept in full: {log}"
+    );
     // Every article is still there, with its summary and link.
     for n in 0..5 {
         assert!(

@@ -28,18 +28,42 @@ pub const MAX_BYTES: usize = 102 * 1024;
 /// Longest preheader text, in characters (clients show 40-140).
 const PREHEADER_CHARS: usize = 140;
 
+/// Start of every placeholder sentinel.
+const SENTINEL_PREFIX: &str = "x-healthpress-placeholder-";
+/// End of every placeholder sentinel.
+const SENTINEL_SUFFIX: &str = "-9f2c";
+
 /// The placeholder sentinel for footer link `n`: letters, digits and `-`
 /// only, so HTML escaping and re-serialisation leave it alone.
 pub fn sentinel(n: usize) -> String {
-    format!("x-healthpress-placeholder-{n}-9f2c")
+    format!("{SENTINEL_PREFIX}{n}{SENTINEL_SUFFIX}")
 }
 
-/// Puts the platform tokens in place of the sentinels.
+/// Puts the platform tokens in place of the sentinels, in one pass over
+/// the text (it runs on every e-mail tried while fitting the size budget).
 pub fn fill_placeholders(text: &str, digests: &Digests) -> String {
-    let mut out = text.to_string();
-    for (n, link) in digests.footer.iter().enumerate() {
-        out = out.replace(&sentinel(n), &link.token);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(SENTINEL_PREFIX) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + SENTINEL_PREFIX.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let link = after[digits..]
+            .strip_prefix(SENTINEL_SUFFIX)
+            .and(after[..digits].parse::<usize>().ok())
+            .and_then(|n| digests.footer.get(n));
+        match link {
+            Some(link) => {
+                out.push_str(&link.token);
+                rest = &after[digits + SENTINEL_SUFFIX.len()..];
+            }
+            None => {
+                out.push_str(SENTINEL_PREFIX);
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -70,12 +94,19 @@ pub fn inline_css(html: &str) -> Result<String, String> {
     inliner.inline(html).map_err(|e| e.to_string())
 }
 
-fn render_once(digests: &Digests, view: &IssueView) -> Result<String, Diagnostic> {
-    let html = digests
+/// The e-mail before CSS inlining: one Tera render, cheap next to
+/// inlining, so the search for the largest view that fits is run on these
+/// and only its candidates are inlined.
+fn render_raw(digests: &Digests, view: &IssueView) -> Result<String, Diagnostic> {
+    Ok(digests
         .index
         .theme
-        .render("digest_email.html", &digests.context(view))?;
-    let inlined = inline_css(&html).map_err(|e| {
+        .render("digest_email.html", &digests.context(view))?)
+}
+
+/// Inlines a raw render's CSS and puts the platform tokens in.
+fn finish(digests: &Digests, raw: &str) -> Result<String, Diagnostic> {
+    let inlined = inline_css(raw).map_err(|e| {
         Diagnostic::error(
             "digest-css",
             "themes/default/templates/digest_email.html",
@@ -83,6 +114,11 @@ fn render_once(digests: &Digests, view: &IssueView) -> Result<String, Diagnostic
         )
     })?;
     Ok(fill_placeholders(&inlined, digests))
+}
+
+/// A view's finished e-mail: rendered, inlined, placeholders filled.
+fn render_once(digests: &Digests, view: &IssueView) -> Result<String, Diagnostic> {
+    finish(digests, &render_raw(digests, view)?)
 }
 
 /// The view with bodies kept for the first `bodies` articles and only the
@@ -115,48 +151,104 @@ fn largest_fitting(
     Ok(lo)
 }
 
+/// Bytes of the `<style>` blocks in a raw render: the only part inlining
+/// takes away (it adds `style=""` attributes everywhere else).
+fn style_bytes(raw: &str) -> usize {
+    let mut total = 0;
+    let mut rest = raw;
+    while let Some(start) = rest.find("<style") {
+        let Some(len) = rest[start..].find("</style>") else {
+            break;
+        };
+        total += len + "</style>".len();
+        rest = &rest[start + len..];
+    }
+    total
+}
+
 /// Renders `email.html` within the size budget. Returns the HTML, the view
 /// actually used (the text part lists the same articles) and warnings.
+///
+/// Inlining CSS is the costly step (it adds about half again to the size),
+/// so an issue that must be cut is inlined as few times as possible. A raw
+/// render far over the budget is not inlined in full at all. The
+/// summaries-only e-mail is inlined once; the bodies that fit beside it are
+/// then estimated from their raw length and the inlined/raw ratio of bodies
+/// (first assumed to be that of the rest of the e-mail, then measured on
+/// each candidate), and each candidate is inlined to check, until the
+/// estimate names no count of bodies that is not yet known to fit or not
+/// to fit. The e-mail written is always a real render that fits.
 pub fn render_fitted(
     digests: &Digests,
     full: IssueView,
 ) -> Result<(String, IssueView, Vec<Diagnostic>), Diagnostic> {
-    let html = render_once(digests, &full)?;
-    if html.len() <= WARN_BYTES {
-        return Ok((html, full, Vec::new()));
-    }
     let n = full.articles.len();
-    let full_kb = html.len() / 1024;
-    // The last render that fitted is the one kept, so no view is rendered twice.
-    let fitting = |view: IssueView| -> Result<Option<(IssueView, String)>, Diagnostic> {
-        let html = render_once(digests, &view)?;
-        Ok((html.len() <= WARN_BYTES).then_some((view, html)))
+    let raw = render_raw(digests, &full)?;
+    let lower_bound = raw.len().saturating_sub(style_bytes(&raw));
+    let full_html = if lower_bound > WARN_BYTES + WARN_BYTES / 5 {
+        None
+    } else {
+        let html = finish(digests, &raw)?;
+        if html.len() <= WARN_BYTES {
+            return Ok((html, full, Vec::new()));
+        }
+        Some(html)
     };
-    let summaries = render_once(digests, &cut(&full, 0, n))?;
+    let full_size = match &full_html {
+        Some(html) => format!("{} KB", html.len() / 1024),
+        None => format!("over {} KB", lower_bound / 1024),
+    };
+    let summaries_view = cut(&full, 0, n);
+    let summaries_raw = render_raw(digests, &summaries_view)?;
+    let summaries = finish(digests, &summaries_raw)?;
     let (view, html) = if summaries.len() <= WARN_BYTES {
-        // Estimate how many bodies fit (each body's share of the extra
-        // bytes is proportional to its length), then step down until the
-        // real render fits: usually one or two renders, not a search.
-        let lengths: Vec<usize> = full
+        // Raw bytes each body adds: its HTML plus the template's wrapper,
+        // the same for every article.
+        let body_lengths: Vec<usize> = full
             .articles
             .iter()
             .map(|a| a.body.as_ref().map_or(0, String::len))
             .collect();
-        let total: usize = lengths.iter().sum::<usize>().max(1);
-        let extra = html.len().saturating_sub(summaries.len());
-        let room = WARN_BYTES - summaries.len();
-        let mut used = 0;
-        let mut bodies = 0;
-        while bodies < n && (used + lengths[bodies]) * extra / total <= room {
-            used += lengths[bodies];
-            bodies += 1;
+        let bodies_raw = raw.len().saturating_sub(summaries_raw.len());
+        let wrapper = bodies_raw.saturating_sub(body_lengths.iter().sum()) as f64 / n as f64;
+        let ratio_of = |html: usize, raw: usize| {
+            (html.saturating_sub(summaries.len()) as f64
+                / raw.saturating_sub(summaries_raw.len()).max(1) as f64)
+                .max(1.0)
+        };
+        let mut ratio = match &full_html {
+            Some(html) => ratio_of(html.len(), raw.len()),
+            None => summaries.len() as f64 / summaries_raw.len() as f64,
+        };
+        // Bodies known to fit (`fitted`) and at most possible (`most`);
+        // each inlined candidate narrows the range and corrects the ratio.
+        let (mut fitted, mut most) = (0, n - 1);
+        let mut best = (summaries_view, summaries.clone());
+        loop {
+            let mut added = 0.0;
+            let mut bodies = 0;
+            while bodies < most {
+                let next = added + (body_lengths[bodies] as f64 + wrapper) * ratio;
+                if summaries.len() as f64 + next > WARN_BYTES as f64 {
+                    break;
+                }
+                added = next;
+                bodies += 1;
+            }
+            if bodies <= fitted {
+                break best;
+            }
+            let view = cut(&full, bodies, n);
+            let raw = render_raw(digests, &view)?;
+            let html = finish(digests, &raw)?;
+            ratio = ratio_of(html.len(), raw.len());
+            if html.len() <= WARN_BYTES {
+                fitted = bodies;
+                best = (view, html);
+            } else {
+                most = bodies - 1;
+            }
         }
-        let mut found = None;
-        while bodies > 0 && found.is_none() {
-            found = fitting(cut(&full, bodies, n))?;
-            bodies -= 1;
-        }
-        found.unwrap_or_else(|| (cut(&full, 0, n), summaries))
     } else {
         let shown = largest_fitting(n, |m| {
             Ok(render_once(digests, &cut(&full, 0, m))?.len() <= WARN_BYTES)
@@ -182,7 +274,7 @@ pub fn render_fitted(
         "digest-size",
         &file,
         format!(
-            "with every article in full the e-mail would be {full_kb} KB (over the {} KB warning level; Gmail clips above 102 KB): now {} KB with {kept} of {n} articles in full, {} as summaries{}",
+            "with every article in full the e-mail would be {full_size} (over the {} KB warning level; Gmail clips above 102 KB): now {} KB with {kept} of {n} articles in full, {} as summaries{}",
             WARN_BYTES / 1024,
             html.len() / 1024,
             view.articles.len() - kept,
@@ -214,6 +306,16 @@ mod tests {
         assert_eq!(largest_fitting(10, |k| Ok(k <= 7)).unwrap(), 7);
         assert_eq!(largest_fitting(10, |k| Ok(k == 0)).unwrap(), 0);
         assert_eq!(largest_fitting(10, |_| Ok(true)).unwrap(), 10);
+    }
+
+    #[test]
+    fn style_bytes_counts_every_style_block() {
+        let raw = "<head><style>p{}</style></head><body><style>@media x{}</style>";
+        assert_eq!(
+            style_bytes(raw),
+            "<style>p{}</style>".len() + "<style>@media x{}</style>".len()
+        );
+        assert_eq!(style_bytes("<p>no style</p>"), 0);
     }
 
     #[test]

@@ -272,57 +272,34 @@ pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
         Err(d) => return vec![d],
     };
     let site = index.site;
-    let base = &index.urls.base_path;
-    let mut problems = Vec::new();
     let timer = std::time::Instant::now();
-    let write = |rel: String, bytes: &[u8], problems: &mut Vec<Diagnostic>| {
-        let rel = rel.strip_prefix(base.as_str()).unwrap_or(&rel).to_string();
-        if let Err(e) = out.write(&rel, bytes) {
-            problems.push(Diagnostic::error("output", &rel, e.to_string()));
-        }
-    };
-    for newsletter in &site.calendar.newsletters {
-        let found = segment_issues(site, newsletter, site.today, false);
-        let seg = segment_path(index, &newsletter.segment);
-        let rendered: Vec<Result<IssueFiles, Diagnostic>> = found
-            .par_iter()
-            .map(|issue| digests.render_issue(newsletter, issue))
-            .collect();
-        let mut cut_to_fit: Vec<Diagnostic> = Vec::new();
-        for (issue, files) in found.iter().zip(rendered) {
-            match files {
-                Ok(files) => {
-                    let dir = format!("{seg}{}/", issue.date);
-                    write(
-                        format!("{dir}index.html"),
-                        files.web.as_bytes(),
-                        &mut problems,
-                    );
-                    write(
-                        format!("{dir}email.html"),
-                        files.email.as_bytes(),
-                        &mut problems,
-                    );
-                    write(
-                        format!("{dir}email.txt"),
-                        files.text.as_bytes(),
-                        &mut problems,
-                    );
-                    cut_to_fit.extend(files.warnings);
-                }
-                Err(d) => problems.push(d),
-            }
-        }
-        problems.extend(summarize_size_warnings(&seg, cut_to_fit));
-        match web::segment_pages(&digests, newsletter, &found) {
-            Ok(pages) => {
-                for (rel, text) in pages {
-                    write(format!("{seg}{rel}"), text.as_bytes(), &mut problems);
-                }
-            }
-            Err(d) => problems.push(d),
-        }
+    // Segments render side by side (each also spreads its issues over the
+    // threads), so one long segment does not leave a core idle.
+    let segments: Vec<(Vec<(String, String)>, Vec<Diagnostic>)> = site
+        .calendar
+        .newsletters
+        .par_iter()
+        .map(|newsletter| {
+            let found = segment_issues(site, newsletter, site.today, false);
+            let all: Vec<usize> = (0..found.len()).collect();
+            render_segment_subset(&digests, newsletter, &found, &all)
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    for (segment_files, segment_problems) in segments {
+        files.extend(segment_files);
+        problems.extend(segment_problems);
     }
+    let failed_writes: Vec<Diagnostic> = files
+        .par_iter()
+        .filter_map(|(rel, text)| {
+            out.write(rel, text.as_bytes())
+                .err()
+                .map(|e| Diagnostic::error("output", rel, e.to_string()))
+        })
+        .collect();
+    problems.extend(failed_writes);
     if std::env::var_os("HEALTHPRESS_TIMINGS").is_some() {
         eprintln!("timing:   digests  {:>6} ms", timer.elapsed().as_millis());
     }
@@ -352,10 +329,10 @@ fn summarize_size_warnings(segment_path: &str, mut warnings: Vec<Diagnostic>) ->
     warnings
 }
 
-// --- serve: a chosen subset of one segment's issues ----------------------
-// Used by `serve`'s incremental rebuilds (src/serve/digests.rs). Renders
-// exactly what `render_digests` writes for these issues, with the same
-// functions, so the files are byte for byte the same.
+// --- one segment's issues, all or a chosen subset -------------------------
+// `render_digests` renders every issue with it; `serve`'s incremental
+// rebuilds (src/serve/digests.rs) only the issues an edit touched, so the
+// files are byte for byte the same either way.
 
 /// Renders the issues `chosen` (indices into `found`, the segment's issues
 /// as [`segment_issues`] returns them for the public build) and the
