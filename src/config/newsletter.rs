@@ -133,25 +133,26 @@ mod tests {
         assert_eq!(c.footer_links().unwrap()[0].token, "*|UNSUB|*");
     }
 
+    fn tokens(yaml: &str) -> Vec<String> {
+        let config = parse(yaml).unwrap();
+        config
+            .footer_links()
+            .unwrap()
+            .into_iter()
+            .map(|l| l.token)
+            .collect()
+    }
+
     #[test]
     fn listmonk_and_custom_tokens() {
-        let c = parse("sender: listmonk").unwrap();
-        let tokens: Vec<_> = c
-            .footer_links()
-            .unwrap()
-            .into_iter()
-            .map(|l| l.token)
-            .collect();
-        assert_eq!(tokens, ["{{ UnsubscribeURL }}", "{{ MessageURL }}"]);
-        let c = parse("sender: custom\nunsubscribe: '%unsubscribe_url%'\npreferences: '[[PREFS]]'")
-            .unwrap();
-        let tokens: Vec<_> = c
-            .footer_links()
-            .unwrap()
-            .into_iter()
-            .map(|l| l.token)
-            .collect();
-        assert_eq!(tokens, ["%unsubscribe_url%", "[[PREFS]]"]);
+        assert_eq!(
+            tokens("sender: listmonk"),
+            ["{{ UnsubscribeURL }}", "{{ MessageURL }}"]
+        );
+        assert_eq!(
+            tokens("sender: custom\nunsubscribe: '%unsubscribe_url%'\npreferences: '[[PREFS]]'"),
+            ["%unsubscribe_url%", "[[PREFS]]"]
+        );
     }
 
     #[test]
