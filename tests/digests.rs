@@ -72,7 +72,7 @@ fn strip_media_rules(css: &str) -> String {
     out
 }
 
-fn px_values<'a>(style: &'a str, property: &str) -> Vec<u32> {
+fn px_values(style: &str, property: &str) -> Vec<u32> {
     style
         .split(';')
         .filter_map(|decl| decl.split_once(':'))

@@ -171,7 +171,7 @@ pub fn term_pages_where(
     render_chunk: &(dyn Fn(&[usize]) -> bool + Sync),
 ) -> Vec<Result<Vec<Page>, Diagnostic>> {
     let mut jobs: Vec<(String, String, Option<(String, String)>)> = Vec::new();
-    for ((taxonomy, term), _) in &index.by_term {
+    for (taxonomy, term) in index.by_term.keys() {
         jobs.push((taxonomy.to_string(), term.clone(), None));
     }
     for audience in index.site.config.term_ids("audience") {

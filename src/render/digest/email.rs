@@ -98,10 +98,10 @@ pub fn inline_css(html: &str) -> Result<String, String> {
 /// inlining, so the search for the largest view that fits is run on these
 /// and only its candidates are inlined.
 fn render_raw(digests: &Digests, view: &IssueView) -> Result<String, Diagnostic> {
-    Ok(digests
+    digests
         .index
         .theme
-        .render("digest_email.html", &digests.context(view))?)
+        .render("digest_email.html", &digests.context(view))
 }
 
 /// Inlines a raw render's CSS and puts the platform tokens in.

@@ -263,6 +263,10 @@ impl<'a> Digests<'a> {
     }
 }
 
+/// Files of one segment as (path relative to the output folder, text), and
+/// the problems found rendering them.
+pub type SegmentFiles = (Vec<(String, String)>, Vec<Diagnostic>);
+
 /// Renders every segment's issues, issue lists and feeds into `out`.
 /// Returns all problems found (errors fail the build; `out` is then
 /// discarded, so nothing partial is published).
@@ -275,7 +279,7 @@ pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
     let timer = std::time::Instant::now();
     // Segments render side by side (each also spreads its issues over the
     // threads), so one long segment does not leave a core idle.
-    let segments: Vec<(Vec<(String, String)>, Vec<Diagnostic>)> = site
+    let segments: Vec<SegmentFiles> = site
         .calendar
         .newsletters
         .par_iter()
@@ -343,7 +347,7 @@ pub fn render_segment_subset(
     newsletter: &Newsletter,
     found: &[Issue],
     chosen: &[usize],
-) -> (Vec<(String, String)>, Vec<Diagnostic>) {
+) -> SegmentFiles {
     let index = digests.index;
     let base = &index.urls.base_path;
     let seg = segment_path(index, &newsletter.segment);
