@@ -82,34 +82,7 @@ pub enum Command {
         date: Option<chrono::NaiveDate>,
     },
     /// Scaffold a draft article with valid front matter.
-    New {
-        #[arg(long)]
-        title: String,
-        /// Audience term ids (comma-separated or repeated).
-        #[arg(long, value_delimiter = ',', required = true)]
-        audience: Vec<String>,
-        /// Specialty term ids (comma-separated or repeated).
-        #[arg(long, value_delimiter = ',', required = true)]
-        specialty: Vec<String>,
-        /// Season ids (comma-separated or repeated).
-        #[arg(long, value_delimiter = ',', required = true)]
-        season: Vec<String>,
-        /// Publish date (YYYY-MM-DD); default today in the site's time zone.
-        #[arg(long, value_parser = parse_as_of)]
-        date: Option<chrono::NaiveDate>,
-        /// ASCII slug; default derived from the title.
-        #[arg(long)]
-        slug: Option<String>,
-        /// Folder under content/ to write into (default content/).
-        #[arg(long)]
-        dir: Option<PathBuf>,
-        /// Summary; default a placeholder to replace.
-        #[arg(long)]
-        summary: Option<String>,
-        /// Author person ids (comma-separated or repeated).
-        #[arg(long = "author", value_delimiter = ',')]
-        authors: Vec<String>,
-    },
+    New(new::NewArticle),
     /// Render one newsletter issue to stdout or --out (see docs/digests.md).
     Digest {
         /// Newsletter segment id from calendar.yaml.
@@ -174,30 +147,7 @@ pub fn run() -> i32 {
             reviewer,
             date,
         } => approve::run(&cli.root, &files, &reviewer, date),
-        Command::New {
-            title,
-            audience,
-            specialty,
-            season,
-            date,
-            slug,
-            dir,
-            summary,
-            authors,
-        } => new::run(
-            &cli.root,
-            &new::NewArticle {
-                title,
-                audience,
-                specialty,
-                season,
-                date,
-                slug,
-                dir,
-                summary,
-                authors,
-            },
-        ),
+        Command::New(article) => new::run(&cli.root, &article),
         Command::Digest {
             segment,
             date,

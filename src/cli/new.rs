@@ -23,16 +23,34 @@ use crate::model::today_in;
 /// Placeholder summary: the editor replaces it; the doctor sees it in review.
 pub const SUMMARY_PLACEHOLDER: &str = "待补充：用一两句话概括本文要点（用于页面描述和简报摘要）。";
 
-#[derive(Debug, Clone)]
+/// What `healthpress new` is asked for: its command-line arguments.
+#[derive(Debug, Clone, clap::Args)]
 pub struct NewArticle {
+    #[arg(long)]
     pub title: String,
+    /// Audience term ids (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', required = true)]
     pub audience: Vec<String>,
+    /// Specialty term ids (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', required = true)]
     pub specialty: Vec<String>,
+    /// Season ids (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', required = true)]
     pub season: Vec<String>,
+    /// Publish date (YYYY-MM-DD); default today in the site's time zone.
+    #[arg(long, value_parser = super::parse_as_of)]
     pub date: Option<NaiveDate>,
+    /// ASCII slug; default derived from the title.
+    #[arg(long)]
     pub slug: Option<String>,
+    /// Folder under content/ to write into (default content/).
+    #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Summary; default a placeholder to replace.
+    #[arg(long)]
     pub summary: Option<String>,
+    /// Author person ids (comma-separated or repeated).
+    #[arg(long = "author", value_delimiter = ',')]
     pub authors: Vec<String>,
 }
 
