@@ -138,6 +138,22 @@ fn every_state_and_gap_is_labelled() {
             "{title}"
         );
     }
+    // The workflow state beside a risk badge is in the site's language, and
+    // only risk badges get one (an approved item is not "approved (scheduled)").
+    for li in dec.select(&sel("li.ed-item[data-kind]")) {
+        let workflow: String = li
+            .select(&sel(".ed-workflow"))
+            .flat_map(|e| e.text())
+            .collect();
+        let state = li.value().attr("data-state").unwrap();
+        if !matches!(state, "at-risk" | "missed") {
+            assert_eq!(workflow, "", "{state}");
+        }
+        assert!(
+            !workflow.chars().any(|c| c.is_ascii_alphabetic()),
+            "{workflow}"
+        );
+    }
     let nov = html(&ed.join("schedule/2026-11/index.html"));
     assert_eq!(
         item_state(&nov, "已发布的文章"),

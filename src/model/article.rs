@@ -58,6 +58,21 @@ pub struct Review {
     pub fingerprint: Option<String>,
 }
 
+impl Review {
+    /// The day this review is due to be repeated (`review.max_age_days`
+    /// in site.yaml after its date).
+    pub fn due_on(&self, max_age_days: i64) -> Option<NaiveDate> {
+        self.date.map(|d| d + chrono::Duration::days(max_age_days))
+    }
+
+    /// The re-review due date, if it has come by `today` (the due day
+    /// itself counts). `check`, the review dashboard and the article page
+    /// all judge by this.
+    pub fn due_by(&self, max_age_days: i64, today: NaiveDate) -> Option<NaiveDate> {
+        self.due_on(max_age_days).filter(|&due| due <= today)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Article {
     /// Site-relative source path, e.g. `content/seniors/falls.md`.
@@ -189,5 +204,18 @@ mod tests {
         assert_eq!(draft.state(today), State::Draft);
         draft.review.status = Some(ReviewStatus::InReview);
         assert_eq!(draft.state(today), State::InReview);
+    }
+
+    #[test]
+    fn re_review_is_due_on_the_due_day_itself() {
+        let review = Review {
+            date: parse_date("2026-01-10"),
+            ..Review::default()
+        };
+        let due = parse_date("2026-01-20").unwrap();
+        assert_eq!(review.due_on(10), Some(due));
+        assert_eq!(review.due_by(10, due), Some(due));
+        assert_eq!(review.due_by(10, parse_date("2026-01-19").unwrap()), None);
+        assert_eq!(Review::default().due_by(10, due), None);
     }
 }

@@ -3,7 +3,6 @@
 //! reviewed" and "next review due" dates, sources, the medical disclaimer,
 //! reading time and schema.org JSON-LD.
 
-use chrono::Duration;
 use serde::Serialize;
 use tera::Context;
 
@@ -117,8 +116,8 @@ fn article_context(
     let url = urls.article(&article.slug);
     let next_review = article
         .review
-        .date
-        .map(|d| (d + Duration::days(config.review.max_age_days)).to_string());
+        .due_on(config.review.max_age_days)
+        .map(|d| d.to_string());
     let view = ArticleView {
         title: article.title.clone(),
         summary: article.summary.clone(),

@@ -8,12 +8,13 @@
 pub mod check;
 pub mod edit;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::config::site::Person;
 use crate::config::{yaml, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use crate::model::article::{Article, ReviewStatus};
+use crate::model::schedule::AT_RISK_DAYS;
 
 /// The review rules `check` applies: id, severity, what it means.
 pub const REVIEW_RULES: &[(&str, &str, &str)] = &[
@@ -44,9 +45,6 @@ pub const REVIEW_RULES: &[(&str, &str, &str)] = &[
     ),
     ("missing-sources", "warning", "the article lists no sources"),
 ];
-
-/// How many days ahead an unapproved article counts as "due soon".
-pub const DUE_SOON_DAYS: i64 = 7;
 
 /// Words that make a `title` (or `title_en`) clinical: a physician,
 /// pharmacist, nurse or medical technologist grade (主任医师, 主治医师, 主管药师,
@@ -116,8 +114,7 @@ pub fn check_review(config: &SiteConfig, article: &Article, today: NaiveDate) ->
 
     if approved && article.approval_matches() {
         if let Some(date) = review.date {
-            let due = date + Duration::days(config.review.max_age_days);
-            if due <= today {
+            if let Some(due) = review.due_by(config.review.max_age_days, today) {
                 let (l, c) = at(&["review", "date"]);
                 out.push(
                     Diagnostic::warning(
@@ -168,7 +165,7 @@ pub fn check_review(config: &SiteConfig, article: &Article, today: NaiveDate) ->
     }
 
     let days_ahead = (article.date - today).num_days();
-    if !approved && (0..=DUE_SOON_DAYS).contains(&days_ahead) {
+    if !approved && (0..=AT_RISK_DAYS).contains(&days_ahead) {
         let (l, c) = at(&["date"]);
         let status = review.status.map_or("draft", status_label);
         out.push(

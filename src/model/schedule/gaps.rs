@@ -24,7 +24,7 @@ use std::collections::BTreeSet;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
-use super::{week_start, PlanState, Schedule};
+use super::{week_start, Entry, PlanState, Schedule};
 use crate::model::{Site, State};
 
 /// Days before an observance within which an article must appear.
@@ -95,18 +95,12 @@ pub struct Gap {
 }
 
 /// See the module docs.
-pub fn horizon(site: &Site, schedule: &Schedule) -> NaiveDate {
-    let today = site.today;
-    let latest = schedule
-        .entries
-        .iter()
-        .map(|e| e.date)
-        .max()
-        .unwrap_or(today);
+pub fn horizon(today: NaiveDate, entries: &[Entry], to: NaiveDate) -> NaiveDate {
+    let latest = entries.iter().map(|e| e.date).max().unwrap_or(today);
     latest
         .max(today + Duration::days(27))
         .min(today + Duration::days(26 * 7 - 1))
-        .min(schedule.to)
+        .min(to)
 }
 
 pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {

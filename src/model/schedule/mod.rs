@@ -112,19 +112,32 @@ impl PlanState {
     }
 }
 
+/// A workflow state as the schedule names it: an approved article not yet
+/// public is "approved (scheduled)"; the others keep their names.
+impl From<State> for PlanState {
+    fn from(state: State) -> PlanState {
+        match state {
+            State::Published => PlanState::Published,
+            State::Scheduled => PlanState::Approved,
+            State::Expired => PlanState::Expired,
+            State::Draft => PlanState::Draft,
+            State::InReview => PlanState::InReview,
+            State::ChangesRequested => PlanState::ChangesRequested,
+            State::StaleApproval => PlanState::StaleApproval,
+        }
+    }
+}
+
 /// The planning state of an article dated `date` whose workflow state is
-/// `state`, as of `today`.
+/// `state`, as of `today`: an article not approved is missed or at risk by
+/// the same dates as a slot without one.
 pub fn article_plan_state(state: State, date: NaiveDate, today: NaiveDate) -> PlanState {
     match state {
-        State::Published => PlanState::Published,
-        State::Scheduled => PlanState::Approved,
-        State::Expired => PlanState::Expired,
-        _ if date < today => PlanState::Missed,
-        _ if date <= today + Duration::days(AT_RISK_DAYS) => PlanState::AtRisk,
-        State::Draft => PlanState::Draft,
-        State::InReview => PlanState::InReview,
-        State::ChangesRequested => PlanState::ChangesRequested,
-        State::StaleApproval => PlanState::StaleApproval,
+        State::Published | State::Scheduled | State::Expired => state.into(),
+        _ => match theme_plan_state(date, today) {
+            PlanState::Planned => state.into(),
+            risk => risk,
+        },
     }
 }
 
@@ -186,7 +199,6 @@ pub struct ObservanceEntry {
 /// The schedule for one "today".
 #[derive(Debug, Clone)]
 pub struct Schedule {
-    pub today: NaiveDate,
     /// First day of the first month shown.
     pub from: NaiveDate,
     /// Last day of the last month shown.
@@ -369,16 +381,14 @@ impl Schedule {
             .collect();
 
         let mut schedule = Schedule {
-            today,
             from,
             to,
-            horizon: today,
+            horizon: gaps::horizon(today, &entries, to),
             entries,
             issues,
             observances,
             gaps: Vec::new(),
         };
-        schedule.horizon = gaps::horizon(site, &schedule);
         schedule.gaps = gaps::find(site, &schedule);
         schedule
     }

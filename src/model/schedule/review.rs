@@ -5,8 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-
 use crate::model::{Site, State};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -20,11 +18,6 @@ pub struct ReviewQueues {
     /// (article, age of the approval in days).
     pub due: Vec<(usize, i64)>,
     pub changes_requested: Vec<usize>,
-}
-
-/// The review date after which an approval is due for re-review.
-pub fn due_date(approved_on: NaiveDate, max_age_days: i64) -> NaiveDate {
-    approved_on + chrono::Duration::days(max_age_days)
 }
 
 impl ReviewQueues {
@@ -41,10 +34,10 @@ impl ReviewQueues {
                 State::StaleApproval => q.stale.push(i),
                 State::ChangesRequested => q.changes_requested.push(i),
                 State::Published | State::Scheduled => {
-                    if let Some(on) = a.review.date {
-                        if due_date(on, max_age) < site.today {
-                            q.due.push((i, (site.today - on).num_days()));
-                        }
+                    if let (Some(on), Some(_)) =
+                        (a.review.date, a.review.due_by(max_age, site.today))
+                    {
+                        q.due.push((i, (site.today - on).num_days()));
                     }
                 }
                 _ => {}

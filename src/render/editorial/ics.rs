@@ -6,7 +6,7 @@
 //!   §3.8.2.2 forbids, so it is not used).
 //! - Stable UIDs: `<slot id>.slot@<host>`, `<slug>.article@<host>`,
 //!   `<segment>-<date>.issue@<host>`, `<date>-<name>.observance@<host>`.
-//! - `DTSTAMP` is the fixed [`DTSTAMP`] (2000-01-01T00:00:00Z) so an unchanged
+//! - `DTSTAMP` is the fixed [`dtstamp`] (2000-01-01T00:00:00Z) so an unchanged
 //!   plan gives byte-identical files; a wall-clock stamp would make every
 //!   build differ. (Summaries carry states, which change as today moves.)
 //! - Summaries name the segment and the state: `[parents] 流感疫苗 (at risk)`.
@@ -26,19 +26,14 @@ pub fn dtstamp() -> DateTime<Utc> {
         .expect("valid constant")
 }
 
-/// The written form of [`dtstamp`].
-pub const DTSTAMP: &str = "20000101T000000Z";
-
 fn all_day(event: &mut Event, date: NaiveDate) {
     event.starts(date).ends(date + Duration::days(1));
 }
 
 fn entry_event(site: &Site, labels: &Labels, host: &str, e: &Entry) -> Event {
     let mut ev = Event::new();
-    let uid = match (e.slot, e.article) {
-        (Some(_), _) => format!("{}.slot@{host}", e.uid),
-        (None, _) => format!("{}.article@{host}", e.uid),
-    };
+    let kind = if e.slot.is_some() { "slot" } else { "article" };
+    let uid = format!("{}.{kind}@{host}", e.uid);
     let segment = if e.segments.is_empty() {
         "-".to_string()
     } else {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{editorial_context, Labels};
 use crate::diagnostics::Diagnostic;
 use crate::model::schedule::article_plan_state;
-use crate::model::schedule::review::{due_date, ReviewQueues};
+use crate::model::schedule::review::ReviewQueues;
 use crate::model::Site;
 use crate::render::theme::Theme;
 
@@ -104,8 +104,8 @@ pub fn page(
             r.age_days = Some(age);
             r.due_on = site.articles[i]
                 .review
-                .date
-                .map(|d| due_date(d, max_age).to_string());
+                .due_on(max_age)
+                .map(|d| d.to_string());
             r
         })
         .collect();

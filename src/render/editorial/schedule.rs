@@ -15,7 +15,6 @@ use super::{editorial_context, Labels};
 use crate::diagnostics::Diagnostic;
 use crate::model::schedule::{first_of_month, last_of_month, week_start, Entry, Gap, Schedule};
 use crate::model::Site;
-use crate::model::State;
 use crate::render::theme::Theme;
 
 /// One thing shown on a day.
@@ -95,10 +94,11 @@ fn person_names(site: &Site, ids: &[String]) -> String {
 
 fn entry_item(site: &Site, labels: &Labels, e: &Entry) -> ItemView {
     let label = labels.state(e.state);
-    let workflow = e.workflow.and_then(|w| {
-        let text = w.label();
-        (e.state.label() != text && !e.state.label().starts_with(text)).then(|| text.to_string())
-    });
+    // Only a risk state hides the workflow state, so only then is it shown.
+    let workflow = e
+        .workflow
+        .filter(|_| e.state.is_risk())
+        .map(|w| labels.state(w.into()));
     let article = e.article.map(|i| &site.articles[i]);
     let note = match (e.slot, article) {
         (Some(_), Some(a)) if a.date != e.date => Some(format!(
@@ -142,10 +142,7 @@ fn items_by_day(site: &Site, labels: &Labels, s: &Schedule) -> BTreeMap<NaiveDat
             source: None,
             note: o.specialty.as_ref().map(|sp| {
                 site.config
-                    .taxonomies
-                    .specialty
-                    .get(sp)
-                    .map_or(sp.clone(), |t| t.name.clone())
+                    .term_name("specialty", sp, &site.config.language)
             }),
         });
     }
@@ -199,11 +196,7 @@ pub fn gap_view(labels: &Labels, g: &Gap) -> GapView {
         pending: g.pending,
         other_date: g.other_date.map(|d| d.to_string()),
         topic: g.topic.clone(),
-        workflow: g.workflow.map(|w| match w {
-            // The schedule calls an approved, not yet public article "approved".
-            State::Scheduled => labels.get("state_approved", "approved (scheduled)"),
-            w => labels.get(&format!("state_{}", w.label().replace(' ', "_")), w.label()),
-        }),
+        workflow: g.workflow.map(|w| labels.state(w.into())),
         segments: join(&g.segments),
         specialties: join(&g.specialties),
         owners: join(&g.owners),
@@ -273,10 +266,7 @@ fn filters(site: &Site, s: &Schedule) -> BTreeMap<&'static str, Vec<FilterOption
                 id: id.clone(),
                 name: site
                     .config
-                    .taxonomies
-                    .specialty
-                    .get(id)
-                    .map_or(id.clone(), |t| t.name.clone()),
+                    .term_name("specialty", id, &site.config.language),
             })
             .collect(),
     );
