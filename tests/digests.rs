@@ -378,6 +378,26 @@ fn a_custom_placeholder_cannot_inject_markup() {
 }
 
 #[test]
+fn a_custom_sender_without_an_unsubscribe_token_is_a_located_error() {
+    let site = placeholder_site("newsletter:\n  sender: custom\n");
+    let out = site.run(&["build", "--as-of", "2026-10-05"]);
+    assert!(!out.status.success());
+    let text = output_text(&out);
+    // Validation names the line of the `newsletter:` section.
+    assert!(text.contains("error[newsletter-config]"), "{text}");
+    let line = site
+        .read("site.yaml")
+        .lines()
+        .position(|l| l.starts_with("newsletter:"))
+        .unwrap()
+        + 1;
+    assert!(text.contains(&format!("site.yaml:{line}:")), "{text}");
+    assert!(!site.public().exists());
+    let out = site.run(&["check", "--as-of", "2026-10-05"]);
+    assert!(output_text(&out).contains("newsletter-config"));
+}
+
+#[test]
 fn unpublished_articles_never_reach_a_digest() {
     let site = Fixture::new();
     site.article(&ArticleSpec::new("ok", "正常文章").date("2026-10-01"));

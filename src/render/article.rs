@@ -108,9 +108,6 @@ fn article_context(
     let urls = &index.urls;
     let article = &site.articles[i];
     let (rendered, problems) = render_body(article, resolver);
-    if keep_body {
-        let _ = index.bodies[i].set(rendered.html.clone());
-    }
     let lang = article.lang.as_str();
     let people = |id: &String| config.people.get(id).map(|p| person_view(id, p, lang));
     let url = urls.article(&article.slug);
@@ -155,6 +152,10 @@ fn article_context(
     };
     let mut ctx = page_context(index, &meta);
     ctx.insert("article", &view);
+    if keep_body {
+        // The context holds its own copy now, so the body moves to the cache.
+        let _ = index.bodies[i].set(view.content);
+    }
     ctx.insert("related", &related);
     ctx.insert(
         "json_ld",

@@ -8,7 +8,6 @@ use serde::Serialize;
 use crate::config::site::TAXONOMIES;
 use crate::diagnostics::Diagnostic;
 
-use super::article::render_body;
 use super::index::{Index, PublicLinks};
 use super::listing::Page;
 
@@ -65,25 +64,20 @@ pub fn entry(index: &Index, i: usize, content: Option<String>) -> EntryView {
     }
 }
 
-fn feed(
+/// The Atom feed of the latest [`FEED_LENGTH`] of `items`, for the page at
+/// `page_url` (root-relative); `content` gives an entry's full content, if
+/// the feed carries it. The digests' segment feeds use it too.
+pub fn feed(
     index: &Index,
     title: String,
     page_url: &str,
     items: &[usize],
-    full_content: bool,
+    content: &dyn Fn(usize) -> Option<String>,
 ) -> Result<Page, Diagnostic> {
-    // Only full-content feeds render bodies; building the resolver indexes
-    // every article, too costly to do for each term's feed for nothing.
-    let resolver = full_content.then(|| PublicLinks::new(index.site, &index.urls));
     let entries: Vec<EntryView> = items
         .iter()
         .take(FEED_LENGTH)
-        .map(|&i| {
-            let content = resolver
-                .as_ref()
-                .map(|resolver| render_body(&index.site.articles[i], resolver).0.html);
-            entry(index, i, content)
-        })
+        .map(|&i| entry(index, i, content(i)))
         .collect();
     let updated = items
         .iter()
@@ -131,12 +125,15 @@ pub fn feeds_where(
     let config = &index.site.config;
     let mut pages = Vec::new();
     if keep(None) {
+        // Bodies come from the article pages; the resolver is for any the
+        // build has not rendered (serve re-renders only some pages).
+        let resolver = PublicLinks::new(index.site, &index.urls);
         pages.push(feed(
             index,
             config.title.clone(),
             &index.urls.base_path,
             &index.published,
-            true,
+            &|i| Some(index.public_body(i, &resolver).to_owned()),
         )?);
     }
     for taxonomy in TAXONOMIES {
@@ -152,7 +149,7 @@ pub fn feeds_where(
                 title,
                 &url,
                 index.term_articles(taxonomy, &term),
-                false,
+                &|_| None,
             )?);
         }
     }

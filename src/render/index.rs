@@ -11,6 +11,7 @@ use crate::config::site::TAXONOMIES;
 use crate::markdown::LinkResolver;
 use crate::model::{Site, State};
 
+use super::article::render_body;
 use super::theme::Theme;
 use super::views::{card, Card, SiteView, Urls};
 
@@ -25,13 +26,21 @@ pub struct Index<'a> {
     pub cards: Vec<Option<Card>>,
     /// (taxonomy, term) -> public article indices, newest first.
     pub by_term: BTreeMap<(&'static str, String), Vec<usize>>,
-    /// `bodies[i]` is article `i`'s body HTML once its public page has been
-    /// rendered, so the digests reuse it instead of rendering the Markdown
-    /// again (a third of their time on a large site).
+    /// `bodies[i]` is article `i`'s public body HTML once rendered, so the
+    /// site feed and the digests reuse the article page's body instead of
+    /// rendering the Markdown again (a third of the digests' time on a
+    /// large site). Read it through [`Index::public_body`].
     pub bodies: Vec<OnceLock<String>>,
 }
 
 impl<'a> Index<'a> {
+    /// Article `i`'s public body HTML: the one its page rendered, or
+    /// rendered now and kept. `resolver` must be the public one
+    /// ([`PublicLinks`]); problems in the body are reported by the page.
+    pub fn public_body(&self, i: usize, resolver: &dyn LinkResolver) -> &str {
+        self.bodies[i].get_or_init(|| render_body(&self.site.articles[i], resolver).0.html)
+    }
+
     pub fn new(site: &'a Site, theme: &'a Theme) -> Index<'a> {
         let urls = Urls::new(&site.config);
         let site_view = SiteView::new(&site.config, &urls, site.today);

@@ -62,6 +62,10 @@ pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
         let (l, c) = at(&["paginate"], None);
         out.push(Diagnostic::error("bad-paginate", file, "paginate must be at least 1").at(l, c));
     }
+    if let Err(why) = config.newsletter.footer_links() {
+        let (l, c) = at(&["newsletter"], None);
+        out.push(Diagnostic::error("newsletter-config", file, why).at(l, c));
+    }
     for (id, person) in &config.people {
         if let Some(spec) = &person.specialty {
             if !config.has_term("specialty", spec) {

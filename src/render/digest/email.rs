@@ -263,8 +263,9 @@ pub fn render_fitted(
             "digest-too-large",
             &file,
             format!(
-                "the e-mail is {} KB even with one summary; Gmail clips messages above 102 KB",
-                html.len() / 1024
+                "the e-mail is {} KB even with one summary; Gmail clips messages above {} KB",
+                html.len() / 1024,
+                MAX_BYTES / 1024
             ),
         )
         .hint("shorten the articles' summaries or the e-mail template"));
@@ -274,8 +275,9 @@ pub fn render_fitted(
         "digest-size",
         &file,
         format!(
-            "with every article in full the e-mail would be {full_size} (over the {} KB warning level; Gmail clips above 102 KB): now {} KB with {kept} of {n} articles in full, {} as summaries{}",
+            "with every article in full the e-mail would be {full_size} (over the {} KB warning level; Gmail clips above {} KB): now {} KB with {kept} of {n} articles in full, {} as summaries{}",
             WARN_BYTES / 1024,
+            MAX_BYTES / 1024,
             html.len() / 1024,
             view.articles.len() - kept,
             if view.hidden > 0 { format!(", {} only in the web view", view.hidden) } else { String::new() },

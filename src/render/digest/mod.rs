@@ -13,6 +13,8 @@ pub mod links;
 pub mod text;
 mod web;
 
+use std::borrow::Cow;
+
 use chrono::{Duration, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -123,13 +125,13 @@ impl<'a> Digests<'a> {
     /// otherwise only public articles are link targets.
     pub fn new(index: &'a Index<'a>, preview: bool) -> Result<Digests<'a>, Diagnostic> {
         let site = index.site;
-        let footer = site.config.newsletter.footer_links().map_err(|why| {
-            let line = std::fs::read_to_string(site.root.join("site.yaml"))
-                .ok()
-                .and_then(|t| t.lines().position(|l| l.starts_with("newsletter:")))
-                .map_or(1, |n| n + 1);
-            Diagnostic::error("newsletter-config", "site.yaml", why).at(line, 1)
-        })?;
+        // Validation reports a bad `newsletter:` section at its line; a
+        // site that got this far has a valid one.
+        let footer = site
+            .config
+            .newsletter
+            .footer_links()
+            .map_err(|why| Diagnostic::error("newsletter-config", "site.yaml", why))?;
         let resolver: Box<dyn LinkResolver + Sync + 'a> = if preview {
             Box::new(AnyLinks::new(site, &index.urls))
         } else {
@@ -141,6 +143,21 @@ impl<'a> Digests<'a> {
             footer,
             preview,
         })
+    }
+
+    /// Article `i`'s body HTML: the public page's (rendered once per build,
+    /// see [`Index::public_body`]), or in preview one whose links may lead
+    /// to articles not yet public.
+    fn body(&self, i: usize) -> Cow<'_, str> {
+        if self.preview {
+            Cow::Owned(
+                render_body(&self.index.site.articles[i], self.resolver.as_ref())
+                    .0
+                    .html,
+            )
+        } else {
+            Cow::Borrowed(self.index.public_body(i, self.resolver.as_ref()))
+        }
     }
 
     fn labels(&self) -> &std::collections::BTreeMap<String, String> {
@@ -163,11 +180,7 @@ impl<'a> Digests<'a> {
             .map(|&i| {
                 let a = &site.articles[i];
                 let path = urls.article(&a.slug);
-                // The public page's body, when this build rendered it.
-                let body = match index.bodies[i].get() {
-                    Some(html) if !self.preview => html.clone(),
-                    _ => render_body(a, self.resolver.as_ref()).0.html,
-                };
+                let body = self.body(i);
                 let reviewer = a.review.reviewer.as_ref().and_then(|id| {
                     config.people.get(id).map(|p| {
                         let v = super::views::person_view(id, p, &lang);
@@ -278,32 +291,28 @@ pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
     let site = index.site;
     let timer = std::time::Instant::now();
     // Segments render side by side (each also spreads its issues over the
-    // threads), so one long segment does not leave a core idle.
-    let segments: Vec<SegmentFiles> = site
+    // threads), so one long segment does not leave a core idle; each writes
+    // its files as soon as it is done, so they are not all held at once.
+    let problems: Vec<Diagnostic> = site
         .calendar
         .newsletters
         .par_iter()
-        .map(|newsletter| {
+        .flat_map_iter(|newsletter| {
             let found = segment_issues(site, newsletter, site.today, false);
             let all: Vec<usize> = (0..found.len()).collect();
-            render_segment_subset(&digests, newsletter, &found, &all)
+            let (files, mut problems) = render_segment_subset(&digests, newsletter, &found, &all);
+            let failed_writes: Vec<Diagnostic> = files
+                .par_iter()
+                .filter_map(|(rel, text)| {
+                    out.write(rel, text.as_bytes())
+                        .err()
+                        .map(|e| Diagnostic::error("output", rel, e.to_string()))
+                })
+                .collect();
+            problems.extend(failed_writes);
+            problems
         })
         .collect();
-    let mut problems = Vec::new();
-    let mut files = Vec::new();
-    for (segment_files, segment_problems) in segments {
-        files.extend(segment_files);
-        problems.extend(segment_problems);
-    }
-    let failed_writes: Vec<Diagnostic> = files
-        .par_iter()
-        .filter_map(|(rel, text)| {
-            out.write(rel, text.as_bytes())
-                .err()
-                .map(|e| Diagnostic::error("output", rel, e.to_string()))
-        })
-        .collect();
-    problems.extend(failed_writes);
     if std::env::var_os("HEALTHPRESS_TIMINGS").is_some() {
         eprintln!("timing:   digests  {:>6} ms", timer.elapsed().as_millis());
     }
@@ -315,18 +324,20 @@ pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
 /// identical warnings would bury everything else a build says.
 const SIZE_WARNINGS_SHOWN: usize = 3;
 
-fn summarize_size_warnings(segment_path: &str, mut warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+fn summarize_size_warnings(segment: &str, mut warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
     if warnings.len() <= SIZE_WARNINGS_SHOWN {
         return warnings;
     }
     let more = warnings.len() - SIZE_WARNINGS_SHOWN;
     warnings.truncate(SIZE_WARNINGS_SHOWN);
-    let folder = format!("public{segment_path}");
+    // Named like the e-mails' own warnings (email.rs): relative to the
+    // site, without the base path, which is part of URLs, not of files.
+    let folder = format!("public/digests/{segment}");
     warnings.push(
         Diagnostic::warning(
             "digest-size",
-            folder.trim_end_matches('/'),
-            format!("{more} more issues were over 90 KB with every article in full and were cut to fit, like the issues of this segment listed here"),
+            &folder,
+            format!("{more} more issues were over {} KB with every article in full and were cut to fit, like the issues of this segment listed here", email::WARN_BYTES / 1024),
         )
         .hint("a shorter cadence or summaries-only e-mails keep issues under the size Gmail shows whole"),
     );
@@ -371,7 +382,7 @@ pub fn render_segment_subset(
             Err(d) => problems.push(d),
         }
     }
-    problems.extend(summarize_size_warnings(&seg, cut_to_fit));
+    problems.extend(summarize_size_warnings(&newsletter.segment, cut_to_fit));
     match web::segment_pages(digests, newsletter, found) {
         Ok(pages) => files.extend(
             pages

@@ -11,16 +11,12 @@ use serde::Serialize;
 use crate::config::calendar::Newsletter;
 use crate::diagnostics::Diagnostic;
 use crate::model::newsletter::Issue;
-use crate::render::article::render_body;
-use crate::render::feeds::{atom_time, entry, FeedView};
+use crate::render::feeds::{feed, FEED_LENGTH};
 use crate::render::index::Index;
 use crate::render::{page_context, PageMeta};
 
 use super::links::rewrite_body;
 use super::{segment_path, Digests, IssueView};
-
-/// Most recent articles in a segment's feed.
-const FEED_LENGTH: usize = 20;
 
 fn meta(index: &Index, title: String, description: String, path: String, feed: String) -> PageMeta {
     PageMeta {
@@ -108,37 +104,17 @@ pub fn segment_pages(
         .flat_map(|i| i.articles.iter().copied())
         .take(FEED_LENGTH)
         .collect();
-    let entries = items
-        .iter()
-        .map(|&i| {
-            let a = &site.articles[i];
-            let html = render_body(a, digests.resolver.as_ref()).0.html;
-            let body = rewrite_body(
-                &html,
-                &index.urls.origin,
-                &index.urls.base_path,
-                None,
-                &a.title,
-            );
-            entry(index, i, Some(body))
-        })
-        .collect();
-    let updated = found
-        .last()
-        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |i| atom_time(i.date));
-    let self_url = index.urls.absolute(&feed_path);
-    let view = FeedView {
-        title: format!("{} · {name}", site.config.title),
-        id: self_url.clone(),
-        self_url,
-        alternate_url: index.urls.absolute(&seg),
-        updated,
-        lang: site.config.language.clone(),
-        entries,
+    let content = |i: usize| {
+        let body = digests.body(i);
+        Some(rewrite_body(
+            &body,
+            &index.urls.origin,
+            &index.urls.base_path,
+            None,
+            &site.articles[i].title,
+        ))
     };
-    let mut ctx = tera::Context::new();
-    ctx.insert("site", &index.site_view);
-    ctx.insert("feed", &view);
-    let feed = index.theme.render("atom.xml", &ctx)?;
+    let title = format!("{} · {name}", site.config.title);
+    let feed = feed(index, title, &seg, &items, &content)?.html;
     Ok(vec![("index.html".into(), list), ("atom.xml".into(), feed)])
 }
