@@ -50,7 +50,7 @@ pub fn page_context(index: &Index, meta: &PageMeta) -> Context {
         "t",
         index
             .theme
-            .labels_for(&meta.lang, &index.site.config.language),
+            .public_labels_for(&meta.lang, &index.site.config.language),
     );
     ctx
 }

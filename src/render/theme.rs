@@ -48,11 +48,40 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "static/favicon.svg",
 ];
 
+/// Prefixes of the label keys only the editorial views use (schedule,
+/// review dashboard, calendar feed).
+pub const EDITORIAL_LABELS: [&str; 3] = ["ed_", "gap_", "state_"];
+
+type LabelsByLang = BTreeMap<String, BTreeMap<String, String>>;
+
+fn pick_labels<'t>(
+    labels: &'t LabelsByLang,
+    lang: &str,
+    fallback: &str,
+) -> &'t BTreeMap<String, String> {
+    static EMPTY: BTreeMap<String, String> = BTreeMap::new();
+    let primary = lang.split('-').next().unwrap_or(lang);
+    labels
+        .get(lang)
+        .or_else(|| labels.get(primary))
+        .or_else(|| {
+            labels
+                .iter()
+                .find(|(k, _)| k.split('-').next() == Some(primary))
+                .map(|(_, v)| v)
+        })
+        .or_else(|| labels.get(fallback))
+        .unwrap_or(&EMPTY)
+}
+
 /// A loaded theme: compiled templates, UI labels per language, static files.
 pub struct Theme {
     pub tera: Tera,
     /// language tag -> label key -> text
-    pub labels: BTreeMap<String, BTreeMap<String, String>>,
+    pub labels: LabelsByLang,
+    /// `labels` without the editorial views' keys ([`EDITORIAL_LABELS`]):
+    /// what public pages get, since every page's context carries its labels.
+    public_labels: LabelsByLang,
     /// Output path under `static/` -> bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
 }
@@ -130,7 +159,7 @@ impl Theme {
         tera.autoescape_on(vec![""]);
         tera.set_escape_fn(escape_html);
         let mut templates = Vec::new();
-        let mut labels = BTreeMap::new();
+        let mut labels: LabelsByLang = BTreeMap::new();
         let mut static_files = BTreeMap::new();
         for (key, (shown, bytes)) in &files {
             if let Some(name) = key.strip_prefix("templates/") {
@@ -162,10 +191,22 @@ impl Theme {
                 .hint("fix the template syntax; see https://keats.github.io/tera/docs/"),
             );
         }
+        let public_labels = labels
+            .iter()
+            .map(|(lang, map)| {
+                let public = map
+                    .iter()
+                    .filter(|(key, _)| !EDITORIAL_LABELS.iter().any(|p| key.starts_with(p)))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                (lang.clone(), public)
+            })
+            .collect();
         if problems.is_empty() {
             Ok(Theme {
                 tera,
                 labels,
+                public_labels,
                 static_files,
             })
         } else {
@@ -176,19 +217,13 @@ impl Theme {
     /// UI labels for `lang`: exact tag, then its primary subtag (`en-GB` ->
     /// `en`), then `fallback` (the site language).
     pub fn labels_for(&self, lang: &str, fallback: &str) -> &BTreeMap<String, String> {
-        static EMPTY: BTreeMap<String, String> = BTreeMap::new();
-        let primary = lang.split('-').next().unwrap_or(lang);
-        self.labels
-            .get(lang)
-            .or_else(|| self.labels.get(primary))
-            .or_else(|| {
-                self.labels
-                    .iter()
-                    .find(|(k, _)| k.split('-').next() == Some(primary))
-                    .map(|(_, v)| v)
-            })
-            .or_else(|| self.labels.get(fallback))
-            .unwrap_or(&EMPTY)
+        pick_labels(&self.labels, lang, fallback)
+    }
+
+    /// [`Theme::labels_for`] without the editorial views' labels, for the
+    /// public pages' contexts.
+    pub fn public_labels_for(&self, lang: &str, fallback: &str) -> &BTreeMap<String, String> {
+        pick_labels(&self.public_labels, lang, fallback)
     }
 
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
