@@ -58,18 +58,25 @@ pub struct Staging {
     committed: bool,
 }
 
+/// The folder `target` is in and its name: the temporary, old and spare
+/// trees live beside it, named after it.
+fn folder_and_name(target: &Path) -> (&Path, String) {
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map_or("out".into(), |n| n.to_string_lossy().into_owned());
+    (parent, name)
+}
+
 impl Staging {
     /// Prepares to replace `target`. `site_root` is the folder with site.yaml.
     pub fn new(site_root: &Path, target: &Path) -> Result<Staging, OutputError> {
         check_target(site_root, target)?;
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let (parent, name) = folder_and_name(target);
         fs::create_dir_all(parent).map_err(io_err(parent))?;
-        let name = target
-            .file_name()
-            .map_or("out".into(), |n| n.to_string_lossy().into_owned());
         let temp = parent.join(format!(".healthpress-tmp-{name}-{}", std::process::id()));
         if temp.exists() {
             remove_tree(&temp).map_err(io_err(&temp))?;
@@ -159,11 +166,7 @@ impl Staging {
                 .unwrap_or_else(prune)
                 .map_err(io_err(&self.temp))?;
         }
-        let parent = self.temp.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let name = self
-            .target
-            .file_name()
-            .map_or("out".into(), |n| n.to_string_lossy().into_owned());
+        let (parent, name) = folder_and_name(&self.target);
         let old = parent.join(format!(".healthpress-old-{name}-{}", std::process::id()));
         if self.target.exists() {
             if old.exists() {
@@ -198,7 +201,6 @@ impl Staging {
 /// are skipped: sharing their inode would let an edit elsewhere reach the
 /// new output.
 fn reuse(old: &Path, new: &Path, bytes: &[u8]) -> bool {
-    use std::io::Read;
     #[cfg(unix)]
     use std::os::unix::fs::MetadataExt;
 
@@ -212,11 +214,7 @@ fn reuse(old: &Path, new: &Path, bytes: &[u8]) -> bool {
     if !meta.is_file() || !single || meta.len() != bytes.len() as u64 {
         return false;
     }
-    let mut current = Vec::with_capacity(bytes.len() + 1);
-    let same = fs::File::open(old)
-        .and_then(|f| f.take(bytes.len() as u64 + 1).read_to_end(&mut current))
-        .is_ok_and(|_| current == bytes);
-    same && fs::hard_link(old, new).is_ok()
+    recycle::same_bytes(old, bytes) && fs::hard_link(old, new).is_ok()
 }
 
 /// Threads that delete an old output tree. Deleting is bound by the disk,

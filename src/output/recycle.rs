@@ -25,13 +25,7 @@ const CACHE_DIR: &str = ".healthpress-cache";
 
 /// Where the spare tree of `target` lives.
 pub fn spare_path(target: &Path) -> PathBuf {
-    let parent = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map_or("out".into(), |n| n.to_string_lossy().into_owned());
+    let (parent, name) = super::folder_and_name(target);
     parent.join(CACHE_DIR).join(format!("spare-{name}"))
 }
 
