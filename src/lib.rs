@@ -15,6 +15,7 @@ pub mod cli;
 pub mod compliance;
 pub mod config;
 pub mod diagnostics;
+pub mod html;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -115,6 +115,16 @@ pub struct Slot {
     pub owner: Option<String>,
 }
 
+impl Newsletter {
+    /// The newsletter's name in `lang`: `name_en` for English, if given.
+    pub fn display_name(&self, lang: &str) -> &str {
+        match &self.name_en {
+            Some(en) if lang.starts_with("en") => en,
+            _ => &self.name,
+        }
+    }
+}
+
 impl Slot {
     /// Stable id used for iCalendar UIDs: the explicit id, else date + article
     /// or theme, so reordering slots in the file does not change it.

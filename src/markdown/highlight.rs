@@ -73,7 +73,7 @@ pub(crate) fn highlight(lang: &str, code: &str) -> Highlight {
 
     let mut html = String::with_capacity(body.len() + 64);
     html.push_str("<pre class=\"hl-code\"><code class=\"language-");
-    html.push_str(&crate::render::theme::escape_html(lang));
+    html.push_str(&crate::html::escape_html(lang));
     html.push_str("\">");
     html.push_str(&body);
     html.push_str("</code></pre>\n");

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use crate::render::theme::escape_html;
+use crate::html::escape_html;
 
 /// What the server shows besides files; updated after every rebuild.
 #[derive(Debug, Default, Clone)]

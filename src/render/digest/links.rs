@@ -104,7 +104,7 @@ static EMPTY_ALT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"\balt=""(\s|/|>)"#).expect("valid regex"));
 
 fn add_missing_alt(html: &str, fallback_alt: &str) -> String {
-    let alt = crate::render::theme::escape_html(fallback_alt);
+    let alt = crate::html::escape_html(fallback_alt);
     IMG.replace_all(html, |caps: &regex::Captures| {
         let tag = &caps[0];
         if EMPTY_ALT.is_match(tag) {

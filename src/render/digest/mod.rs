@@ -210,11 +210,7 @@ impl<'a> Digests<'a> {
             })
             .collect();
         let labels = self.labels();
-        let english = lang.starts_with("en");
-        let name = match (&newsletter.name_en, english) {
-            (Some(en), true) => en.clone(),
-            _ => newsletter.name.clone(),
-        };
+        let name = newsletter.display_name(&lang).to_string();
         let nl = &config.newsletter;
         IssueView {
             segment: issue.segment.clone(),

@@ -15,7 +15,7 @@ use crate::diagnostics::Diagnostic;
 use super::email::fill_placeholders;
 use super::{Digests, IssueView};
 
-/// Inverse of `theme::escape_html`: decodes `&amp;` `&lt;` `&gt;` `&quot;`
+/// Inverse of `html::escape_html`: decodes `&amp;` `&lt;` `&gt;` `&quot;`
 /// `&#x27;` in one left-to-right pass (so `&amp;lt;` becomes `&lt;`).
 pub fn unescape(text: &str) -> String {
     const ENTITIES: [(&str, char); 5] = [
@@ -73,7 +73,7 @@ fn tidy(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::theme::escape_html;
+    use crate::html::escape_html;
 
     #[test]
     fn unescape_inverts_the_theme_escape() {

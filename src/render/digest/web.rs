@@ -63,11 +63,7 @@ pub fn segment_pages(
     let index = digests.index;
     let site = index.site;
     let seg = segment_path(index, &newsletter.segment);
-    let english = site.config.language.starts_with("en");
-    let name = match (&newsletter.name_en, english) {
-        (Some(en), true) => en.clone(),
-        _ => newsletter.name.clone(),
-    };
+    let name = newsletter.display_name(&site.config.language).to_string();
     let issues: Vec<IssueLink> = found
         .iter()
         .rev()
