@@ -9,7 +9,7 @@ use std::path::Path;
 
 use chrono::{Duration, NaiveDate};
 
-use crate::model::schedule::{GapKind, PlanState, Schedule};
+use crate::model::schedule::{Gap, GapKind, PlanState, Schedule};
 use crate::model::Site;
 
 /// One table row.
@@ -161,12 +161,52 @@ pub fn render(site: &Site, schedule: &Schedule, weeks: u32, ansi: bool) -> Strin
         } else {
             g.kind.label().to_string()
         };
-        out += &format!("  {}  {label}: {}\n", g.date, g.detail);
+        out += &format!("  {}  {label}: {}\n", g.date, describe(g));
     }
     if gaps.is_empty() {
         out += "  none\n";
     }
     out
+}
+
+/// One English sentence on a gap, for the terminal. (The HTML view
+/// phrases gaps from the same fields with the theme's labels.)
+fn describe(g: &Gap) -> String {
+    let other = g.other_date.map_or_else(String::new, |d| d.to_string());
+    match g.kind {
+        GapKind::EmptyIssue if g.pending == 0 => {
+            format!("{} on {} has no articles", g.name, g.date)
+        }
+        GapKind::EmptyIssue => format!(
+            "{} on {} has no approved articles ({} not yet approved)",
+            g.name, g.date, g.pending
+        ),
+        GapKind::UncoveredObservance => format!(
+            "{} ({}): no published or scheduled {} article from {other} to {}",
+            g.name,
+            g.date,
+            g.topic.as_deref().unwrap_or(""),
+            g.date
+        ),
+        GapKind::QuietWeek => format!(
+            "audience {}: nothing new in the week of {} to {other}",
+            g.name, g.date
+        ),
+        GapKind::AtRisk | GapKind::Missed => {
+            let what = match g.workflow {
+                Some(state) => format!("article is {}", state.label()),
+                None => "no article yet".to_string(),
+            };
+            if g.kind == GapKind::AtRisk {
+                format!("“{}” is due {} and not approved ({what})", g.name, g.date)
+            } else {
+                format!(
+                    "“{}” was due {} and is not published ({what})",
+                    g.name, g.date
+                )
+            }
+        }
+    }
 }
 
 pub fn run(root: &Path, as_of: Option<NaiveDate>, weeks: u32) -> anyhow::Result<i32> {

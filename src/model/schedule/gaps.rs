@@ -70,10 +70,6 @@ pub struct Gap {
     /// What the gap is about: a segment, an observance's name, an audience
     /// id, or an entry's title.
     pub subject: String,
-    /// One sentence for the editor in English, for the terminal table. The
-    /// HTML view phrases the gap itself from the fields below and the
-    /// theme's labels, in the site's language.
-    pub detail: String,
     /// Display name of the subject: the newsletter's name, the observance's
     /// name, the audience's name in the site language, or the entry's title.
     pub name: String,
@@ -112,19 +108,10 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
         if issue.date < today || issue.date > horizon || issue.ready > 0 {
             continue;
         }
-        let detail = if issue.total == 0 {
-            format!("{} on {} has no articles", issue.name, issue.date)
-        } else {
-            format!(
-                "{} on {} has no approved articles ({} not yet approved)",
-                issue.name, issue.date, issue.total
-            )
-        };
         gaps.push(Gap {
             date: issue.date,
             kind: GapKind::EmptyIssue,
             subject: issue.segment.clone(),
-            detail,
             name: issue.name.clone(),
             pending: issue.total,
             other_date: None,
@@ -155,10 +142,6 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
                 date: o.date,
                 kind: GapKind::UncoveredObservance,
                 subject: o.name.clone(),
-                detail: format!(
-                    "{} ({}): no published or scheduled {specialty} article from {lead} to {}",
-                    o.name, o.date, o.date
-                ),
                 name: o.name.clone(),
                 pending: 0,
                 other_date: Some(lead),
@@ -217,10 +200,6 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
                     date: week,
                     kind: GapKind::QuietWeek,
                     subject: aud.clone(),
-                    detail: format!(
-                        "audience {aud}: nothing new in the week of {week} to {}",
-                        week + Duration::days(6)
-                    ),
                     name: site
                         .config
                         .term_name("audience", aud, &site.config.language),
@@ -243,23 +222,10 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
             PlanState::Missed => GapKind::Missed,
             _ => continue,
         };
-        let what = match e.workflow {
-            Some(state) => format!("article is {}", state.label()),
-            None => "no article yet".to_string(),
-        };
-        let detail = if kind == GapKind::AtRisk {
-            format!("“{}” is due {} and not approved ({what})", e.title, e.date)
-        } else {
-            format!(
-                "“{}” was due {} and is not published ({what})",
-                e.title, e.date
-            )
-        };
         gaps.push(Gap {
             date: e.date,
             kind,
             subject: e.title.clone(),
-            detail,
             name: e.title.clone(),
             pending: 0,
             other_date: None,

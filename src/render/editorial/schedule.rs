@@ -63,8 +63,6 @@ pub struct GapView {
     pub date: String,
     pub kind: &'static str,
     pub label: String,
-    pub subject: String,
-    pub detail: String,
     /// The parts the template phrases the gap from (see `Gap`).
     pub name: String,
     pub pending: usize,
@@ -190,8 +188,6 @@ pub fn gap_view(labels: &Labels, g: &Gap) -> GapView {
         date: g.date.to_string(),
         kind: g.kind.key(),
         label: labels.gap(g.kind),
-        subject: g.subject.clone(),
-        detail: g.detail.clone(),
         name: g.name.clone(),
         pending: g.pending,
         other_date: g.other_date.map(|d| d.to_string()),
