@@ -26,7 +26,7 @@ use thiserror::Error;
 use super::affected::diff_sites;
 use super::editorial;
 use super::files::{remove_file_and_empty_dirs, write_if_changed};
-use crate::build::{build, BuildError, BuildOptions};
+use crate::build::{build_site, BuildError, BuildOptions};
 use crate::config::site::TAXONOMIES;
 use crate::config::{Calendar, SiteConfig};
 use crate::diagnostics::Diagnostic;
@@ -148,9 +148,8 @@ impl Fallback {
 struct NeedFull(String);
 
 impl Model {
-    /// Full build into the serve folder, then keeps the model in memory.
-    /// The model is loaded first, so an edit racing the build is seen
-    /// again by the watcher and re-rendered.
+    /// Loads the site, builds it in full into the serve folder, and keeps
+    /// the loaded site as the model.
     pub fn full(settings: &Settings) -> Result<(Model, Report), RebuildError> {
         let started = Instant::now();
         let (sources, problems) = load::load(&settings.root);
@@ -174,10 +173,9 @@ impl Model {
         )
         .map_err(RebuildError::Invalid)?;
         let mut options = BuildOptions::new(&settings.root);
-        options.as_of = settings.as_of;
         options.public_dir = settings.public_dir.clone();
         options.editorial_dir = settings.editorial_dir.clone();
-        let built = build(&options)?;
+        let built = build_site(&site, &theme, &options)?;
         let mut model = Model {
             settings: settings.clone(),
             config,
