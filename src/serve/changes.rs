@@ -21,10 +21,13 @@ use super::files::{remove_file_and_empty_dirs, remove_stale_listing, write_if_ch
 use super::incremental::{phase, Model, RebuildError, Report};
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
-use crate::render::article::render_article_page;
+use crate::render::article::render_article_bytes;
 use crate::render::feeds;
 use crate::render::index::{Index, PublicLinks};
 use crate::render::listing::{self, file_for, Page};
+
+/// An output file: its path under the serve folder and its bytes.
+type File = (String, Vec<u8>);
 
 /// How far an article change reaches; see `Model::render_changes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,15 +124,17 @@ impl Model {
 
         let resolver = PublicLinks::new(new, &i1.urls);
         let mut problems: Vec<Diagnostic> = Vec::new();
-        let mut out: Vec<Page> = Vec::new();
-        let rendered: Vec<(Option<Page>, Vec<Diagnostic>)> = pages
+        // Article pages as the full build renders them: each body is kept
+        // in `i1.bodies`, so the digest step below does not render it again.
+        let mut files: Vec<File> = Vec::new();
+        let rendered: Vec<(Option<File>, Vec<Diagnostic>)> = pages
             .par_iter()
             .map(|&i| {
-                let (html, mut found) = render_article_page(&i1, i, &resolver, None);
+                let (html, mut found) = render_article_bytes(&i1, i, &resolver);
                 match html {
                     Ok(html) => {
                         let path = file_for(&i1, &i1.urls.article(&new.articles[i].slug));
-                        (Some(Page { path, html }), found)
+                        (Some((path, html)), found)
                     }
                     Err(d) => {
                         found.push(d);
@@ -138,10 +143,11 @@ impl Model {
                 }
             })
             .collect();
-        for (page, found) in rendered {
-            out.extend(page);
+        for (file, found) in rendered {
+            files.extend(file);
             problems.extend(found);
         }
+        let mut out: Vec<Page> = Vec::new();
         let mut collect = |r: Result<Vec<Page>, Diagnostic>| match r {
             Ok(p) => out.extend(p),
             Err(d) => problems.push(d),
@@ -181,11 +187,12 @@ impl Model {
             return Err(RebuildError::Invalid(problems));
         }
         report.warnings.extend(problems);
-        report.rendered = out.len();
+        files.extend(out.into_iter().map(|p| (p.path, p.html.into_bytes())));
+        report.rendered = files.len();
 
-        let produced: BTreeSet<String> = out.iter().map(|p| p.path.clone()).collect();
-        for page in &out {
-            if write_if_changed(&self.settings.public_dir, &page.path, page.html.as_bytes())? {
+        let produced: BTreeSet<String> = files.iter().map(|(path, _)| path.clone()).collect();
+        for (path, bytes) in &files {
+            if write_if_changed(&self.settings.public_dir, path, bytes)? {
                 report.written += 1;
             }
         }
