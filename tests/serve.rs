@@ -498,3 +498,26 @@ fn drafts_preview_has_a_banner_and_build_never_shows_it() {
     assert!(!site.public().join("articles/wip").exists());
     assert!(!site.public().join("articles/later").exists());
 }
+
+#[test]
+fn a_new_base_url_is_served_without_a_restart() {
+    let (site, _) = site_with_articles();
+    let serve = Serve::start(&site, &[]);
+    assert_eq!(serve.get("/articles/a03/").0, 200);
+    let config = site.root().join("site.yaml");
+    let yaml = fs::read_to_string(&config).unwrap().replace(
+        "base_url: https://health.test.example\n",
+        "base_url: https://health.test.example/health/\n",
+    );
+    fs::write(&config, yaml).unwrap();
+    let deadline = std::time::Instant::now() + serve_support::WAIT;
+    while serve.get("/health/articles/a03/").0 != 200 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new base path is not served; log:\n{}",
+            serve.log.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(serve.get("/articles/a03/").0, 404, "the old base path");
+}

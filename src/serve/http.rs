@@ -33,6 +33,10 @@ pub struct Status {
     /// Draft preview pages: output file -> state label.
     pub drafts: std::collections::BTreeMap<String, String>,
     pub last_ms: u128,
+    /// The base path of the site's URLs (`/` or e.g. `/health/`; empty
+    /// until the first good build) as of the last good build, so previews
+    /// of sites hosted under a sub-path resolve.
+    pub base_path: String,
 }
 
 /// Status shared between the rebuild loop and the server threads.
@@ -52,6 +56,10 @@ impl Shared {
 
     fn snapshot(&self) -> Status {
         self.status.lock().expect("status lock").clone()
+    }
+
+    fn base_path(&self) -> String {
+        self.status.lock().expect("status lock").base_path.clone()
     }
 }
 
@@ -229,15 +237,9 @@ pub fn inject(html: &str, extra: &str) -> String {
 }
 
 /// Serves requests until the server is dropped; one thread per event stream.
-pub fn serve(
-    server: Arc<Server>,
-    root: PathBuf,
-    base_path: String,
-    hosts: HostPolicy,
-    shared: Arc<Shared>,
-) {
+pub fn serve(server: Arc<Server>, root: PathBuf, hosts: HostPolicy, shared: Arc<Shared>) {
     for request in server.incoming_requests() {
-        handle(request, &root, &base_path, &hosts, &shared);
+        handle(request, &root, &hosts, &shared);
     }
 }
 
@@ -251,13 +253,7 @@ fn header(k: &str, v: &str) -> Header {
     Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
 }
 
-fn handle(
-    request: Request,
-    root: &Path,
-    base_path: &str,
-    hosts: &HostPolicy,
-    shared: &Arc<Shared>,
-) {
+fn handle(request: Request, root: &Path, hosts: &HostPolicy, shared: &Arc<Shared>) {
     let host = request
         .headers()
         .iter()
@@ -307,7 +303,7 @@ fn handle(
         }
         _ => {}
     }
-    let found = safe_relative_path(&url, base_path)
+    let found = safe_relative_path(&url, &shared.base_path())
         .and_then(|rel| resolve_file(root, &rel).map(|f| (rel, f)));
     let (code, file, rel) = match found {
         Some((rel, file)) => (200, file, Some(rel)),
