@@ -28,7 +28,6 @@ use super::editorial;
 use super::files::{remove_file_and_empty_dirs, write_if_changed};
 use crate::build::{build_site, BuildError, BuildOptions};
 use crate::config::site::TAXONOMIES;
-use crate::config::{Calendar, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use crate::load::{self, Sources};
 use crate::model::{Article, Site};
@@ -108,9 +107,8 @@ pub struct Settings {
 /// The last good state: what the serve folder currently holds.
 pub struct Model {
     pub(super) settings: Settings,
-    config: SiteConfig,
+    /// site.yaml and calendar.yaml as read; their parsed forms are in `site`.
     config_text: String,
-    calendar: Calendar,
     calendar_text: String,
     /// Latest read of every article file, keyed by path under `content/`.
     files: BTreeMap<PathBuf, Result<Article, Diagnostic>>,
@@ -156,9 +154,7 @@ impl Model {
         let Some(sources) = sources else {
             return Err(RebuildError::Invalid(problems));
         };
-        let config = sources.config.clone();
         let config_text = sources.config_text.clone();
-        let calendar = sources.calendar.clone();
         let calendar_text = sources.calendar_text.clone();
         let files = sources
             .articles
@@ -178,9 +174,7 @@ impl Model {
         let built = build_site(&site, &theme, &options)?;
         let mut model = Model {
             settings: settings.clone(),
-            config,
             config_text,
-            calendar,
             calendar_text,
             files,
             dirty: BTreeSet::new(),
@@ -240,9 +234,9 @@ impl Model {
             }
         }
         let sources = Sources {
-            config: self.config.clone(),
+            config: self.site.config.clone(),
             config_text: self.config_text.clone(),
-            calendar: self.calendar.clone(),
+            calendar: self.site.calendar.clone(),
             calendar_text: self.calendar_text.clone(),
             articles,
         };
@@ -338,7 +332,7 @@ impl Model {
                 let read = load::read_article(
                     &self.settings.root,
                     content_path.to_path_buf(),
-                    &self.config.language,
+                    &self.site.config.language,
                 );
                 self.files.insert(content_path.to_path_buf(), read);
                 self.dirty.insert(content_path.to_path_buf());
@@ -457,7 +451,7 @@ impl Model {
     /// longer the day the model was built for: states may have changed.
     pub fn day_changed(&self) -> bool {
         self.settings.as_of.is_none()
-            && crate::model::today_in(&self.config, None) != self.site.today
+            && crate::model::today_in(&self.site.config, None) != self.site.today
     }
 
     pub fn public_dir(&self) -> &Path {
