@@ -8,7 +8,7 @@
 //! [`super::editorial`].
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -47,7 +47,6 @@ impl Model {
             written: 0,
             removed: 0,
             warnings: new.warnings.clone(),
-            elapsed: Duration::ZERO,
         };
         if diff.public.is_empty() {
             if diff.private.is_empty() {
@@ -196,30 +195,30 @@ impl Model {
                 report.written += 1;
             }
         }
-        // Pagination pages (and audience × specialty pages) that no longer exist.
-        let mut bases: Vec<String> = Vec::new();
-        for (t, x) in &terms {
-            bases.push(
-                file_for(&i1, &i1.urls.term(t, x))
-                    .trim_end_matches("index.html")
-                    .to_string(),
-            );
-        }
-        for (a, s) in &crosses {
-            let url = format!("{}specialty/{s}/", i1.urls.term("audience", a));
-            bases.push(
-                file_for(&i1, &url)
-                    .trim_end_matches("index.html")
-                    .to_string(),
-            );
-        }
-        // Only a general change can remove pages; in the other scopes some
-        // pages were deliberately not rendered.
-        if scope != Scope::General {
-            bases.clear();
-        }
-        for base in bases {
-            report.removed += remove_stale_listing(&self.settings.public_dir, &base, &produced)?;
+        // Pagination pages (and audience × specialty pages) that no longer
+        // exist. Only a general change can remove pages; in the other scopes
+        // some pages were deliberately not rendered.
+        if scope == Scope::General {
+            let mut bases: Vec<String> = Vec::new();
+            for (t, x) in &terms {
+                bases.push(
+                    file_for(&i1, &i1.urls.term(t, x))
+                        .trim_end_matches("index.html")
+                        .to_string(),
+                );
+            }
+            for (a, s) in &crosses {
+                let url = format!("{}specialty/{s}/", i1.urls.term("audience", a));
+                bases.push(
+                    file_for(&i1, &url)
+                        .trim_end_matches("index.html")
+                        .to_string(),
+                );
+            }
+            for base in bases {
+                report.removed +=
+                    remove_stale_listing(&self.settings.public_dir, &base, &produced)?;
+            }
         }
         // Pages of articles no longer public (or moved to another slug).
         for (_, slug) in &diff.gone {

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::NaiveDate;
 use thiserror::Error;
@@ -90,7 +90,6 @@ pub struct Report {
     pub written: usize,
     pub removed: usize,
     pub warnings: Vec<Diagnostic>,
-    pub elapsed: Duration,
 }
 
 /// Settings fixed for the life of a `serve` run.
@@ -140,6 +139,14 @@ impl Fallback {
             model_still_valid: true,
         }
     }
+
+    /// The output or `files` no longer match the model: it must be rebuilt.
+    fn rebuild(reason: String) -> Fallback {
+        Fallback {
+            reason,
+            model_still_valid: false,
+        }
+    }
 }
 
 /// A change an incremental rebuild cannot handle.
@@ -149,7 +156,6 @@ impl Model {
     /// Loads the site, builds it in full into the serve folder, and keeps
     /// the loaded site as the model.
     pub fn full(settings: &Settings) -> Result<(Model, Report), RebuildError> {
-        let started = Instant::now();
         let (sources, problems) = load::load(&settings.root);
         let Some(sources) = sources else {
             return Err(RebuildError::Invalid(problems));
@@ -185,7 +191,9 @@ impl Model {
         };
         model.unknown_outputs = model.find_unknown_outputs();
         let mut warnings = built.warnings;
-        warnings.extend(model.render_drafts(None)?);
+        if settings.drafts {
+            warnings.extend(model.render_drafts(None)?);
+        }
         Ok((
             model,
             Report {
@@ -195,7 +203,6 @@ impl Model {
                 written: built.public.files,
                 removed: 0,
                 warnings,
-                elapsed: started.elapsed(),
             },
         ))
     }
@@ -218,10 +225,7 @@ impl Model {
         for path in changed {
             if let Err(NeedFull(why)) = self.reread(path) {
                 // `files` may be half-updated: the model must be rebuilt.
-                return Ok(Err(Fallback {
-                    reason: why,
-                    model_still_valid: false,
-                }));
+                return Ok(Err(Fallback::rebuild(why)));
             }
         }
         phase("reread", &started);
@@ -260,10 +264,7 @@ impl Model {
                 return Ok(Err(Fallback::keep("a page failed to render".into())))
             }
             Err(RebuildError::InvalidAfterWrite(_)) => {
-                return Ok(Err(Fallback {
-                    reason: "a digest failed to render".into(),
-                    model_still_valid: false,
-                }))
+                return Ok(Err(Fallback::rebuild("a digest failed to render".into())))
             }
             other => other?,
         };
@@ -286,17 +287,15 @@ impl Model {
             let s = &self.settings;
             match editorial::rerender(&s.root, &s.editorial_dir, &self.site, &self.theme) {
                 Err(RebuildError::Invalid(_)) => {
-                    return Ok(Err(Fallback {
-                        reason: "an editorial view failed to render".into(),
-                        model_still_valid: false,
-                    }))
+                    return Ok(Err(Fallback::rebuild(
+                        "an editorial view failed to render".into(),
+                    )))
                 }
                 other => other?,
             }
             phase("editorial", &started);
             report.reason += "; editorial views";
         }
-        report.elapsed = started.elapsed();
         Ok(Ok(report))
     }
 
@@ -345,15 +344,12 @@ impl Model {
         }
     }
 
-    /// Writes draft/scheduled preview pages (only with `--drafts`) and
+    /// Writes draft/scheduled preview pages (callers check `--drafts`) and
     /// removes previews that no longer apply. Returns their warnings.
     fn render_drafts(
         &mut self,
         only: Option<&BTreeSet<PathBuf>>,
     ) -> Result<Vec<Diagnostic>, RebuildError> {
-        if !self.settings.drafts {
-            return Ok(Vec::new());
-        }
         let index = Index::new(&self.site, &self.theme);
         let resolver = AnyLinks::new(&self.site, &index.urls);
         let mut pages = BTreeMap::new();
@@ -452,10 +448,6 @@ impl Model {
     pub fn day_changed(&self) -> bool {
         self.settings.as_of.is_none()
             && crate::model::today_in(&self.site.config, None) != self.site.today
-    }
-
-    pub fn public_dir(&self) -> &Path {
-        &self.settings.public_dir
     }
 }
 

@@ -141,7 +141,7 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
                     }
                 }
             }
-            (Some(_), Change::Full(reason)) | (None, Change::Full(reason)) => {
+            (_, Change::Full(reason)) => {
                 rebuild_full(&settings, &shared, &format!("{reason} changed"))
             }
             (None, Change::Articles(_)) => {
