@@ -132,7 +132,7 @@ impl Model {
                 let (html, mut found) = render_article_bytes(&i1, i, &resolver);
                 match html {
                     Ok(html) => {
-                        let path = file_for(&i1, &i1.urls.article(&new.articles[i].slug));
+                        let path = file_for(&i1.urls, &i1.urls.article(&new.articles[i].slug));
                         (Some((path, html)), found)
                     }
                     Err(d) => {
@@ -202,7 +202,7 @@ impl Model {
             let mut bases: Vec<String> = Vec::new();
             for (t, x) in &terms {
                 bases.push(
-                    file_for(&i1, &i1.urls.term(t, x))
+                    file_for(&i1.urls, &i1.urls.term(t, x))
                         .trim_end_matches("index.html")
                         .to_string(),
                 );
@@ -210,7 +210,7 @@ impl Model {
             for (a, s) in &crosses {
                 let url = format!("{}specialty/{s}/", i1.urls.term("audience", a));
                 bases.push(
-                    file_for(&i1, &url)
+                    file_for(&i1.urls, &url)
                         .trim_end_matches("index.html")
                         .to_string(),
                 );
@@ -222,7 +222,7 @@ impl Model {
         }
         // Pages of articles no longer public (or moved to another slug).
         for (_, slug) in &diff.gone {
-            let rel = file_for(&i1, &i1.urls.article(slug));
+            let rel = file_for(&i1.urls, &i1.urls.article(slug));
             if !produced.contains(&rel)
                 && remove_file_and_empty_dirs(&self.settings.public_dir, &rel)?
             {

@@ -36,6 +36,7 @@ use crate::render::article::render_article_page;
 use crate::render::index::{AnyLinks, Index};
 use crate::render::listing::file_for;
 use crate::render::theme::Theme;
+use crate::render::views::Urls;
 
 #[derive(Debug, Error)]
 pub enum RebuildError {
@@ -359,7 +360,7 @@ impl Model {
                 continue;
             }
             let article = &self.site.articles[i];
-            let path = file_for(&index, &index.urls.article(&article.slug));
+            let path = file_for(&index.urls, &index.urls.article(&article.slug));
             if only.is_none_or(|only| only.contains(&article.content_path))
                 || !self.draft_pages.contains_key(&path)
             {
@@ -389,7 +390,12 @@ impl Model {
             let public: BTreeSet<String> = index
                 .published
                 .iter()
-                .map(|&i| file_for(&index, &index.urls.article(&self.site.articles[i].slug)))
+                .map(|&i| {
+                    file_for(
+                        &index.urls,
+                        &index.urls.article(&self.site.articles[i].slug),
+                    )
+                })
                 .collect();
             for old in stale.into_iter().filter(|old| !public.contains(*old)) {
                 remove_file_and_empty_dirs(&self.settings.public_dir, old)?;
@@ -403,7 +409,7 @@ impl Model {
     /// do not produce. A renderer added to `build` (say, digests) shows up
     /// here until it is taught to `serve`, and until then rebuilds are full.
     fn find_unknown_outputs(&self) -> Vec<String> {
-        let index = Index::new(&self.site, &self.theme);
+        let urls = Urls::new(&self.site.config);
         let first = |rel: &str| rel.split('/').next().unwrap_or("").to_string();
         let mut known: BTreeSet<String> = [
             MARKER,
@@ -420,10 +426,10 @@ impl Model {
         .map(|s| s.to_string())
         .collect();
         for a in &self.site.articles {
-            known.insert(first(&file_for(&index, &index.urls.article(&a.slug))));
+            known.insert(first(&file_for(&urls, &urls.article(&a.slug))));
         }
         for t in TAXONOMIES {
-            known.insert(first(&file_for(&index, &index.urls.taxonomy(t))));
+            known.insert(first(&file_for(&urls, &urls.taxonomy(t))));
         }
         if let Ok(entries) = fs::read_dir(self.settings.root.join("static")) {
             for e in entries.flatten() {
