@@ -20,7 +20,6 @@ use super::digests::digest_changes;
 use super::files::{remove_file_and_empty_dirs, remove_stale_listing, write_if_changed};
 use super::incremental::{phase, Model, RebuildError, Report};
 use crate::diagnostics::Diagnostic;
-use crate::model::Site;
 use crate::render::article::render_article_bytes;
 use crate::render::feeds;
 use crate::render::index::{Index, PublicLinks};
@@ -38,26 +37,13 @@ enum Scope {
 }
 
 impl Model {
-    /// Renders what `diff` touches into memory, then writes changed files.
-    pub(super) fn render_changes(&self, new: &Site, diff: &Diff) -> Result<Report, RebuildError> {
-        let mut report = Report {
-            kind: "incremental",
-            reason: String::new(),
-            rendered: 0,
-            written: 0,
-            removed: 0,
-            warnings: new.warnings.clone(),
-        };
-        if diff.public.is_empty() {
-            if diff.private.is_empty() {
-                report.kind = "unchanged";
-            }
-            return Ok(report);
-        }
+    /// Renders what `diff` touches (some public article changed) into
+    /// memory, then writes changed files. `i1` is the new site's index.
+    pub(super) fn render_changes(&self, i1: &Index, diff: &Diff) -> Result<Report, RebuildError> {
+        let mut report = Report::new("incremental", i1.site.warnings.clone());
         let t = Instant::now();
         let old = &self.site;
-        let i1 = Index::new(new, &self.theme);
-        phase("index", &t);
+        let new = i1.site;
         // Three scopes, cheapest first. (1) The common edit (body text,
         // sources...) leaves every listing, feed entry and sitemap entry of
         // the article as it was: only its own page and, if it is among the
@@ -75,9 +61,9 @@ impl Model {
             .iter()
             .take(feeds::FEED_LENGTH)
             .any(|i| changed_now.contains(i));
-        let scope = if listing_views_unchanged(old, &i1, &diff.public) {
+        let scope = if listing_views_unchanged(old, i1, &diff.public) {
             Scope::OwnPage
-        } else if same_places(old, &i1, &diff.public) {
+        } else if same_places(old, i1, &diff.public) {
             Scope::SamePlaces
         } else {
             Scope::General
@@ -104,12 +90,12 @@ impl Model {
             ),
             Scope::SamePlaces => {
                 let (terms, crosses) = affected_terms(old, new, &diff.public);
-                let pages = related_containing(&i1, &diff.public);
+                let pages = related_containing(i1, &diff.public);
                 (pages, terms, crosses, in_site_feed)
             }
             Scope::General => {
                 let i0 = Index::new(old, &self.theme);
-                let mut pages = affected_articles(&i0, &i1, &diff.public);
+                let mut pages = affected_articles(&i0, i1, &diff.public);
                 if !linking.is_empty() {
                     pages.extend(linking.iter().copied());
                     pages.sort_unstable();
@@ -129,7 +115,7 @@ impl Model {
         let rendered: Vec<(Option<File>, Vec<Diagnostic>)> = pages
             .par_iter()
             .map(|&i| {
-                let (html, mut found) = render_article_bytes(&i1, i, &resolver);
+                let (html, mut found) = render_article_bytes(i1, i, &resolver);
                 match html {
                     Ok(html) => {
                         let path = file_for(&i1.urls, &i1.urls.article(&new.articles[i].slug));
@@ -153,9 +139,9 @@ impl Model {
         };
         phase("articles", &t);
         if scope != Scope::OwnPage {
-            collect(listing::home_page(&i1).map(|p| vec![p]));
-            collect(listing::not_found_page(&i1).map(|p| vec![p]));
-            collect(listing::taxonomy_pages(&i1));
+            collect(listing::home_page(i1).map(|p| vec![p]));
+            collect(listing::not_found_page(i1).map(|p| vec![p]));
+            collect(listing::taxonomy_pages(i1));
             let keep = |t: &str, x: &str, cross: Option<(&str, &str)>| match cross {
                 None => terms.contains(&(t.to_string(), x.to_string())),
                 Some((_, s)) => crosses.contains(&(x.to_string(), s.to_string())),
@@ -165,7 +151,7 @@ impl Model {
             let chunk = |items: &[usize]| {
                 scope == Scope::General || items.iter().any(|i| changed_now.contains(i))
             };
-            for r in listing::term_pages_where(&i1, &keep, &chunk) {
+            for r in listing::term_pages_where(i1, &keep, &chunk) {
                 collect(r);
             }
         }
@@ -174,11 +160,11 @@ impl Model {
             None => main_feed,
             Some((t, x)) => terms.contains(&(t.to_string(), x.to_string())),
         };
-        collect(feeds::feeds_where(&i1, &keep_feed));
+        collect(feeds::feeds_where(i1, &keep_feed));
         phase("feeds", &t);
         // The sitemap shows URLs and last-modified dates, in site order.
         if scope == Scope::General || !same_dates(old, new, &diff.public) {
-            collect(feeds::sitemap_and_robots(&i1));
+            collect(feeds::sitemap_and_robots(i1));
         }
         phase("sitemap", &t);
         crate::diagnostics::sort(&mut problems);
@@ -240,7 +226,7 @@ impl Model {
                 .iter()
                 .map(|&i| new.articles[i].content_path.clone()),
         );
-        let digests = digest_changes(old, &i1, &touched);
+        let digests = digest_changes(old, i1, &touched);
         let mut problems = digests.problems;
         crate::diagnostics::sort(&mut problems);
         if problems.iter().any(Diagnostic::is_error) {

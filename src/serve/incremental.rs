@@ -14,6 +14,7 @@
 //! is in [`super::changes`] (public pages), [`super::digests`] (newsletter
 //! digests) and [`super::editorial`] (the editorial views).
 
+use std::cell::LazyCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
@@ -91,6 +92,20 @@ pub struct Report {
     pub written: usize,
     pub removed: usize,
     pub warnings: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// A report of `kind` with nothing rendered yet.
+    pub(super) fn new(kind: &'static str, warnings: Vec<Diagnostic>) -> Report {
+        Report {
+            kind,
+            reason: String::new(),
+            rendered: 0,
+            written: 0,
+            removed: 0,
+            warnings,
+        }
+    }
 }
 
 /// Settings fixed for the life of a `serve` run.
@@ -193,7 +208,9 @@ impl Model {
         model.unknown_outputs = model.find_unknown_outputs();
         let mut warnings = built.warnings;
         if settings.drafts {
-            warnings.extend(model.render_drafts(None)?);
+            let index = Index::new(&model.site, &model.theme);
+            let drafts = &mut model.draft_pages;
+            warnings.extend(render_drafts(&settings.public_dir, drafts, &index, None)?);
         }
         Ok((
             model,
@@ -257,19 +274,44 @@ impl Model {
         }
         let diff = diff_sites(&self.site, &site, &self.dirty);
         phase("diff", &started);
-        let mut report = match self.render_changes(&site, &diff) {
-            // A page failed to render (say, a link to an article that is no
-            // longer public). A full build reports it exactly as the CLI
-            // does, with every other page's warnings, and writes nothing.
-            Err(RebuildError::Invalid(_)) => {
-                return Ok(Err(Fallback::keep("a page failed to render".into())))
+        // The new site's index, shared by the public pages and the draft
+        // previews; built only if one of them needs it.
+        let index = LazyCell::new(|| Index::new(&site, &self.theme));
+        let mut report = if diff.public.is_empty() {
+            let kind = if diff.private.is_empty() {
+                "unchanged"
+            } else {
+                "incremental"
+            };
+            Report::new(kind, site.warnings.clone())
+        } else {
+            LazyCell::force(&index);
+            phase("index", &started);
+            match self.render_changes(&index, &diff) {
+                // A page failed to render (say, a link to an article that is
+                // no longer public). A full build reports it exactly as the
+                // CLI does, with every other page's warnings, and writes
+                // nothing.
+                Err(RebuildError::Invalid(_)) => {
+                    return Ok(Err(Fallback::keep("a page failed to render".into())))
+                }
+                Err(RebuildError::InvalidAfterWrite(_)) => {
+                    return Ok(Err(Fallback::rebuild("a digest failed to render".into())))
+                }
+                other => other?,
             }
-            Err(RebuildError::InvalidAfterWrite(_)) => {
-                return Ok(Err(Fallback::rebuild("a digest failed to render".into())))
-            }
-            other => other?,
         };
         phase("render", &started);
+        if self.settings.drafts {
+            // Draft previews show related public articles, so any public
+            // change re-renders all of them; otherwise only edited drafts.
+            let only = diff.public.is_empty().then_some(&diff.private);
+            let public_dir = &self.settings.public_dir;
+            let found = render_drafts(public_dir, &mut self.draft_pages, &index, only)?;
+            report.warnings.extend(found);
+            phase("drafts", &started);
+        }
+        drop(index); // it borrows `site`, which becomes the model below
         let editorial_changed =
             editorial::may_change(&self.site, &site, diff.public.iter().chain(&diff.private));
         // Freeing 10,000 articles takes a while; do it off the rebuild path.
@@ -277,12 +319,6 @@ impl Model {
         std::thread::spawn(move || drop(old));
         self.dirty.clear();
         phase("swap", &started);
-        if self.settings.drafts {
-            // Draft previews show related public articles, so any public
-            // change re-renders all of them; otherwise only edited drafts.
-            let only = diff.public.is_empty().then_some(&diff.private);
-            report.warnings.extend(self.render_drafts(only)?);
-        }
         // Last, so the public pages are already written (see editorial.rs).
         if editorial_changed {
             let s = &self.settings;
@@ -345,66 +381,6 @@ impl Model {
         }
     }
 
-    /// Writes draft/scheduled preview pages (callers check `--drafts`) and
-    /// removes previews that no longer apply. Returns their warnings.
-    fn render_drafts(
-        &mut self,
-        only: Option<&BTreeSet<PathBuf>>,
-    ) -> Result<Vec<Diagnostic>, RebuildError> {
-        let index = Index::new(&self.site, &self.theme);
-        let resolver = AnyLinks::new(&self.site, &index.urls);
-        let mut pages = BTreeMap::new();
-        let mut warnings = Vec::new();
-        for (i, state) in self.site.states.iter().enumerate() {
-            if state.is_public() {
-                continue;
-            }
-            let article = &self.site.articles[i];
-            let path = file_for(&index.urls, &index.urls.article(&article.slug));
-            if only.is_none_or(|only| only.contains(&article.content_path))
-                || !self.draft_pages.contains_key(&path)
-            {
-                // A preview that cannot render is reported, not fatal: the
-                // public build does not render drafts at all.
-                let (html, found) = render_article_page(&index, i, &resolver, None);
-                warnings.extend(found);
-                match html {
-                    Ok(html) => {
-                        write_if_changed(&self.settings.public_dir, &path, html.as_bytes())?;
-                    }
-                    Err(d) => {
-                        warnings.push(d);
-                        continue;
-                    }
-                }
-            }
-            pages.insert(path, state.label().to_string());
-        }
-        let stale: Vec<&String> = self
-            .draft_pages
-            .keys()
-            .filter(|old| !pages.contains_key(*old))
-            .collect();
-        if !stale.is_empty() {
-            // Never remove a page that is now the article's public page.
-            let public: BTreeSet<String> = index
-                .published
-                .iter()
-                .map(|&i| {
-                    file_for(
-                        &index.urls,
-                        &index.urls.article(&self.site.articles[i].slug),
-                    )
-                })
-                .collect();
-            for old in stale.into_iter().filter(|old| !public.contains(*old)) {
-                remove_file_and_empty_dirs(&self.settings.public_dir, old)?;
-            }
-        }
-        self.draft_pages = pages;
-        Ok(warnings)
-    }
-
     /// Top-level entries of the serve folder that the incremental renderers
     /// do not produce. A renderer added to `build` (say, digests) shows up
     /// here until it is taught to `serve`, and until then rebuilds are full.
@@ -455,6 +431,65 @@ impl Model {
         self.settings.as_of.is_none()
             && crate::model::today_in(&self.site.config, None) != self.site.today
     }
+}
+
+/// Writes the draft/scheduled preview pages of `index.site` into
+/// `public_dir` (callers check `--drafts`): those of the articles in `only`,
+/// or all when `None`, plus any not yet written. Removes previews that no
+/// longer apply and records the ones written in `draft_pages`. Returns
+/// their warnings.
+fn render_drafts(
+    public_dir: &Path,
+    draft_pages: &mut BTreeMap<String, String>,
+    index: &Index,
+    only: Option<&BTreeSet<PathBuf>>,
+) -> Result<Vec<Diagnostic>, RebuildError> {
+    let site = index.site;
+    let resolver = AnyLinks::new(site, &index.urls);
+    let mut pages = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for (i, state) in site.states.iter().enumerate() {
+        if state.is_public() {
+            continue;
+        }
+        let article = &site.articles[i];
+        let path = file_for(&index.urls, &index.urls.article(&article.slug));
+        if only.is_none_or(|only| only.contains(&article.content_path))
+            || !draft_pages.contains_key(&path)
+        {
+            // A preview that cannot render is reported, not fatal: the
+            // public build does not render drafts at all.
+            let (html, found) = render_article_page(index, i, &resolver, None);
+            warnings.extend(found);
+            match html {
+                Ok(html) => {
+                    write_if_changed(public_dir, &path, html.as_bytes())?;
+                }
+                Err(d) => {
+                    warnings.push(d);
+                    continue;
+                }
+            }
+        }
+        pages.insert(path, state.label().to_string());
+    }
+    let stale: Vec<&String> = draft_pages
+        .keys()
+        .filter(|old| !pages.contains_key(*old))
+        .collect();
+    if !stale.is_empty() {
+        // Never remove a page that is now the article's public page.
+        let public: BTreeSet<String> = index
+            .published
+            .iter()
+            .map(|&i| file_for(&index.urls, &index.urls.article(&site.articles[i].slug)))
+            .collect();
+        for old in stale.into_iter().filter(|old| !public.contains(*old)) {
+            remove_file_and_empty_dirs(public_dir, old)?;
+        }
+    }
+    *draft_pages = pages;
+    Ok(warnings)
 }
 
 /// With `HEALTHPRESS_TIMINGS` set, prints the time since `since`.
