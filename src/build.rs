@@ -81,17 +81,33 @@ impl Phases {
     }
 }
 
+/// Loads the site at `options.root` and its theme, then builds it.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let mut phases = Phases::new();
     let site = Site::open(&options.root, options.as_of).map_err(BuildError::Invalid)?;
-    phases.done("load");
     let theme = Theme::load(
         &options.root,
         site.config.theme.as_deref().unwrap_or("default"),
     )
     .map_err(BuildError::Invalid)?;
-    let index = Index::new(&site, &theme);
+    phases.done("load");
+    let mut report = build_site(&site, &theme, options)?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// Builds an already loaded `site` with `theme` into the folders named in
+/// `options` (`root`, `public_dir`, `editorial_dir`; `as_of` was applied
+/// when the site was loaded). `serve` calls this with the model it keeps.
+pub fn build_site(
+    site: &Site,
+    theme: &Theme,
+    options: &BuildOptions,
+) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let mut phases = Phases::new();
+    let index = Index::new(site, theme);
     phases.done("index");
 
     let public = Staging::new(&options.root, &options.public_dir)?;
@@ -103,7 +119,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     // Rendered into its own staging folder before anything is committed, so
     // a failure in either output leaves both folders as they were.
     let editorial = Staging::new(&options.root, &options.editorial_dir)?;
-    let editorial_stats = crate::render::editorial::render_editorial(&site, &theme, &editorial)
+    let editorial_stats = crate::render::editorial::render_editorial(site, theme, &editorial)
         .map_err(BuildError::Invalid)?;
     phases.done("editorial");
     // --- end editorial ---------------------------------------------------

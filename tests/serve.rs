@@ -498,3 +498,59 @@ fn drafts_preview_has_a_banner_and_build_never_shows_it() {
     assert!(!site.public().join("articles/wip").exists());
     assert!(!site.public().join("articles/later").exists());
 }
+
+#[test]
+fn a_new_base_url_is_served_without_a_restart() {
+    let (site, _) = site_with_articles();
+    let serve = Serve::start(&site, &[]);
+    assert_eq!(serve.get("/articles/a03/").0, 200);
+    let config = site.root().join("site.yaml");
+    let yaml = fs::read_to_string(&config).unwrap().replace(
+        "base_url: https://health.test.example\n",
+        "base_url: https://health.test.example/health/\n",
+    );
+    fs::write(&config, yaml).unwrap();
+    let deadline = std::time::Instant::now() + serve_support::WAIT;
+    while serve.get("/health/articles/a03/").0 != 200 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new base path is not served; log:\n{}",
+            serve.log.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(serve.get("/articles/a03/").0, 404, "the old base path");
+}
+
+#[test]
+fn draft_previews_follow_incremental_edits() {
+    let site = Fixture::new();
+    let live = ArticleSpec::new("live", "已发布文章");
+    let wip = ArticleSpec::new("wip", "草稿文章").status("draft");
+    site.article(&live);
+    site.article(&wip);
+    let serve = Serve::start(&site, &["--drafts"]);
+    let before = serve.status()["full_rebuilds"].as_u64().unwrap();
+
+    // A draft edit alone, then a public edit: both rebuilds are incremental.
+    let wip = wip.body("草稿的新内容。\n");
+    save_by_rename(&site.root().join("content/wip.md"), &wip.to_markdown());
+    let page = serve.wait_for("/articles/wip/", "the draft edit", |b| {
+        b.contains("草稿的新内容")
+    });
+    assert!(page.contains("Not published (draft)"));
+    let live = live.body("公开文章的新内容。\n");
+    save_by_rename(&site.root().join("content/live.md"), &live.to_markdown());
+    serve.wait_for("/articles/live/", "the public edit", |b| {
+        b.contains("公开文章的新内容")
+    });
+    let (code, page) = serve.get("/articles/wip/");
+    assert_eq!(code, 200);
+    assert!(page.contains("草稿的新内容") && page.contains("Not published (draft)"));
+    assert_eq!(
+        serve.status()["full_rebuilds"].as_u64().unwrap(),
+        before,
+        "{}",
+        serve.log.lock().unwrap()
+    );
+}

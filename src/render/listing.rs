@@ -7,7 +7,7 @@ use crate::config::site::TAXONOMIES;
 use crate::diagnostics::Diagnostic;
 
 use super::index::Index;
-use super::views::{Card, TermLink};
+use super::views::{Card, TermLink, Urls};
 use super::{page_context, PageMeta};
 
 /// One output page: where it goes and its bytes.
@@ -69,9 +69,9 @@ fn page_window(n: usize, total: usize) -> Vec<usize> {
 }
 
 /// Output file path (relative to public/) for a root-relative URL.
-pub fn file_for(index: &Index, url: &str) -> String {
+pub fn file_for(urls: &Urls, url: &str) -> String {
     let rel = url
-        .strip_prefix(&index.urls.base_path)
+        .strip_prefix(&urls.base_path)
         .unwrap_or(url)
         .trim_start_matches('/');
     format!("{rel}index.html")
@@ -145,7 +145,7 @@ fn paginated(
         );
         let html = index.theme.render(template, &ctx)?;
         pages.push(Page {
-            path: file_for(index, &url),
+            path: file_for(&index.urls, &url),
             html,
         });
     }
@@ -258,7 +258,7 @@ pub fn taxonomy_pages(index: &Index) -> Result<Vec<Page>, Diagnostic> {
         ctx.insert("terms", &terms);
         ctx.insert("crosses", &cross_links(index, taxonomy));
         pages.push(Page {
-            path: file_for(index, &url),
+            path: file_for(&index.urls, &url),
             html: index.theme.render("taxonomy.html", &ctx)?,
         });
     }

@@ -125,7 +125,7 @@ pub fn render_public(
             match html {
                 Ok(html) => {
                     let article = &index.site.articles[i];
-                    let path = listing::file_for(index, &index.urls.article(&article.slug));
+                    let path = listing::file_for(&index.urls, &index.urls.article(&article.slug));
                     if let Err(e) = out.write(&path, &html) {
                         found.push(Diagnostic::error("output", &article.source, e.to_string()));
                     }

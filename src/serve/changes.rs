@@ -8,7 +8,7 @@
 //! [`super::editorial`].
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -20,11 +20,13 @@ use super::digests::digest_changes;
 use super::files::{remove_file_and_empty_dirs, remove_stale_listing, write_if_changed};
 use super::incremental::{phase, Model, RebuildError, Report};
 use crate::diagnostics::Diagnostic;
-use crate::model::Site;
-use crate::render::article::render_article_page;
+use crate::render::article::render_article_bytes;
 use crate::render::feeds;
 use crate::render::index::{Index, PublicLinks};
 use crate::render::listing::{self, file_for, Page};
+
+/// An output file: its path under the serve folder and its bytes.
+type File = (String, Vec<u8>);
 
 /// How far an article change reaches; see `Model::render_changes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,27 +37,13 @@ enum Scope {
 }
 
 impl Model {
-    /// Renders what `diff` touches into memory, then writes changed files.
-    pub(super) fn render_changes(&self, new: &Site, diff: &Diff) -> Result<Report, RebuildError> {
-        let mut report = Report {
-            kind: "incremental",
-            reason: String::new(),
-            rendered: 0,
-            written: 0,
-            removed: 0,
-            warnings: new.warnings.clone(),
-            elapsed: Duration::ZERO,
-        };
-        if diff.public.is_empty() {
-            if diff.private.is_empty() {
-                report.kind = "unchanged";
-            }
-            return Ok(report);
-        }
+    /// Renders what `diff` touches (some public article changed) into
+    /// memory, then writes changed files. `i1` is the new site's index.
+    pub(super) fn render_changes(&self, i1: &Index, diff: &Diff) -> Result<Report, RebuildError> {
+        let mut report = Report::new("incremental", i1.site.warnings.clone());
         let t = Instant::now();
         let old = &self.site;
-        let i1 = Index::new(new, &self.theme);
-        phase("index", &t);
+        let new = i1.site;
         // Three scopes, cheapest first. (1) The common edit (body text,
         // sources...) leaves every listing, feed entry and sitemap entry of
         // the article as it was: only its own page and, if it is among the
@@ -73,9 +61,9 @@ impl Model {
             .iter()
             .take(feeds::FEED_LENGTH)
             .any(|i| changed_now.contains(i));
-        let scope = if listing_views_unchanged(old, &i1, &diff.public) {
+        let scope = if listing_views_unchanged(old, i1, &diff.public) {
             Scope::OwnPage
-        } else if same_places(old, &i1, &diff.public) {
+        } else if same_places(old, i1, &diff.public) {
             Scope::SamePlaces
         } else {
             Scope::General
@@ -102,12 +90,12 @@ impl Model {
             ),
             Scope::SamePlaces => {
                 let (terms, crosses) = affected_terms(old, new, &diff.public);
-                let pages = related_containing(&i1, &diff.public);
+                let pages = related_containing(i1, &diff.public);
                 (pages, terms, crosses, in_site_feed)
             }
             Scope::General => {
                 let i0 = Index::new(old, &self.theme);
-                let mut pages = affected_articles(&i0, &i1, &diff.public);
+                let mut pages = affected_articles(&i0, i1, &diff.public);
                 if !linking.is_empty() {
                     pages.extend(linking.iter().copied());
                     pages.sort_unstable();
@@ -121,15 +109,17 @@ impl Model {
 
         let resolver = PublicLinks::new(new, &i1.urls);
         let mut problems: Vec<Diagnostic> = Vec::new();
-        let mut out: Vec<Page> = Vec::new();
-        let rendered: Vec<(Option<Page>, Vec<Diagnostic>)> = pages
+        // Article pages as the full build renders them: each body is kept
+        // in `i1.bodies`, so the digest step below does not render it again.
+        let mut files: Vec<File> = Vec::new();
+        let rendered: Vec<(Option<File>, Vec<Diagnostic>)> = pages
             .par_iter()
             .map(|&i| {
-                let (html, mut found) = render_article_page(&i1, i, &resolver, None);
+                let (html, mut found) = render_article_bytes(i1, i, &resolver);
                 match html {
                     Ok(html) => {
-                        let path = file_for(&i1, &i1.urls.article(&new.articles[i].slug));
-                        (Some(Page { path, html }), found)
+                        let path = file_for(&i1.urls, &i1.urls.article(&new.articles[i].slug));
+                        (Some((path, html)), found)
                     }
                     Err(d) => {
                         found.push(d);
@@ -138,19 +128,20 @@ impl Model {
                 }
             })
             .collect();
-        for (page, found) in rendered {
-            out.extend(page);
+        for (file, found) in rendered {
+            files.extend(file);
             problems.extend(found);
         }
+        let mut out: Vec<Page> = Vec::new();
         let mut collect = |r: Result<Vec<Page>, Diagnostic>| match r {
             Ok(p) => out.extend(p),
             Err(d) => problems.push(d),
         };
         phase("articles", &t);
         if scope != Scope::OwnPage {
-            collect(listing::home_page(&i1).map(|p| vec![p]));
-            collect(listing::not_found_page(&i1).map(|p| vec![p]));
-            collect(listing::taxonomy_pages(&i1));
+            collect(listing::home_page(i1).map(|p| vec![p]));
+            collect(listing::not_found_page(i1).map(|p| vec![p]));
+            collect(listing::taxonomy_pages(i1));
             let keep = |t: &str, x: &str, cross: Option<(&str, &str)>| match cross {
                 None => terms.contains(&(t.to_string(), x.to_string())),
                 Some((_, s)) => crosses.contains(&(x.to_string(), s.to_string())),
@@ -160,7 +151,7 @@ impl Model {
             let chunk = |items: &[usize]| {
                 scope == Scope::General || items.iter().any(|i| changed_now.contains(i))
             };
-            for r in listing::term_pages_where(&i1, &keep, &chunk) {
+            for r in listing::term_pages_where(i1, &keep, &chunk) {
                 collect(r);
             }
         }
@@ -169,11 +160,11 @@ impl Model {
             None => main_feed,
             Some((t, x)) => terms.contains(&(t.to_string(), x.to_string())),
         };
-        collect(feeds::feeds_where(&i1, &keep_feed));
+        collect(feeds::feeds_where(i1, &keep_feed));
         phase("feeds", &t);
         // The sitemap shows URLs and last-modified dates, in site order.
         if scope == Scope::General || !same_dates(old, new, &diff.public) {
-            collect(feeds::sitemap_and_robots(&i1));
+            collect(feeds::sitemap_and_robots(i1));
         }
         phase("sitemap", &t);
         crate::diagnostics::sort(&mut problems);
@@ -181,42 +172,43 @@ impl Model {
             return Err(RebuildError::Invalid(problems));
         }
         report.warnings.extend(problems);
-        report.rendered = out.len();
+        files.extend(out.into_iter().map(|p| (p.path, p.html.into_bytes())));
+        report.rendered = files.len();
 
-        let produced: BTreeSet<String> = out.iter().map(|p| p.path.clone()).collect();
-        for page in &out {
-            if write_if_changed(&self.settings.public_dir, &page.path, page.html.as_bytes())? {
+        let produced: BTreeSet<String> = files.iter().map(|(path, _)| path.clone()).collect();
+        for (path, bytes) in &files {
+            if write_if_changed(&self.settings.public_dir, path, bytes)? {
                 report.written += 1;
             }
         }
-        // Pagination pages (and audience × specialty pages) that no longer exist.
-        let mut bases: Vec<String> = Vec::new();
-        for (t, x) in &terms {
-            bases.push(
-                file_for(&i1, &i1.urls.term(t, x))
-                    .trim_end_matches("index.html")
-                    .to_string(),
-            );
-        }
-        for (a, s) in &crosses {
-            let url = format!("{}specialty/{s}/", i1.urls.term("audience", a));
-            bases.push(
-                file_for(&i1, &url)
-                    .trim_end_matches("index.html")
-                    .to_string(),
-            );
-        }
-        // Only a general change can remove pages; in the other scopes some
-        // pages were deliberately not rendered.
-        if scope != Scope::General {
-            bases.clear();
-        }
-        for base in bases {
-            report.removed += remove_stale_listing(&self.settings.public_dir, &base, &produced)?;
+        // Pagination pages (and audience × specialty pages) that no longer
+        // exist. Only a general change can remove pages; in the other scopes
+        // some pages were deliberately not rendered.
+        if scope == Scope::General {
+            let mut bases: Vec<String> = Vec::new();
+            for (t, x) in &terms {
+                bases.push(
+                    file_for(&i1.urls, &i1.urls.term(t, x))
+                        .trim_end_matches("index.html")
+                        .to_string(),
+                );
+            }
+            for (a, s) in &crosses {
+                let url = format!("{}specialty/{s}/", i1.urls.term("audience", a));
+                bases.push(
+                    file_for(&i1.urls, &url)
+                        .trim_end_matches("index.html")
+                        .to_string(),
+                );
+            }
+            for base in bases {
+                report.removed +=
+                    remove_stale_listing(&self.settings.public_dir, &base, &produced)?;
+            }
         }
         // Pages of articles no longer public (or moved to another slug).
         for (_, slug) in &diff.gone {
-            let rel = file_for(&i1, &i1.urls.article(slug));
+            let rel = file_for(&i1.urls, &i1.urls.article(slug));
             if !produced.contains(&rel)
                 && remove_file_and_empty_dirs(&self.settings.public_dir, &rel)?
             {
@@ -234,7 +226,7 @@ impl Model {
                 .iter()
                 .map(|&i| new.articles[i].content_path.clone()),
         );
-        let digests = digest_changes(old, &i1, &touched);
+        let digests = digest_changes(old, i1, &touched);
         let mut problems = digests.problems;
         crate::diagnostics::sort(&mut problems);
         if problems.iter().any(Diagnostic::is_error) {

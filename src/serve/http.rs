@@ -21,7 +21,7 @@ use tiny_http::{Header, Method, Request, Response, Server};
 use crate::html::escape_html;
 
 /// What the server shows besides files; updated after every rebuild.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Status {
     /// Bumped after every rebuild, good or failed; pages reload on change.
     pub generation: u64,
@@ -33,6 +33,10 @@ pub struct Status {
     /// Draft preview pages: output file -> state label.
     pub drafts: std::collections::BTreeMap<String, String>,
     pub last_ms: u128,
+    /// The base path of the site's URLs (`/` or e.g. `/health/`; empty
+    /// until the first good build) as of the last good build, so previews
+    /// of sites hosted under a sub-path resolve.
+    pub base_path: String,
 }
 
 /// Status shared between the rebuild loop and the server threads.
@@ -50,9 +54,33 @@ impl Shared {
         self.changed.notify_all();
     }
 
-    fn snapshot(&self) -> Status {
-        self.status.lock().expect("status lock").clone()
+    fn base_path(&self) -> String {
+        self.status.lock().expect("status lock").base_path.clone()
     }
+
+    fn generation(&self) -> u64 {
+        self.status.lock().expect("status lock").generation
+    }
+
+    /// What an HTML response for the output file `key` needs, taken under
+    /// one lock without copying the rest of the status (the drafts map).
+    fn page(&self, key: Option<&str>) -> PageStatus {
+        let status = self.status.lock().expect("status lock");
+        PageStatus {
+            generation: status.generation,
+            error: status.error.clone(),
+            draft_label: key.and_then(|k| status.drafts.get(k).cloned()),
+        }
+    }
+}
+
+/// The part of [`Status`] an HTML response shows.
+#[derive(Debug, Default)]
+pub struct PageStatus {
+    pub generation: u64,
+    pub error: Option<String>,
+    /// The state label when the page is a draft preview.
+    pub draft_label: Option<String>,
 }
 
 /// Who may be named in the `Host` header.
@@ -199,13 +227,13 @@ background:rgba(20,0,0,.92);color:#fff;font:15px/1.5 system-ui,sans-serif;paddin
 font:bold 16px/1.4 system-ui,sans-serif;padding:.6rem 1rem;text-align:center}\n";
 
 /// What gets added before `</body>` of an HTML response.
-pub fn injection(status: &Status, draft_label: Option<&str>) -> String {
+pub fn injection(status: &PageStatus) -> String {
     let mut s = format!(
         "<link rel=\"stylesheet\" href=\"/__healthpress/overlay.css\">\
 <script src=\"/__healthpress/reload.js\" data-generation=\"{}\"></script>",
         status.generation
     );
-    if let Some(label) = draft_label {
+    if let Some(label) = &status.draft_label {
         s += &format!(
             "<div class=\"healthpress-banner\" role=\"status\">Not published ({}): preview only, not visible on the public site</div>",
             escape_html(label)
@@ -229,15 +257,9 @@ pub fn inject(html: &str, extra: &str) -> String {
 }
 
 /// Serves requests until the server is dropped; one thread per event stream.
-pub fn serve(
-    server: Arc<Server>,
-    root: PathBuf,
-    base_path: String,
-    hosts: HostPolicy,
-    shared: Arc<Shared>,
-) {
+pub fn serve(server: Arc<Server>, root: PathBuf, hosts: HostPolicy, shared: Arc<Shared>) {
     for request in server.incoming_requests() {
-        handle(request, &root, &base_path, &hosts, &shared);
+        handle(request, &root, &hosts, &shared);
     }
 }
 
@@ -251,13 +273,7 @@ fn header(k: &str, v: &str) -> Header {
     Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
 }
 
-fn handle(
-    request: Request,
-    root: &Path,
-    base_path: &str,
-    hosts: &HostPolicy,
-    shared: &Arc<Shared>,
-) {
+fn handle(request: Request, root: &Path, hosts: &HostPolicy, shared: &Arc<Shared>) {
     let host = request
         .headers()
         .iter()
@@ -292,14 +308,16 @@ fn handle(
             return;
         }
         "/__healthpress/status" => {
-            let s = shared.snapshot();
-            let body = serde_json::json!({
-                "generation": s.generation,
-                "rebuilds": s.rebuilds,
-                "full_rebuilds": s.full_rebuilds,
-                "error": s.error,
-                "last_ms": s.last_ms as u64,
-            });
+            let body = {
+                let s = shared.status.lock().expect("status lock");
+                serde_json::json!({
+                    "generation": s.generation,
+                    "rebuilds": s.rebuilds,
+                    "full_rebuilds": s.full_rebuilds,
+                    "error": s.error,
+                    "last_ms": s.last_ms as u64,
+                })
+            };
             let r = Response::from_string(body.to_string())
                 .with_header(header("Content-Type", "application/json"));
             let _ = request.respond(r);
@@ -307,7 +325,7 @@ fn handle(
         }
         _ => {}
     }
-    let found = safe_relative_path(&url, base_path)
+    let found = safe_relative_path(&url, &shared.base_path())
         .and_then(|rel| resolve_file(root, &rel).map(|f| (rel, f)));
     let (code, file, rel) = match found {
         Some((rel, file)) => (200, file, Some(rel)),
@@ -325,7 +343,6 @@ fn handle(
     };
     let kind = content_type(&file);
     let body = if kind.starts_with("text/html") {
-        let status = shared.snapshot();
         let key = rel.map(|r| {
             let mut k = r.to_string_lossy().replace('\\', "/");
             if root.join(&k).is_dir() {
@@ -333,11 +350,8 @@ fn handle(
             }
             k
         });
-        let label = key
-            .as_ref()
-            .and_then(|k| status.drafts.get(k))
-            .map(String::as_str);
-        inject(&String::from_utf8_lossy(&bytes), &injection(&status, label)).into_bytes()
+        let page = shared.page(key.as_deref());
+        inject(&String::from_utf8_lossy(&bytes), &injection(&page)).into_bytes()
     } else {
         bytes
     };
@@ -352,7 +366,7 @@ fn handle(
 /// `reload` after every rebuild; a comment every 15 s detects closed tabs.
 fn event_stream(request: Request, shared: &Shared) {
     let mut writer = request.into_writer();
-    let mut seen = shared.snapshot().generation;
+    let mut seen = shared.generation();
     let head = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n\nevent: hello\ndata: {seen}\n\n"
     );
@@ -481,14 +495,12 @@ mod tests {
 
     #[test]
     fn injection_escapes_errors() {
-        let status = Status {
+        let status = PageStatus {
             error: Some("content/a.md:3: error[x]: <script>".into()),
-            ..Status::default()
+            draft_label: Some("draft".into()),
+            ..PageStatus::default()
         };
-        let html = inject(
-            "<html><body><p>hi</p></body></html>",
-            &injection(&status, Some("draft")),
-        );
+        let html = inject("<html><body><p>hi</p></body></html>", &injection(&status));
         assert!(html.contains("&lt;script&gt;"));
         assert!(html.contains("Not published (draft)"));
         assert!(html.ends_with("</body></html>"));

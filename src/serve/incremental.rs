@@ -14,11 +14,12 @@
 //! is in [`super::changes`] (public pages), [`super::digests`] (newsletter
 //! digests) and [`super::editorial`] (the editorial views).
 
+use std::cell::LazyCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::NaiveDate;
 use thiserror::Error;
@@ -26,9 +27,8 @@ use thiserror::Error;
 use super::affected::diff_sites;
 use super::editorial;
 use super::files::{remove_file_and_empty_dirs, write_if_changed};
-use crate::build::{build, BuildError, BuildOptions};
+use crate::build::{build_site, BuildError, BuildOptions};
 use crate::config::site::TAXONOMIES;
-use crate::config::{Calendar, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use crate::load::{self, Sources};
 use crate::model::{Article, Site};
@@ -37,6 +37,7 @@ use crate::render::article::render_article_page;
 use crate::render::index::{AnyLinks, Index};
 use crate::render::listing::file_for;
 use crate::render::theme::Theme;
+use crate::render::views::Urls;
 
 #[derive(Debug, Error)]
 pub enum RebuildError {
@@ -91,7 +92,20 @@ pub struct Report {
     pub written: usize,
     pub removed: usize,
     pub warnings: Vec<Diagnostic>,
-    pub elapsed: Duration,
+}
+
+impl Report {
+    /// A report of `kind` with nothing rendered yet.
+    pub(super) fn new(kind: &'static str, warnings: Vec<Diagnostic>) -> Report {
+        Report {
+            kind,
+            reason: String::new(),
+            rendered: 0,
+            written: 0,
+            removed: 0,
+            warnings,
+        }
+    }
 }
 
 /// Settings fixed for the life of a `serve` run.
@@ -108,9 +122,8 @@ pub struct Settings {
 /// The last good state: what the serve folder currently holds.
 pub struct Model {
     pub(super) settings: Settings,
-    config: SiteConfig,
+    /// site.yaml and calendar.yaml as read; their parsed forms are in `site`.
     config_text: String,
-    calendar: Calendar,
     calendar_text: String,
     /// Latest read of every article file, keyed by path under `content/`.
     files: BTreeMap<PathBuf, Result<Article, Diagnostic>>,
@@ -142,24 +155,28 @@ impl Fallback {
             model_still_valid: true,
         }
     }
+
+    /// The output or `files` no longer match the model: it must be rebuilt.
+    fn rebuild(reason: String) -> Fallback {
+        Fallback {
+            reason,
+            model_still_valid: false,
+        }
+    }
 }
 
 /// A change an incremental rebuild cannot handle.
 struct NeedFull(String);
 
 impl Model {
-    /// Full build into the serve folder, then keeps the model in memory.
-    /// The model is loaded first, so an edit racing the build is seen
-    /// again by the watcher and re-rendered.
+    /// Loads the site, builds it in full into the serve folder, and keeps
+    /// the loaded site as the model.
     pub fn full(settings: &Settings) -> Result<(Model, Report), RebuildError> {
-        let started = Instant::now();
         let (sources, problems) = load::load(&settings.root);
         let Some(sources) = sources else {
             return Err(RebuildError::Invalid(problems));
         };
-        let config = sources.config.clone();
         let config_text = sources.config_text.clone();
-        let calendar = sources.calendar.clone();
         let calendar_text = sources.calendar_text.clone();
         let files = sources
             .articles
@@ -174,15 +191,12 @@ impl Model {
         )
         .map_err(RebuildError::Invalid)?;
         let mut options = BuildOptions::new(&settings.root);
-        options.as_of = settings.as_of;
         options.public_dir = settings.public_dir.clone();
         options.editorial_dir = settings.editorial_dir.clone();
-        let built = build(&options)?;
+        let built = build_site(&site, &theme, &options)?;
         let mut model = Model {
             settings: settings.clone(),
-            config,
             config_text,
-            calendar,
             calendar_text,
             files,
             dirty: BTreeSet::new(),
@@ -193,7 +207,11 @@ impl Model {
         };
         model.unknown_outputs = model.find_unknown_outputs();
         let mut warnings = built.warnings;
-        warnings.extend(model.render_drafts(None)?);
+        if settings.drafts {
+            let index = Index::new(&model.site, &model.theme);
+            let drafts = &mut model.draft_pages;
+            warnings.extend(render_drafts(&settings.public_dir, drafts, &index, None)?);
+        }
         Ok((
             model,
             Report {
@@ -203,7 +221,6 @@ impl Model {
                 written: built.public.files,
                 removed: 0,
                 warnings,
-                elapsed: started.elapsed(),
             },
         ))
     }
@@ -226,10 +243,7 @@ impl Model {
         for path in changed {
             if let Err(NeedFull(why)) = self.reread(path) {
                 // `files` may be half-updated: the model must be rebuilt.
-                return Ok(Err(Fallback {
-                    reason: why,
-                    model_still_valid: false,
-                }));
+                return Ok(Err(Fallback::rebuild(why)));
             }
         }
         phase("reread", &started);
@@ -242,9 +256,9 @@ impl Model {
             }
         }
         let sources = Sources {
-            config: self.config.clone(),
+            config: self.site.config.clone(),
             config_text: self.config_text.clone(),
-            calendar: self.calendar.clone(),
+            calendar: self.site.calendar.clone(),
             calendar_text: self.calendar_text.clone(),
             articles,
         };
@@ -260,22 +274,44 @@ impl Model {
         }
         let diff = diff_sites(&self.site, &site, &self.dirty);
         phase("diff", &started);
-        let mut report = match self.render_changes(&site, &diff) {
-            // A page failed to render (say, a link to an article that is no
-            // longer public). A full build reports it exactly as the CLI
-            // does, with every other page's warnings, and writes nothing.
-            Err(RebuildError::Invalid(_)) => {
-                return Ok(Err(Fallback::keep("a page failed to render".into())))
+        // The new site's index, shared by the public pages and the draft
+        // previews; built only if one of them needs it.
+        let index = LazyCell::new(|| Index::new(&site, &self.theme));
+        let mut report = if diff.public.is_empty() {
+            let kind = if diff.private.is_empty() {
+                "unchanged"
+            } else {
+                "incremental"
+            };
+            Report::new(kind, site.warnings.clone())
+        } else {
+            LazyCell::force(&index);
+            phase("index", &started);
+            match self.render_changes(&index, &diff) {
+                // A page failed to render (say, a link to an article that is
+                // no longer public). A full build reports it exactly as the
+                // CLI does, with every other page's warnings, and writes
+                // nothing.
+                Err(RebuildError::Invalid(_)) => {
+                    return Ok(Err(Fallback::keep("a page failed to render".into())))
+                }
+                Err(RebuildError::InvalidAfterWrite(_)) => {
+                    return Ok(Err(Fallback::rebuild("a digest failed to render".into())))
+                }
+                other => other?,
             }
-            Err(RebuildError::InvalidAfterWrite(_)) => {
-                return Ok(Err(Fallback {
-                    reason: "a digest failed to render".into(),
-                    model_still_valid: false,
-                }))
-            }
-            other => other?,
         };
         phase("render", &started);
+        if self.settings.drafts {
+            // Draft previews show related public articles, so any public
+            // change re-renders all of them; otherwise only edited drafts.
+            let only = diff.public.is_empty().then_some(&diff.private);
+            let public_dir = &self.settings.public_dir;
+            let found = render_drafts(public_dir, &mut self.draft_pages, &index, only)?;
+            report.warnings.extend(found);
+            phase("drafts", &started);
+        }
+        drop(index); // it borrows `site`, which becomes the model below
         let editorial_changed =
             editorial::may_change(&self.site, &site, diff.public.iter().chain(&diff.private));
         // Freeing 10,000 articles takes a while; do it off the rebuild path.
@@ -283,28 +319,20 @@ impl Model {
         std::thread::spawn(move || drop(old));
         self.dirty.clear();
         phase("swap", &started);
-        if self.settings.drafts {
-            // Draft previews show related public articles, so any public
-            // change re-renders all of them; otherwise only edited drafts.
-            let only = diff.public.is_empty().then_some(&diff.private);
-            report.warnings.extend(self.render_drafts(only)?);
-        }
         // Last, so the public pages are already written (see editorial.rs).
         if editorial_changed {
             let s = &self.settings;
             match editorial::rerender(&s.root, &s.editorial_dir, &self.site, &self.theme) {
                 Err(RebuildError::Invalid(_)) => {
-                    return Ok(Err(Fallback {
-                        reason: "an editorial view failed to render".into(),
-                        model_still_valid: false,
-                    }))
+                    return Ok(Err(Fallback::rebuild(
+                        "an editorial view failed to render".into(),
+                    )))
                 }
                 other => other?,
             }
             phase("editorial", &started);
             report.reason += "; editorial views";
         }
-        report.elapsed = started.elapsed();
         Ok(Ok(report))
     }
 
@@ -340,7 +368,7 @@ impl Model {
                 let read = load::read_article(
                     &self.settings.root,
                     content_path.to_path_buf(),
-                    &self.config.language,
+                    &self.site.config.language,
                 );
                 self.files.insert(content_path.to_path_buf(), read);
                 self.dirty.insert(content_path.to_path_buf());
@@ -353,69 +381,11 @@ impl Model {
         }
     }
 
-    /// Writes draft/scheduled preview pages (only with `--drafts`) and
-    /// removes previews that no longer apply. Returns their warnings.
-    fn render_drafts(
-        &mut self,
-        only: Option<&BTreeSet<PathBuf>>,
-    ) -> Result<Vec<Diagnostic>, RebuildError> {
-        if !self.settings.drafts {
-            return Ok(Vec::new());
-        }
-        let index = Index::new(&self.site, &self.theme);
-        let resolver = AnyLinks::new(&self.site, &index.urls);
-        let mut pages = BTreeMap::new();
-        let mut warnings = Vec::new();
-        for (i, state) in self.site.states.iter().enumerate() {
-            if state.is_public() {
-                continue;
-            }
-            let article = &self.site.articles[i];
-            let path = file_for(&index, &index.urls.article(&article.slug));
-            if only.is_none_or(|only| only.contains(&article.content_path))
-                || !self.draft_pages.contains_key(&path)
-            {
-                // A preview that cannot render is reported, not fatal: the
-                // public build does not render drafts at all.
-                let (html, found) = render_article_page(&index, i, &resolver, None);
-                warnings.extend(found);
-                match html {
-                    Ok(html) => {
-                        write_if_changed(&self.settings.public_dir, &path, html.as_bytes())?;
-                    }
-                    Err(d) => {
-                        warnings.push(d);
-                        continue;
-                    }
-                }
-            }
-            pages.insert(path, state.label().to_string());
-        }
-        let stale: Vec<&String> = self
-            .draft_pages
-            .keys()
-            .filter(|old| !pages.contains_key(*old))
-            .collect();
-        if !stale.is_empty() {
-            // Never remove a page that is now the article's public page.
-            let public: BTreeSet<String> = index
-                .published
-                .iter()
-                .map(|&i| file_for(&index, &index.urls.article(&self.site.articles[i].slug)))
-                .collect();
-            for old in stale.into_iter().filter(|old| !public.contains(*old)) {
-                remove_file_and_empty_dirs(&self.settings.public_dir, old)?;
-            }
-        }
-        self.draft_pages = pages;
-        Ok(warnings)
-    }
-
     /// Top-level entries of the serve folder that the incremental renderers
     /// do not produce. A renderer added to `build` (say, digests) shows up
     /// here until it is taught to `serve`, and until then rebuilds are full.
     fn find_unknown_outputs(&self) -> Vec<String> {
-        let index = Index::new(&self.site, &self.theme);
+        let urls = Urls::new(&self.site.config);
         let first = |rel: &str| rel.split('/').next().unwrap_or("").to_string();
         let mut known: BTreeSet<String> = [
             MARKER,
@@ -432,10 +402,10 @@ impl Model {
         .map(|s| s.to_string())
         .collect();
         for a in &self.site.articles {
-            known.insert(first(&file_for(&index, &index.urls.article(&a.slug))));
+            known.insert(first(&file_for(&urls, &urls.article(&a.slug))));
         }
         for t in TAXONOMIES {
-            known.insert(first(&file_for(&index, &index.urls.taxonomy(t))));
+            known.insert(first(&file_for(&urls, &urls.taxonomy(t))));
         }
         if let Ok(entries) = fs::read_dir(self.settings.root.join("static")) {
             for e in entries.flatten() {
@@ -459,12 +429,67 @@ impl Model {
     /// longer the day the model was built for: states may have changed.
     pub fn day_changed(&self) -> bool {
         self.settings.as_of.is_none()
-            && crate::model::today_in(&self.config, None) != self.site.today
+            && crate::model::today_in(&self.site.config, None) != self.site.today
     }
+}
 
-    pub fn public_dir(&self) -> &Path {
-        &self.settings.public_dir
+/// Writes the draft/scheduled preview pages of `index.site` into
+/// `public_dir` (callers check `--drafts`): those of the articles in `only`,
+/// or all when `None`, plus any not yet written. Removes previews that no
+/// longer apply and records the ones written in `draft_pages`. Returns
+/// their warnings.
+fn render_drafts(
+    public_dir: &Path,
+    draft_pages: &mut BTreeMap<String, String>,
+    index: &Index,
+    only: Option<&BTreeSet<PathBuf>>,
+) -> Result<Vec<Diagnostic>, RebuildError> {
+    let site = index.site;
+    let resolver = AnyLinks::new(site, &index.urls);
+    let mut pages = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for (i, state) in site.states.iter().enumerate() {
+        if state.is_public() {
+            continue;
+        }
+        let article = &site.articles[i];
+        let path = file_for(&index.urls, &index.urls.article(&article.slug));
+        if only.is_none_or(|only| only.contains(&article.content_path))
+            || !draft_pages.contains_key(&path)
+        {
+            // A preview that cannot render is reported, not fatal: the
+            // public build does not render drafts at all.
+            let (html, found) = render_article_page(index, i, &resolver, None);
+            warnings.extend(found);
+            match html {
+                Ok(html) => {
+                    write_if_changed(public_dir, &path, html.as_bytes())?;
+                }
+                Err(d) => {
+                    warnings.push(d);
+                    continue;
+                }
+            }
+        }
+        pages.insert(path, state.label().to_string());
     }
+    let stale: Vec<&String> = draft_pages
+        .keys()
+        .filter(|old| !pages.contains_key(*old))
+        .collect();
+    if !stale.is_empty() {
+        // Never remove a page that is now the article's public page.
+        let public: BTreeSet<String> = index
+            .published
+            .iter()
+            .map(|&i| file_for(&index.urls, &index.urls.article(&site.articles[i].slug)))
+            .collect();
+        for old in stale.into_iter().filter(|old| !public.contains(*old)) {
+            remove_file_and_empty_dirs(public_dir, old)?;
+        }
+    }
+    *draft_pages = pages;
+    Ok(warnings)
 }
 
 /// With `HEALTHPRESS_TIMINGS` set, prints the time since `since`.

@@ -16,7 +16,7 @@ pub mod incremental;
 pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -86,10 +86,6 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
 
     let shared = Arc::new(Shared::default());
     let mut model = rebuild_full(&settings, &shared, "first build");
-    let base_path = model
-        .as_ref()
-        .map(|_| base_path_of(&root))
-        .unwrap_or_else(|| "/".to_string());
     let server = Arc::new(server);
     {
         let (server, dir, shared) = (
@@ -98,7 +94,7 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
             Arc::clone(&shared),
         );
         let hosts = HostPolicy { bind: options.bind };
-        std::thread::spawn(move || http::serve(server, dir, base_path, hosts, shared));
+        std::thread::spawn(move || http::serve(server, dir, hosts, shared));
     }
     println!(
         "healthpress: serving {} at http://{local}/ (press Ctrl-C to stop){}",
@@ -145,7 +141,7 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
                     }
                 }
             }
-            (Some(_), Change::Full(reason)) | (None, Change::Full(reason)) => {
+            (_, Change::Full(reason)) => {
                 rebuild_full(&settings, &shared, &format!("{reason} changed"))
             }
             (None, Change::Articles(_)) => {
@@ -210,18 +206,10 @@ fn finish(
         }
         s.last_ms = ms;
         s.error = error;
+        // A failed rebuild keeps the last good output, and so its base path.
         if let Some(m) = model {
             s.drafts = m.draft_pages.clone();
+            s.base_path = m.site.config.base_path();
         }
     });
-}
-
-/// The base path of the site's URLs (`/` or e.g. `/health/`), so previews
-/// of sites hosted under a sub-path resolve.
-fn base_path_of(root: &Path) -> String {
-    crate::load::read_yaml_file::<crate::config::SiteConfig>(root, "site.yaml")
-        .ok()
-        .flatten()
-        .map(|(c, _)| crate::render::views::Urls::new(&c).base_path)
-        .unwrap_or_else(|| "/".to_string())
 }
