@@ -15,6 +15,7 @@ use crate::output::{OutputError, Staging};
 use crate::render::index::Index;
 use crate::render::theme::Theme;
 use crate::render::{render_public, PublicStats};
+use crate::timings::Laps;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -55,43 +56,17 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
-/// Prints how long each phase took when `HEALTHPRESS_TIMINGS` is set, for
-/// profiling large sites without a profiler.
-struct Phases {
-    enabled: bool,
-    last: Instant,
-}
-
-impl Phases {
-    fn new() -> Phases {
-        Phases {
-            enabled: std::env::var_os("HEALTHPRESS_TIMINGS").is_some(),
-            last: Instant::now(),
-        }
-    }
-
-    fn done(&mut self, phase: &str) {
-        if self.enabled {
-            eprintln!(
-                "timing: {phase:<8} {:>6} ms",
-                self.last.elapsed().as_millis()
-            );
-        }
-        self.last = Instant::now();
-    }
-}
-
 /// Loads the site at `options.root` and its theme, then builds it.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
-    let mut phases = Phases::new();
+    let mut phases = Laps::new("");
     let site = Site::open(&options.root, options.as_of).map_err(BuildError::Invalid)?;
     let theme = Theme::load(
         &options.root,
         site.config.theme.as_deref().unwrap_or("default"),
     )
     .map_err(BuildError::Invalid)?;
-    phases.done("load");
+    phases.lap("load");
     let mut report = build_site(&site, &theme, options)?;
     report.elapsed = started.elapsed();
     Ok(report)
@@ -106,13 +81,13 @@ pub fn build_site(
     options: &BuildOptions,
 ) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
-    let mut phases = Phases::new();
+    let mut phases = Laps::new("");
     let index = Index::new(site, theme);
-    phases.done("index");
+    phases.lap("index");
 
     let public = Staging::new(&options.root, &options.public_dir)?;
     let (stats, mut warnings) = render_public(&index, &public).map_err(BuildError::Invalid)?;
-    phases.done("render");
+    phases.lap("render");
     warnings.extend(site.warnings.iter().cloned());
     crate::diagnostics::sort(&mut warnings);
     // --- editorial/ (schedule, review dashboard, calendar.ics) -----------
@@ -121,11 +96,11 @@ pub fn build_site(
     let editorial = Staging::new(&options.root, &options.editorial_dir)?;
     let editorial_stats = crate::render::editorial::render_editorial(site, theme, &editorial)
         .map_err(BuildError::Invalid)?;
-    phases.done("editorial");
+    phases.lap("editorial");
     // --- end editorial ---------------------------------------------------
     public.commit()?;
     editorial.commit()?;
-    phases.done("commit");
+    phases.lap("commit");
 
     Ok(BuildReport {
         today: site.today,

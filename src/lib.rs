@@ -23,4 +23,5 @@ pub mod output;
 pub mod render;
 pub mod review;
 pub mod serve;
+pub mod timings;
 pub mod validate;

@@ -23,6 +23,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
+use crate::timings::Laps;
 
 use index::{Index, PublicLinks};
 use listing::Page;
@@ -76,31 +77,6 @@ enum ListingJob {
     Sitemap,
 }
 
-/// Prints sub-phase timings of the render phase under `HEALTHPRESS_TIMINGS`.
-struct Laps {
-    enabled: bool,
-    last: std::time::Instant,
-}
-
-impl Laps {
-    fn new() -> Laps {
-        Laps {
-            enabled: std::env::var_os("HEALTHPRESS_TIMINGS").is_some(),
-            last: std::time::Instant::now(),
-        }
-    }
-
-    fn lap(&mut self, what: &str) {
-        if self.enabled {
-            eprintln!(
-                "timing:   {what:<8} {:>6} ms",
-                self.last.elapsed().as_millis()
-            );
-        }
-        self.last = std::time::Instant::now();
-    }
-}
-
 /// Renders the public website into `out`. Fails with every problem found;
 /// `out` is then discarded by the caller, so nothing partial is published.
 /// Returns the counts and any warnings (e.g. raw HTML that was removed).
@@ -108,7 +84,7 @@ pub fn render_public(
     index: &Index,
     out: &Staging,
 ) -> Result<(PublicStats, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut laps = Laps::new();
+    let mut laps = Laps::new("  ");
     let resolver = PublicLinks::new(index.site, &index.urls);
     let write = |page: &Page, source: &dyn AsRef<Path>| {
         out.write(&page.path, page.html.as_bytes())
@@ -196,6 +172,7 @@ pub fn render_public(
     laps.lap("static");
     // Newsletter digests (docs/digests.md), into the same staging folder.
     problems.extend(digest::render_digests(index, out));
+    laps.lap("digests");
     crate::diagnostics::sort(&mut problems);
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);

@@ -494,7 +494,7 @@ fn render_drafts(
 
 /// With `HEALTHPRESS_TIMINGS` set, prints the time since `since`.
 pub(super) fn phase(name: &str, since: &Instant) {
-    if std::env::var_os("HEALTHPRESS_TIMINGS").is_some() {
+    if crate::timings::enabled() {
         eprintln!(
             "timing: serve {name:<9} {:>6} ms",
             since.elapsed().as_millis()

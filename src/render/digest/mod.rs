@@ -285,7 +285,6 @@ pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
         Err(d) => return vec![d],
     };
     let site = index.site;
-    let timer = std::time::Instant::now();
     // Segments render side by side (each also spreads its issues over the
     // threads), so one long segment does not leave a core idle; each writes
     // its files as soon as it is done, so they are not all held at once.
@@ -309,9 +308,6 @@ pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
             problems
         })
         .collect();
-    if std::env::var_os("HEALTHPRESS_TIMINGS").is_some() {
-        eprintln!("timing:   digests  {:>6} ms", timer.elapsed().as_millis());
-    }
     problems
 }
 
