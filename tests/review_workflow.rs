@@ -287,6 +287,36 @@ fn approve_changes_only_the_review_block() {
 }
 
 #[test]
+fn approve_warns_about_the_new_sign_off_not_the_old_one() {
+    let site = Fixture::new();
+    let approve = |reviewer: &str| {
+        let out = site.run(&[
+            "approve",
+            "content/fever.md",
+            "--reviewer",
+            reviewer,
+            "--date",
+            "2026-11-20",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
+        output_text(&out)
+    };
+    // A pediatrics article signed off by the cardiologist: approving it as
+    // the pediatrician leaves nothing to warn about.
+    let mut spec = ArticleSpec::new("fever", "儿童发热怎么办");
+    spec.reviewer = "dr-wang".into();
+    site.article(&spec);
+    let text = approve("dr-li");
+    assert!(!text.contains("reviewer-specialty"), "{text}");
+    // Approving it as the cardiologist warns about the cardiologist.
+    let text = approve("dr-wang");
+    assert!(
+        text.contains("warning[reviewer-specialty]") && text.contains("`dr-wang`"),
+        "{text}"
+    );
+}
+
+#[test]
 fn approve_refusals_leave_the_file_alone() {
     let site = Fixture::new();
     let path = site.article(&ArticleSpec::new("fever", "儿童发热怎么办").status("draft"));

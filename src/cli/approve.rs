@@ -3,8 +3,10 @@
 //! title (see `review::has_clinical_title`) and a file that `check` reports
 //! errors for (a stale or incomplete approval excepted: approving again is
 //! how those are fixed). Only the `review:` block of the file changes (see
-//! `review::edit`); the file is replaced atomically. Exit 0 when every file
-//! was approved, 1 when any was refused, 2 on usage or configuration errors.
+//! `review::edit`); the file is replaced atomically, then the review rules'
+//! warnings for the new sign-off are printed (e.g. a reviewer outside the
+//! article's specialty). Exit 0 when every file was approved, 1 when any
+//! was refused, 2 on usage or configuration errors.
 
 use std::fs;
 use std::io::Write as _;
@@ -17,10 +19,11 @@ use thiserror::Error;
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::load::read_yaml_file;
+use crate::model::article::Article;
 use crate::model::today_in;
 use crate::review::check::{check_site, CheckError};
-use crate::review::edit::{approve_text, Approval, EditError};
-use crate::review::has_clinical_title;
+use crate::review::edit::{approve_text, Approval, Approved, EditError};
+use crate::review::{check_review, has_clinical_title};
 
 /// Rules that approving fixes, so they do not block an approval.
 const FIXED_BY_APPROVING: &[&str] = &["stale-approval", "incomplete-approval"];
@@ -118,21 +121,15 @@ pub fn run(
             continue;
         }
         match approve_one(root, &source, &Approval { reviewer, date }) {
-            Ok(fingerprint) => {
+            Ok((fingerprint, article)) => {
                 println!(
                     "approved {} (reviewer {reviewer}, {date}, {})",
                     source.display(),
                     &fingerprint[..fingerprint.len().min(19)]
                 );
-                for d in report
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.file == source && !d.is_error())
-                {
-                    if d.rule != "review-due" && d.rule != "unapproved-due-soon" {
-                        eprintln!("{d}");
-                    }
-                }
+                // The review rules of the new sign-off (the report above
+                // judged the old one).
+                super::print_diagnostics(&check_review(&config, &article, today));
             }
             Err(ApproveError::Refused(r)) => code = refuse(r),
             Err(ApproveError::Io(e)) => return Err(e),
@@ -146,14 +143,22 @@ enum ApproveError {
     Io(anyhow::Error),
 }
 
-/// Edits and atomically replaces one file; returns the new fingerprint.
-fn approve_one(root: &Path, source: &Path, approval: &Approval) -> Result<String, ApproveError> {
+/// Edits and atomically replaces one file; returns the new fingerprint and
+/// the article as approved.
+fn approve_one(
+    root: &Path,
+    source: &Path,
+    approval: &Approval,
+) -> Result<(String, Article), ApproveError> {
     let path = root.join(source);
     let content_path = source.strip_prefix("content").unwrap_or(source);
     let text = fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", source.display()))
         .map_err(ApproveError::Io)?;
-    let edited = approve_text(source, content_path, &text, approval)
+    let Approved {
+        text: edited,
+        article,
+    } = approve_text(source, content_path, &text, approval)
         .map_err(|e| ApproveError::Refused(e.into()))?;
     let fingerprint = edited
         .lines()
@@ -164,7 +169,7 @@ fn approve_one(root: &Path, source: &Path, approval: &Approval) -> Result<String
     write_atomically(&path, edited.as_bytes())
         .with_context(|| format!("cannot write {}", source.display()))
         .map_err(ApproveError::Io)?;
-    Ok(fingerprint)
+    Ok((fingerprint, article))
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
