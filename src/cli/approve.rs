@@ -121,7 +121,8 @@ pub fn run(
             continue;
         }
         match approve_one(root, &source, &Approval { reviewer, date }) {
-            Ok((fingerprint, article)) => {
+            Ok(article) => {
+                let fingerprint = &article.current_fingerprint;
                 println!(
                     "approved {} (reviewer {reviewer}, {date}, {})",
                     source.display(),
@@ -143,13 +144,9 @@ enum ApproveError {
     Io(anyhow::Error),
 }
 
-/// Edits and atomically replaces one file; returns the new fingerprint and
-/// the article as approved.
-fn approve_one(
-    root: &Path,
-    source: &Path,
-    approval: &Approval,
-) -> Result<(String, Article), ApproveError> {
+/// Edits and atomically replaces one file; returns the article as approved
+/// (its `current_fingerprint` is the one recorded).
+fn approve_one(root: &Path, source: &Path, approval: &Approval) -> Result<Article, ApproveError> {
     let path = root.join(source);
     let content_path = source.strip_prefix("content").unwrap_or(source);
     let text = fs::read_to_string(&path)
@@ -160,16 +157,10 @@ fn approve_one(
         article,
     } = approve_text(source, content_path, &text, approval)
         .map_err(|e| ApproveError::Refused(e.into()))?;
-    let fingerprint = edited
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("fingerprint: "))
-        .unwrap_or_default()
-        .trim()
-        .to_string();
     write_atomically(&path, edited.as_bytes())
         .with_context(|| format!("cannot write {}", source.display()))
         .map_err(ApproveError::Io)?;
-    Ok((fingerprint, article))
+    Ok(article)
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
