@@ -504,3 +504,29 @@ fn check_reports_what_only_rendering_finds() {
     assert!(text.contains("static/404.html"), "{text}");
     assert!(!site.root().join("public").exists(), "check writes nothing");
 }
+
+#[test]
+fn check_reports_a_published_body_problem_once() {
+    let site = Fixture::new();
+    // Published: its body is rendered by the dry render of the site.
+    site.article(
+        &ArticleSpec::new("fever", "儿童发热怎么办").body("正文。\n\n<script>alert(1)</script>\n"),
+    );
+    // Not published: its body is rendered on its own.
+    site.article(
+        &ArticleSpec::new("cough", "咳嗽")
+            .status("draft")
+            .body("正文。\n\n<script>alert(1)</script>\n"),
+    );
+    let (code, text) = check(&site, &["--format", "json"]);
+    assert_eq!(code, 0, "{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let raw_html: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "raw-html")
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(raw_html, ["content/cough.md", "content/fever.md"], "{text}");
+}

@@ -123,29 +123,36 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
         today,
         Vec::new(),
     );
+
+    // Render the public site as the build would, into a throwaway folder,
+    // so template and output problems surface here too. Its article pages
+    // report the problems in every published body.
+    let mut bodies_rendered = false;
+    if let Some(theme) = theme.filter(|_| build_valid) {
+        match dry_render(&site, &theme) {
+            Ok(found) => {
+                problems.extend(found);
+                bodies_rendered = true;
+            }
+            Err(could_not) => problems.push(could_not),
+        }
+    }
+
     let urls = Urls::new(&site.config);
     let public = PublicLinks::new(&site, &urls);
     let any = AnyLinks::new(&site, &urls);
     for (i, article) in site.articles.iter().enumerate() {
         // A public page must only link to public pages (the build's rule);
         // an unpublished article only needs its link targets to exist.
-        let (_, found) = if site.states[i] == State::Published {
-            render_body(article, &public)
-        } else {
-            render_body(article, &any)
-        };
-        problems.extend(found);
+        if site.states[i] != State::Published {
+            problems.extend(render_body(article, &any).1);
+        } else if !bodies_rendered {
+            problems.extend(render_body(article, &public).1);
+        }
         problems.extend(super::check_review(&site.config, article, today));
     }
 
-    // Render the public site as the build would, into a throwaway folder,
-    // so template and output problems surface here too.
-    if let Some(theme) = theme.filter(|_| build_valid) {
-        problems.extend(dry_render(&site, &theme));
-    }
-
     diagnostics::sort(&mut problems);
-    problems.dedup();
     report.diagnostics = problems;
     report
         .suppressions
@@ -154,33 +161,34 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
 }
 
 /// Renders the public site into a scratch folder under the system temp
-/// folder, then deletes it; returns what rendering reported.
-fn dry_render(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+/// folder, then deletes it; returns what rendering reported, or a warning
+/// when the scratch folder could not be set up (nothing was rendered).
+fn dry_render(site: &Site, theme: &Theme) -> Result<Vec<Diagnostic>, Diagnostic> {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     let scratch =
         std::env::temp_dir().join(format!("healthpress-check-{}-{nanos}", std::process::id()));
     let found = match std::fs::create_dir(&scratch) {
-        Err(e) => vec![Diagnostic::warning(
+        Err(e) => Err(Diagnostic::warning(
             "dry-render",
             "site.yaml",
             format!(
                 "could not test-render the site ({}: {e})",
                 scratch.display()
             ),
-        )],
+        )),
         Ok(()) => {
             let index = Index::new(site, theme);
             match Staging::new(&site.root, &scratch.join("public")) {
-                Err(e) => vec![Diagnostic::warning(
+                Err(e) => Err(Diagnostic::warning(
                     "dry-render",
                     "site.yaml",
                     e.to_string(),
-                )],
+                )),
                 Ok(staging) => match render_public(&index, &staging) {
-                    Ok((_, warnings)) => warnings,
-                    Err(problems) => problems,
+                    Ok((_, warnings)) => Ok(warnings),
+                    Err(problems) => Ok(problems),
                 },
             }
         }
