@@ -2,11 +2,12 @@
 //! sign-off. It refuses an unknown reviewer, a person without a clinical
 //! title (see `review::has_clinical_title`) and a file that `check` reports
 //! errors for (a stale or incomplete approval excepted: approving again is
-//! how those are fixed). Only the `review:` block of the file changes (see
-//! `review::edit`); the file is replaced atomically, then the review rules'
-//! warnings for the new sign-off are printed (e.g. a reviewer outside the
-//! article's specialty). Exit 0 when every file was approved, 1 when any
-//! was refused, 2 on usage or configuration errors.
+//! how those are fixed; the test render of the whole site is skipped, it
+//! judges templates and output, not the file). Only the `review:` block of
+//! the file changes (see `review::edit`); the file is replaced atomically,
+//! then the review rules' warnings for the new sign-off are printed (e.g. a
+//! reviewer outside the article's specialty). Exit 0 when every file was
+//! approved, 1 when any was refused, 2 on usage or configuration errors.
 
 use std::fs;
 use std::io::Write as _;
@@ -21,7 +22,7 @@ use crate::diagnostics::Diagnostic;
 use crate::load::read_yaml_file;
 use crate::model::article::Article;
 use crate::model::today_in;
-use crate::review::check::{check_site, CheckError};
+use crate::review::check::{check_site, CheckError, CheckOptions};
 use crate::review::edit::{approve_text, Approval, Approved, EditError};
 use crate::review::{check_review, has_clinical_title};
 
@@ -84,7 +85,13 @@ pub fn run(
         }
         Some(_) => {}
     }
-    let report = match check_site(root, None) {
+    // Only the errors in the files to approve matter: no test render of the
+    // whole site.
+    let options = CheckOptions {
+        as_of: None,
+        dry_render: false,
+    };
+    let report = match check_site(root, &options) {
         Ok(report) => report,
         Err(CheckError::Config(ds)) => {
             super::print_diagnostics(&ds);

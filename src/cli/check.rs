@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::compliance::{Linter, Suppression};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::review::check::{check_site, CheckError, CheckReport};
+use crate::review::check::{check_site, CheckError, CheckOptions, CheckReport};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -28,7 +28,11 @@ pub fn run(
     if list_rules {
         return Ok(print_rules(root));
     }
-    match check_site(root, as_of) {
+    let options = CheckOptions {
+        as_of,
+        dry_render: true,
+    };
+    match check_site(root, &options) {
         Ok(report) => {
             print!("{}", render(root, format, &report));
             Ok(if report.errors() > 0 { 1 } else { 0 })

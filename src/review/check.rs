@@ -55,9 +55,20 @@ impl CheckReport {
     }
 }
 
-/// Checks the site at `root` as of `as_of` (default: today in the site's
-/// time zone).
-pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, CheckError> {
+/// What [`check_site`] looks at.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOptions {
+    /// Judge publishing and review dates as of this day (default: today in
+    /// the site's time zone).
+    pub as_of: Option<NaiveDate>,
+    /// Test-render the whole public site and its digests, so template and
+    /// output problems surface too. `approve`, which only needs the errors
+    /// in a few files, turns it off.
+    pub dry_render: bool,
+}
+
+/// Checks the site at `root`.
+pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, CheckError> {
     let (sources, mut problems) = load::load(root);
     let Some(sources) = sources else {
         return Err(CheckError::Config(problems));
@@ -112,7 +123,7 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
     }
 
     // Publishing states, links and review rules.
-    let today = today_in(&sources.config, as_of);
+    let today = today_in(&sources.config, options.as_of);
     report.today = Some(today);
     report.articles = sources.articles.len();
     let site = Site::from_parts(
@@ -128,7 +139,7 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
     // so template and output problems surface here too. Its article pages
     // report the problems in every published body.
     let mut bodies_rendered = false;
-    if let Some(theme) = theme.filter(|_| build_valid) {
+    if let Some(theme) = theme.filter(|_| build_valid && options.dry_render) {
         match dry_render(&site, &theme) {
             Ok(found) => {
                 problems.extend(found);
