@@ -96,12 +96,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<i32> {
             return Ok(1);
         }
     };
-    let theme_name = site
-        .config
-        .theme
-        .clone()
-        .unwrap_or_else(|| "default".into());
-    let theme = match Theme::load(root, &theme_name) {
+    let theme = match Theme::load(root, site.config.theme_name()) {
         Ok(theme) => theme,
         Err(diagnostics) => {
             super::print_diagnostics(&diagnostics);

@@ -78,12 +78,7 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
 
     // The build's validations, in the build's order.
     problems.extend(validate::check_sources(&sources));
-    let theme_name = sources
-        .config
-        .theme
-        .clone()
-        .unwrap_or_else(|| "default".into());
-    let theme = match Theme::load(root, &theme_name) {
+    let theme = match Theme::load(root, sources.config.theme_name()) {
         Ok(theme) => Some(theme),
         Err(theme_problems) => {
             problems.extend(theme_problems);
