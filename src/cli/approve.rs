@@ -47,12 +47,21 @@ enum Refusal {
     Edit(#[from] EditError),
 }
 
-pub fn run(
-    root: &Path,
-    files: &[PathBuf],
-    reviewer: &str,
-    date: Option<NaiveDate>,
-) -> anyhow::Result<i32> {
+/// `healthpress approve`'s command-line arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Person id from site.yaml people; must have a clinical title.
+    #[arg(long)]
+    pub reviewer: String,
+    /// Review date (YYYY-MM-DD); default today in the site's time zone.
+    #[arg(long, value_parser = super::parse_as_of)]
+    pub date: Option<NaiveDate>,
+}
+
+pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
+    let reviewer = args.reviewer.as_str();
     let config: SiteConfig = match read_yaml_file(root, "site.yaml") {
         Ok(Some((config, _))) => config,
         Ok(None) => bail!(
@@ -62,7 +71,7 @@ pub fn run(
         Err(d) => bail!("{d}"),
     };
     let today = today_in(&config, None);
-    let date = date.unwrap_or(today);
+    let date = args.date.unwrap_or(today);
     if date > today {
         bail!(
             "--date {date} is in the future (today is {today} in {})",
@@ -100,7 +109,7 @@ pub fn run(
         Err(e) => bail!("{e}"),
     };
     let mut code = 0;
-    for file in files {
+    for file in &args.files {
         let source = match site_relative(root, file) {
             Some(source) => source,
             None => {

@@ -19,17 +19,27 @@ pub enum Format {
     Github,
 }
 
-pub fn run(
-    root: &Path,
-    format: Format,
-    as_of: Option<chrono::NaiveDate>,
-    list_rules: bool,
-) -> anyhow::Result<i32> {
-    if list_rules {
+/// `healthpress check`'s command-line arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Output format: rustc-like text, JSON, or GitHub Actions annotations.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Judge publishing and review dates as of this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_parser = super::parse_as_of)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// List the compliance rules in force and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+}
+
+pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
+    if args.list_rules {
         return Ok(print_rules(root));
     }
+    let format = args.format;
     let options = CheckOptions {
-        as_of,
+        as_of: args.as_of,
         dry_render: true,
     };
     match check_site(root, &options) {

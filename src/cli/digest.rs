@@ -27,12 +27,26 @@ pub enum Format {
     Web,
 }
 
+/// `healthpress digest`'s command-line arguments.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Args {
+    /// Newsletter segment id from calendar.yaml.
+    #[arg(long)]
     pub segment: String,
+    /// Issue date (YYYY-MM-DD), one of the segment's issue dates.
+    #[arg(long, value_parser = super::parse_as_of)]
     pub date: NaiveDate,
+    /// Also include approved articles scheduled after today.
+    #[arg(long)]
     pub preview: bool,
+    /// Which part of the issue to print.
+    #[arg(long, value_enum, default_value = "email")]
     pub format: Format,
+    /// Write to this file (never inside public/) instead of stdout.
+    #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Decide what is published as of this date instead of today.
+    #[arg(long, value_parser = super::parse_as_of)]
     pub as_of: Option<NaiveDate>,
 }
 
@@ -41,7 +55,7 @@ pub fn inside_public(root: &Path, out: &Path) -> bool {
     absolute(out).starts_with(absolute(&root.join("public")))
 }
 
-pub fn run(root: &Path, args: Args) -> anyhow::Result<i32> {
+pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     if let Some(out) = &args.out {
         if inside_public(root, out) {
             bail!(
