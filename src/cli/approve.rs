@@ -17,9 +17,8 @@ use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use thiserror::Error;
 
-use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
-use crate::load::read_yaml_file;
+use crate::load::read_config;
 use crate::model::article::Article;
 use crate::model::today_in;
 use crate::review::check::{check_site, CheckError, CheckOptions};
@@ -62,13 +61,12 @@ pub struct Args {
 
 pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     let reviewer = args.reviewer.as_str();
-    let config: SiteConfig = match read_yaml_file(root, "site.yaml") {
-        Ok(Some((config, _))) => config,
-        Ok(None) => bail!(
-            "no site.yaml in {}; run approve in the site's root or pass --root",
-            root.display()
-        ),
-        Err(d) => bail!("{d}"),
+    let config = match read_config(root) {
+        Ok((config, _)) => config,
+        Err(d) => {
+            super::print_diagnostics(&[d]);
+            bail!("the site configuration is unusable")
+        }
     };
     let today = today_in(&config, None);
     let date = args.date.unwrap_or(today);

@@ -283,9 +283,10 @@ fn render_github(report: &CheckReport) -> String {
 
 /// `check --list-rules`: the compliance rules in force for this site.
 fn print_rules(root: &Path) -> i32 {
-    let config = match crate::load::read_yaml_file::<crate::config::SiteConfig>(root, "site.yaml") {
-        Ok(Some((config, _))) => config.compliance,
-        Ok(None) => crate::compliance::ComplianceConfig::default(),
+    // Outside a site (no site.yaml) the built-in rules are listed.
+    let config = match crate::load::read_config(root) {
+        Ok((config, _)) => config.compliance,
+        Err(d) if d.rule == "missing-file" => crate::compliance::ComplianceConfig::default(),
         Err(d) => {
             eprintln!("{d}");
             return 2;
