@@ -15,6 +15,7 @@ use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use thiserror::Error;
 
+use crate::config::yaml::scalar;
 use crate::config::SiteConfig;
 use crate::load::{load_articles, read_config};
 use crate::model::slug::{slug_problem, slugify};
@@ -189,13 +190,6 @@ fn content_dir(dir: Option<&Path>) -> anyhow::Result<PathBuf> {
         out = Path::new("content").join(out);
     }
     Ok(out)
-}
-
-/// A YAML scalar for `value`: plain when serde_yaml writes it plain.
-fn scalar(value: &str) -> String {
-    serde_yaml::to_string(value)
-        .map(|s| s.trim_end().to_string())
-        .unwrap_or_else(|_| format!("{value:?}"))
 }
 
 fn list(values: &[String]) -> String {

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use thiserror::Error;
 
+use crate::config::yaml;
 use crate::diagnostics::Diagnostic;
 use crate::load::frontmatter::{parse_article, split};
 use crate::model::article::{Article, ReviewStatus};
@@ -64,7 +65,7 @@ pub fn approve_text(
     let fingerprint = before.current_fingerprint.clone();
     let values = [
         ("status", "approved".to_string()),
-        ("reviewer", yaml_scalar(approval.reviewer)),
+        ("reviewer", yaml::scalar(approval.reviewer)),
         ("date", approval.date.to_string()),
         ("fingerprint", fingerprint.clone()),
     ];
@@ -97,23 +98,6 @@ pub fn approve_text(
         text: edited,
         article: after,
     })
-}
-
-/// A plain YAML scalar if `value` is one, else a double-quoted string.
-fn yaml_scalar(value: &str) -> String {
-    let plain = !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-        && value
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic());
-    if plain {
-        value.to_string()
-    } else {
-        serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
-    }
 }
 
 /// One line of the front matter: byte range including its line ending.
