@@ -61,11 +61,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let mut phases = Laps::new("");
     let site = Site::open(&options.root, options.as_of).map_err(BuildError::Invalid)?;
-    let theme = Theme::load(
-        &options.root,
-        site.config.theme.as_deref().unwrap_or("default"),
-    )
-    .map_err(BuildError::Invalid)?;
+    let theme =
+        Theme::load(&options.root, site.config.theme_name()).map_err(BuildError::Invalid)?;
     phases.lap("load");
     let mut report = build_site(&site, &theme, options)?;
     report.elapsed = started.elapsed();

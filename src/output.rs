@@ -306,24 +306,43 @@ fn check_target(site_root: &Path, target: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Absolute, lexically normalized path (no file system access needed, so it
-/// also works for folders that do not exist yet).
-fn absolute(path: &Path) -> PathBuf {
+/// Absolute, `..`-free form of `path` for containment checks (`public/../x`
+/// and a symlinked site root cannot fool them). `.` and `..` are dropped
+/// lexically, then the longest existing ancestor is canonicalized (resolving
+/// symlinks) and the rest re-appended, so it also works for folders that do
+/// not exist yet.
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
         std::env::current_dir().unwrap_or_default().join(path)
     };
-    let joined = joined.canonicalize().unwrap_or(joined);
-    let mut out = PathBuf::new();
+    let mut lexical = PathBuf::new();
     for c in joined.components() {
         match c {
             Component::ParentDir => {
-                out.pop();
+                lexical.pop();
             }
             Component::CurDir => {}
-            other => out.push(other),
+            other => lexical.push(other),
         }
+    }
+    let mut existing = lexical.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.into_iter().rev() {
+        out.push(name);
     }
     out
 }
@@ -550,5 +569,17 @@ mod tests {
             s.write("a/index.html", b""),
             Err(OutputError::Collision(_))
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_root_does_not_hide_a_target_in_its_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir_all(site.join("content")).unwrap();
+        std::os::unix::fs::symlink(&site, dir.path().join("link")).unwrap();
+        // The target does not exist yet; the root is reached through a link.
+        let target = dir.path().join("link/content/out");
+        assert!(Staging::new(&site, &target).is_err());
     }
 }

@@ -287,6 +287,36 @@ fn approve_changes_only_the_review_block() {
 }
 
 #[test]
+fn approve_warns_about_the_new_sign_off_not_the_old_one() {
+    let site = Fixture::new();
+    let approve = |reviewer: &str| {
+        let out = site.run(&[
+            "approve",
+            "content/fever.md",
+            "--reviewer",
+            reviewer,
+            "--date",
+            "2026-11-20",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
+        output_text(&out)
+    };
+    // A pediatrics article signed off by the cardiologist: approving it as
+    // the pediatrician leaves nothing to warn about.
+    let mut spec = ArticleSpec::new("fever", "儿童发热怎么办");
+    spec.reviewer = "dr-wang".into();
+    site.article(&spec);
+    let text = approve("dr-li");
+    assert!(!text.contains("reviewer-specialty"), "{text}");
+    // Approving it as the cardiologist warns about the cardiologist.
+    let text = approve("dr-wang");
+    assert!(
+        text.contains("warning[reviewer-specialty]") && text.contains("`dr-wang`"),
+        "{text}"
+    );
+}
+
+#[test]
 fn approve_refusals_leave_the_file_alone() {
     let site = Fixture::new();
     let path = site.article(&ArticleSpec::new("fever", "儿童发热怎么办").status("draft"));
@@ -473,4 +503,30 @@ fn check_reports_what_only_rendering_finds() {
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("static/404.html"), "{text}");
     assert!(!site.root().join("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn check_reports_a_published_body_problem_once() {
+    let site = Fixture::new();
+    // Published: its body is rendered by the dry render of the site.
+    site.article(
+        &ArticleSpec::new("fever", "儿童发热怎么办").body("正文。\n\n<script>alert(1)</script>\n"),
+    );
+    // Not published: its body is rendered on its own.
+    site.article(
+        &ArticleSpec::new("cough", "咳嗽")
+            .status("draft")
+            .body("正文。\n\n<script>alert(1)</script>\n"),
+    );
+    let (code, text) = check(&site, &["--format", "json"]);
+    assert_eq!(code, 0, "{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let raw_html: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "raw-html")
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(raw_html, ["content/cough.md", "content/fever.md"], "{text}");
 }

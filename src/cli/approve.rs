@@ -2,9 +2,12 @@
 //! sign-off. It refuses an unknown reviewer, a person without a clinical
 //! title (see `review::has_clinical_title`) and a file that `check` reports
 //! errors for (a stale or incomplete approval excepted: approving again is
-//! how those are fixed). Only the `review:` block of the file changes (see
-//! `review::edit`); the file is replaced atomically. Exit 0 when every file
-//! was approved, 1 when any was refused, 2 on usage or configuration errors.
+//! how those are fixed; the test render of the whole site is skipped, it
+//! judges templates and output, not the file). Only the `review:` block of
+//! the file changes (see `review::edit`); the file is replaced atomically,
+//! then the review rules' warnings for the new sign-off are printed (e.g. a
+//! reviewer outside the article's specialty). Exit 0 when every file was
+//! approved, 1 when any was refused, 2 on usage or configuration errors.
 
 use std::fs;
 use std::io::Write as _;
@@ -14,13 +17,13 @@ use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use thiserror::Error;
 
-use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
-use crate::load::read_yaml_file;
+use crate::load::read_config;
+use crate::model::article::Article;
 use crate::model::today_in;
-use crate::review::check::{check_site, CheckError};
-use crate::review::edit::{approve_text, Approval, EditError};
-use crate::review::has_clinical_title;
+use crate::review::check::{check_site, CheckError, CheckOptions};
+use crate::review::edit::{approve_text, Approval, Approved, EditError};
+use crate::review::{check_review, has_clinical_title};
 
 /// Rules that approving fixes, so they do not block an approval.
 const FIXED_BY_APPROVING: &[&str] = &["stale-approval", "incomplete-approval"];
@@ -43,22 +46,30 @@ enum Refusal {
     Edit(#[from] EditError),
 }
 
-pub fn run(
-    root: &Path,
-    files: &[PathBuf],
-    reviewer: &str,
-    date: Option<NaiveDate>,
-) -> anyhow::Result<i32> {
-    let config: SiteConfig = match read_yaml_file(root, "site.yaml") {
-        Ok(Some((config, _))) => config,
-        Ok(None) => bail!(
-            "no site.yaml in {}; run approve in the site's root or pass --root",
-            root.display()
-        ),
-        Err(d) => bail!("{d}"),
+/// `healthpress approve`'s command-line arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Person id from site.yaml people; must have a clinical title.
+    #[arg(long)]
+    pub reviewer: String,
+    /// Review date (YYYY-MM-DD); default today in the site's time zone.
+    #[arg(long, value_parser = super::parse_as_of)]
+    pub date: Option<NaiveDate>,
+}
+
+pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
+    let reviewer = args.reviewer.as_str();
+    let config = match read_config(root) {
+        Ok((config, _)) => config,
+        Err(d) => {
+            super::print_diagnostics(&[d]);
+            bail!("the site configuration is unusable")
+        }
     };
     let today = today_in(&config, None);
-    let date = date.unwrap_or(today);
+    let date = args.date.unwrap_or(today);
     if date > today {
         bail!(
             "--date {date} is in the future (today is {today} in {})",
@@ -81,7 +92,13 @@ pub fn run(
         }
         Some(_) => {}
     }
-    let report = match check_site(root, None) {
+    // Only the errors in the files to approve matter: no test render of the
+    // whole site.
+    let options = CheckOptions {
+        as_of: None,
+        dry_render: false,
+    };
+    let report = match check_site(root, &options) {
         Ok(report) => report,
         Err(CheckError::Config(ds)) => {
             super::print_diagnostics(&ds);
@@ -90,7 +107,7 @@ pub fn run(
         Err(e) => bail!("{e}"),
     };
     let mut code = 0;
-    for file in files {
+    for file in &args.files {
         let source = match site_relative(root, file) {
             Some(source) => source,
             None => {
@@ -118,21 +135,16 @@ pub fn run(
             continue;
         }
         match approve_one(root, &source, &Approval { reviewer, date }) {
-            Ok(fingerprint) => {
+            Ok(article) => {
+                let fingerprint = &article.current_fingerprint;
                 println!(
                     "approved {} (reviewer {reviewer}, {date}, {})",
                     source.display(),
                     &fingerprint[..fingerprint.len().min(19)]
                 );
-                for d in report
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.file == source && !d.is_error())
-                {
-                    if d.rule != "review-due" && d.rule != "unapproved-due-soon" {
-                        eprintln!("{d}");
-                    }
-                }
+                // The review rules of the new sign-off (the report above
+                // judged the old one).
+                super::print_diagnostics(&check_review(&config, &article, today));
             }
             Err(ApproveError::Refused(r)) => code = refuse(r),
             Err(ApproveError::Io(e)) => return Err(e),
@@ -146,25 +158,23 @@ enum ApproveError {
     Io(anyhow::Error),
 }
 
-/// Edits and atomically replaces one file; returns the new fingerprint.
-fn approve_one(root: &Path, source: &Path, approval: &Approval) -> Result<String, ApproveError> {
+/// Edits and atomically replaces one file; returns the article as approved
+/// (its `current_fingerprint` is the one recorded).
+fn approve_one(root: &Path, source: &Path, approval: &Approval) -> Result<Article, ApproveError> {
     let path = root.join(source);
     let content_path = source.strip_prefix("content").unwrap_or(source);
     let text = fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", source.display()))
         .map_err(ApproveError::Io)?;
-    let edited = approve_text(source, content_path, &text, approval)
+    let Approved {
+        text: edited,
+        article,
+    } = approve_text(source, content_path, &text, approval)
         .map_err(|e| ApproveError::Refused(e.into()))?;
-    let fingerprint = edited
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("fingerprint: "))
-        .unwrap_or_default()
-        .trim()
-        .to_string();
     write_atomically(&path, edited.as_bytes())
         .with_context(|| format!("cannot write {}", source.display()))
         .map_err(ApproveError::Io)?;
-    Ok(fingerprint)
+    Ok(article)
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -7,19 +7,28 @@ use anyhow::Context;
 use crate::build::{build, BuildError, BuildOptions};
 use crate::model::State;
 
-pub fn run(
-    root: &Path,
-    as_of: Option<chrono::NaiveDate>,
-    out: Option<PathBuf>,
-    editorial_out: Option<PathBuf>,
-) -> anyhow::Result<i32> {
+/// `healthpress build`'s command-line arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Decide what is published as of this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_parser = super::parse_as_of)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Output folder for the public site (default: public/ in the site root).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Output folder for the editorial views (default: editorial/ in the site root).
+    #[arg(long)]
+    pub editorial_out: Option<PathBuf>,
+}
+
+pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     let mut options = BuildOptions::new(root);
-    options.as_of = as_of;
-    if let Some(out) = out {
-        options.public_dir = out;
+    options.as_of = args.as_of;
+    if let Some(out) = &args.out {
+        options.public_dir = out.clone();
     }
-    if let Some(out) = editorial_out {
-        options.editorial_dir = out;
+    if let Some(out) = &args.editorial_out {
+        options.editorial_dir = out.clone();
     }
     match build(&options) {
         Ok(report) => {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::compliance::{Linter, Suppression};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::review::check::{check_site, CheckError, CheckReport};
+use crate::review::check::{check_site, CheckError, CheckOptions, CheckReport};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -19,16 +19,30 @@ pub enum Format {
     Github,
 }
 
-pub fn run(
-    root: &Path,
-    format: Format,
-    as_of: Option<chrono::NaiveDate>,
-    list_rules: bool,
-) -> anyhow::Result<i32> {
-    if list_rules {
+/// `healthpress check`'s command-line arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Output format: rustc-like text, JSON, or GitHub Actions annotations.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Judge publishing and review dates as of this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_parser = super::parse_as_of)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// List the compliance rules in force and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+}
+
+pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
+    if args.list_rules {
         return Ok(print_rules(root));
     }
-    match check_site(root, as_of) {
+    let format = args.format;
+    let options = CheckOptions {
+        as_of: args.as_of,
+        dry_render: true,
+    };
+    match check_site(root, &options) {
         Ok(report) => {
             print!("{}", render(root, format, &report));
             Ok(if report.errors() > 0 { 1 } else { 0 })
@@ -269,9 +283,10 @@ fn render_github(report: &CheckReport) -> String {
 
 /// `check --list-rules`: the compliance rules in force for this site.
 fn print_rules(root: &Path) -> i32 {
-    let config = match crate::load::read_yaml_file::<crate::config::SiteConfig>(root, "site.yaml") {
-        Ok(Some((config, _))) => config.compliance,
-        Ok(None) => crate::compliance::ComplianceConfig::default(),
+    // Outside a site (no site.yaml) the built-in rules are listed.
+    let config = match crate::load::read_config(root) {
+        Ok((config, _)) => config.compliance,
+        Err(d) if d.rule == "missing-file" => crate::compliance::ComplianceConfig::default(),
         Err(d) => {
             eprintln!("{d}");
             return 2;

@@ -12,6 +12,7 @@ use anyhow::{bail, Context};
 use chrono::NaiveDate;
 
 use crate::model::Site;
+use crate::output::absolute;
 use crate::render::digest::{render_one, Part};
 use crate::render::index::Index;
 use crate::render::theme::Theme;
@@ -26,61 +27,35 @@ pub enum Format {
     Web,
 }
 
+/// `healthpress digest`'s command-line arguments.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Args {
+    /// Newsletter segment id from calendar.yaml.
+    #[arg(long)]
     pub segment: String,
+    /// Issue date (YYYY-MM-DD), one of the segment's issue dates.
+    #[arg(long, value_parser = super::parse_as_of)]
     pub date: NaiveDate,
+    /// Also include approved articles scheduled after today.
+    #[arg(long)]
     pub preview: bool,
+    /// Which part of the issue to print.
+    #[arg(long, value_enum, default_value = "email")]
     pub format: Format,
+    /// Write to this file (never inside public/) instead of stdout.
+    #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Decide what is published as of this date instead of today.
+    #[arg(long, value_parser = super::parse_as_of)]
     pub as_of: Option<NaiveDate>,
-}
-
-/// Absolute, `..`-free form of `path` (resolving symlinks where the path
-/// exists), so containment checks cannot be fooled by `public/../public`.
-fn resolved(path: &Path) -> PathBuf {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    // Drop `.` and `..` lexically, canonicalize the longest existing
-    // ancestor (resolving symlinks), then re-append the rest.
-    let mut lexical = PathBuf::new();
-    for part in absolute.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                lexical.pop();
-            }
-            other => lexical.push(other),
-        }
-    }
-    let mut existing = lexical.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => break,
-        }
-    }
-    let mut out = existing
-        .canonicalize()
-        .unwrap_or_else(|_| existing.to_path_buf());
-    for name in rest.into_iter().rev() {
-        out.push(name);
-    }
-    out
 }
 
 /// Whether writing `out` would put a file inside the site's `public/`.
 pub fn inside_public(root: &Path, out: &Path) -> bool {
-    resolved(out).starts_with(resolved(&root.join("public")))
+    absolute(out).starts_with(absolute(&root.join("public")))
 }
 
-pub fn run(root: &Path, args: Args) -> anyhow::Result<i32> {
+pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     if let Some(out) = &args.out {
         if inside_public(root, out) {
             bail!(
@@ -96,12 +71,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<i32> {
             return Ok(1);
         }
     };
-    let theme_name = site
-        .config
-        .theme
-        .clone()
-        .unwrap_or_else(|| "default".into());
-    let theme = match Theme::load(root, &theme_name) {
+    let theme = match Theme::load(root, site.config.theme_name()) {
         Ok(theme) => theme,
         Err(diagnostics) => {
             super::print_diagnostics(&diagnostics);

@@ -36,92 +36,21 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build public/ (the website) and editorial/ (schedule, review dashboard).
-    Build {
-        /// Decide what is published as of this date (YYYY-MM-DD) instead of today.
-        #[arg(long, value_parser = parse_as_of)]
-        as_of: Option<chrono::NaiveDate>,
-        /// Output folder for the public site (default: public/ in the site root).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Output folder for the editorial views (default: editorial/ in the site root).
-        #[arg(long)]
-        editorial_out: Option<PathBuf>,
-    },
+    Build(build::Args),
     /// Print the coming weeks of the editorial schedule with states, gaps and risks.
-    Schedule {
-        /// How many weeks to show, starting today.
-        #[arg(long, default_value_t = 4)]
-        weeks: u32,
-        /// Compute states as of this date (YYYY-MM-DD) instead of today.
-        #[arg(long, value_parser = parse_as_of)]
-        as_of: Option<chrono::NaiveDate>,
-    },
+    Schedule(schedule::Args),
     /// Write a starter site into DIR.
     Init { dir: PathBuf },
     /// Check everything the build validates plus compliance and review rules (for pull requests).
-    Check {
-        /// Output format: rustc-like text, JSON, or GitHub Actions annotations.
-        #[arg(long, value_enum, default_value = "text")]
-        format: check::Format,
-        /// Judge publishing and review dates as of this date (YYYY-MM-DD) instead of today.
-        #[arg(long, value_parser = parse_as_of)]
-        as_of: Option<chrono::NaiveDate>,
-        /// List the compliance rules in force and exit.
-        #[arg(long)]
-        list_rules: bool,
-    },
+    Check(check::Args),
     /// Record a reviewer's sign-off (status, reviewer, date, fingerprint) in each FILE.
-    Approve {
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// Person id from site.yaml people; must have a clinical title.
-        #[arg(long)]
-        reviewer: String,
-        /// Review date (YYYY-MM-DD); default today in the site's time zone.
-        #[arg(long, value_parser = parse_as_of)]
-        date: Option<chrono::NaiveDate>,
-    },
+    Approve(approve::Args),
     /// Scaffold a draft article with valid front matter.
     New(new::NewArticle),
     /// Render one newsletter issue to stdout or --out (see docs/digests.md).
-    Digest {
-        /// Newsletter segment id from calendar.yaml.
-        #[arg(long)]
-        segment: String,
-        /// Issue date (YYYY-MM-DD), one of the segment's issue dates.
-        #[arg(long, value_parser = parse_as_of)]
-        date: chrono::NaiveDate,
-        /// Also include approved articles scheduled after today.
-        #[arg(long)]
-        preview: bool,
-        /// Which part of the issue to print.
-        #[arg(long, value_enum, default_value = "email")]
-        format: digest::Format,
-        /// Write to this file (never inside public/) instead of stdout.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Decide what is published as of this date instead of today.
-        #[arg(long, value_parser = parse_as_of)]
-        as_of: Option<chrono::NaiveDate>,
-    },
+    Digest(digest::Args),
     /// Preview the site on 127.0.0.1 with live reload (builds into .healthpress-serve/).
-    Serve {
-        /// Port to listen on (0 picks a free one).
-        #[arg(long, default_value_t = 1111)]
-        port: u16,
-        /// Address to listen on; anything but loopback exposes previews to the network.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Also preview drafts, scheduled and in-review articles, with a "not published" banner.
-        #[arg(long)]
-        drafts: bool,
-        /// Decide what is published as of this date (YYYY-MM-DD) instead of today.
-        #[arg(long, value_parser = parse_as_of)]
-        as_of: Option<chrono::NaiveDate>,
-        /// Quiet time after a change before rebuilding, in milliseconds.
-        #[arg(long, default_value_t = 20, hide = true)]
-        debounce_ms: u64,
-    },
+    Serve(serve::Args),
 }
 
 pub fn parse_as_of(text: &str) -> Result<chrono::NaiveDate, String> {
@@ -131,49 +60,14 @@ pub fn parse_as_of(text: &str) -> Result<chrono::NaiveDate, String> {
 pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build {
-            as_of,
-            out,
-            editorial_out,
-        } => build::run(&cli.root, as_of, out, editorial_out),
+        Command::Build(args) => build::run(&cli.root, &args),
         Command::Init { dir } => init::run(&dir),
-        Command::Check {
-            format,
-            as_of,
-            list_rules,
-        } => check::run(&cli.root, format, as_of, list_rules),
-        Command::Approve {
-            files,
-            reviewer,
-            date,
-        } => approve::run(&cli.root, &files, &reviewer, date),
+        Command::Check(args) => check::run(&cli.root, &args),
+        Command::Approve(args) => approve::run(&cli.root, &args),
         Command::New(article) => new::run(&cli.root, &article),
-        Command::Digest {
-            segment,
-            date,
-            preview,
-            format,
-            out,
-            as_of,
-        } => digest::run(
-            &cli.root,
-            digest::Args {
-                segment,
-                date,
-                preview,
-                format,
-                out,
-                as_of,
-            },
-        ),
-        Command::Schedule { weeks, as_of } => schedule::run(&cli.root, as_of, weeks),
-        Command::Serve {
-            port,
-            bind,
-            drafts,
-            as_of,
-            debounce_ms,
-        } => serve::run_cli(&cli.root, port, bind, drafts, as_of, debounce_ms),
+        Command::Digest(args) => digest::run(&cli.root, &args),
+        Command::Schedule(args) => schedule::run(&cli.root, &args),
+        Command::Serve(args) => serve::run_cli(&cli.root, &args),
     };
     match result {
         Ok(code) => code,

@@ -15,8 +15,9 @@ use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use thiserror::Error;
 
+use crate::config::yaml::scalar;
 use crate::config::SiteConfig;
-use crate::load::{load_articles, read_yaml_file};
+use crate::load::{load_articles, read_config};
 use crate::model::slug::{slug_problem, slugify};
 use crate::model::today_in;
 
@@ -82,13 +83,12 @@ enum NewError {
 }
 
 pub fn run(root: &Path, args: &NewArticle) -> anyhow::Result<i32> {
-    let config: SiteConfig = match read_yaml_file(root, "site.yaml") {
-        Ok(Some((config, _))) => config,
-        Ok(None) => bail!(
-            "no site.yaml in {}; run `new` in the site's root or pass --root",
-            root.display()
-        ),
-        Err(d) => bail!("{d}"),
+    let config = match read_config(root) {
+        Ok((config, _)) => config,
+        Err(d) => {
+            super::print_diagnostics(&[d]);
+            bail!("the site configuration is unusable")
+        }
     };
     match scaffold(root, &config, args) {
         Ok(path) => {
@@ -190,13 +190,6 @@ fn content_dir(dir: Option<&Path>) -> anyhow::Result<PathBuf> {
         out = Path::new("content").join(out);
     }
     Ok(out)
-}
-
-/// A YAML scalar for `value`: plain when serde_yaml writes it plain.
-fn scalar(value: &str) -> String {
-    serde_yaml::to_string(value)
-        .map(|s| s.trim_end().to_string())
-        .unwrap_or_else(|_| format!("{value:?}"))
 }
 
 fn list(values: &[String]) -> String {

@@ -209,8 +209,19 @@ fn describe(g: &Gap) -> String {
     }
 }
 
-pub fn run(root: &Path, as_of: Option<NaiveDate>, weeks: u32) -> anyhow::Result<i32> {
-    let site = match Site::open(root, as_of) {
+/// `healthpress schedule`'s command-line arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// How many weeks to show, starting today.
+    #[arg(long, default_value_t = 4)]
+    pub weeks: u32,
+    /// Compute states as of this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_parser = super::parse_as_of)]
+    pub as_of: Option<NaiveDate>,
+}
+
+pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
+    let site = match Site::open(root, args.as_of) {
         Ok(site) => site,
         Err(diagnostics) => {
             super::print_diagnostics(&diagnostics);
@@ -220,6 +231,6 @@ pub fn run(root: &Path, as_of: Option<NaiveDate>, weeks: u32) -> anyhow::Result<
     };
     let schedule = Schedule::build(&site);
     let ansi = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    print!("{}", render(&site, &schedule, weeks.max(1), ansi));
+    print!("{}", render(&site, &schedule, args.weeks.max(1), ansi));
     Ok(0)
 }

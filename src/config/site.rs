@@ -28,6 +28,7 @@ pub struct SiteConfig {
     pub disclaimer: Option<String>,
     #[serde(default = "default_paginate")]
     pub paginate: usize,
+    /// Folder under `themes/`; see [`SiteConfig::theme_name`].
     #[serde(default)]
     pub theme: Option<String>,
     pub taxonomies: Taxonomies,
@@ -157,6 +158,11 @@ impl SiteConfig {
             .find('/')
             .map_or(self.base_url.len(), |i| after_scheme + i);
         &self.base_url[..end]
+    }
+
+    /// The theme in use: `theme`, or `default` when site.yaml names none.
+    pub fn theme_name(&self) -> &str {
+        self.theme.as_deref().unwrap_or("default")
     }
 
     pub fn host(&self) -> &str {

@@ -1,6 +1,7 @@
 //! Reading YAML safely: every YAML document healthpress parses (site.yaml,
 //! calendar.yaml, article front matter) goes through here so that the size
-//! cap and the error wording are the same everywhere.
+//! cap and the error wording are the same everywhere. Also the one way
+//! healthpress writes a string into front matter ([`scalar`]).
 //!
 //! serde_yaml rejects alias bombs and deep nesting, but still accepts a small
 //! document that expands a thousandfold through aliases; capping the input
@@ -132,9 +133,70 @@ fn find_token(line: &str, token: &str) -> Option<usize> {
     None
 }
 
+/// `value` as a one-line YAML scalar that reads back as the same string
+/// both as a mapping value (`key: VALUE`) and as a flow list item
+/// (`[VALUE, …]`): plain when serde_yaml writes it plain and it holds no
+/// flow indicator, else double-quoted (JSON's escapes are valid YAML).
+pub fn scalar(value: &str) -> String {
+    let plain = serde_yaml::to_string(value).is_ok_and(|s| s.trim_end() == value)
+        && !value.contains([',', '[', ']', '{', '}']);
+    if plain {
+        value.to_string()
+    } else {
+        serde_json::to_string(value).unwrap_or_else(|_| format!("{value:?}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scalars_read_back_as_written_in_both_contexts() {
+        for value in [
+            "dr-wang",
+            "冬季防跌倒",
+            "冬季: 防跌倒 #1",
+            "a,b",
+            "[x]",
+            "{x}",
+            "true",
+            "null",
+            "~",
+            "1.5",
+            "",
+            " padded ",
+            "- item",
+            "#tag",
+            "'q'",
+            "\"dq\"",
+            "line\nbreak",
+            "tab\there",
+            "@at",
+            "`tick",
+            "a: b",
+            "x #y",
+            "*alias",
+            "&anchor",
+            "!tag",
+            "%d",
+            "|",
+            ">",
+            "?",
+            "  ",
+        ] {
+            let s = scalar(value);
+            assert!(!s.contains('\n'), "{value:?} -> {s}");
+            let map: std::collections::BTreeMap<String, String> =
+                serde_yaml::from_str(&format!("k: {s}\n")).unwrap();
+            assert_eq!(map["k"], value, "{s}");
+            let list: Vec<String> = serde_yaml::from_str(&format!("[{s}, z]")).unwrap();
+            assert_eq!(list, [value, "z"], "{s}");
+        }
+        assert_eq!(scalar("dr-wang"), "dr-wang");
+        assert_eq!(scalar("冬季防跌倒"), "冬季防跌倒");
+        assert_eq!(scalar("true"), "\"true\"");
+    }
 
     #[test]
     fn locates_values_in_flow_and_block_lists() {

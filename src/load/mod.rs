@@ -27,15 +27,8 @@ pub struct Sources {
 /// sources are `None` only when site.yaml itself is unusable.
 pub fn load(root: &Path) -> (Option<Sources>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
-    let (config, config_text) = match read_yaml_file::<SiteConfig>(root, "site.yaml") {
-        Ok(Some(found)) => found,
-        Ok(None) => {
-            problems.push(
-                Diagnostic::error("missing-file", "site.yaml", format!("no site.yaml in {}", root.display()))
-                    .hint("run healthpress in the site's root folder, or create one with `healthpress init DIR`"),
-            );
-            return (None, problems);
-        }
+    let (config, config_text) = match read_config(root) {
+        Ok(found) => found,
         Err(d) => {
             problems.push(d);
             return (None, problems);
@@ -61,6 +54,20 @@ pub fn load(root: &Path) -> (Option<Sources>, Vec<Diagnostic>) {
         }),
         problems,
     )
+}
+
+/// Reads and parses `site.yaml` in `root`; returns the configuration and its
+/// text. A missing file is an error too (rule `missing-file`): every command
+/// that needs the configuration stops on it.
+pub fn read_config(root: &Path) -> Result<(SiteConfig, String), Diagnostic> {
+    read_yaml_file(root, "site.yaml")?.ok_or_else(|| {
+        Diagnostic::error(
+            "missing-file",
+            "site.yaml",
+            format!("no site.yaml in {}", root.display()),
+        )
+        .hint("run healthpress in the site's root folder or pass --root, or create a site with `healthpress init DIR`")
+    })
 }
 
 /// Reads a YAML file in the site root; `Ok(None)` if it does not exist.

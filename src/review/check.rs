@@ -55,9 +55,20 @@ impl CheckReport {
     }
 }
 
-/// Checks the site at `root` as of `as_of` (default: today in the site's
-/// time zone).
-pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, CheckError> {
+/// What [`check_site`] looks at.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOptions {
+    /// Judge publishing and review dates as of this day (default: today in
+    /// the site's time zone).
+    pub as_of: Option<NaiveDate>,
+    /// Test-render the whole public site and its digests, so template and
+    /// output problems surface too. `approve`, which only needs the errors
+    /// in a few files, turns it off.
+    pub dry_render: bool,
+}
+
+/// Checks the site at `root`.
+pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, CheckError> {
     let (sources, mut problems) = load::load(root);
     let Some(sources) = sources else {
         return Err(CheckError::Config(problems));
@@ -67,12 +78,7 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
 
     // The build's validations, in the build's order.
     problems.extend(validate::check_sources(&sources));
-    let theme_name = sources
-        .config
-        .theme
-        .clone()
-        .unwrap_or_else(|| "default".into());
-    let theme = match Theme::load(root, &theme_name) {
+    let theme = match Theme::load(root, sources.config.theme_name()) {
         Ok(theme) => Some(theme),
         Err(theme_problems) => {
             problems.extend(theme_problems);
@@ -112,7 +118,7 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
     }
 
     // Publishing states, links and review rules.
-    let today = today_in(&sources.config, as_of);
+    let today = today_in(&sources.config, options.as_of);
     report.today = Some(today);
     report.articles = sources.articles.len();
     let site = Site::from_parts(
@@ -123,29 +129,36 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
         today,
         Vec::new(),
     );
+
+    // Render the public site as the build would, into a throwaway folder,
+    // so template and output problems surface here too. Its article pages
+    // report the problems in every published body.
+    let mut bodies_rendered = false;
+    if let Some(theme) = theme.filter(|_| build_valid && options.dry_render) {
+        match dry_render(&site, &theme) {
+            Ok(found) => {
+                problems.extend(found);
+                bodies_rendered = true;
+            }
+            Err(could_not) => problems.push(could_not),
+        }
+    }
+
     let urls = Urls::new(&site.config);
     let public = PublicLinks::new(&site, &urls);
     let any = AnyLinks::new(&site, &urls);
     for (i, article) in site.articles.iter().enumerate() {
         // A public page must only link to public pages (the build's rule);
         // an unpublished article only needs its link targets to exist.
-        let (_, found) = if site.states[i] == State::Published {
-            render_body(article, &public)
-        } else {
-            render_body(article, &any)
-        };
-        problems.extend(found);
+        if site.states[i] != State::Published {
+            problems.extend(render_body(article, &any).1);
+        } else if !bodies_rendered {
+            problems.extend(render_body(article, &public).1);
+        }
         problems.extend(super::check_review(&site.config, article, today));
     }
 
-    // Render the public site as the build would, into a throwaway folder,
-    // so template and output problems surface here too.
-    if let Some(theme) = theme.filter(|_| build_valid) {
-        problems.extend(dry_render(&site, &theme));
-    }
-
     diagnostics::sort(&mut problems);
-    problems.dedup();
     report.diagnostics = problems;
     report
         .suppressions
@@ -154,33 +167,34 @@ pub fn check_site(root: &Path, as_of: Option<NaiveDate>) -> Result<CheckReport, 
 }
 
 /// Renders the public site into a scratch folder under the system temp
-/// folder, then deletes it; returns what rendering reported.
-fn dry_render(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+/// folder, then deletes it; returns what rendering reported, or a warning
+/// when the scratch folder could not be set up (nothing was rendered).
+fn dry_render(site: &Site, theme: &Theme) -> Result<Vec<Diagnostic>, Diagnostic> {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     let scratch =
         std::env::temp_dir().join(format!("healthpress-check-{}-{nanos}", std::process::id()));
     let found = match std::fs::create_dir(&scratch) {
-        Err(e) => vec![Diagnostic::warning(
+        Err(e) => Err(Diagnostic::warning(
             "dry-render",
             "site.yaml",
             format!(
                 "could not test-render the site ({}: {e})",
                 scratch.display()
             ),
-        )],
+        )),
         Ok(()) => {
             let index = Index::new(site, theme);
             match Staging::new(&site.root, &scratch.join("public")) {
-                Err(e) => vec![Diagnostic::warning(
+                Err(e) => Err(Diagnostic::warning(
                     "dry-render",
                     "site.yaml",
                     e.to_string(),
-                )],
+                )),
                 Ok(staging) => match render_public(&index, &staging) {
-                    Ok((_, warnings)) => warnings,
-                    Err(problems) => problems,
+                    Ok((_, warnings)) => Ok(warnings),
+                    Err(problems) => Ok(problems),
                 },
             }
         }

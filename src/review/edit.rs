@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use thiserror::Error;
 
+use crate::config::yaml;
 use crate::diagnostics::Diagnostic;
 use crate::load::frontmatter::{parse_article, split};
-use crate::model::article::ReviewStatus;
+use crate::model::article::{Article, ReviewStatus};
 
 #[derive(Debug, Error)]
 pub enum EditError {
@@ -35,15 +36,23 @@ pub struct Approval<'a> {
     pub date: NaiveDate,
 }
 
+/// The result of [`approve_text`]: the new file text and the article parsed
+/// from it (what `approve` reports the review rules of).
+#[derive(Debug)]
+pub struct Approved {
+    pub text: String,
+    pub article: Article,
+}
+
 /// Returns `text` with an approval by `approval.reviewer` on `approval.date`
-/// bound to the file's current title, summary and body. `source` and
-/// `content_path` are as in [`parse_article`].
+/// bound to the file's current title, summary and body, and the article it
+/// parses to. `source` and `content_path` are as in [`parse_article`].
 pub fn approve_text(
     source: &Path,
     content_path: &Path,
     text: &str,
     approval: &Approval,
-) -> Result<String, EditError> {
+) -> Result<Approved, EditError> {
     let parse = |t: &str| {
         parse_article(
             source.to_path_buf(),
@@ -56,7 +65,7 @@ pub fn approve_text(
     let fingerprint = before.current_fingerprint.clone();
     let values = [
         ("status", "approved".to_string()),
-        ("reviewer", yaml_scalar(approval.reviewer)),
+        ("reviewer", yaml::scalar(approval.reviewer)),
         ("date", approval.date.to_string()),
         ("fingerprint", fingerprint.clone()),
     ];
@@ -85,24 +94,10 @@ pub fn approve_text(
             "the `review:` block has a form this command does not edit (e.g. multi-line values); write it as `review:` followed by indented `key: value` lines".into(),
         ));
     }
-    Ok(edited)
-}
-
-/// A plain YAML scalar if `value` is one, else a double-quoted string.
-fn yaml_scalar(value: &str) -> String {
-    let plain = !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-        && value
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic());
-    if plain {
-        value.to_string()
-    } else {
-        serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
-    }
+    Ok(Approved {
+        text: edited,
+        article: after,
+    })
 }
 
 /// One line of the front matter: byte range including its line ending.
@@ -270,6 +265,7 @@ mod tests {
                 date: parse_date("2026-11-20").unwrap(),
             },
         )
+        .map(|approved| approved.text)
     }
 
     const HEAD: &str = "---\n# 冬季专题\ntitle: 冬季防跌倒   # 标题\ndate: 2026-12-01\nsummary: 摘要\naudience: [seniors]\nspecialty: [cardiology]\nseason: [winter]\n";
@@ -285,6 +281,25 @@ mod tests {
         let out = approve(&text).unwrap();
         let expected = format!("{HEAD}review:\n  # 审核记录\n  status: approved   # 等待审核\n  reviewer: dr-wang\n  date: 2026-11-20\n  fingerprint: {}\nsources: [指南]\n---\n{BODY}", fp());
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn returns_the_article_as_approved() {
+        let text = format!("{HEAD}review:\n  status: draft\n  reviewer: dr-li\n---\n{BODY}");
+        let approved = approve_text(
+            Path::new("content/a.md"),
+            Path::new("a.md"),
+            &text,
+            &Approval {
+                reviewer: "dr-wang",
+                date: parse_date("2026-11-20").unwrap(),
+            },
+        )
+        .unwrap();
+        let review = &approved.article.review;
+        assert_eq!(review.reviewer.as_deref(), Some("dr-wang"));
+        assert_eq!(review.fingerprint.as_deref(), Some(fp().as_str()));
+        assert_eq!(approved.article.raw, approved.text);
     }
 
     #[test]

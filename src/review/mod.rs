@@ -73,7 +73,7 @@ pub fn has_clinical_title(person: &Person) -> bool {
         .any(is_clinical_title)
 }
 
-pub fn is_clinical_title(title: &str) -> bool {
+fn is_clinical_title(title: &str) -> bool {
     let lower = title.to_lowercase();
     if CLINICAL_TITLE_WORDS.iter().any(|w| lower.contains(w)) {
         return true;
@@ -165,9 +165,9 @@ pub fn check_review(config: &SiteConfig, article: &Article, today: NaiveDate) ->
     }
 
     let days_ahead = (article.date - today).num_days();
-    if !approved && (0..=AT_RISK_DAYS).contains(&days_ahead) {
+    let unapproved = unapproved_label(review.status);
+    if let Some(status) = unapproved.filter(|_| (0..=AT_RISK_DAYS).contains(&days_ahead)) {
         let (l, c) = at(&["date"]);
-        let status = review.status.map_or("draft", status_label);
         out.push(
             Diagnostic::warning(
                 "unapproved-due-soon",
@@ -193,12 +193,14 @@ pub fn check_review(config: &SiteConfig, article: &Article, today: NaiveDate) ->
     out
 }
 
-fn status_label(status: ReviewStatus) -> &'static str {
+/// How an article that is not approved yet is described ("… but is still
+/// {label}"); `None` for an approved one.
+fn unapproved_label(status: Option<ReviewStatus>) -> Option<&'static str> {
     match status {
-        ReviewStatus::Draft => "a draft",
-        ReviewStatus::InReview => "in review",
-        ReviewStatus::ChangesRequested => "waiting on requested changes",
-        ReviewStatus::Approved => "approved",
+        None | Some(ReviewStatus::Draft) => Some("a draft"),
+        Some(ReviewStatus::InReview) => Some("in review"),
+        Some(ReviewStatus::ChangesRequested) => Some("waiting on requested changes"),
+        Some(ReviewStatus::Approved) => None,
     }
 }
 

@@ -185,11 +185,8 @@ impl Model {
             .collect();
         let site = Site::from_sources(&settings.root, sources, problems, settings.as_of)
             .map_err(RebuildError::Invalid)?;
-        let theme = Theme::load(
-            &settings.root,
-            site.config.theme.as_deref().unwrap_or("default"),
-        )
-        .map_err(RebuildError::Invalid)?;
+        let theme =
+            Theme::load(&settings.root, site.config.theme_name()).map_err(RebuildError::Invalid)?;
         let mut options = BuildOptions::new(&settings.root);
         options.public_dir = settings.public_dir.clone();
         options.editorial_dir = settings.editorial_dir.clone();

@@ -12,7 +12,6 @@ use crate::config::{yaml, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use crate::model::article::{Article, ReviewStatus};
 
-/// Checks site.yaml on its own.
 /// Every cross-check of loaded sources, in one order shared by `build`,
 /// `check` and `serve`: config, each article, unique slugs, the calendar.
 pub fn check_sources(sources: &crate::load::Sources) -> Vec<Diagnostic> {
@@ -30,6 +29,7 @@ pub fn check_sources(sources: &crate::load::Sources) -> Vec<Diagnostic> {
     problems
 }
 
+/// Checks site.yaml on its own.
 pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
     let file = Path::new("site.yaml");
     let mut out = Vec::new();
