@@ -256,13 +256,14 @@ fn incremental_rebuilds_equal_a_full_build() {
     step("the emptied issue to go", "/digests/heart/", "2026-10-02");
     assert_eq!(serve.get("/digests/heart/2026-10-16/").0, 404);
 
-    // 7. The segment's earliest article moves earlier: `heart` has no
-    // `start`, so every issue date shifts.
+    // 7. The segment's earliest article moves two issues earlier: `heart`
+    // has no `start`, so a new first issue appears (biweekly dates stay on
+    // their fixed weeks: 09-18, 10-02, ...).
     save_by_rename(
         &site.root().join("content/a01.md"),
-        &retitled.clone().date("2026-09-20").to_markdown(),
+        &retitled.clone().date("2026-09-10").to_markdown(),
     );
-    step("the shifted issue dates", "/digests/heart/", "2026-09-25");
+    step("the new first issue", "/digests/heart/", "2026-09-18");
 
     assert_eq!(
         serve.status()["full_rebuilds"].as_u64().unwrap(),

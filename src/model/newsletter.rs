@@ -79,8 +79,17 @@ fn previous_period(newsletter: &Newsletter, date: NaiveDate) -> NaiveDate {
     }
 }
 
+/// A Monday: biweekly segments without `start` send in the even weeks
+/// counted from it.
+const BIWEEKLY_EPOCH: (i32, u32, u32) = (1970, 1, 5);
+
 /// Issue dates from the newsletter's `start` (or `default_start`) through
 /// `until`, inclusive.
+///
+/// Without `start`, a biweekly segment's weeks are fixed by
+/// [`BIWEEKLY_EPOCH`], not by `default_start`: callers pass the earliest
+/// article they count, which differs between the public build, a preview
+/// and the schedule, and the three must agree on the dates.
 pub fn issue_dates(
     newsletter: &Newsletter,
     default_start: NaiveDate,
@@ -89,6 +98,13 @@ pub fn issue_dates(
     let start = newsletter.start.map_or(default_start, |d| d.0);
     let mut dates = Vec::new();
     let mut date = first_on_or_after(newsletter, start);
+    if newsletter.start.is_none() && newsletter.cadence == Cadence::Biweekly {
+        let (y, m, d) = BIWEEKLY_EPOCH;
+        let epoch = NaiveDate::from_ymd_opt(y, m, d).expect("valid constant");
+        if (date - epoch).num_days().div_euclid(7) % 2 == 1 {
+            date += Duration::days(7);
+        }
+    }
     while date <= until {
         dates.push(date);
         date = next_issue(newsletter, date);
@@ -161,6 +177,20 @@ mod tests {
         assert_eq!(
             issue_dates(&biweekly, d("2000-01-01"), d("2026-12-03")),
             vec![d("2026-11-05"), d("2026-11-19"), d("2026-12-03")]
+        );
+        // Without `start`, biweekly weeks do not depend on where counting
+        // begins: the build, a preview and the schedule pass different
+        // earliest articles and must get the same dates.
+        let free = nl("{ segment: s, name: n, cadence: biweekly, day: monday, audience: [s] }");
+        let from_16 = issue_dates(&free, d("2026-11-16"), d("2026-12-31"));
+        let from_23 = issue_dates(&free, d("2026-11-23"), d("2026-12-31"));
+        assert!(from_16
+            .iter()
+            .all(|x| from_23.contains(x) || *x < d("2026-11-23")));
+        assert!(from_23.iter().all(|x| from_16.contains(x)));
+        assert_eq!(
+            from_16.windows(2).map(|w| (w[1] - w[0]).num_days()).max(),
+            Some(14)
         );
         let monthly = nl("{ segment: o, name: n, cadence: monthly, day: 1, audience: [o] }");
         assert_eq!(
