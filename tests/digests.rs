@@ -452,6 +452,23 @@ fn unpublished_articles_never_reach_a_digest() {
     ]);
     assert!(out.status.success(), "{}", output_text(&out));
     assert!(!String::from_utf8_lossy(&out.stdout).contains("MARKER-"));
+    // A future issue without --preview is refused as in the future.
+    let out = site.run(&[
+        "digest",
+        "--segment",
+        "parents",
+        "--date",
+        "2026-10-26",
+        "--as-of",
+        "2026-10-12",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        output_text(&out).contains("after today"),
+        "{}",
+        output_text(&out)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("MARKER-"));
     let out = site.run(&[
         "digest",
         "--segment",

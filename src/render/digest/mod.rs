@@ -433,7 +433,6 @@ pub fn render_one(
                 known.join(", ")
             )
         })?;
-    let until = if preview { date } else { date.min(site.today) };
     let all = issues(site, newsletter, date, |s| {
         s == State::Published || (preview && s == State::Scheduled)
     });
@@ -453,7 +452,13 @@ pub fn render_one(
             }
         ));
     };
-    if date > until || issue.articles.is_empty() {
+    if !preview && date > site.today {
+        return Err(format!(
+            "the `{segment}` issue of {date} is after today ({}); --preview renders a future issue with the approved articles scheduled for it",
+            site.today
+        ));
+    }
+    if issue.articles.is_empty() {
         return Err(format!(
             "the `{segment}` issue of {date} has no {} articles, so there is no issue{}",
             if preview {
