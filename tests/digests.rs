@@ -397,6 +397,21 @@ fn a_custom_sender_without_an_unsubscribe_token_is_a_located_error() {
     assert!(output_text(&out).contains("newsletter-config"));
 }
 
+/// `healthpress digest` for the `parents` issue of `date`, as of 2026-10-12.
+fn parents_digest(site: &Fixture, date: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "digest",
+        "--segment",
+        "parents",
+        "--date",
+        date,
+        "--as-of",
+        "2026-10-12",
+    ];
+    args.extend_from_slice(extra);
+    site.run(&args)
+}
+
 #[test]
 fn unpublished_articles_never_reach_a_digest() {
     let site = Fixture::new();
@@ -441,27 +456,11 @@ fn unpublished_articles_never_reach_a_digest() {
 
     // `digest` without --preview never shows them either; --preview shows
     // the scheduled one but still no draft, and refuses to write in public/.
-    let out = site.run(&[
-        "digest",
-        "--segment",
-        "parents",
-        "--date",
-        "2026-10-05",
-        "--as-of",
-        "2026-10-12",
-    ]);
+    let out = parents_digest(&site, "2026-10-05", &[]);
     assert!(out.status.success(), "{}", output_text(&out));
     assert!(!String::from_utf8_lossy(&out.stdout).contains("MARKER-"));
     // A future issue without --preview is refused as in the future.
-    let out = site.run(&[
-        "digest",
-        "--segment",
-        "parents",
-        "--date",
-        "2026-10-26",
-        "--as-of",
-        "2026-10-12",
-    ]);
+    let out = parents_digest(&site, "2026-10-26", &[]);
     assert!(!out.status.success());
     assert!(
         output_text(&out).contains("after today"),
@@ -469,51 +468,22 @@ fn unpublished_articles_never_reach_a_digest() {
         output_text(&out)
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("MARKER-"));
-    let out = site.run(&[
-        "digest",
-        "--segment",
-        "parents",
-        "--date",
-        "2026-10-26",
-        "--as-of",
-        "2026-10-12",
-        "--preview",
-        "--format",
-        "text",
-    ]);
+    let out = parents_digest(&site, "2026-10-26", &["--preview", "--format", "text"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("MARKER-SCHEDULED") && !stdout.contains("MARKER-DRAFT"),
         "{}",
         output_text(&out)
     );
-    let out = site.run(&[
-        "digest",
-        "--segment",
-        "parents",
-        "--date",
+    let out = parents_digest(
+        &site,
         "2026-10-26",
-        "--as-of",
-        "2026-10-12",
-        "--preview",
-        "--out",
-        "public/digests/p.html",
-    ]);
+        &["--preview", "--out", "public/digests/p.html"],
+    );
     assert!(!out.status.success());
     assert!(output_text(&out).contains("refusing"));
     assert!(!site.public().join("digests/p.html").exists());
-    let out = site.run(&[
-        "digest",
-        "--segment",
-        "parents",
-        "--date",
-        "2026-10-26",
-        "--as-of",
-        "2026-10-12",
-        "--preview",
-        "--out",
-        "preview.html",
-    ]);
+    let out = parents_digest(&site, "2026-10-26", &["--preview", "--out", "preview.html"]);
     assert!(out.status.success(), "{}", output_text(&out));
     assert!(site.read("preview.html").contains("MARKER-SCHEDULED"));
 }
