@@ -207,6 +207,11 @@ fn site_rules_extend_the_builtin_list() {
     assert!(text.contains("error[clinic-promotion]"), "{text}");
 }
 
+/// `healthpress approve FILE --reviewer REVIEWER --date DATE`.
+fn approve(site: &Fixture, file: &str, reviewer: &str, date: &str) -> std::process::Output {
+    site.run(&["approve", file, "--reviewer", reviewer, "--date", date])
+}
+
 #[test]
 fn approve_then_edit_then_build_unpublishes() {
     let site = Fixture::new();
@@ -214,14 +219,7 @@ fn approve_then_edit_then_build_unpublishes() {
     site.build(AS_OF);
     assert!(!is_published(&site, "fever"));
 
-    let out = site.run(&[
-        "approve",
-        "content/fever.md",
-        "--reviewer",
-        "dr-li",
-        "--date",
-        "2026-11-20",
-    ]);
+    let out = approve(&site, "content/fever.md", "dr-li", "2026-11-20");
     assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
     let approved = fs::read_to_string(&path).unwrap();
     assert!(approved.contains("review:\n  status: approved\n  reviewer: dr-li\n  date: 2026-11-20\n  fingerprint: sha256:"), "{approved}");
@@ -242,14 +240,7 @@ fn approve_then_edit_then_build_unpublishes() {
     assert!(!sitemap.contains("fever"), "{sitemap}");
 
     // Approving again restores it.
-    let out = site.run(&[
-        "approve",
-        "content/fever.md",
-        "--reviewer",
-        "dr-li",
-        "--date",
-        "2026-11-21",
-    ]);
+    let out = approve(&site, "content/fever.md", "dr-li", "2026-11-21");
     assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
     site.build(AS_OF);
     assert!(is_published(&site, "fever"));
@@ -261,14 +252,7 @@ fn approve_changes_only_the_review_block() {
     let head = "---\r\n# 编辑备注：冬季专题\r\nseason: [winter]   # 季节\r\ntitle: \"儿童发热: 家庭护理\"\r\ndate: 2026-10-01\r\nreview:\r\n  status: changes-requested  # 上次意见已修改\r\n  reviewer: dr-wang\r\nsummary: >-\r\n  发热的\r\n  家庭护理。\r\naudience: [parents]\r\nspecialty: [pediatrics]\r\nsources: [指南]\r\n---\r\n";
     let body = "\r\n正文  \r\n\r\n| a | b |\r\n|---|---|\r\n\r\n\r\n";
     let path = site.write("content/fever.md", &format!("{head}{body}"));
-    let out = site.run(&[
-        "approve",
-        "content/fever.md",
-        "--reviewer",
-        "dr-li",
-        "--date",
-        "2026-11-20",
-    ]);
+    let out = approve(&site, "content/fever.md", "dr-li", "2026-11-20");
     assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
     let after = fs::read_to_string(&path).unwrap();
     let fp = healthpress::model::fingerprint::fingerprint(
@@ -363,14 +347,7 @@ fn approve_refusals_leave_the_file_alone() {
             .body("保证治愈感冒。\n"),
     );
     let before = fs::read(&bad).unwrap();
-    let out = site.run(&[
-        "approve",
-        "content/cold.md",
-        "--reviewer",
-        "dr-li",
-        "--date",
-        "2026-11-20",
-    ]);
+    let out = approve(&site, "content/cold.md", "dr-li", "2026-11-20");
     assert_eq!(out.status.code(), Some(1));
     let text = output_text(&out);
     assert!(
