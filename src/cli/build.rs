@@ -79,7 +79,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 "healthpress: build failed with {errors} error(s); {} was left unchanged",
                 options.public_dir.display()
             );
-            Ok(1)
+            Ok(super::failure_code(&diagnostics))
         }
         Err(BuildError::Output(e)) => {
             Err(e).context("writing the output failed; the previous output was left in place")
