@@ -20,6 +20,10 @@ pub enum State {
     Scheduled,
     /// Approved, but `expires` is today or earlier.
     Expired,
+    /// Approved and due, but the compliance linter found an error in it
+    /// (a prohibited claim or a patient identifier): withheld from every
+    /// output until the text is fixed and approved again.
+    ComplianceWithheld,
     Published,
 }
 
@@ -32,6 +36,7 @@ impl State {
             State::StaleApproval => "stale approval",
             State::Scheduled => "scheduled",
             State::Expired => "expired",
+            State::ComplianceWithheld => "withheld (compliance)",
             State::Published => "published",
         }
     }
