@@ -55,6 +55,16 @@ pub enum ReviewStatus {
     Approved,
 }
 
+impl ReviewStatus {
+    /// The words front matter writes for each status.
+    pub const CHOICES: [(&'static str, ReviewStatus); 4] = [
+        ("draft", ReviewStatus::Draft),
+        ("in-review", ReviewStatus::InReview),
+        ("changes-requested", ReviewStatus::ChangesRequested),
+        ("approved", ReviewStatus::Approved),
+    ];
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Review {
     pub status: Option<ReviewStatus>,
@@ -105,6 +115,8 @@ pub struct Article {
     pub body_line: usize,
     /// Fingerprint of the text as it is now.
     pub current_fingerprint: String,
+    /// Where each front matter key and value is written in `raw`.
+    pub positions: crate::config::marked::Positions,
 }
 
 impl Article {
@@ -185,6 +197,7 @@ mod tests {
             body_offset: 0,
             body_line: 5,
             current_fingerprint: fp,
+            positions: Default::default(),
         }
     }
 
