@@ -79,13 +79,23 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
             super::print_diagnostics(&diagnostics);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             eprintln!(
-                "healthpress: build failed with {errors} error(s); {} was left unchanged",
-                options.public_dir.display()
+                "healthpress: build failed with {errors} error(s); {} and {} were left unchanged",
+                options.public_dir.display(),
+                options.editorial_dir.display()
             );
             Ok(super::failure_code(&diagnostics))
         }
-        Err(BuildError::Output(e)) => {
-            Err(e).context("writing the output failed; the previous output was left in place")
+        Err(BuildError::Output(e)) => Err(e).context(format!(
+            "nothing was changed: {} and {} were left as they were",
+            options.public_dir.display(),
+            options.editorial_dir.display()
+        )),
+        Err(BuildError::PartlyUpdated { error, updated }) => {
+            let updated: Vec<String> = updated.iter().map(|p| p.display().to_string()).collect();
+            Err(error).context(format!(
+                "the output was only partly replaced: {} now hold(s) the new build, the other output its previous one; run the build again",
+                updated.join(" and ")
+            ))
         }
     }
 }
