@@ -20,6 +20,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod pinyin;
 pub mod render;
 pub mod review;
 pub mod serve;

@@ -253,3 +253,41 @@ fn every_argument_has_a_description_and_every_command_an_example() {
         }
     }
 }
+
+#[test]
+fn slugs_and_heading_ids_use_phrase_readings_and_changed_urls_are_flagged() {
+    let site = Fixture::new();
+    let spec = ArticleSpec::new("unused", "高血压").body("## 高血压与重庆火锅\n\n正文。\n");
+    let text = spec
+        .to_markdown()
+        .lines()
+        .filter(|l| !l.starts_with("slug:"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    site.write("content/高血压.md", &format!("{text}\n"));
+    // A slug in front matter always stays what it says.
+    site.write(
+        "content/乳腺癌.md",
+        &ArticleSpec::new("ru-xian-yan", "乳腺癌").to_markdown(),
+    );
+    let out = site.build(TODAY);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let page = site.read("public/articles/gao-xue-ya/index.html");
+    assert!(
+        page.contains("id=\"gao-xue-ya-yu-chong-qing-huo-guo\""),
+        "{page}"
+    );
+    assert!(site
+        .public()
+        .join("articles/ru-xian-yan/index.html")
+        .is_file());
+
+    let out = site.run(&["check", "--as-of", TODAY]);
+    let text = output_text(&out);
+    assert!(text.contains("warning[derived-slug-changed]"), "{text}");
+    assert!(
+        text.contains("slug: gao-xie-ya"),
+        "the hint pins the old URL:\n{text}"
+    );
+    assert_eq!(text.matches("derived-slug-changed").count(), 1, "{text}");
+}

@@ -306,6 +306,30 @@ fn init_writes_a_starter_site_that_builds() {
     assert!(!out.status.success());
 }
 
+/// The example site is what a CI copied from docs/github-actions.yml checks
+/// on every pull request: it must pass `check` (warnings allowed), on the
+/// README's day and today. Its stale approval was a teaching case; stale
+/// approvals are shown by the fixtures of `site_with_every_unpublished_state`
+/// and tests/review_workflow.rs instead.
+#[test]
+fn the_example_site_in_the_repository_passes_check() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for as_of in [Some(TODAY), None] {
+        let mut args = vec!["check"];
+        if let Some(day) = as_of {
+            args.extend(["--as-of", day]);
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_healthpress"))
+            .args(&args)
+            .current_dir(root)
+            .output()
+            .unwrap();
+        let text = output_text(&out);
+        assert_eq!(out.status.code(), Some(0), "{args:?}:\n{text}");
+        assert!(text.contains(" 0 error(s)"), "{text}");
+    }
+}
+
 #[test]
 fn the_example_site_in_the_repository_builds() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -323,8 +347,8 @@ fn the_example_site_in_the_repository_builds() {
     assert!(out.status.success(), "{}", output_text(&out));
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(
-        summary.contains("1 scheduled") && summary.contains("1 stale"),
-        "{summary}"
+        summary.contains("16 published, 1 scheduled, 1 drafts, 1 in review, 1 changes requested, 0 stale approvals, 1 expired"),
+        "the README's description of the example site:\n{summary}"
     );
     for marker in ["winter-heart-health", "winter-tonic-myths"] {
         for (path, bytes) in all_files(&public) {

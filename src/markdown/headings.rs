@@ -1,7 +1,8 @@
 //! Heading anchors. Every heading gets a stable `id` so the table of contents,
 //! cross-article `other.md#part` links and shared URLs keep working.
 //!
-//! Chinese headings are transliterated with deunicode (`发热` -> `fa-re`)
+//! Chinese headings are transliterated with phrase-aware pinyin
+//! (`crate::pinyin`: `发热` -> `fa-re`, `高血压` -> `gao-xue-ya`)
 //! because percent-encoded CJK fragments are unreadable when copied from an
 //! address bar and some hospital mail gateways mangle them. Ids must be unique
 //! within a page; explicit `{#id}`s are reserved first so an automatic id can
@@ -24,7 +25,7 @@ pub(crate) struct PendingHeading {
 /// runs of anything else collapsed to single `-`, no leading/trailing `-`.
 pub(crate) fn slugify(text: &str, out: &mut String) {
     let start = out.len();
-    let ascii = deunicode::deunicode(text);
+    let ascii = crate::pinyin::slug(text);
     let mut pending_dash = false;
     for c in ascii.chars() {
         if c.is_ascii_alphanumeric() {

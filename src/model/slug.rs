@@ -1,12 +1,25 @@
 //! Slugs: the ASCII, URL-safe last segment of an article's URL. A Chinese
 //! file name is transliterated (冬季防跌倒 -> dong-ji-fang-die-dao) rather than
 //! percent-encoded, because percent-encoded paths break in e-mail clients,
-//! chat apps and printed QR codes.
+//! chat apps and printed QR codes. The transliteration is phrase-aware
+//! pinyin (`crate::pinyin`: 高血压 -> gao-xue-ya, 重庆 -> chong-qing).
 
-/// Makes an ASCII slug: transliterates, lowercases, and joins runs of
-/// anything that is not a letter or digit with single hyphens.
+/// Makes an ASCII slug: phrase-aware pinyin for Chinese, Latin letters and
+/// digits as words of their own, lowercase, joined by single hyphens.
 pub fn slugify(text: &str) -> String {
-    let ascii = deunicode::deunicode(text);
+    collapse(&crate::pinyin::slug(text))
+}
+
+/// The slug versions before 0.2 derived from a file name: deunicode,
+/// character by character (高血压 -> gao-xie-ya). Only used to warn when an
+/// article's derived URL changed (`check`'s `derived-slug-changed`).
+pub fn legacy_slugify(text: &str) -> String {
+    collapse(&deunicode::deunicode(text))
+}
+
+/// Lowercases ASCII letters and digits and joins runs of anything else
+/// with single hyphens.
+fn collapse(ascii: &str) -> String {
     let mut slug = String::with_capacity(ascii.len());
     let mut pending_hyphen = false;
     for c in ascii.chars() {
@@ -58,7 +71,10 @@ mod tests {
     fn transliterates_chinese() {
         assert_eq!(slugify("儿童发热"), "er-tong-fa-re");
         assert_eq!(slugify("Winter Heart -- Health!"), "winter-heart-health");
-        assert_eq!(slugify("2型糖尿病"), "2xing-tang-niao-bing");
+        assert_eq!(slugify("2型糖尿病"), "2-xing-tang-niao-bing");
+        assert_eq!(slugify("高血压"), "gao-xue-ya");
+        assert_eq!(legacy_slugify("高血压"), "gao-xie-ya");
+        assert_eq!(legacy_slugify("2型糖尿病"), "2xing-tang-niao-bing");
     }
 
     #[test]

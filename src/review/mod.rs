@@ -188,6 +188,10 @@ pub fn check_review(config: &SiteConfig, article: &Article, today: NaiveDate) ->
         );
     }
 
+    if let Some(d) = derived_slug_changed(article) {
+        out.push(d);
+    }
+
     if let Some(updated) = article.updated {
         let (l, c) = at(&["updated"]);
         if updated > today {
@@ -226,6 +230,35 @@ pub fn check_review(config: &SiteConfig, article: &Article, today: NaiveDate) ->
         );
     }
     out
+}
+
+/// An article without `slug:` whose file name now derives another slug than
+/// the character-by-character transliteration of earlier versions did: its
+/// URL would move silently, so the editor is told to pin one.
+fn derived_slug_changed(article: &Article) -> Option<Diagnostic> {
+    if article.positions.find("slug", None).is_some() {
+        return None;
+    }
+    let stem = article.content_path.file_stem()?.to_str()?;
+    let old = crate::model::slug::legacy_slugify(stem);
+    if old == article.slug || old.is_empty() {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(
+            "derived-slug-changed",
+            &article.source,
+            format!(
+                "the URL derived from the file name is now /articles/{}/ (phrase-aware pinyin); earlier versions derived /articles/{old}/",
+                article.slug
+            ),
+        )
+        .at(1, 1)
+        .hint(format!(
+            "if /articles/{old}/ was ever published, add `slug: {old}` to the front matter to keep that URL; otherwise add `slug: {}` to accept the new one",
+            article.slug
+        )),
+    )
 }
 
 /// How an article that is not approved yet is described ("… but is still
