@@ -41,6 +41,9 @@ pub struct SiteConfig {
     pub newsletter: super::newsletter::NewsletterConfig,
     #[serde(default)]
     pub compliance: crate::compliance::ComplianceConfig,
+    /// Site search: synonym groups beside the built-in list (docs/search.md).
+    #[serde(default)]
+    pub search: crate::search::SearchConfig,
 }
 
 fn default_language() -> String {
