@@ -53,6 +53,8 @@ pub struct BuildReport {
     pub public: PublicStats,
     pub editorial: crate::render::editorial::EditorialStats,
     pub warnings: Vec<Diagnostic>,
+    /// Compliance errors that withheld articles from every output.
+    pub withheld: Vec<Diagnostic>,
     pub elapsed: Duration,
 }
 
@@ -105,6 +107,7 @@ pub fn build_site(
         public: stats,
         editorial: editorial_stats,
         warnings,
+        withheld: site.withheld.clone(),
         elapsed: started.elapsed(),
     })
 }

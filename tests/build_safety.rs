@@ -41,7 +41,8 @@ fn every_error_is_reported_with_file_line_and_column_in_one_run() {
     let text = output_text(&out);
     for expected in [
         "content/unknown-key.md:3:1: error",
-        "unknown field `colour`, expected one of `title`",
+        "unknown key `colour`",
+        "The keys here are: title, slug, date",
         "content/bad-term.md:5:12: error[unknown-term]",
         "use one of: office-workers, parents, seniors",
         "content/bad-term.md:8:11: error[unknown-person]",

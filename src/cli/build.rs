@@ -33,6 +33,8 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     match build(&options) {
         Ok(report) => {
             super::print_diagnostics(&report.warnings);
+            // Errors confined to one article: it is withheld, the site is built.
+            super::print_diagnostics(&report.withheld);
             let count = |s: State| {
                 report
                     .counts
@@ -41,7 +43,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                     .map_or(0, |(_, n)| *n)
             };
             println!(
-                "healthpress: as of {}: {} published, {} scheduled, {} drafts, {} in review, {} changes requested, {} stale approvals, {} expired",
+                "healthpress: as of {}: {} published, {} scheduled, {} drafts, {} in review, {} changes requested, {} stale approvals, {} expired, {} withheld (compliance)",
                 report.today,
                 count(State::Published),
                 count(State::Scheduled),
@@ -50,6 +52,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 count(State::ChangesRequested),
                 count(State::StaleApproval),
                 count(State::Expired),
+                count(State::ComplianceWithheld),
             );
             println!(
                 "healthpress: wrote {} pages ({} files) to {} in {} ms{}",
