@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod index;
 pub mod jsonld;
 pub mod listing;
+pub mod search;
 pub mod theme;
 pub mod views;
 
@@ -63,6 +64,9 @@ pub struct PublicStats {
     pub files: usize,
 }
 
+/// Articles rendered together before their pages go to the search index.
+const ARTICLE_RUN: usize = 256;
+
 /// One unit of work after the articles: a listing page or group of pages,
 /// a feed, or the sitemap. All of them run in parallel and write their own
 /// pages, so no phase of the build is serial in the number of pages.
@@ -75,6 +79,7 @@ enum ListingJob {
     Terms,
     Feeds,
     Sitemap,
+    Search,
 }
 
 /// Renders the public website into `out`. Fails with every problem found;
@@ -92,25 +97,46 @@ pub fn render_public(
             .map(|e| Diagnostic::error("output", source, e.to_string()))
     };
 
-    // Articles: render and write in parallel; collect problems.
-    let mut problems: Vec<Diagnostic> = index
-        .published
-        .par_iter()
-        .flat_map_iter(|&i| {
-            let (html, mut found) = article::render_article_bytes(index, i, &resolver);
-            match html {
-                Ok(html) => {
-                    let article = &index.site.articles[i];
-                    let path = listing::file_for(&index.urls, &index.urls.article(&article.slug));
-                    if let Err(e) = out.write(&path, &html) {
-                        found.push(Diagnostic::error("output", &article.source, e.to_string()));
+    // Articles: render and write in parallel, in runs of a few hundred so
+    // the search index receives them in the same order on every build
+    // while only one run's pages wait in memory. Indexing runs on its own
+    // thread, beside the listings and digests below.
+    let search = search::SiteSearch::start(&index.site.config.search);
+    // Per article: its URL and the document to index, and its problems.
+    type Rendered = (Option<(String, String)>, Vec<Diagnostic>);
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for run in index.published.chunks(ARTICLE_RUN) {
+        let rendered: Vec<Rendered> = run
+            .par_iter()
+            .map(|&i| {
+                let (html, mut found) = article::render_article_bytes(index, i, &resolver);
+                let article = &index.site.articles[i];
+                let html = match html {
+                    Ok(html) => html,
+                    Err(d) => {
+                        found.push(d);
+                        return (None, found);
                     }
+                };
+                let url = index.urls.article(&article.slug);
+                let path = listing::file_for(&index.urls, &url);
+                if let Err(e) = out.write(&path, &html) {
+                    found.push(Diagnostic::error("output", &article.source, e.to_string()));
                 }
-                Err(d) => found.push(d),
+                let body = index.bodies[i].get().map_or("", String::as_str);
+                let document = String::from_utf8(html)
+                    .ok()
+                    .map(|page| (url, search.document(article, body, page)));
+                (document, found)
+            })
+            .collect();
+        for (document, found) in rendered {
+            if let Some((url, document)) = document {
+                search.add(url, document);
             }
-            found
-        })
-        .collect();
+            problems.extend(found);
+        }
+    }
     laps.lap("articles");
 
     // Listings, feeds and the sitemap: also in parallel, each job writing
@@ -122,6 +148,7 @@ pub fn render_public(
         ListingJob::NotFound,
         ListingJob::Taxonomies,
         ListingJob::Sitemap,
+        ListingJob::Search,
     ];
     // Writes one job's pages in parallel; returns how many count as pages
     // (feeds and the sitemap do not) and the problems.
@@ -150,6 +177,7 @@ pub fn render_public(
             }
             ListingJob::Taxonomies => emit(vec![listing::taxonomy_pages(index)], true),
             ListingJob::Sitemap => emit(vec![feeds::sitemap_and_robots(index)], false),
+            ListingJob::Search => emit(vec![search::search_page(index).map(|p| vec![p])], true),
         })
         .collect();
     let mut pages = index.published.len();
@@ -173,6 +201,11 @@ pub fn render_public(
     // Newsletter digests (docs/digests.md), into the same staging folder.
     problems.extend(digest::render_digests(index, out));
     laps.lap("digests");
+    match search.finish(out) {
+        Ok(_) => {}
+        Err(found) => problems.extend(found),
+    }
+    laps.lap("search index");
     crate::diagnostics::sort(&mut problems);
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);

@@ -70,7 +70,9 @@ impl SynonymGroup {
             if t.is_empty() {
                 Some("a synonym term is empty".to_string())
             } else if t.contains([',', ':']) {
-                Some(format!("synonym term `{t}` contains `,` or `:`; write one term per entry"))
+                Some(format!(
+                    "synonym term `{t}` contains `,` or `:`; write one term per entry"
+                ))
             } else {
                 None
             }
@@ -114,7 +116,7 @@ impl Synonyms {
             for term in group.terms() {
                 patterns.push(term.to_string());
                 owner.push(g);
-                whole_word.push(term.chars().all(|c| c.is_ascii()));
+                whole_word.push(term.is_ascii());
             }
         }
         let matcher = (!patterns.is_empty()).then(|| {
@@ -148,7 +150,8 @@ impl Synonyms {
         for text in texts {
             for m in matcher.find_overlapping_iter(*text) {
                 let k = m.pattern().as_usize();
-                if !found_terms[k] && (!self.whole_word[k] || is_whole_word(text, m.start(), m.end()))
+                if !found_terms[k]
+                    && (!self.whole_word[k] || is_whole_word(text, m.start(), m.end()))
                 {
                     found_terms[k] = true;
                 }
@@ -183,7 +186,10 @@ fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
     let mut next = after.next();
     if matches!(next, Some('s' | 'S')) {
         next = after.next();
-    } else if text[end..].len() >= 2 && text[end..end + 2].eq_ignore_ascii_case("es") {
+    } else if text.as_bytes()[end..]
+        .get(..2)
+        .is_some_and(|two| two.eq_ignore_ascii_case(b"es"))
+    {
         after.next();
         next = after.next();
     }
@@ -229,11 +235,16 @@ mod tests {
     #[test]
     fn latin_terms_match_whole_words_with_plurals() {
         let s = Synonyms::new(&SearchConfig::default());
-        assert!(s.for_text(&["Drink enough fluid"]).is_empty(), "flu in fluid");
+        assert!(
+            s.for_text(&["Drink enough fluid"]).is_empty(),
+            "flu in fluid"
+        );
         let added = s.for_text(&["Two flus a year"]);
         assert!(added.contains(&"influenza".to_string()), "{added:?}");
         let added = s.for_text(&["INFLUENZA season"]);
         assert!(added.contains(&"flu".to_string()), "{added:?}");
+        let added = s.for_text(&["全国高血压日 flu。高血压", "flu", "GERD。"]);
+        assert!(added.contains(&"influenza".to_string()), "{added:?}");
         let added = s.for_text(&["kidney stones"]);
         assert!(added.contains(&"nephrolithiasis".to_string()), "{added:?}");
     }
