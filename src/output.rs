@@ -43,6 +43,19 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     }
 }
 
+/// Where a renderer writes its files: a build's [`Staging`] folder, or the
+/// folder `serve` keeps up to date. Paths are relative to the output folder
+/// (`articles/x/index.html`); safe to call from many threads.
+pub trait Writer: Sync {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError>;
+}
+
+impl Writer for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        Staging::write(self, rel, bytes)
+    }
+}
+
 /// A folder being filled; becomes the real output on `commit`.
 pub struct Staging {
     target: PathBuf,

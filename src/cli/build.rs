@@ -68,7 +68,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 report.editorial.pages,
                 report.editorial.files,
                 options.editorial_dir.display(),
-                report.editorial.gaps,
+                report.gaps,
             );
             Ok(0)
         }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
 
-use crate::model::Site;
+
 use crate::output::absolute;
 use crate::render::digest::{render_one, Part};
 use crate::render::index::Index;
@@ -64,7 +64,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
             );
         }
     }
-    let site = match Site::open(root, args.as_of) {
+    let site = match crate::build::open_site(root, args.as_of) {
         Ok(site) => site,
         Err(diagnostics) => {
             super::print_diagnostics(&diagnostics);

@@ -12,6 +12,7 @@ use chrono::{Duration, NaiveDate};
 use crate::model::schedule::{Gap, GapKind, PlanState, Schedule};
 use crate::model::Site;
 
+
 /// One table row.
 struct Row {
     date: NaiveDate,
@@ -221,7 +222,7 @@ pub struct Args {
 }
 
 pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
-    let site = match Site::open(root, args.as_of) {
+    let site = match crate::build::open_site(root, args.as_of) {
         Ok(site) => site,
         Err(diagnostics) => {
             super::print_diagnostics(&diagnostics);

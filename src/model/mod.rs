@@ -14,9 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::config::{Calendar, SiteConfig};
-use crate::diagnostics::{self, Diagnostic};
-use crate::load;
-use crate::validate;
+use crate::diagnostics::Diagnostic;
 pub use article::{Article, State};
 
 pub struct Site {
@@ -28,7 +26,8 @@ pub struct Site {
     /// `states[i]` is the state of `articles[i]` as of `today`.
     pub states: Vec<State>,
     pub today: NaiveDate,
-    /// Warnings found while loading (errors make `open` fail).
+    /// Warnings found while loading and validating (errors stop the
+    /// pipeline before the model is made).
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -46,41 +45,9 @@ pub fn today_in(config: &SiteConfig, as_of: Option<NaiveDate>) -> NaiveDate {
 }
 
 impl Site {
-    /// Loads and validates the site at `root`. Fails with every error found
-    /// (sorted), or returns the model with its warnings.
-    pub fn open(root: &Path, as_of: Option<NaiveDate>) -> Result<Site, Vec<Diagnostic>> {
-        let (sources, problems) = load::load(root);
-        let Some(sources) = sources else {
-            return Err(problems);
-        };
-        Site::from_sources(root, sources, problems, as_of)
-    }
-
-    /// Validates already-loaded `sources` (plus the `problems` found while
-    /// loading them) and fixes each article's state. `open` is `load` +
-    /// this; `serve` calls it directly after re-reading only changed files.
-    pub fn from_sources(
-        root: &Path,
-        sources: load::Sources,
-        mut problems: Vec<Diagnostic>,
-        as_of: Option<NaiveDate>,
-    ) -> Result<Site, Vec<Diagnostic>> {
-        problems.extend(validate::check_sources(&sources));
-        diagnostics::sort(&mut problems);
-        if problems.iter().any(Diagnostic::is_error) {
-            return Err(problems);
-        }
-        let today = today_in(&sources.config, as_of);
-        Ok(Site::from_parts(
-            root,
-            sources.config,
-            sources.calendar,
-            sources.articles,
-            today,
-            problems,
-        ))
-    }
-
+    /// The model of validated `config`, `calendar` and `articles`, with
+    /// each article's state fixed for `today`. Loading and validating are
+    /// the pipeline's steps before this one (`build::open_site`).
     pub fn from_parts(
         root: &Path,
         config: SiteConfig,

@@ -5,10 +5,12 @@
 //! is written as `digests/<segment>/<date>/` `index.html` (web view),
 //! `email.html` (inline-CSS table layout, see [`email`]) and `email.txt`
 //! (see [`text`]); each segment also gets an issue list and a full-content
-//! Atom feed for e-mail platforms' RSS automation. [`render_digests`] is the
-//! build's single entry point; [`render_one`] serves `healthpress digest`.
+//! Atom feed for e-mail platforms' RSS automation. [`issues::DigestIssues`]
+//! is the renderer (every issue in a build, only the touched ones after an
+//! edit); [`render_one`] serves `healthpress digest`.
 
 pub mod email;
+pub mod issues;
 pub mod links;
 pub mod text;
 mod web;
@@ -26,9 +28,8 @@ use crate::diagnostics::Diagnostic;
 use crate::markdown::LinkResolver;
 use crate::model::newsletter::{issues, Issue};
 use crate::model::{Site, State};
-use crate::output::Staging;
 
-use super::article::render_body;
+use super::body::render_body;
 use super::index::{AnyLinks, Index, PublicLinks};
 use links::Utm;
 
@@ -276,41 +277,6 @@ impl<'a> Digests<'a> {
 /// the problems found rendering them.
 pub type SegmentFiles = (Vec<(String, String)>, Vec<Diagnostic>);
 
-/// Renders every segment's issues, issue lists and feeds into `out`.
-/// Returns all problems found (errors fail the build; `out` is then
-/// discarded, so nothing partial is published).
-pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
-    let digests = match Digests::new(index, false) {
-        Ok(d) => d,
-        Err(d) => return vec![d],
-    };
-    let site = index.site;
-    // Segments render side by side (each also spreads its issues over the
-    // threads), so one long segment does not leave a core idle; each writes
-    // its files as soon as it is done, so they are not all held at once.
-    let problems: Vec<Diagnostic> = site
-        .calendar
-        .newsletters
-        .par_iter()
-        .flat_map_iter(|newsletter| {
-            let found = segment_issues(site, newsletter, site.today, false);
-            let all: Vec<usize> = (0..found.len()).collect();
-            let (files, mut problems) = render_segment_subset(&digests, newsletter, &found, &all);
-            let failed_writes: Vec<Diagnostic> = files
-                .par_iter()
-                .filter_map(|(rel, text)| {
-                    out.write(rel, text.as_bytes())
-                        .err()
-                        .map(|e| Diagnostic::error("output", rel, e.to_string()))
-                })
-                .collect();
-            problems.extend(failed_writes);
-            problems
-        })
-        .collect();
-    problems
-}
-
 /// How many size warnings a segment shows one by one before the rest are
 /// summed up: on a large site every weekly issue may need cutting, and 400
 /// identical warnings would bury everything else a build says.
@@ -337,8 +303,8 @@ fn summarize_size_warnings(segment: &str, mut warnings: Vec<Diagnostic>) -> Vec<
 }
 
 // --- one segment's issues, all or a chosen subset -------------------------
-// `render_digests` renders every issue with it; `serve`'s incremental
-// rebuilds (src/serve/digests.rs) only the issues an edit touched, so the
+// `DigestIssues` renders every issue with it in a build, and after an edit
+// only the issues the edit touched (issues.rs), so the
 // files are byte for byte the same either way.
 
 /// Renders the issues `chosen` (indices into `found`, the segment's issues
