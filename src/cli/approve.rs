@@ -55,7 +55,7 @@ pub struct Args {
     #[arg(long)]
     pub reviewer: String,
     /// Review date (YYYY-MM-DD); default today in the site's time zone.
-    #[arg(long, value_parser = super::parse_as_of)]
+    #[arg(long, value_parser = super::shared::parse_as_of)]
     pub date: Option<NaiveDate>,
 }
 
@@ -64,7 +64,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     let config = match read_config(root) {
         Ok((config, _)) => config,
         Err(d) => {
-            super::print_diagnostics(&[d]);
+            super::shared::print_diagnostics(&[d]);
             bail!("the site configuration is unusable")
         }
     };
@@ -101,7 +101,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     let report = match check_site(root, &options) {
         Ok(report) => report,
         Err(CheckError::Config(ds)) => {
-            super::print_diagnostics(&ds);
+            super::shared::print_diagnostics(&ds);
             bail!("the site configuration is unusable")
         }
         Err(e) => bail!("{e}"),
@@ -144,7 +144,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 );
                 // The review rules of the new sign-off (the report above
                 // judged the old one).
-                super::print_diagnostics(&check_review(&config, &article, today));
+                super::shared::print_diagnostics(&check_review(&config, &article, today));
             }
             Err(ApproveError::Refused(r)) => code = refuse(r),
             Err(ApproveError::Io(e)) => return Err(e),

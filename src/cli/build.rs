@@ -11,7 +11,7 @@ use crate::model::State;
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
     /// Decide what is published as of this date (YYYY-MM-DD) instead of today.
-    #[arg(long, value_parser = super::parse_as_of)]
+    #[arg(long, value_parser = super::shared::parse_as_of)]
     pub as_of: Option<chrono::NaiveDate>,
     /// Output folder for the public site (default: public/ in the site root).
     #[arg(long)]
@@ -32,7 +32,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     }
     match build(&options) {
         Ok(report) => {
-            super::print_diagnostics(&report.warnings);
+            super::shared::print_diagnostics(&report.warnings);
             let count = |s: State| {
                 report
                     .counts
@@ -73,7 +73,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
             Ok(0)
         }
         Err(BuildError::Invalid(diagnostics)) => {
-            super::print_diagnostics(&diagnostics);
+            super::shared::print_diagnostics(&diagnostics);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             eprintln!(
                 "healthpress: build failed with {errors} error(s); {} was left unchanged",

@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Judge publishing and review dates as of this date (YYYY-MM-DD) instead of today.
-    #[arg(long, value_parser = super::parse_as_of)]
+    #[arg(long, value_parser = super::shared::parse_as_of)]
     pub as_of: Option<chrono::NaiveDate>,
     /// List the compliance rules in force and exit.
     #[arg(long)]

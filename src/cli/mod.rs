@@ -12,12 +12,13 @@ mod init;
 mod new;
 mod schedule;
 mod serve;
+mod shared;
+
+pub use shared::{parse_as_of, print_diagnostics};
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-
-use crate::config::dates::parse_date;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,10 +54,6 @@ pub enum Command {
     Serve(serve::Args),
 }
 
-pub fn parse_as_of(text: &str) -> Result<chrono::NaiveDate, String> {
-    parse_date(text).ok_or_else(|| format!("`{text}` is not a date; write YYYY-MM-DD"))
-}
-
 pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -75,12 +72,5 @@ pub fn run() -> i32 {
             eprintln!("error: {err:#}");
             2
         }
-    }
-}
-
-/// Prints diagnostics to stderr in the compact `file:line:col: ...` form.
-pub fn print_diagnostics(diagnostics: &[crate::diagnostics::Diagnostic]) {
-    for d in diagnostics {
-        eprintln!("{d}");
     }
 }

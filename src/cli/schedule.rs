@@ -12,7 +12,6 @@ use chrono::{Duration, NaiveDate};
 use crate::model::schedule::{Gap, GapKind, PlanState, Schedule};
 use crate::model::Site;
 
-
 /// One table row.
 struct Row {
     date: NaiveDate,
@@ -217,7 +216,7 @@ pub struct Args {
     #[arg(long, default_value_t = 4)]
     pub weeks: u32,
     /// Compute states as of this date (YYYY-MM-DD) instead of today.
-    #[arg(long, value_parser = super::parse_as_of)]
+    #[arg(long, value_parser = super::shared::parse_as_of)]
     pub as_of: Option<NaiveDate>,
 }
 
@@ -225,7 +224,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     let site = match crate::build::open_site(root, args.as_of) {
         Ok(site) => site,
         Err(diagnostics) => {
-            super::print_diagnostics(&diagnostics);
+            super::shared::print_diagnostics(&diagnostics);
             eprintln!("healthpress: the site has errors; fix them to see the schedule");
             return Ok(1);
         }

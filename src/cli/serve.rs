@@ -22,7 +22,7 @@ pub struct Args {
     #[arg(long)]
     pub drafts: bool,
     /// Decide what is published as of this date (YYYY-MM-DD) instead of today.
-    #[arg(long, value_parser = super::parse_as_of)]
+    #[arg(long, value_parser = super::shared::parse_as_of)]
     pub as_of: Option<chrono::NaiveDate>,
     /// Quiet time after a change before rebuilding, in milliseconds.
     #[arg(long, default_value_t = 20, hide = true)]
@@ -63,7 +63,7 @@ fn print(message: Message) {
             "healthpress: warning: listening on {bind} makes unpublished previews reachable from other machines"
         ),
         Message::Rebuilt { warnings, summary } => {
-            super::print_diagnostics(&warnings);
+            super::shared::print_diagnostics(&warnings);
             eprintln!("{summary}");
         }
         Message::Failed(text) => eprintln!("{text}"),

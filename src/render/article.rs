@@ -14,11 +14,11 @@ use crate::output::Writer;
 
 use super::body::render_body;
 use super::index::{Index, PublicLinks};
-use super::listing::file_for;
-use super::renderer::{Part, Renderer, Rendered, Scope};
 use super::jsonld::article_json_ld;
-use super::views::{person_view, term_links, Card, PersonView, TermLink};
+use super::listing::file_for;
 use super::page::{page_context, PageMeta};
+use super::renderer::{Part, Rendered, Renderer, Scope};
+use super::views::{person_view, term_links, Card, PersonView, TermLink};
 
 #[derive(Debug, Serialize)]
 pub struct ArticleView {

@@ -19,9 +19,26 @@ use crate::model::{Article, Site, State};
 
 use super::feeds::FEED_LENGTH;
 use super::index::Index;
-use super::renderer::Part;
 use super::theme::Theme;
 use super::views::card;
+
+/// A part of the model that an output's files can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Anything of an article that is public before or after an edit: its
+    /// text, front matter or publishing state.
+    PublicArticles,
+    /// Anything of any article, drafts and scheduled ones included.
+    AnyArticle,
+    /// `site.yaml`.
+    Config,
+    /// `calendar.yaml`.
+    Calendar,
+    /// The theme's templates, labels and assets.
+    Theme,
+    /// The site's `static/` folder.
+    StaticFiles,
+}
 
 /// An edit of article files, as renderers see it: the model the output
 /// folder was rendered from, and how the new one differs.
@@ -57,7 +74,8 @@ impl<'a> Edit<'a> {
 
     /// The published index of the old model, built on first use.
     pub fn old_index(&self) -> &Index<'a> {
-        self.old_index.get_or_init(|| Index::new(self.old, self.theme))
+        self.old_index
+            .get_or_init(|| Index::new(self.old, self.theme))
     }
 
     /// Which public pages the edit reaches; `new` is the new model's index.

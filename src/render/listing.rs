@@ -7,8 +7,8 @@ use crate::config::site::TAXONOMIES;
 use crate::diagnostics::Diagnostic;
 
 use super::index::Index;
-use super::views::{Card, TermLink, Urls};
 use super::page::{page_context, PageMeta};
+use super::views::{Card, TermLink, Urls};
 
 /// One output page: where it goes and its bytes.
 pub struct Page {
@@ -152,6 +152,10 @@ fn paginated(
     Ok(pages)
 }
 
+/// Which term listings to render: `(taxonomy, term, cross)`, where `cross`
+/// is the second (taxonomy, term) of an audience × specialty page.
+pub type KeepTerm<'a> = dyn Fn(&str, &str, Option<(&str, &str)>) -> bool + Sync + 'a;
+
 /// Term pages for every term of every taxonomy, plus audience × specialty
 /// pages where at least one public article is tagged with both.
 pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
@@ -164,10 +168,9 @@ pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
 /// (a slice of `index.site.articles` indices) `render_chunk` accepts.
 /// `serve` uses it to re-render only the terms, or the very pages, an
 /// edited article is (or was) on.
-#[allow(clippy::type_complexity)]
 pub fn term_pages_where(
     index: &Index,
-    keep: &(dyn Fn(&str, &str, Option<(&str, &str)>) -> bool + Sync),
+    keep: &KeepTerm<'_>,
     render_chunk: &(dyn Fn(&[usize]) -> bool + Sync),
 ) -> Vec<Result<Vec<Page>, Diagnostic>> {
     use rayon::prelude::*;
@@ -205,10 +208,7 @@ pub fn term_pages_where(
 /// [`term_pages_where`] renders for `keep`, without rendering them: an edit
 /// compares the old model's with what it rendered to find pages that no
 /// longer exist.
-pub fn term_page_files(
-    index: &Index,
-    keep: &(dyn Fn(&str, &str, Option<(&str, &str)>) -> bool + Sync),
-) -> Vec<String> {
+pub fn term_page_files(index: &Index, keep: &KeepTerm<'_>) -> Vec<String> {
     let per_page = index.site.config.paginate.max(1);
     let mut files = Vec::new();
     for job in term_jobs(index, keep) {
@@ -255,10 +255,7 @@ impl TermJob {
 
 /// Every term listing `keep` accepts: each term of each taxonomy, and each
 /// audience × specialty pair with at least one public article.
-fn term_jobs(
-    index: &Index,
-    keep: &(dyn Fn(&str, &str, Option<(&str, &str)>) -> bool + Sync),
-) -> Vec<TermJob> {
+fn term_jobs(index: &Index, keep: &KeepTerm<'_>) -> Vec<TermJob> {
     let mut jobs: Vec<TermJob> = Vec::new();
     for (taxonomy, term) in index.by_term.keys() {
         jobs.push(TermJob {

@@ -17,7 +17,7 @@ use super::changes::Extent;
 use super::feeds;
 use super::index::Index;
 use super::listing::{self, Page};
-use super::renderer::{Part, Renderer, Rendered, Scope};
+use super::renderer::{Part, Rendered, Renderer, Scope};
 
 /// Listings, feeds and the sitemap (see the module documentation).
 pub struct Listings;
@@ -172,7 +172,9 @@ fn emit(
                 for page in pages {
                     match out.write(&page.path, page.html.as_bytes()) {
                         Ok(()) => written.push(page.path),
-                        Err(e) => failed.push(Diagnostic::error("output", &page.path, e.to_string())),
+                        Err(e) => {
+                            failed.push(Diagnostic::error("output", &page.path, e.to_string()))
+                        }
                     }
                 }
                 (written, failed)

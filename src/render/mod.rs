@@ -22,7 +22,7 @@ pub mod statics;
 pub mod theme;
 pub mod views;
 
-pub use renderer::{Folder, Part, Renderer, Rendered, Scope};
+pub use renderer::{Folder, Part, Rendered, Renderer, Scope};
 
 /// Every output, in the order it is rendered. Article pages come first:
 /// they keep each public body in the index for the feeds and digests that

@@ -16,6 +16,7 @@ use crate::diagnostics::Diagnostic;
 use crate::output::Writer;
 
 use super::changes::Edit;
+pub use super::changes::Part;
 use super::index::Index;
 
 /// The output folder a renderer writes into.
@@ -25,24 +26,6 @@ pub enum Folder {
     Public,
     /// `editorial/`: internal views that may show drafts.
     Editorial,
-}
-
-/// A part of the model that an output's files can show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
-    /// Anything of an article that is public before or after an edit: its
-    /// text, front matter or publishing state.
-    PublicArticles,
-    /// Anything of any article, drafts and scheduled ones included.
-    AnyArticle,
-    /// `site.yaml`.
-    Config,
-    /// `calendar.yaml`.
-    Calendar,
-    /// The theme's templates, labels and assets.
-    Theme,
-    /// The site's `static/` folder.
-    StaticFiles,
 }
 
 /// What to render.

@@ -12,7 +12,7 @@ use crate::diagnostics::Diagnostic;
 use crate::output::Writer;
 
 use super::index::Index;
-use super::renderer::{Part, Renderer, Rendered, Scope};
+use super::renderer::{Part, Rendered, Renderer, Scope};
 
 /// Theme and site static files (see the module documentation).
 pub struct StaticFiles;

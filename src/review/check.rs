@@ -12,17 +12,17 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use thiserror::Error;
 
+use crate::build::render_folder;
 use crate::compliance::{Linter, Suppression};
 use crate::diagnostics::{self, Diagnostic};
 use crate::load;
 use crate::model::{today_in, Site, State};
-use crate::build::render_folder;
 use crate::output::Staging;
 use crate::render::body::render_body;
 use crate::render::index::{AnyLinks, Index, PublicLinks};
 use crate::render::theme::Theme;
-use crate::render::Folder;
 use crate::render::views::Urls;
+use crate::render::Folder;
 use crate::validate;
 
 /// Problems that stop `check` before it can look at articles: the site's

@@ -269,7 +269,7 @@ impl Model {
         }
         drop(edit);
         drop(index); // it borrows `site`, which becomes the model below
-        // Freeing 10,000 articles takes a while; do it off the rebuild path.
+                     // Freeing 10,000 articles takes a while; do it off the rebuild path.
         let old = std::mem::replace(&mut self.site, site);
         std::thread::spawn(move || drop(old));
         self.dirty.clear();

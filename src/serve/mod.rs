@@ -144,7 +144,15 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(Message)) -> Result<(), ServeEr
                 let started = Instant::now();
                 match m.update_articles(&files) {
                     Ok(Ok(report)) => {
-                        finish(&shared, &settings, Ok(&report), false, started, Some(&m), tell);
+                        finish(
+                            &shared,
+                            &settings,
+                            Ok(&report),
+                            false,
+                            started,
+                            Some(&m),
+                            tell,
+                        );
                         Some(m)
                     }
                     // If the full build fails too, the output is still the last
@@ -187,7 +195,15 @@ fn rebuild_full(
     match Model::full(settings) {
         Ok((model, mut report)) => {
             report.reason = reason.to_string();
-            finish(shared, settings, Ok(&report), true, started, Some(&model), tell);
+            finish(
+                shared,
+                settings,
+                Ok(&report),
+                true,
+                started,
+                Some(&model),
+                tell,
+            );
             Some(model)
         }
         Err(e) => {

@@ -127,3 +127,108 @@ pub fn editorial_whole(
     staging.commit()?;
     Ok(rendered.problems)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::build::open_site;
+    use crate::render::changes::diff_sites;
+    use crate::render::theme::Theme;
+    use crate::render::{Part, Rendered};
+
+    /// A renderer that knows nothing of edits: one file per public article.
+    struct OnePerArticle;
+
+    impl Renderer for OnePerArticle {
+        fn name(&self) -> &'static str {
+            "one-per-article"
+        }
+        fn depends_on(&self) -> &'static [Part] {
+            &[Part::PublicArticles]
+        }
+        fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
+            let mut rendered = Rendered::default();
+            let files = index
+                .published
+                .iter()
+                .map(|&i| {
+                    let slug = &index.site.articles[i].slug;
+                    (format!("per-article/{slug}.txt"), slug.as_bytes().to_vec())
+                })
+                .collect();
+            rendered.write_all(out, files, false);
+            rendered
+        }
+    }
+
+    fn copy_example_site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for name in ["site.yaml", "calendar.yaml", "content", "themes"] {
+            for entry in walkdir::WalkDir::new(repo.join(name)) {
+                let entry = entry.unwrap();
+                let rel = entry.path().strip_prefix(repo).unwrap();
+                if entry.file_type().is_dir() {
+                    fs::create_dir_all(dir.path().join(rel)).unwrap();
+                } else {
+                    fs::copy(entry.path(), dir.path().join(rel)).unwrap();
+                }
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn a_renderer_without_incremental_logic_is_redone_and_its_stale_files_go() {
+        let site_dir = copy_example_site();
+        let root = site_dir.path();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23);
+        let old = open_site(root, as_of).unwrap();
+        let theme = Theme::load(root, old.config.theme_name()).unwrap();
+        let public_dir = root.join(".serve-test");
+        // The folder as the full build left it.
+        let old_index = Index::new(&old, &theme);
+        let buffer = Buffer::default();
+        let first = OnePerArticle.render(&old_index, &Scope::Everything, &buffer);
+        for (path, bytes) in buffer.files.into_inner().unwrap() {
+            write_if_changed(&public_dir, &path, &bytes).unwrap();
+        }
+        let mut outputs: Outputs =
+            [(OnePerArticle.name(), first.files.into_iter().collect())].into();
+
+        // Withdraw one published article (back to draft).
+        let i = old.published()[0];
+        let (source, slug) = (old.articles[i].source.clone(), old.articles[i].slug.clone());
+        let text = fs::read_to_string(root.join(&source)).unwrap();
+        let draft = text.replacen("status: approved", "status: draft", 1);
+        assert_ne!(text, draft);
+        fs::write(root.join(&source), draft).unwrap();
+        let new = open_site(root, as_of).unwrap();
+        let dirty: BTreeSet<PathBuf> = [old.articles[i].content_path.clone()].into();
+        let diff = diff_sites(&old, &new, &dirty);
+        let edit = Edit::new(&old, &theme, &diff);
+        let index = Index::new(&new, &theme);
+        let mut report = Report::new("incremental", Vec::new());
+        public_edit(
+            &[&OnePerArticle],
+            &index,
+            &edit,
+            &public_dir,
+            &mut outputs,
+            &mut report,
+        )
+        .unwrap();
+
+        let gone = public_dir.join(format!("per-article/{slug}.txt"));
+        assert!(!gone.exists(), "the withdrawn article's file was removed");
+        assert_eq!(report.removed, 1);
+        let still = &new.articles[new.published()[0]].slug;
+        assert!(public_dir
+            .join(format!("per-article/{still}.txt"))
+            .is_file());
+        assert_eq!(outputs[OnePerArticle.name()].len(), new.published().len());
+    }
+}

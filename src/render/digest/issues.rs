@@ -24,7 +24,7 @@ use crate::output::Writer;
 
 use super::{issue_files, render_segment_subset, segment_issues, Digests};
 use crate::render::index::Index;
-use crate::render::renderer::{Part, Renderer, Rendered, Scope};
+use crate::render::renderer::{Part, Rendered, Renderer, Scope};
 
 /// Newsletter digests under `digests/` (see the module documentation).
 pub struct DigestIssues;
