@@ -1,5 +1,5 @@
-//! The pipeline, in one place: load -> validate -> model -> each renderer
-//! -> commit. [`build`] runs all of it; [`open_site`] is its first three
+//! The pipeline, in one place: load -> validate -> model (publishing
+//! states, compliance withholding) -> each renderer -> commit. [`build`] runs all of it; [`open_site`] is its first three
 //! steps for the commands that only need the model (`check`, `schedule`,
 //! `digest`, `serve`), and [`build_site`] the last two for an already
 //! loaded model. Every output is rendered into staging folders first; only
@@ -13,10 +13,11 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use thiserror::Error;
 
+use crate::compliance::Linter;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load::{self, Sources};
 use crate::model::{today_in, Site, State};
-use crate::output::{OutputError, Staging, Writer};
+use crate::output::{self, OutputError, Staging, Writer};
 use crate::render::index::Index;
 use crate::render::theme::Theme;
 use crate::render::{Folder, Scope, RENDERERS};
@@ -48,8 +49,16 @@ impl BuildOptions {
 pub enum BuildError {
     #[error("the site has {} error(s)", .0.iter().filter(|d| d.is_error()).count())]
     Invalid(Vec<Diagnostic>),
+    /// Nothing was changed: every output folder holds its previous tree.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// The swap failed and could not be fully undone: `updated` hold the
+    /// new tree, the other outputs their previous one.
+    #[error("{error}")]
+    PartlyUpdated {
+        error: OutputError,
+        updated: Vec<PathBuf>,
+    },
 }
 
 /// Counts of one output folder for the build summary.
@@ -70,6 +79,8 @@ pub struct BuildReport {
     /// Each renderer's files, relative to its folder (serve tracks them).
     pub outputs: Vec<(&'static str, Vec<String>)>,
     pub warnings: Vec<Diagnostic>,
+    /// Compliance errors that withheld articles from every output.
+    pub withheld: Vec<Diagnostic>,
     pub elapsed: Duration,
 }
 
@@ -99,8 +110,9 @@ pub fn open_site(root: &Path, as_of: Option<NaiveDate>) -> Result<Site, Vec<Diag
     model_site(root, sources, problems, as_of)
 }
 
-/// Validate -> model for already loaded `sources` (plus the `problems`
-/// found loading them). `serve` calls it after re-reading only the files
+/// Validate -> model (with the compliance linter withholding articles
+/// with errors) for already loaded `sources` (plus the `problems` found
+/// loading them). `serve` calls it after re-reading only the files
 /// that changed.
 pub fn model_site(
     root: &Path,
@@ -113,15 +125,25 @@ pub fn model_site(
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }
+    // The compliance rules decide per article: an error withholds that
+    // article, never the site.
+    let linter = Linter::new(&sources.config.compliance).map_err(|e| {
+        vec![
+            Diagnostic::error("compliance-config", "site.yaml", format!("compliance: {e}"))
+                .hint("fix the `compliance:` section; `healthpress check --list-rules` lists the rule ids"),
+        ]
+    })?;
     let today = today_in(&sources.config, as_of);
-    Ok(Site::from_parts(
+    let mut site = Site::from_parts(
         root,
         sources.config,
         sources.calendar,
         sources.articles,
         today,
         problems,
-    ))
+    );
+    site.withhold_noncompliant(&linter);
+    Ok(site)
 }
 
 /// Each renderer -> commit: renders an already loaded `site` with `theme`
@@ -139,6 +161,8 @@ pub fn build_site(
     let index = Index::new(site, theme);
     phases.lap("index");
 
+    // Overlapping outputs are refused before either is touched.
+    output::check_separate(&options.public_dir, &options.editorial_dir)?;
     let public = Staging::new(&options.root, &options.public_dir)?;
     let mut rendered =
         render_folder(&index, Folder::Public, &public).map_err(BuildError::Invalid)?;
@@ -155,8 +179,16 @@ pub fn build_site(
     warnings.extend(internal.problems);
     phases.lap("editorial");
     let (public_files, editorial_files) = (public.count(), editorial.count());
-    public.commit()?;
-    editorial.commit()?;
+    output::commit_all(vec![public, editorial]).map_err(|failed| {
+        if failed.updated.is_empty() {
+            BuildError::Output(failed.error)
+        } else {
+            BuildError::PartlyUpdated {
+                error: failed.error,
+                updated: failed.updated,
+            }
+        }
+    })?;
     phases.lap("commit");
 
     Ok(BuildReport {
@@ -173,6 +205,7 @@ pub fn build_site(
         gaps,
         outputs: [rendered.outputs, internal.outputs].concat(),
         warnings,
+        withheld: site.withheld.clone(),
         elapsed: started.elapsed(),
     })
 }

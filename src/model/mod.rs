@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use crate::compliance::Linter;
 use crate::config::{Calendar, SiteConfig};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{self, Diagnostic};
 pub use article::{Article, State};
 
 pub struct Site {
@@ -29,6 +30,9 @@ pub struct Site {
     /// Warnings found while loading and validating (errors stop the
     /// pipeline before the model is made).
     pub warnings: Vec<Diagnostic>,
+    /// The compliance errors that withheld articles (state
+    /// `ComplianceWithheld`), for the build to print with file and line.
+    pub withheld: Vec<Diagnostic>,
 }
 
 /// The day publishing decisions are made for: `--as-of` if given, else the
@@ -45,6 +49,28 @@ pub fn today_in(config: &SiteConfig, as_of: Option<NaiveDate>) -> NaiveDate {
 }
 
 impl Site {
+    /// Withholds every approved, due or scheduled article in which `linter`
+    /// finds an error (review notes do not withhold), keeping the errors in
+    /// `withheld`. Decided per article: the rest of the site is unaffected.
+    pub fn withhold_noncompliant(&mut self, linter: &Linter) {
+        for (i, article) in self.articles.iter().enumerate() {
+            if !matches!(self.states[i], State::Published | State::Scheduled) {
+                continue;
+            }
+            let errors: Vec<Diagnostic> = linter
+                .scan(&article.source, &article.raw)
+                .diagnostics
+                .into_iter()
+                .filter(Diagnostic::is_error)
+                .collect();
+            if !errors.is_empty() {
+                self.states[i] = State::ComplianceWithheld;
+                self.withheld.extend(errors);
+            }
+        }
+        diagnostics::sort(&mut self.withheld);
+    }
+
     /// The model of validated `config`, `calendar` and `articles`, with
     /// each article's state fixed for `today`. Loading and validating are
     /// the pipeline's steps before this one (`build::open_site`).
@@ -66,6 +92,7 @@ impl Site {
             states,
             today,
             warnings,
+            withheld: Vec::new(),
         }
     }
 

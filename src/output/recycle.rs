@@ -18,7 +18,7 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use super::tree::{folder_and_name, remove_tree, MARKER};
+use super::base::{folder_and_name, remove_tree, MARKER};
 
 /// Folder beside the output that holds the spare tree.
 const CACHE_DIR: &str = ".healthpress-cache";

@@ -55,7 +55,7 @@ pub struct Model {
     config_text: String,
     calendar_text: String,
     /// Latest read of every article file, keyed by path under `content/`.
-    files: BTreeMap<PathBuf, Result<Article, Diagnostic>>,
+    files: BTreeMap<PathBuf, Result<Article, Vec<Diagnostic>>>,
     /// Files re-read since the last good build (paths under `content/`):
     /// only they can differ between `files` and `site`.
     dirty: BTreeSet<PathBuf>,
@@ -180,7 +180,7 @@ impl Model {
         for entry in self.files.values() {
             match entry {
                 Ok(a) => articles.push(a.clone()),
-                Err(d) => problems.push(d.clone()),
+                Err(found) => problems.extend(found.iter().cloned()),
             }
         }
         let sources = Sources {

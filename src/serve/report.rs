@@ -48,7 +48,9 @@ impl From<BuildError> for RebuildError {
     fn from(e: BuildError) -> Self {
         match e {
             BuildError::Invalid(d) => RebuildError::Invalid(d),
-            BuildError::Output(e) => RebuildError::Output(e),
+            BuildError::Output(e) | BuildError::PartlyUpdated { error: e, .. } => {
+                RebuildError::Output(e)
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The errors for an unknown taxonomy term or person, worded the same for
-//! articles and the calendar, each listing the ids that are allowed.
+//! The errors for an unknown (or empty) taxonomy term or person, worded
+//! the same for articles and the calendar, each listing the allowed ids.
 
 use std::path::Path;
 
@@ -15,6 +15,14 @@ pub fn unknown_term_error(
     Diagnostic::error("unknown-term", file, format!("unknown {taxonomy} `{term}`")).hint(format!(
         "use one of: {} (or add the term to site.yaml taxonomies.{taxonomy})",
         config.term_ids(taxonomy).join(", ")
+    ))
+}
+
+pub fn empty_person_error(config: &SiteConfig, file: &Path, role: &str) -> Diagnostic {
+    let known: Vec<&str> = config.people.keys().map(String::as_str).collect();
+    Diagnostic::error("empty-person", file, format!("the {role} id is empty")).hint(format!(
+        "use a person id from site.yaml people: {}",
+        known.join(", ")
     ))
 }
 

@@ -1,13 +1,28 @@
-//! Folder helpers shared by the staging folder and the recycling of old
-//! trees: the output marker, where the sibling trees of an output live, and
-//! deleting a whole tree on a pool of its own.
+//! What every part of the output module shares: the marker of our
+//! folders, the error type, where the sibling trees of an output live,
+//! deleting a whole tree, and the crash-test hook. Its own file so the
+//! parts (guard, leftovers, recycle, swap) need not import `mod.rs`.
 
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
 
 /// Name of the file that marks a folder as healthpress output.
 pub const MARKER: &str = ".healthpress-output";
+
+#[derive(Debug, Error)]
+pub enum OutputError {
+    #[error("refusing to write output to {dir}: {why}")]
+    Refused { dir: PathBuf, why: String },
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("two pages want the same output file {0}")]
+    Collision(PathBuf),
+    #[error("output path {0} would leave the output folder")]
+    Escapes(PathBuf),
+}
 
 /// The folder `target` is in and its name: the temporary, old and spare
 /// trees live beside it, named after it.
@@ -20,6 +35,21 @@ pub fn folder_and_name(target: &Path) -> (&Path, String) {
         .file_name()
         .map_or("out".into(), |n| n.to_string_lossy().into_owned());
     (parent, name)
+}
+
+/// Test hook (debug builds on Unix only): `HEALTHPRESS_TEST_KILL_AT=<point>`
+/// makes the build SIGKILL itself at that point, so tests can check that a
+/// build killed at the worst moment still leaves complete trees.
+pub fn kill_point(point: &str) {
+    #[cfg(all(unix, debug_assertions))]
+    if std::env::var("HEALTHPRESS_TEST_KILL_AT").is_ok_and(|p| p == point) {
+        // SAFETY: sends a signal to this very process; nothing is shared.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+    }
+    #[cfg(not(all(unix, debug_assertions)))]
+    let _ = point;
 }
 
 /// Threads that delete an old output tree. Deleting is bound by the disk,
