@@ -13,6 +13,9 @@ use std::thread::JoinHandle;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
+/// Where the index bundle goes under the output root.
+pub const BUNDLE_DIR: &str = "pagefind";
+
 /// One file of the index bundle, relative to the bundle folder.
 pub struct IndexFile {
     pub path: PathBuf,
@@ -23,7 +26,6 @@ pub struct IndexFile {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct IndexStats {
     pub pages: usize,
-    pub files: usize,
     pub bytes: usize,
 }
 
@@ -76,7 +78,6 @@ impl Indexer {
             .map_err(|_| "the search indexer stopped unexpectedly".to_string())??;
         let stats = IndexStats {
             pages,
-            files: files.len(),
             bytes: files.iter().map(|f| f.bytes.len()).sum(),
         };
         Ok((files, stats))

@@ -1,146 +1,91 @@
 //! Site search (docs/search.md): the Pagefind index under `public/pagefind/`
-//! and the `/search/` page. Only public article pages are indexed: the
-//! article renderer hands each page over as written ([`SiteSearch::add`]),
-//! so nothing that is not on the site (drafts, digests, term pages,
-//! editorial views) can reach the index. The theme marks what Pagefind
-//! reads (`data-pagefind-body`, filters, metadata); the lay or medical
-//! synonyms of the terms an article uses are added to its record as a
-//! hidden `synonyms` field, searchable but never shown on the page.
+//! and the `/search/` page, as one renderer. Only public articles are
+//! indexed (`index.published`, in order, so the index is the same bytes on
+//! every build): drafts, digests, term pages and editorial views cannot
+//! reach it. Each article's record is built from the body its page shows
+//! (`document.rs`), with the lay or medical synonyms of the terms it uses
+//! as a hidden, searchable field; Pagefind indexes the records on a thread
+//! of its own (`indexer.rs`) while the next records are prepared.
 
+mod document;
 mod indexer;
 mod page;
 
-use std::path::Path;
+use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-use crate::html::escape_html;
-use crate::model::Article;
-use crate::output::Staging;
+use crate::output::Writer;
 use crate::search::Synonyms;
 
-pub use indexer::IndexStats;
-pub use page::search_page;
+use super::index::{Index, PublicLinks};
+use super::renderer::{Part, Rendered, Renderer, Scope};
 
-/// Where the index bundle goes under the output root.
-pub const BUNDLE_DIR: &str = "pagefind";
+/// Records prepared together (in parallel) before they go, in order, to
+/// the indexing thread; bounds what waits in memory.
+const RECORD_RUN: usize = 256;
 
-/// One build's search index in the making.
-pub struct SiteSearch {
-    indexer: indexer::Indexer,
-    synonyms: Synonyms,
-}
+pub struct SearchIndex;
 
-impl SiteSearch {
-    /// Starts indexing with the synonym groups of `config`.
-    pub fn start(config: &crate::search::SearchConfig) -> SiteSearch {
-        SiteSearch {
-            indexer: indexer::Indexer::start(),
-            synonyms: Synonyms::new(config),
+impl Renderer for SearchIndex {
+    fn name(&self) -> &'static str {
+        "search"
+    }
+
+    fn depends_on(&self) -> &'static [Part] {
+        &[Part::PublicArticles, Part::Config, Part::Theme]
+    }
+
+    /// Renders everything whatever the scope: Pagefind cannot update a
+    /// built index, so an edit in `serve` re-indexes every public article
+    /// (docs/search.md gives the cost).
+    fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
+        let mut rendered = Rendered::default();
+        match page::search_page(index) {
+            Ok(p) => rendered.write_all(out, vec![(p.path, p.html.into_bytes())], true),
+            Err(d) => rendered.problems.push(d),
         }
-    }
-
-    /// The HTML Pagefind reads for `article`'s page: the page itself with
-    /// the synonyms of the terms in its title, summary and body text
-    /// (`body_html` without its tags, so link targets do not count) as
-    /// hidden metadata. Safe to call from many threads.
-    pub fn document(&self, article: &Article, body_html: &str, page: String) -> String {
-        let body = text_of(body_html);
-        let terms = self
-            .synonyms
-            .for_text(&[&article.title, &article.summary, &body]);
-        with_synonyms(page, &terms)
-    }
-
-    /// Queues one page for the index; call in the same order on every build.
-    pub fn add(&self, url: String, document: String) {
-        self.indexer.add(url, document);
-    }
-
-    /// Builds the index and writes it into `out` under [`BUNDLE_DIR`].
-    pub fn finish(self, out: &Staging) -> Result<IndexStats, Vec<Diagnostic>> {
-        let shown = Path::new("public").join(BUNDLE_DIR);
-        let (files, stats) = self
-            .indexer
-            .finish()
-            .map_err(|why| vec![Diagnostic::error("search-index", &shown, why)])?;
-        let problems: Vec<Diagnostic> = files
-            .iter()
-            .filter_map(|f| {
-                out.write(Path::new(BUNDLE_DIR).join(&f.path), &f.bytes)
-                    .err()
-                    .map(|e| Diagnostic::error("output", &shown, e.to_string()))
-            })
-            .collect();
-        if problems.is_empty() {
-            Ok(stats)
-        } else {
-            Err(problems)
-        }
-    }
-}
-
-/// The text of an HTML fragment: everything outside tags, entities kept.
-fn text_of(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                text.push(' ');
+        let synonyms = Synonyms::new(&index.site.config.search);
+        let resolver = PublicLinks::new(index.site, &index.urls);
+        let indexer = indexer::Indexer::start();
+        for run in index.published.chunks(RECORD_RUN) {
+            let records: Vec<(String, String)> = run
+                .par_iter()
+                .map(|&i| {
+                    let article = &index.site.articles[i];
+                    let body = index.public_body(i, &resolver);
+                    (
+                        index.urls.article(&article.slug),
+                        document::document(article, body, &synonyms),
+                    )
+                })
+                .collect();
+            for (url, doc) in records {
+                indexer.add(url, doc);
             }
-            _ if !in_tag => text.push(c),
-            _ => {}
         }
-    }
-    text
-}
-
-/// `page` with an empty element before `</body>` whose
-/// `data-pagefind-meta` carries `terms`: Pagefind indexes metadata words,
-/// so a query for any of them finds the page, and the excerpt still comes
-/// from the article's text.
-fn with_synonyms(mut page: String, terms: &[String]) -> String {
-    if terms.is_empty() {
-        return page;
-    }
-    // Terms never hold `,` or `:` (checked at load), which separate
-    // Pagefind's metadata fields.
-    let field = format!(
-        "<span data-pagefind-meta=\"synonyms:{}\"></span>",
-        escape_html(&terms.join(" "))
-    );
-    match page.rfind("</body>") {
-        Some(at) => page.insert_str(at, &field),
-        None => page.push_str(&field),
-    }
-    page
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_of_drops_tags_and_their_attributes() {
-        let html = "<p>见<a href=\"/articles/hypertension/\">血压</a>一文</p>";
-        assert_eq!(
-            text_of(html).split_whitespace().collect::<String>(),
-            "见血压一文"
-        );
-    }
-
-    #[test]
-    fn synonyms_go_into_a_hidden_field_before_the_end_of_body() {
-        let page = "<html><body><main>x</main></body></html>".to_string();
-        let out = with_synonyms(page.clone(), &["发烧".into(), "heart attack".into()]);
-        assert_eq!(
-            out,
-            "<html><body><main>x</main><span data-pagefind-meta=\"synonyms:发烧 heart attack\"></span></body></html>"
-        );
-        assert_eq!(with_synonyms(page.clone(), &[]), page);
-        let quoted = with_synonyms(page, &["a\"b".into()]);
-        assert!(quoted.contains("synonyms:a&quot;b\""), "{quoted}");
+        match indexer.finish() {
+            Ok((files, stats)) => {
+                let files = files
+                    .into_iter()
+                    .map(|f| {
+                        let rel = format!(
+                            "{}/{}",
+                            indexer::BUNDLE_DIR,
+                            f.path.to_string_lossy().replace('\\', "/")
+                        );
+                        (rel, f.bytes)
+                    })
+                    .collect();
+                rendered.write_all(out, files, false);
+                rendered.counts.push(("search records", stats.pages));
+                rendered.counts.push(("search bytes", stats.bytes));
+            }
+            Err(why) => rendered.problems.push(Diagnostic::error(
+                "search-index",
+                format!("public/{}", indexer::BUNDLE_DIR),
+                why,
+            )),
+        }
+        rendered
     }
 }

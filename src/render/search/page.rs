@@ -11,8 +11,8 @@ use crate::diagnostics::Diagnostic;
 
 use super::super::index::Index;
 use super::super::listing::{file_for, Page};
-use super::super::{page_context, PageMeta};
-use super::BUNDLE_DIR;
+use super::super::page::{page_context, PageMeta};
+use super::indexer::BUNDLE_DIR;
 
 /// One filter group: a taxonomy and its terms in the page's language.
 #[derive(Debug, Serialize)]
