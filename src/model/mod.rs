@@ -74,7 +74,7 @@ impl Site {
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);
         }
-        let linter = match Linter::new(&sources.config.compliance) {
+        let linter = match Linter::new(&sources.config.compliance, &sources.config.contact) {
             Ok(linter) => linter,
             Err(e) => {
                 return Err(vec![Diagnostic::error(
