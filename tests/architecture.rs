@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Lower layers: they never import an upper one.
-const LOWER: [&str; 11] = [
+const LOWER: [&str; 12] = [
     "config",
     "load",
     "markdown",
@@ -22,6 +22,7 @@ const LOWER: [&str; 11] = [
     "output",
     "diagnostics",
     "html",
+    "pinyin",
     "timings",
 ];
 /// Upper layers (and `build`, which sequences them).
