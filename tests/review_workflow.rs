@@ -378,10 +378,10 @@ fn new_scaffolds_an_article_that_passes_check() {
         "editor-sun",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
-    let rel = "content/seniors/dong-ji-xin-nao-xie-guan-ji-bing-yu-fang.md";
+    let rel = "content/seniors/dong-ji-xin-nao-xue-guan-ji-bing-yu-fang.md";
     let text = site.read(rel);
     assert!(
-        text.contains("slug: dong-ji-xin-nao-xie-guan-ji-bing-yu-fang\n"),
+        text.contains("slug: dong-ji-xin-nao-xue-guan-ji-bing-yu-fang\n"),
         "{text}"
     );
     assert!(text.contains("review:\n  status: draft\n"), "{text}");
