@@ -10,6 +10,7 @@
 //!
 //! [`diagnostics`] is the one shape every problem is reported in.
 
+pub mod assets;
 pub mod build;
 pub mod cli;
 pub mod compliance;

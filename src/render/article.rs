@@ -7,8 +7,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{self, Heading, LinkResolver, MarkdownInput};
-use crate::model::Article;
+use crate::markdown::{Heading, LinkResolver};
 
 use super::index::{Index, PublicLinks};
 use super::jsonld::article_json_ld;
@@ -53,24 +52,6 @@ impl From<Heading> for HeadingView {
     }
 }
 
-/// Renders the Markdown body of `article`.
-pub fn render_body(
-    article: &Article,
-    resolver: &dyn LinkResolver,
-) -> (markdown::Rendered, Vec<Diagnostic>) {
-    let source_dir = article
-        .content_path
-        .parent()
-        .unwrap_or(std::path::Path::new(""));
-    let input = MarkdownInput {
-        body: article.body(),
-        body_line: article.body_line,
-        file: &article.source,
-        source_dir,
-    };
-    markdown::render(&input, resolver)
-}
-
 /// Builds the page for article `i`. Returns the HTML and any problems found
 /// in its body (broken links, removed raw HTML).
 pub fn render_article_page(
@@ -107,7 +88,7 @@ fn article_context(
     let config = &site.config;
     let urls = &index.urls;
     let article = &site.articles[i];
-    let (rendered, problems) = render_body(article, resolver);
+    let (rendered, problems) = index.body_renderer.render(article, resolver);
     let lang = article.lang.as_str();
     let people = |id: &String| config.people.get(id).map(|p| person_view(id, p, lang));
     let url = urls.article(&article.slug);

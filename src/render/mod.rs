@@ -4,6 +4,7 @@
 //! context built here.
 
 pub mod article;
+pub mod body;
 pub mod digest;
 pub mod editorial;
 pub mod feeds;
@@ -170,6 +171,12 @@ pub fn render_public(
     }
     problems.extend(copy_site_static(&index.site.root, out));
     laps.lap("static");
+    // The articles' own files: images (with variants), videos, downloads.
+    if index.publish_files {
+        let (_, found) = index.body_renderer.write_files(&index.published, out);
+        problems.extend(found);
+    }
+    laps.lap("files");
     // Newsletter digests (docs/digests.md), into the same staging folder.
     problems.extend(digest::render_digests(index, out));
     laps.lap("digests");

@@ -28,7 +28,6 @@ use crate::model::newsletter::{issues, Issue};
 use crate::model::{Site, State};
 use crate::output::Staging;
 
-use super::article::render_body;
 use super::index::{AnyLinks, Index, PublicLinks};
 use links::Utm;
 
@@ -151,7 +150,9 @@ impl<'a> Digests<'a> {
     fn body(&self, i: usize) -> Cow<'_, str> {
         if self.preview {
             Cow::Owned(
-                render_body(&self.index.site.articles[i], self.resolver.as_ref())
+                self.index
+                    .body_renderer
+                    .render(&self.index.site.articles[i], self.resolver.as_ref())
                     .0
                     .html,
             )
@@ -199,7 +200,10 @@ impl<'a> Digests<'a> {
                     email_url: utm.tag(&urls.absolute(&path), &a.slug),
                     path,
                     body: Some(links::rewrite_body(
-                        &body,
+                        &crate::markdown::for_email(&links::prefix_ids(
+                            &body,
+                            &format!("{}--", a.slug),
+                        )),
                         &urls.origin,
                         &urls.base_path,
                         Some(&utm),
