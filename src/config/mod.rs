@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod content;
 pub mod dates;
+pub mod marked;
 pub mod newsletter;
 pub mod site;
 pub mod yaml;

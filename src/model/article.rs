@@ -20,6 +20,10 @@ pub enum State {
     Scheduled,
     /// Approved, but `expires` is today or earlier.
     Expired,
+    /// Approved and due, but the compliance linter found an error in it
+    /// (a prohibited claim or a patient identifier): withheld from every
+    /// output until the text is fixed and approved again.
+    ComplianceWithheld,
     Published,
 }
 
@@ -32,6 +36,7 @@ impl State {
             State::StaleApproval => "stale approval",
             State::Scheduled => "scheduled",
             State::Expired => "expired",
+            State::ComplianceWithheld => "withheld (compliance)",
             State::Published => "published",
         }
     }
@@ -48,6 +53,16 @@ pub enum ReviewStatus {
     InReview,
     ChangesRequested,
     Approved,
+}
+
+impl ReviewStatus {
+    /// The words front matter writes for each status.
+    pub const CHOICES: [(&'static str, ReviewStatus); 4] = [
+        ("draft", ReviewStatus::Draft),
+        ("in-review", ReviewStatus::InReview),
+        ("changes-requested", ReviewStatus::ChangesRequested),
+        ("approved", ReviewStatus::Approved),
+    ];
 }
 
 #[derive(Debug, Clone, Default)]
@@ -100,6 +115,8 @@ pub struct Article {
     pub body_line: usize,
     /// Fingerprint of the text as it is now.
     pub current_fingerprint: String,
+    /// Where each front matter key and value is written in `raw`.
+    pub positions: crate::config::marked::Positions,
 }
 
 impl Article {
@@ -194,6 +211,7 @@ mod tests {
             body_offset: 0,
             body_line: 5,
             current_fingerprint: fp,
+            positions: Default::default(),
         }
     }
 

@@ -61,7 +61,9 @@ pub fn approve_text(
             "und",
         )
     };
-    let before = parse(text).map_err(EditError::Parse)?;
+    // approve refuses files with check errors before editing; the first
+    // problem is enough to say why this one cannot be edited.
+    let before = parse(text).map_err(|mut problems| EditError::Parse(problems.remove(0)))?;
     let fingerprint = before.current_fingerprint.clone();
     let values = [
         ("status", "approved".to_string()),
@@ -74,10 +76,11 @@ pub fn approve_text(
         file: source.to_path_buf(),
         reason,
     };
-    let after = parse(&edited).map_err(|d| {
+    let after = parse(&edited).map_err(|problems| {
+        let messages: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
         unsafe_edit(format!(
             "the edited front matter does not parse ({})",
-            d.message
+            messages.join("; ")
         ))
     })?;
     let same_text = after.title == before.title

@@ -124,6 +124,8 @@ impl From<State> for PlanState {
             State::InReview => PlanState::InReview,
             State::ChangesRequested => PlanState::ChangesRequested,
             State::StaleApproval => PlanState::StaleApproval,
+            // Not public and needing an editor: shown like a request for changes.
+            State::ComplianceWithheld => PlanState::ChangesRequested,
         }
     }
 }

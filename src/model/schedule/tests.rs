@@ -52,6 +52,7 @@ fn article(
         body_offset: 0,
         body_line: 5,
         current_fingerprint: fp,
+        positions: Default::default(),
     }
 }
 
