@@ -1,20 +1,19 @@
 //! Article bodies as every output renders them: the Markdown of one
 //! article with the site's settings for bodies (site.yaml `content:`, the
-//! theme's labels in the article's language) and its local files, and the
-//! renderer that publishes those files (images with their responsive
-//! variants, videos, captions, downloads) under the article's folder.
+//! theme's labels in the article's language) and its local files. Its own
+//! module because both the published index (which keeps every public body
+//! once rendered) and the pages that show bodies need it, and neither may
+//! import the other. The files themselves are published by
+//! [`super::bundles::BundleFiles`].
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rayon::prelude::*;
-
-use crate::assets::{self, FileProblem, Probe, VariantStats};
+use crate::assets::{self, FileProblem, Probe};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, LinkResolver, LocalFiles, MarkdownInput, Settings};
 use crate::model::{Article, Site};
-use crate::output::Staging;
 
 use super::theme::Theme;
 use super::views::Urls;
@@ -35,7 +34,8 @@ impl SiteFiles {
         }
     }
 
-    fn path(&self, target: &Path) -> PathBuf {
+    /// Where `target` (relative to `content/`) is on disk.
+    pub fn path(&self, target: &Path) -> PathBuf {
         self.content_dir.join(target)
     }
 }
@@ -108,68 +108,13 @@ impl<'a> BodyRenderer<'a> {
         markdown::render(&input, resolver)
     }
 
-    /// Publishes the local files of the articles `which` into `out`, each
-    /// under its article's folder, images with their variants (encoded
-    /// once per source and width, then taken from the cache beside the
-    /// output). Files that cannot be used were reported by the body.
-    pub fn write_files(&self, which: &[usize], out: &Staging) -> (VariantStats, Vec<Diagnostic>) {
-        let cache = assets::cache_dir(out.target());
-        let widths = &self.site.config.content.images.widths;
-        let results: Vec<(VariantStats, Vec<Diagnostic>)> = which
-            .par_iter()
-            .map(|&i| {
-                let article = &self.site.articles[i];
-                let source_dir = article.content_path.parent().unwrap_or(Path::new(""));
-                let folder =
-                    super::listing::file_for(&self.urls, &self.urls.article(&article.slug));
-                let folder = folder.trim_end_matches("index.html").to_string();
-                let mut stats = VariantStats::default();
-                let mut problems = Vec::new();
-                for local in markdown::local_files(article.body(), source_dir) {
-                    let Ok(probe) = self.files.probe(&local.path) else {
-                        continue;
-                    };
-                    let name = local.path.to_string_lossy();
-                    let outputs = assets::outputs(&name, &probe, widths);
-                    let shown = format!("content/{}", local.path.display());
-                    match assets::variants(
-                        &self.files.path(&local.path),
-                        &probe,
-                        &outputs,
-                        &cache,
-                        &mut stats,
-                    ) {
-                        Ok(bytes) => {
-                            for (output, bytes) in outputs.iter().zip(bytes) {
-                                let rel = format!("{folder}{}", output.name);
-                                if let Err(e) = out.write(&rel, &bytes) {
-                                    // Two names in one article for the same bytes.
-                                    if !matches!(e, crate::output::OutputError::Collision(_)) {
-                                        problems.push(Diagnostic::error(
-                                            "output",
-                                            &shown,
-                                            e.to_string(),
-                                        ));
-                                    }
-                                }
-                            }
-                        }
-                        Err(why) => problems.push(
-                            Diagnostic::error("image", &shown, why)
-                                .hint("open the file in an image editor and save it again"),
-                        ),
-                    }
-                }
-                (stats, problems)
-            })
-            .collect();
-        let mut total = VariantStats::default();
-        let mut problems = Vec::new();
-        for (stats, found) in results {
-            total.encoded += stats.encoded;
-            total.reused += stats.reused;
-            problems.extend(found);
-        }
-        (total, problems)
+    /// The site whose bodies this renders.
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
+    /// The URL folder of `article`'s files.
+    pub fn folder_url(&self, article: &Article) -> String {
+        self.urls.article(&article.slug)
     }
 }

@@ -34,8 +34,11 @@ pub struct Index<'a> {
     /// Renders bodies with the site's settings and local files.
     pub body_renderer: BodyRenderer<'a>,
     /// Whether the articles' local files are written (not in `check`'s
-    /// dry render).
+    /// dry render, where encoding image variants would be wasted).
     pub publish_files: bool,
+    /// Where encoded image variants are kept between builds: the
+    /// `.healthpress-cache/images/` beside the output (the build sets it).
+    pub image_cache: std::path::PathBuf,
 }
 
 impl<'a> Index<'a> {
@@ -82,6 +85,7 @@ impl<'a> Index<'a> {
             bodies: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
             body_renderer: BodyRenderer::new(site, Some(theme)),
             publish_files: true,
+            image_cache: crate::assets::cache_dir(&site.root.join("public")),
         }
     }
 

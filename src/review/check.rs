@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use thiserror::Error;
 
+use crate::build::render_folder;
 use crate::compliance::{Linter, Suppression};
 use crate::diagnostics::{self, Diagnostic};
 use crate::load;
@@ -19,9 +20,9 @@ use crate::model::{today_in, Site, State};
 use crate::output::Staging;
 use crate::render::body::BodyRenderer;
 use crate::render::index::{AnyLinks, Index, PublicLinks};
-use crate::render::render_public;
 use crate::render::theme::Theme;
 use crate::render::views::Urls;
+use crate::render::Folder;
 use crate::validate;
 
 /// Problems that stop `check` before it can look at articles: the site's
@@ -199,8 +200,8 @@ fn dry_render(site: &Site, theme: &Theme) -> Result<Vec<Diagnostic>, Diagnostic>
                     "site.yaml",
                     e.to_string(),
                 )),
-                Ok(staging) => match render_public(&index, &staging) {
-                    Ok((_, warnings)) => Ok(warnings),
+                Ok(staging) => match render_folder(&index, Folder::Public, &staging) {
+                    Ok(rendered) => Ok(rendered.problems),
                     Err(problems) => Ok(problems),
                 },
             }
