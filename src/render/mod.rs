@@ -19,6 +19,7 @@ pub mod listing;
 pub mod lists;
 pub mod page;
 pub mod renderer;
+pub mod search;
 pub mod statics;
 pub mod theme;
 pub mod views;
@@ -35,5 +36,6 @@ pub static RENDERERS: &[&dyn Renderer] = &[
     &statics::StaticFiles,
     &bundles::BundleFiles,
     &digest::issues::DigestIssues,
+    &search::SearchIndex,
     &editorial::EditorialViews,
 ];

@@ -90,6 +90,16 @@ pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
                 .hint(hint),
         );
     }
+    for (n, group) in config.search.synonyms.iter().enumerate() {
+        if let Some(why) = group.problem() {
+            let (l, c) = at(&["search", "synonyms"], None);
+            out.push(
+                Diagnostic::error("bad-synonyms", file, format!("search.synonyms[{n}]: {why}"))
+                    .at(l, c)
+                    .hint("write { lay: [发烧], medical: [发热], source: 出处 }"),
+            );
+        }
+    }
     for (id, person) in &config.people {
         if let Some(spec) = &person.specialty {
             if !config.has_term("specialty", spec) {
