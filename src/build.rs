@@ -127,7 +127,7 @@ pub fn model_site(
     }
     // The compliance rules decide per article: an error withholds that
     // article, never the site.
-    let linter = Linter::new(&sources.config.compliance).map_err(|e| {
+    let linter = Linter::new(&sources.config.compliance, &sources.config.contact).map_err(|e| {
         vec![
             Diagnostic::error("compliance-config", "site.yaml", format!("compliance: {e}"))
                 .hint("fix the `compliance:` section; `healthpress check --list-rules` lists the rule ids"),

@@ -66,6 +66,14 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                     format!(", {} warning(s)", report.warnings.len())
                 },
             );
+            // jieba's dictionary is loaded once, on the first Chinese claim
+            // candidate; its cost is part of the build time above.
+            if let Some(took) = crate::compliance::dictionary_load_time() {
+                println!(
+                    "healthpress: compliance: word segmentation dictionary loaded in {} ms",
+                    took.as_millis()
+                );
+            }
             println!(
                 "healthpress: wrote {} editorial pages ({} files) to {}; {} gap(s) and risk(s) in the schedule",
                 report.editorial.pages,

@@ -288,15 +288,15 @@ fn render_github(report: &CheckReport) -> String {
 /// `check --list-rules`: the compliance rules in force for this site.
 fn print_rules(root: &Path) -> i32 {
     // Outside a site (no site.yaml) the built-in rules are listed.
-    let config = match crate::load::read_config(root) {
-        Ok((config, _)) => config.compliance,
-        Err(d) if d.rule == "missing-file" => crate::compliance::ComplianceConfig::default(),
+    let (config, contacts) = match crate::load::read_config(root) {
+        Ok((config, _)) => (config.compliance, config.contact),
+        Err(d) if d.rule == "missing-file" => Default::default(),
         Err(d) => {
             eprintln!("{d}");
             return 2;
         }
     };
-    let linter = match Linter::new(&config) {
+    let linter = match Linter::new(&config, &contacts) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: site.yaml compliance: {e}");

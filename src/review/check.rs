@@ -74,7 +74,8 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
     let Some(sources) = sources else {
         return Err(CheckError::Config(problems));
     };
-    let linter = Linter::new(&sources.config.compliance).map_err(CheckError::Rules)?;
+    let linter = Linter::new(&sources.config.compliance, &sources.config.contact)
+        .map_err(CheckError::Rules)?;
     let mut report = CheckReport::default();
 
     // The build's validations, in the build's order.
