@@ -26,6 +26,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod review;
+pub mod search;
 pub mod serve;
 pub mod timings;
 pub mod validate;

@@ -11,11 +11,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Lower layers: they never import an upper one.
-const LOWER: [&str; 10] = [
+const LOWER: [&str; 11] = [
     "config",
     "load",
     "markdown",
     "compliance",
+    "search",
     "validate",
     "model",
     "output",

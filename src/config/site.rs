@@ -43,6 +43,9 @@ pub struct SiteConfig {
     pub newsletter: super::newsletter::NewsletterConfig,
     #[serde(default)]
     pub compliance: crate::compliance::ComplianceConfig,
+    /// Site search: synonym groups beside the built-in list (docs/search.md).
+    #[serde(default)]
+    pub search: crate::search::SearchConfig,
 }
 
 /// `contact: a@b.cn` or `contact: [a@b.cn, 0731-1234567]`.

@@ -18,6 +18,7 @@ pub mod listing;
 pub mod lists;
 pub mod page;
 pub mod renderer;
+pub mod search;
 pub mod statics;
 pub mod theme;
 pub mod views;
@@ -33,5 +34,6 @@ pub static RENDERERS: &[&dyn Renderer] = &[
     &lists::Listings,
     &statics::StaticFiles,
     &digest::issues::DigestIssues,
+    &search::SearchIndex,
     &editorial::EditorialViews,
 ];

@@ -82,6 +82,16 @@ pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
         let (l, c) = at(&["newsletter"], None);
         out.push(Diagnostic::error("newsletter-config", file, why).at(l, c));
     }
+    for (n, group) in config.search.synonyms.iter().enumerate() {
+        if let Some(why) = group.problem() {
+            let (l, c) = at(&["search", "synonyms"], None);
+            out.push(
+                Diagnostic::error("bad-synonyms", file, format!("search.synonyms[{n}]: {why}"))
+                    .at(l, c)
+                    .hint("write { lay: [发烧], medical: [发热], source: 出处 }"),
+            );
+        }
+    }
     for (id, person) in &config.people {
         if let Some(spec) = &person.specialty {
             if !config.has_term("specialty", spec) {
