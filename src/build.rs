@@ -85,7 +85,9 @@ pub fn build_site(
     phases.lap("index");
 
     let public = Staging::new(&options.root, &options.public_dir)?;
-    let (stats, mut warnings) = render_public(&index, &public).map_err(BuildError::Invalid)?;
+    let rendered = render_public(&index, &public);
+    public.check_environment()?; // a full disk is one error, not one per file
+    let (stats, mut warnings) = rendered.map_err(BuildError::Invalid)?;
     phases.lap("render");
     warnings.extend(site.warnings.iter().cloned());
     crate::diagnostics::sort(&mut warnings);
@@ -93,8 +95,9 @@ pub fn build_site(
     // Rendered into its own staging folder before anything is committed, so
     // a failure in either output leaves both folders as they were.
     let editorial = Staging::new(&options.root, &options.editorial_dir)?;
-    let editorial_stats = crate::render::editorial::render_editorial(site, theme, &editorial)
-        .map_err(BuildError::Invalid)?;
+    let rendered = crate::render::editorial::render_editorial(site, theme, &editorial);
+    editorial.check_environment()?;
+    let editorial_stats = rendered.map_err(BuildError::Invalid)?;
     phases.lap("editorial");
     // --- end editorial ---------------------------------------------------
     public.commit()?;

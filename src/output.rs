@@ -20,6 +20,7 @@ use std::sync::Mutex;
 use thiserror::Error;
 
 mod recycle;
+mod written;
 
 /// Name of the file that marks a folder as healthpress output.
 pub const MARKER: &str = ".healthpress-output";
@@ -34,6 +35,19 @@ pub enum OutputError {
     Collision(PathBuf),
     #[error("output path {0} would leave the output folder")]
     Escapes(PathBuf),
+    /// The file system refused a write (full disk, quota, read-only): one
+    /// error for the whole build instead of one per file.
+    #[error("cannot write {dir}: {source} (at {path}); {files} file(s) ({written}) had been written to the staging folder, which was removed; free disk space (or choose another folder with --out) and build again")]
+    Environment {
+        dir: PathBuf,
+        path: PathBuf,
+        source: io::Error,
+        files: usize,
+        written: String,
+    },
+    /// A write after an environment failure, not attempted.
+    #[error("not written: an earlier write to the output failed")]
+    Stopped,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
@@ -55,6 +69,8 @@ pub struct Staging {
     /// this build did not write.
     recycled: bool,
     written: Mutex<HashSet<PathBuf>>,
+    /// Bytes and files written, and the first write the file system refused.
+    log: written::Written,
     committed: bool,
 }
 
@@ -100,6 +116,7 @@ impl Staging {
             previous,
             recycled,
             written: Mutex::new(HashSet::new()),
+            log: written::Written::default(),
             committed: false,
         })
     }
@@ -108,10 +125,8 @@ impl Staging {
         &self.target
     }
 
-    /// Writes `bytes` at `rel` (a relative path with only normal components).
-    /// Safe to call from many threads.
-    pub fn write(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> Result<(), OutputError> {
-        let rel = rel.as_ref();
+    /// Writes `bytes` at `rel` (see [`Staging::write`], which logs it).
+    fn write_file(&self, rel: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         if rel.as_os_str().is_empty()
             || !rel.components().all(|c| matches!(c, Component::Normal(_)))
         {

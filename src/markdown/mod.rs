@@ -12,12 +12,13 @@
 //!
 //! Files: `links.rs` (URL policy, `.md` resolution), `sanitize.rs` (raw HTML
 //! allowlist), `highlight.rs` (syntect, stylesheet), `headings.rs` (anchor
-//! ids), `reading.rs` (reading time), `tables.rs` (cell alignment classes),
+//! ids), `nesting.rs` (the depth cap), `reading.rs` (reading time), `tables.rs` (cell alignment classes),
 //! `render.rs` (the event pass).
 
 mod headings;
 mod highlight;
 mod links;
+mod nesting;
 mod reading;
 mod render;
 mod sanitize;

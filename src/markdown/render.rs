@@ -13,6 +13,7 @@ use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, LinkType, Options, Pars
 use super::headings::{self, PendingHeading};
 use super::highlight::{self, Highlight};
 use super::links::{self, LinkKind};
+use super::nesting::{Nesting, MAX_NESTING};
 use super::reading::Counter;
 use super::sanitize::{self, Findings};
 use super::tables::Table;
@@ -60,6 +61,11 @@ struct Renderer<'a, 'i> {
     raw_html: bool,
     findings: Findings,
     first_finding: usize,
+    nesting: Nesting,
+    /// Highlighted markup this article may still produce.
+    highlight_budget: usize,
+    /// Set once the article nests too deep: the rest is not rendered.
+    too_deep: bool,
 }
 
 pub(super) fn render<'a>(
@@ -84,6 +90,9 @@ pub(super) fn render<'a>(
         raw_html: false,
         findings: Findings::default(),
         first_finding: 0,
+        nesting: Nesting::default(),
+        highlight_budget: highlight::MAX_ARTICLE_HTML,
+        too_deep: false,
     };
     for (event, range) in Parser::new_ext(input.body, options()).into_offset_iter() {
         r.event(event, range);
@@ -93,6 +102,14 @@ pub(super) fn render<'a>(
 
 impl<'a> Renderer<'a, '_> {
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if self.too_deep {
+            return;
+        }
+        match &event {
+            Event::Start(_) if self.nesting.open() => return self.nested_too_deep(range.start),
+            Event::End(_) => self.nesting.close(),
+            _ => {}
+        }
         if let Some(code) = &mut self.code {
             match event {
                 Event::Text(text) => {
@@ -341,6 +358,9 @@ impl<'a> Renderer<'a, '_> {
         if sanitize::is_comment_only(&html) {
             return;
         }
+        if let Some(at) = self.nesting.raw_html(&html) {
+            return self.nested_too_deep(offset + at);
+        }
         self.raw_html = true;
         let first = self.findings.is_empty();
         if self.findings.scan(&html) && first {
@@ -349,12 +369,26 @@ impl<'a> Renderer<'a, '_> {
         self.out.push(Event::Html(html));
     }
 
+    /// Stops rendering: an error at `offset`, and no HTML for the article.
+    fn nested_too_deep(&mut self, offset: usize) {
+        self.too_deep = true;
+        self.out.clear();
+        self.headings.clear();
+        let d = Diagnostic::error(
+            "too-deep",
+            self.input.file,
+            format!("Markdown lists, quotes and HTML elements are nested more than {MAX_NESTING} levels here"),
+        )
+        .hint("flatten the structure: close elements you opened, or split the list or quote");
+        self.push_diagnostic(d, offset);
+    }
+
     fn end_code_block(&mut self) {
         let Some(code) = self.code.take() else { return };
         self.counter.boundary();
         if let CodeBlockKind::Fenced(info) = &code.kind {
             let lang = highlight::language(info);
-            match highlight::highlight(lang, &code.text) {
+            match highlight::highlight(lang, &code.text, &mut self.highlight_budget) {
                 Highlight::Html(html) => {
                     self.out.push(Event::Html(CowStr::from(html)));
                     return;
@@ -408,7 +442,7 @@ impl<'a> Renderer<'a, '_> {
 
         let mut html_out = String::with_capacity(self.input.body.len() * 3 / 2 + 64);
         html::push_html(&mut html_out, std::mem::take(&mut self.out).into_iter());
-        if self.raw_html {
+        if self.raw_html && !self.too_deep {
             html_out = sanitize::clean(&html_out);
             if !self.findings.is_empty() {
                 let d = Diagnostic::warning("raw-html", self.input.file, self.findings.message())
