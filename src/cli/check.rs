@@ -1,8 +1,8 @@
 //! `healthpress check`: runs every build validation, the compliance linter
 //! and the review rules (see `review::check`) and prints the result as
 //! rustc-style text, JSON, or GitHub Actions workflow annotations. Exit 0
-//! when there are no errors (warnings allowed), 1 on any error, 2 when the
-//! site's configuration itself is unusable.
+//! when there are no errors (warnings allowed), 1 on any error, 2 when
+//! site.yaml is missing or has errors (see `cli::failure_code`).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Judge publishing and review dates as of this date (YYYY-MM-DD) instead of today.
-    #[arg(long, value_parser = super::parse_as_of)]
+    #[arg(long, value_parser = super::shared::parse_as_of)]
     pub as_of: Option<chrono::NaiveDate>,
     /// List the compliance rules in force and exit.
     #[arg(long)]
@@ -45,7 +45,11 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     match check_site(root, &options) {
         Ok(report) => {
             print!("{}", render(root, format, &report));
-            Ok(if report.errors() > 0 { 1 } else { 0 })
+            Ok(if report.errors() > 0 {
+                super::shared::failure_code(&report.diagnostics)
+            } else {
+                super::shared::EXIT_OK
+            })
         }
         Err(CheckError::Config(diagnostics)) => {
             let report = CheckReport {
@@ -53,7 +57,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 ..CheckReport::default()
             };
             print!("{}", render(root, format, &report));
-            Ok(2)
+            Ok(super::shared::EXIT_CONFIG)
         }
         Err(e @ CheckError::Rules(_)) => {
             let d = Diagnostic::error("compliance-config", "site.yaml", e.to_string())
@@ -63,7 +67,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 ..CheckReport::default()
             };
             print!("{}", render(root, format, &report));
-            Ok(2)
+            Ok(super::shared::EXIT_CONFIG)
         }
     }
 }
@@ -284,15 +288,15 @@ fn render_github(report: &CheckReport) -> String {
 /// `check --list-rules`: the compliance rules in force for this site.
 fn print_rules(root: &Path) -> i32 {
     // Outside a site (no site.yaml) the built-in rules are listed.
-    let config = match crate::load::read_config(root) {
-        Ok((config, _)) => config.compliance,
-        Err(d) if d.rule == "missing-file" => crate::compliance::ComplianceConfig::default(),
+    let (config, contacts) = match crate::load::read_config(root) {
+        Ok((config, _)) => (config.compliance, config.contact),
+        Err(d) if d.rule == "missing-file" => Default::default(),
         Err(d) => {
             eprintln!("{d}");
             return 2;
         }
     };
-    let linter = match Linter::new(&config) {
+    let linter = match Linter::new(&config, &contacts) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: site.yaml compliance: {e}");

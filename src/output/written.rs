@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use super::{OutputError, Staging};
+use super::base::OutputError;
 
 #[derive(Default)]
 pub(super) struct Written {
@@ -57,38 +57,6 @@ impl Written {
             files: self.files.load(Ordering::Relaxed),
             written: human_size(self.bytes.load(Ordering::Relaxed)),
         })
-    }
-}
-
-impl Staging {
-    /// Writes `bytes` at `rel` (a relative path with only normal components).
-    /// Safe to call from many threads. After the file system refused one
-    /// write, later ones fail at once ([`Staging::check_environment`]).
-    pub fn write(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> Result<(), OutputError> {
-        if self.log.failed() {
-            return Err(OutputError::Stopped);
-        }
-        match self.write_file(rel.as_ref(), bytes) {
-            Ok(()) => {
-                self.log.wrote(bytes.len());
-                Ok(())
-            }
-            Err(OutputError::Io { path, source }) => {
-                self.log.fail(&path, &source);
-                Err(OutputError::Io { path, source })
-            }
-            Err(other) => Err(other),
-        }
-    }
-
-    /// The one error to report if the file system refused a write (full
-    /// disk, quota, read-only mount), naming the folder and how much had
-    /// been written; the per-file errors it caused are then noise.
-    pub fn check_environment(&self) -> Result<(), OutputError> {
-        match self.log.take_failure(&self.target) {
-            Some(failure) => Err(failure),
-            None => Ok(()),
-        }
     }
 }
 
