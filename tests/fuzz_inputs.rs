@@ -15,7 +15,7 @@ use std::path::Path;
 use healthpress::config::{yaml, Calendar, SiteConfig};
 use healthpress::diagnostics::Diagnostic;
 use healthpress::load::frontmatter::parse_article;
-use healthpress::markdown::{render, LinkResolver, MarkdownInput};
+use healthpress::markdown::{render, LinkResolver, MarkdownInput, Settings};
 use proptest::prelude::*;
 
 fn cases() -> u32 {
@@ -302,6 +302,7 @@ proptest! {
             body_line: 12,
             file: Path::new("content/a.md"),
             source_dir: Path::new(""),
+            settings: &Settings::DEFAULT,
         };
         let (rendered, diagnostics) = render(&input, &NoArticles);
         inert(&rendered.html)?;
