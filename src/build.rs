@@ -165,8 +165,9 @@ pub fn build_site(
     // Overlapping outputs are refused before either is touched.
     output::check_separate(&options.public_dir, &options.editorial_dir)?;
     let public = Staging::new(&options.root, &options.public_dir)?;
-    let mut rendered =
-        render_folder(&index, Folder::Public, &public).map_err(BuildError::Invalid)?;
+    let rendered = render_folder(&index, Folder::Public, &public);
+    public.check_environment()?; // a full disk is one error, not one per file
+    let mut rendered = rendered.map_err(BuildError::Invalid)?;
     let mut warnings = std::mem::take(&mut rendered.problems);
     phases.lap("render");
     warnings.extend(site.warnings.iter().cloned());
@@ -174,8 +175,9 @@ pub fn build_site(
     // Rendered into its own staging folder before anything is committed, so
     // a failure in either output leaves both folders as they were.
     let editorial = Staging::new(&options.root, &options.editorial_dir)?;
-    let internal =
-        render_folder(&index, Folder::Editorial, &editorial).map_err(BuildError::Invalid)?;
+    let internal = render_folder(&index, Folder::Editorial, &editorial);
+    editorial.check_environment()?;
+    let internal = internal.map_err(BuildError::Invalid)?;
     let gaps = internal.count("gaps");
     warnings.extend(internal.problems);
     phases.lap("editorial");

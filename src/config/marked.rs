@@ -364,8 +364,13 @@ fn charge(
     Ok(())
 }
 
+/// The tag as written: `!!binary`, not the resolved `tag:yaml.org,2002:binary`.
 fn tag_text(tag: yaml_rust2::parser::Tag) -> String {
-    format!("{}{}", tag.handle, tag.suffix)
+    let handle = match tag.handle.as_str() {
+        "tag:yaml.org,2002:" => "!!",
+        other => other,
+    };
+    format!("{handle}{}", tag.suffix)
 }
 
 #[cfg(test)]

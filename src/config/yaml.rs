@@ -42,7 +42,29 @@ pub fn parse<T: DeserializeOwned>(
         .hint("split old calendar slots into an archive outside the site, or check that this is the right file"));
     }
     super::marked::parse(file, text, first_line)?;
+    refuse_hidden_line_breaks(file, text, first_line)?;
     serde_yaml::from_str(text).map_err(|err| yaml_error(file, &err, first_line))
+}
+
+/// serde_yaml (YAML 1.1) also breaks lines at U+0085, U+2028 and U+2029,
+/// which editors do not show as line breaks: its line numbers would point
+/// past the real ones. U+0085 is usually a Windows `…` decoded as Latin-1.
+fn refuse_hidden_line_breaks(file: &Path, text: &str, first_line: usize) -> Result<(), Diagnostic> {
+    let Some(offset) = text.find(['\u{85}', '\u{2028}', '\u{2029}']) else {
+        return Ok(());
+    };
+    let (line, column) = crate::diagnostics::line_col(text, offset);
+    let found = text[offset..].chars().next().unwrap_or_default();
+    Err(Diagnostic::error(
+        "encoding",
+        file,
+        format!(
+            "the invisible line-break character U+{:04X} is not allowed here",
+            found as u32
+        ),
+    )
+    .at(line + first_line - 1, column)
+    .hint("delete it (a U+0085 is often a `…` from a Windows file read with the wrong encoding)"))
 }
 
 fn yaml_error(file: &Path, err: &serde_yaml::Error, first_line: usize) -> Diagnostic {
@@ -225,6 +247,16 @@ mod tests {
     fn does_not_match_inside_longer_terms() {
         let text = "audience: [seniors-plus, seniors]\n";
         assert_eq!(locate(text, &["audience"], Some("seniors")), Some((1, 26)));
+    }
+
+    #[test]
+    fn hidden_line_breaks_are_refused_at_their_real_line() {
+        let err = parse::<serde_yaml::Value>(Path::new("site.yaml"), "a: 1\nb: x\u{85}y\n", 1)
+            .unwrap_err();
+        assert_eq!(
+            (err.rule.as_str(), err.line, err.column),
+            ("encoding", 2, 5)
+        );
     }
 
     #[test]

@@ -154,6 +154,19 @@ pub fn read_article(
     frontmatter::parse_article(source, content_path, raw, default_lang)
 }
 
+/// The one rule for symbolic links inside content/, static/ and a theme
+/// folder: never followed and never skipped silently, always this error.
+/// A link could pull a file from outside the site (say ~/.ssh) into the
+/// public output. `shown` is the link's site-relative path.
+pub fn symlink_refused(shown: &Path) -> Diagnostic {
+    let folder = shown.components().next().map_or("the folder".into(), |c| {
+        format!("{}/", c.as_os_str().to_string_lossy())
+    });
+    Diagnostic::error("symlink", shown, "symbolic links are not followed").hint(format!(
+        "copy the file or folder into {folder} instead of linking to it"
+    ))
+}
+
 /// Lists `content/**.md` relative to `content/`, sorted, skipping hidden
 /// files and folders. Symbolic links are refused rather than followed: a link
 /// could pull a file from outside the site into the public output.
@@ -187,14 +200,7 @@ fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             .unwrap_or(entry.path())
             .to_path_buf();
         if entry.path_is_symlink() {
-            problems.push(
-                Diagnostic::error(
-                    "symlink",
-                    Path::new("content").join(&rel),
-                    "symbolic links are not followed",
-                )
-                .hint("copy the file into content/ instead of linking to it"),
-            );
+            problems.push(symlink_refused(&Path::new("content").join(&rel)));
             continue;
         }
         if entry.file_type().is_file() && rel.extension().is_some_and(|x| x == "md") {

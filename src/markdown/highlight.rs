@@ -10,13 +10,25 @@
 use std::sync::LazyLock;
 
 use syntect::highlighting::{Color, Theme, ThemeSet};
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
+use syntect::html::{css_for_theme_with_class_style, line_tokens_to_classed_spans, ClassStyle};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+/// Limits past which a block is shown as plain code, with a warning. syntect
+/// has no timeout; its cost grows with line length (regex work per line),
+/// block size, and with the markup it produces: a token-dense line such as
+/// `$a+$a+...` yields a `<span>` per character, about 100 bytes of HTML per
+/// byte of code (20 Perl blocks of 100 such lines took 3.2 GB). Real code
+/// stays far below all of these.
 pub(crate) const MAX_LINES: usize = 2_000;
-pub(crate) const MAX_LINE_CHARS: usize = 16_000;
+pub(crate) const MAX_LINE_CHARS: usize = 4_000;
+pub(crate) const MAX_BLOCK_BYTES: usize = 256 * 1024;
+/// Highlighted markup an article may produce in all; past it, the block
+/// being highlighted and every later one are plain.
+pub(crate) const MAX_ARTICLE_HTML: usize = 4 * 1024 * 1024;
+/// Deepest stack of syntax scopes a highlighted block may build.
+pub(crate) const MAX_SCOPE_DEPTH: usize = 64;
 /// WCAG AA contrast for normal text; health pages are read by older people
 /// and on poor hospital screens.
 const MIN_CONTRAST: f64 = 4.5;
@@ -41,7 +53,10 @@ pub(crate) fn language(info: &str) -> &str {
         .unwrap_or("")
 }
 
-pub(crate) fn highlight(lang: &str, code: &str) -> Highlight {
+/// Highlights `code` as `lang`, within the limits above; `budget` is what
+/// is left of the article's [`MAX_ARTICLE_HTML`] and is charged the markup
+/// produced.
+pub(crate) fn highlight(lang: &str, code: &str, budget: &mut usize) -> Highlight {
     if lang.is_empty() {
         return Highlight::Plain;
     }
@@ -49,6 +64,9 @@ pub(crate) fn highlight(lang: &str, code: &str) -> Highlight {
     let Some(syntax) = syntaxes.find_syntax_by_token(lang) else {
         return Highlight::Plain;
     };
+    if code.len() > MAX_BLOCK_BYTES {
+        return Highlight::Skipped(format!("it is larger than {} KB", MAX_BLOCK_BYTES / 1024));
+    }
     let mut lines = 0usize;
     for line in code.lines() {
         lines += 1;
@@ -63,13 +81,43 @@ pub(crate) fn highlight(lang: &str, code: &str) -> Highlight {
         return Highlight::Skipped(format!("it is longer than {MAX_LINES} lines"));
     }
 
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
+    // syntect's ClassedHTMLGenerator, with the scope depth watched per line.
+    let mut state = ParseState::new(syntax);
+    let mut scopes = ScopeStack::new();
+    let mut open_spans: isize = 0;
+    let mut body = String::with_capacity(code.len() * 2);
     for line in LinesWithEndings::from(code) {
-        if let Err(e) = generator.parse_html_for_line_which_includes_newline(line) {
-            return Highlight::Skipped(format!("the highlighter failed: {e}"));
+        let spans = state
+            .parse_line(line, syntaxes)
+            .map_err(|e| e.to_string())
+            .and_then(|ops| {
+                line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes)
+                    .map_err(|e| e.to_string())
+            });
+        match spans {
+            Ok((html, delta)) => {
+                open_spans += delta;
+                body.push_str(&html);
+            }
+            Err(e) => return Highlight::Skipped(format!("the highlighter failed: {e}")),
+        }
+        if scopes.len() > MAX_SCOPE_DEPTH {
+            return Highlight::Skipped(format!(
+                "its syntax nests more than {MAX_SCOPE_DEPTH} levels"
+            ));
+        }
+        if body.len() > *budget {
+            *budget = 0;
+            return Highlight::Skipped(format!(
+                "highlighting the article's code would produce more than {} MB of markup",
+                MAX_ARTICLE_HTML >> 20
+            ));
         }
     }
-    let body = generator.finalize();
+    *budget -= body.len();
+    for _ in 0..open_spans {
+        body.push_str("</span>");
+    }
 
     let mut html = String::with_capacity(body.len() + 64);
     html.push_str("<pre class=\"hl-code\"><code class=\"language-");
@@ -155,7 +203,10 @@ mod tests {
 
     #[test]
     fn highlights_with_classes_only() {
-        let Highlight::Html(html) = highlight("rust", "fn main() { let x = \"<b>\"; }\n") else {
+        let mut budget = MAX_ARTICLE_HTML;
+        let Highlight::Html(html) =
+            highlight("rust", "fn main() { let x = \"<b>\"; }\n", &mut budget)
+        else {
             panic!("rust should be highlighted");
         };
         assert!(html.contains("class=\"hl-"), "{html}");
@@ -165,15 +216,44 @@ mod tests {
 
     #[test]
     fn unknown_and_oversized_blocks_are_not_highlighted() {
-        assert!(matches!(highlight("no-such-lang", "x"), Highlight::Plain));
-        assert!(matches!(highlight("", "x"), Highlight::Plain));
-        let long_line = "a".repeat(MAX_LINE_CHARS + 1);
+        let skipped = |lang: &str, code: &str| {
+            let mut budget = MAX_ARTICLE_HTML;
+            matches!(highlight(lang, code, &mut budget), Highlight::Skipped(_))
+        };
+        let mut budget = MAX_ARTICLE_HTML;
         assert!(matches!(
-            highlight("rust", &long_line),
-            Highlight::Skipped(_)
+            highlight("no-such-lang", "x", &mut budget),
+            Highlight::Plain
         ));
-        let many = "x\n".repeat(MAX_LINES + 1);
-        assert!(matches!(highlight("rust", &many), Highlight::Skipped(_)));
+        assert!(matches!(highlight("", "x", &mut budget), Highlight::Plain));
+        assert_eq!(budget, MAX_ARTICLE_HTML);
+        assert!(skipped("rust", &"a".repeat(MAX_LINE_CHARS + 1)));
+        assert!(skipped("rust", &"x\n".repeat(MAX_LINES + 1)));
+        let long_lines = format!("let x = \"{}\";\n", "a".repeat(1_000));
+        assert!(
+            skipped("rust", &long_lines.repeat(300)),
+            "over {MAX_BLOCK_BYTES} bytes"
+        );
+        // A span per character: about 100 bytes of markup per byte of code.
+        let dense = format!("{}\n", "$a+".repeat(1_000)).repeat(40);
+        assert!(skipped("perl", &dense));
+        assert!(!skipped("perl", "my $x = \"(a)\";\n"));
+    }
+
+    #[test]
+    fn the_markup_budget_is_shared_by_the_articles_blocks() {
+        let block = "fn f(a: u8) -> u8 { a + 1 }\n".repeat(50);
+        let mut probe = MAX_ARTICLE_HTML;
+        assert!(matches!(
+            highlight("rust", &block, &mut probe),
+            Highlight::Html(_)
+        ));
+        let cost = MAX_ARTICLE_HTML - probe;
+        let mut budget = cost * 5 / 2;
+        let results: Vec<bool> = (0..4)
+            .map(|_| matches!(highlight("rust", &block, &mut budget), Highlight::Html(_)))
+            .collect();
+        assert_eq!(results, [true, true, false, false]);
     }
 
     #[test]

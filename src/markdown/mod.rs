@@ -12,7 +12,8 @@
 //!
 //! Files: `links.rs` (URL policy, `.md` resolution), `sanitize.rs` (raw HTML
 //! allowlist), `highlight.rs` (syntect, stylesheet), `headings.rs` (anchor
-//! ids), `reading.rs` (reading time), `tables.rs` (cell alignment classes),
+//! ids), `nesting.rs` (the depth cap), `reading.rs` (reading time),
+//! `tables.rs` (cell alignment classes),
 //! `callouts.rs` (`> [!NOTE]` boxes), `media.rs` (images, videos, local
 //! files), `embeds.rs` (video players of allowlisted hosts),
 //! `shortcodes.rs` (Hugo/Jekyll syntax warnings), `files.rs` (the local
@@ -25,6 +26,7 @@ mod headings;
 mod highlight;
 mod links;
 mod media;
+mod nesting;
 mod reading;
 mod render;
 mod sanitize;

@@ -15,6 +15,7 @@ use super::callouts::{self, Kind as CalloutKind};
 use super::headings::{self, PendingHeading};
 use super::highlight::{self, Highlight};
 use super::links;
+use super::nesting::{Nesting, MAX_NESTING};
 use super::reading::Counter;
 use super::sanitize::{self, Findings};
 use super::shortcodes;
@@ -97,6 +98,11 @@ struct Renderer<'a, 'i> {
     raw_html: bool,
     findings: Findings,
     first_finding: usize,
+    nesting: Nesting,
+    /// Highlighted markup this article may still produce.
+    highlight_budget: usize,
+    /// Set once the article nests too deep: the rest is not rendered.
+    too_deep: bool,
 }
 
 pub(super) fn render<'a>(
@@ -125,6 +131,9 @@ pub(super) fn render<'a>(
         raw_html: false,
         findings: Findings::default(),
         first_finding: 0,
+        nesting: Nesting::default(),
+        highlight_budget: highlight::MAX_ARTICLE_HTML,
+        too_deep: false,
     };
     r.findings.schemes = input.settings.link_schemes.to_vec();
     for code in shortcodes::scan(input.body) {
@@ -152,6 +161,14 @@ pub(super) fn render<'a>(
 
 impl<'a> Renderer<'a, '_> {
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if self.too_deep {
+            return;
+        }
+        match &event {
+            Event::Start(_) if self.nesting.open() => return self.nested_too_deep(range.start),
+            Event::End(_) => self.nesting.close(),
+            _ => {}
+        }
         if let Some(image) = &mut self.image {
             match event {
                 Event::Text(text) | Event::Code(text) => {
@@ -435,6 +452,9 @@ impl<'a> Renderer<'a, '_> {
         if sanitize::is_comment_only(&html) {
             return;
         }
+        if let Some(at) = self.nesting.raw_html(&html) {
+            return self.nested_too_deep(offset + at);
+        }
         if self.pasted_player(&html, offset) {
             return;
         }
@@ -446,12 +466,26 @@ impl<'a> Renderer<'a, '_> {
         self.out.push(Event::Html(html));
     }
 
+    /// Stops rendering: an error at `offset`, and no HTML for the article.
+    fn nested_too_deep(&mut self, offset: usize) {
+        self.too_deep = true;
+        self.out.clear();
+        self.headings.clear();
+        let d = Diagnostic::error(
+            "too-deep",
+            self.input.file,
+            format!("Markdown lists, quotes and HTML elements are nested more than {MAX_NESTING} levels here"),
+        )
+        .hint("flatten the structure: close elements you opened, or split the list or quote");
+        self.push_diagnostic(d, offset);
+    }
+
     fn end_code_block(&mut self) {
         let Some(code) = self.code.take() else { return };
         self.counter.boundary();
         if let CodeBlockKind::Fenced(info) = &code.kind {
             let lang = highlight::language(info);
-            match highlight::highlight(lang, &code.text) {
+            match highlight::highlight(lang, &code.text, &mut self.highlight_budget) {
                 Highlight::Html(html) => {
                     self.out.push(Event::Html(CowStr::from(html)));
                     return;
@@ -505,7 +539,7 @@ impl<'a> Renderer<'a, '_> {
 
         let mut html_out = String::with_capacity(self.input.body.len() * 3 / 2 + 64);
         html::push_html(&mut html_out, std::mem::take(&mut self.out).into_iter());
-        if self.raw_html {
+        if self.raw_html && !self.too_deep {
             html_out = sanitize::clean(&html_out, self.input.settings.link_schemes);
             if !self.findings.is_empty() {
                 let d = Diagnostic::warning("raw-html", self.input.file, self.findings.message())

@@ -345,3 +345,36 @@ fn pathological_inputs_do_not_panic() {
         assert!(r.reading.minutes >= 1);
     }
 }
+
+#[test]
+fn deep_nesting_is_an_error_at_its_line_not_a_stall() {
+    let cases = [
+        (
+            "intro\n\n".to_string() + &"<div>\n".repeat(200_000),
+            3 + 100,
+        ),
+        ("intro\n\n".to_string() + &"<details>".repeat(100_000), 3),
+        ("intro\n\n".to_string() + &">".repeat(100_000) + " x\n", 3),
+        (
+            "intro\n\n".to_string()
+                + &(0..150)
+                    .map(|i| format!("{}- x\n", "  ".repeat(i)))
+                    .collect::<String>(),
+            3 + 50,
+        ),
+    ];
+    for (body, line) in &cases {
+        let (r, d) = render_at(body, 1);
+        let deep: Vec<&Diagnostic> = d.iter().filter(|d| d.rule == "too-deep").collect();
+        assert_eq!(deep.len(), 1, "{d:?}");
+        assert_eq!(deep[0].severity, Severity::Error);
+        assert_eq!(deep[0].line, *line, "{}", &body[..40]);
+        assert!(deep[0].message.contains("nested more than 100 levels"));
+        assert!(r.html.len() < 1_000, "nothing of the deep part is rendered");
+    }
+    // Ordinary nesting is untouched.
+    let fine = "<div>".repeat(30) + "x" + &"</div>".repeat(30) + "\n\n" + &"> ".repeat(30) + "q\n";
+    let (r, d) = render_at(&fine, 1);
+    assert!(!rules(&d).contains(&"too-deep"), "{d:?}");
+    assert!(r.html.contains("<blockquote>"));
+}

@@ -22,6 +22,19 @@ pub enum OutputError {
     Collision(PathBuf),
     #[error("output path {0} would leave the output folder")]
     Escapes(PathBuf),
+    /// The file system refused a write (full disk, quota, read-only): one
+    /// error for the whole build instead of one per file.
+    #[error("cannot write {dir}: {source} (at {path}); {files} file(s) ({written}) had been written to the staging folder, which was removed; free disk space (or choose another folder with --out) and build again")]
+    Environment {
+        dir: PathBuf,
+        path: PathBuf,
+        source: io::Error,
+        files: usize,
+        written: String,
+    },
+    /// A write after an environment failure, not attempted.
+    #[error("not written: an earlier write to the output failed")]
+    Stopped,
 }
 
 /// The folder `target` is in and its name: the temporary, old and spare

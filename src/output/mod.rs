@@ -28,6 +28,7 @@ mod guard;
 mod leftovers;
 mod recycle;
 mod swap;
+mod written;
 
 use base::{folder_and_name, kill_point, on_disk_pool};
 pub use base::{remove_tree, OutputError, MARKER};
@@ -72,6 +73,8 @@ pub struct Staging {
     /// this build did not write.
     recycled: bool,
     written: Mutex<HashSet<PathBuf>>,
+    /// Bytes and files written, and the first write the file system refused.
+    log: written::Written,
     committed: bool,
 }
 
@@ -104,6 +107,7 @@ impl Staging {
             previous,
             recycled,
             written: Mutex::new(HashSet::new()),
+            log: written::Written::default(),
             committed: false,
         })
     }
@@ -113,9 +117,37 @@ impl Staging {
     }
 
     /// Writes `bytes` at `rel` (a relative path with only normal components).
-    /// Safe to call from many threads.
+    /// Safe to call from many threads. After the file system refused one
+    /// write, later ones fail at once ([`Staging::check_environment`]).
     pub fn write(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> Result<(), OutputError> {
-        let rel = rel.as_ref();
+        if self.log.failed() {
+            return Err(OutputError::Stopped);
+        }
+        match self.write_file(rel.as_ref(), bytes) {
+            Ok(()) => {
+                self.log.wrote(bytes.len());
+                Ok(())
+            }
+            Err(OutputError::Io { path, source }) => {
+                self.log.fail(&path, &source);
+                Err(OutputError::Io { path, source })
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The one error to report if the file system refused a write (full
+    /// disk, quota, read-only mount), naming the folder and how much had
+    /// been written; the per-file errors it caused are then noise.
+    pub fn check_environment(&self) -> Result<(), OutputError> {
+        match self.log.take_failure(&self.target) {
+            Some(failure) => Err(failure),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes `bytes` at `rel` (see [`Staging::write`], which logs it).
+    fn write_file(&self, rel: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         if rel.as_os_str().is_empty()
             || !rel.components().all(|c| matches!(c, Component::Normal(_)))
         {

@@ -61,10 +61,7 @@ fn copy_site_static(root: &Path, out: &dyn Writer, rendered: &mut Rendered) {
             .to_path_buf();
         let shown = Path::new("static").join(&rel);
         if entry.path_is_symlink() {
-            problems.push(
-                Diagnostic::error("symlink", &shown, "symbolic links are not followed")
-                    .hint("copy the file into static/ instead of linking to it"),
-            );
+            problems.push(crate::load::symlink_refused(&shown));
             continue;
         }
         if !entry.file_type().is_file() {

@@ -107,12 +107,17 @@ impl Theme {
         if dir.is_dir() {
             for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
                 let Ok(entry) = entry else { continue };
-                if !entry.file_type().is_file() {
-                    continue;
-                }
                 let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
                 let key = rel.to_string_lossy().replace('\\', "/");
                 let shown = Path::new("themes").join(name).join(rel);
+                // The same rule as content/ and static/: an error, not a skip.
+                if entry.path_is_symlink() {
+                    problems.push(crate::load::symlink_refused(&shown));
+                    continue;
+                }
+                if !entry.file_type().is_file() {
+                    continue;
+                }
                 match fs::read(entry.path()) {
                     Ok(bytes) => {
                         files.insert(key, (shown, bytes));
@@ -141,19 +146,17 @@ impl Theme {
         let mut static_files = BTreeMap::new();
         for (key, (shown, bytes)) in &files {
             if let Some(name) = key.strip_prefix("templates/") {
-                match String::from_utf8(bytes.clone()) {
+                match crate::load::decode_utf8(shown, bytes.clone()) {
                     Ok(text) => templates.push((name.to_string(), text)),
-                    Err(_) => problems.push(Diagnostic::error(
-                        "encoding",
-                        shown,
-                        "template is not UTF-8",
-                    )),
+                    Err(d) => problems.push(d),
                 }
             } else if let Some(name) = key.strip_prefix("static/") {
                 static_files.insert(name.to_string(), bytes.clone());
             } else if key == "i18n.yaml" {
-                let text = String::from_utf8_lossy(bytes);
-                match crate::config::yaml::parse(shown, &text, 1) {
+                let parsed = crate::load::decode_utf8(shown, bytes.clone()).and_then(|text| {
+                    crate::config::yaml::parse(shown, crate::load::strip_bom(&text), 1)
+                });
+                match parsed {
                     Ok(parsed) => labels = parsed,
                     Err(d) => problems.push(d),
                 }

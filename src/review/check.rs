@@ -201,10 +201,19 @@ fn dry_render(site: &Site, theme: &Theme) -> Result<Vec<Diagnostic>, Diagnostic>
                     "site.yaml",
                     e.to_string(),
                 )),
-                Ok(staging) => match render_folder(&index, Folder::Public, &staging) {
-                    Ok(rendered) => Ok(rendered.problems),
-                    Err(problems) => Ok(problems),
-                },
+                Ok(staging) => {
+                    let rendered = render_folder(&index, Folder::Public, &staging);
+                    // A full scratch disk is one warning, not one per file.
+                    match (staging.check_environment(), rendered) {
+                        (Err(e), _) => Err(Diagnostic::warning(
+                            "dry-render",
+                            "site.yaml",
+                            e.to_string(),
+                        )),
+                        (Ok(()), Ok(rendered)) => Ok(rendered.problems),
+                        (Ok(()), Err(problems)) => Ok(problems),
+                    }
+                }
             }
         }
     };
