@@ -7,6 +7,7 @@
 //! contained raw HTML.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -16,7 +17,7 @@ use super::links::{self, LinkKind};
 use super::reading::Counter;
 use super::sanitize::{self, Findings};
 use super::tables::Table;
-use super::{Heading, LinkResolver, MarkdownInput, Rendered};
+use super::{Heading, LinkResolver, MarkdownInput, Rendered, UrlCheck};
 use crate::diagnostics::{line_col, Diagnostic};
 
 fn options() -> Options {
@@ -40,9 +41,18 @@ struct OpenLink {
     autolink: bool,
 }
 
+impl OpenLink {
+    /// A dropped autolink's text is the URL it would have linked to, which
+    /// must not reach the page either.
+    fn hides_text(&self) -> bool {
+        self.autolink && !self.kept
+    }
+}
+
 struct Renderer<'a, 'i> {
     input: &'i MarkdownInput<'a>,
     resolver: &'i dyn LinkResolver,
+    urls: Option<Arc<dyn UrlCheck>>,
     out: Vec<Event<'a>>,
     diagnostics: Vec<Diagnostic>,
     counter: Counter,
@@ -58,6 +68,9 @@ struct Renderer<'a, 'i> {
     /// item's text so the checkbox has an accessible name (axe `label`).
     task_label: bool,
     raw_html: bool,
+    /// Offset of the first raw HTML fragment, where problems found in raw
+    /// HTML as a whole are reported.
+    first_raw: usize,
     findings: Findings,
     first_finding: usize,
 }
@@ -69,6 +82,7 @@ pub(super) fn render<'a>(
     let mut r = Renderer {
         input,
         resolver,
+        urls: resolver.url_check(),
         out: Vec::with_capacity(input.body.len() / 8),
         diagnostics: Vec::new(),
         counter: Counter::default(),
@@ -82,6 +96,7 @@ pub(super) fn render<'a>(
         table: Table::default(),
         task_label: false,
         raw_html: false,
+        first_raw: 0,
         findings: Findings::default(),
         first_finding: 0,
     };
@@ -118,6 +133,9 @@ impl<'a> Renderer<'a, '_> {
         }
         match event {
             Event::Text(text) => {
+                if self.links.iter().any(OpenLink::hides_text) {
+                    return;
+                }
                 self.text(&text);
                 self.out.push(Event::Text(text));
             }
@@ -250,15 +268,19 @@ impl<'a> Renderer<'a, '_> {
                 title,
                 id,
             } => {
-                let kept = match links::classify(&dest_url) {
+                let dest = match links::classify(&dest_url) {
                     LinkKind::Unsafe { scheme } => {
                         let d = links::unsafe_link(self.input.file, &scheme, "image");
                         self.push_diagnostic(d, range.start);
-                        false
+                        None
                     }
-                    _ => true,
+                    // An image under an article's URL (`/articles/x/a.png`)
+                    // names that article: judged like a link.
+                    LinkKind::PassThrough => self.check_link(dest_url, range.start, "image"),
+                    LinkKind::Article { .. } => Some(dest_url),
                 };
-                if kept {
+                let kept = dest.is_some();
+                if let Some(dest_url) = dest {
                     self.out.push(Event::Start(Tag::Image {
                         link_type,
                         dest_url,
@@ -328,18 +350,20 @@ impl<'a> Renderer<'a, '_> {
 
     /// Returns the destination to emit, or `None` to render the text only.
     fn check_link(&mut self, dest: CowStr<'a>, offset: usize, what: &str) -> Option<CowStr<'a>> {
-        match links::check(dest, self.input, self.resolver, what) {
-            Ok(dest) => Some(dest),
-            Err(diagnostic) => {
-                self.push_diagnostic(diagnostic, offset);
-                None
-            }
+        let (dest, diagnostic) =
+            links::check(dest, self.input, self.resolver, self.urls.as_deref(), what);
+        if let Some(diagnostic) = diagnostic {
+            self.push_diagnostic(diagnostic, offset);
         }
+        dest
     }
 
     fn raw_fragment(&mut self, html: CowStr<'a>, offset: usize) {
         if sanitize::is_comment_only(&html) {
             return;
+        }
+        if !self.raw_html {
+            self.first_raw = offset;
         }
         self.raw_html = true;
         let first = self.findings.is_empty();
@@ -409,7 +433,12 @@ impl<'a> Renderer<'a, '_> {
         let mut html_out = String::with_capacity(self.input.body.len() * 3 / 2 + 64);
         html::push_html(&mut html_out, std::mem::take(&mut self.out).into_iter());
         if self.raw_html {
-            html_out = sanitize::clean(&html_out);
+            let (cleaned, dropped) = sanitize::clean(&html_out, self.urls.clone());
+            html_out = cleaned;
+            for (url, problem) in dropped {
+                let (_, d) = links::problem_diagnostic(problem, self.input, &url, "raw HTML link", None);
+                self.push_diagnostic(d, self.first_raw);
+            }
             if !self.findings.is_empty() {
                 let d = Diagnostic::warning("raw-html", self.input.file, self.findings.message())
                     .hint(

@@ -15,10 +15,11 @@
 //! the raw fragments to name the dangerous parts in the `raw-html` warning.
 //! The scanner only words the message; ammonia does the actual cleaning.
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
-use super::links;
+use super::{links, LinkProblem, UrlCheck};
 
 const TAGS: &[&str] = &[
     "a",
@@ -152,13 +153,109 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             {
                 return None;
             }
+            if matches!(attribute, "href" | "src" | "cite") && !url_allowed(element, value) {
+                return None;
+            }
             Some(value.into())
         });
     builder
 });
 
-pub(crate) fn clean(html: &str) -> String {
-    CLEANER.clean(html).to_string()
+/// What the URL check of one `clean` call found, per thread (ammonia's
+/// filter must be `'static`, so it cannot borrow the resolver).
+struct Judging {
+    urls: Arc<dyn UrlCheck>,
+    dropped: Vec<(String, LinkProblem)>,
+    /// An `<img>` lost its `src`: it must go, keeping its alt text.
+    image_dropped: bool,
+}
+
+thread_local! {
+    static JUDGING: RefCell<Option<Judging>> = const { RefCell::new(None) };
+}
+
+/// Whether raw HTML may keep this URL attribute; records what it drops.
+fn url_allowed(element: &str, value: &str) -> bool {
+    JUDGING.with(|j| {
+        let mut j = j.borrow_mut();
+        let Some(j) = j.as_mut() else { return true };
+        match j.urls.check(value) {
+            Ok(()) => true,
+            Err(problem) => {
+                let keep = matches!(problem, LinkProblem::EndingSoon { .. });
+                j.dropped.push((value.to_string(), problem));
+                if !keep && element == "img" {
+                    j.image_dropped = true;
+                }
+                keep
+            }
+        }
+    })
+}
+
+/// Sanitizes `html`. With `urls`, URL attributes that name an article
+/// page that is not public are removed too (an `<a>` becomes its text, an
+/// `<img>` its alt text); returns them with their problems.
+pub(crate) fn clean(
+    html: &str,
+    urls: Option<Arc<dyn UrlCheck>>,
+) -> (String, Vec<(String, LinkProblem)>) {
+    let Some(urls) = urls else {
+        return (CLEANER.clean(html).to_string(), Vec::new());
+    };
+    JUDGING.with(|j| {
+        *j.borrow_mut() = Some(Judging {
+            urls,
+            dropped: Vec::new(),
+            image_dropped: false,
+        })
+    });
+    let cleaned = CLEANER.clean(html).to_string();
+    let judging = JUDGING.with(|j| j.borrow_mut().take());
+    let Some(judging) = judging else {
+        return (cleaned, Vec::new());
+    };
+    let cleaned = if judging.image_dropped {
+        replace_sourceless_images(&cleaned)
+    } else {
+        cleaned
+    };
+    (cleaned, judging.dropped)
+}
+
+/// Replaces each `<img>` without a `src` in ammonia's output by its alt
+/// text (an image without a source is invalid HTML and shows nothing).
+/// ammonia serializes attributes in double quotes with `"` escaped, so a
+/// tag ends at the first `>` outside quotes; in attribute values `<` and
+/// `>` are not escaped, so the alt text is escaped again as text.
+fn replace_sourceless_images(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<img") {
+        out.push_str(&rest[..start]);
+        let tag_and_after = &rest[start..];
+        let mut in_quotes = false;
+        let end = tag_and_after
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    in_quotes = !in_quotes;
+                }
+                c == '>' && !in_quotes
+            })
+            .map_or(tag_and_after.len(), |(i, _)| i + 1);
+        let tag = &tag_and_after[..end];
+        if tag.contains(" src=\"") {
+            out.push_str(tag);
+        } else if let Some(alt_start) = tag.find(" alt=\"") {
+            let alt = &tag[alt_start + 6..];
+            let alt = &alt[..alt.find('"').unwrap_or(alt.len())];
+            out.push_str(&alt.replace('<', "&lt;").replace('>', "&gt;"));
+        }
+        rest = &tag_and_after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// True when the fragment is nothing but HTML comments and whitespace, such
@@ -341,7 +438,7 @@ mod tests {
         let generated = "<h2 id=\"a\">A</h2><pre class=\"hl-code\"><code class=\"language-rust\"><span class=\"hl-source\">x</span></code></pre>\
             <input disabled=\"\" type=\"checkbox\" checked=\"\">\
             <sup class=\"footnote-reference\"><a href=\"#n\">1</a></sup><div class=\"footnote-definition\" id=\"n\"></div>";
-        let cleaned = clean(generated);
+        let cleaned = clean(generated, None).0;
         for needle in [
             "id=\"a\"",
             "class=\"hl-source\"",
@@ -353,6 +450,6 @@ mod tests {
         ] {
             assert!(cleaned.contains(needle), "{needle} lost: {cleaned}");
         }
-        assert!(!clean("<input type=password>").contains("password"));
+        assert!(!clean("<input type=password>", None).0.contains("password"));
     }
 }

@@ -4,6 +4,7 @@
 //! context built here.
 
 pub mod article;
+pub mod article_urls;
 pub mod digest;
 pub mod editorial;
 pub mod feeds;
@@ -92,25 +93,37 @@ pub fn render_public(
             .map(|e| Diagnostic::error("output", source, e.to_string()))
     };
 
-    // Articles: render and write in parallel; collect problems.
-    let mut problems: Vec<Diagnostic> = index
+    // Articles: render and write in parallel; collect problems. Problems
+    // in an article's body (a broken or unsafe link) are confined to that
+    // article and rendered harmlessly (the text without the link), so they
+    // are reported but never stop the site from being written; template
+    // and output errors are.
+    let (mut problems, confined): (Vec<Diagnostic>, Vec<Diagnostic>) = index
         .published
         .par_iter()
-        .flat_map_iter(|&i| {
-            let (html, mut found) = article::render_article_bytes(index, i, &resolver);
+        .map(|&i| {
+            let (html, body) = article::render_article_bytes(index, i, &resolver);
+            let mut fatal = Vec::new();
             match html {
                 Ok(html) => {
                     let article = &index.site.articles[i];
                     let path = listing::file_for(&index.urls, &index.urls.article(&article.slug));
                     if let Err(e) = out.write(&path, &html) {
-                        found.push(Diagnostic::error("output", &article.source, e.to_string()));
+                        fatal.push(Diagnostic::error("output", &article.source, e.to_string()));
                     }
                 }
-                Err(d) => found.push(d),
+                Err(d) => fatal.push(d),
             }
-            found
+            (fatal, body)
         })
-        .collect();
+        .reduce(
+            || (Vec::new(), Vec::new()),
+            |(mut f, mut b), (f2, b2)| {
+                f.extend(f2);
+                b.extend(b2);
+                (f, b)
+            },
+        );
     laps.lap("articles");
 
     // Listings, feeds and the sitemap: also in parallel, each job writing
@@ -173,10 +186,13 @@ pub fn render_public(
     // Newsletter digests (docs/digests.md), into the same staging folder.
     problems.extend(digest::render_digests(index, out));
     laps.lap("digests");
-    crate::diagnostics::sort(&mut problems);
     if problems.iter().any(Diagnostic::is_error) {
+        problems.extend(confined);
+        crate::diagnostics::sort(&mut problems);
         return Err(problems);
     }
+    problems.extend(confined);
+    crate::diagnostics::sort(&mut problems);
     Ok((
         PublicStats {
             pages,

@@ -65,7 +65,13 @@ pub struct CheckOptions {
     /// output problems surface too. `approve`, which only needs the errors
     /// in a few files, turns it off.
     pub dry_render: bool,
+    /// Warn ahead of time about links to articles that end or go live
+    /// within this many days.
+    pub horizon_days: i64,
 }
+
+/// The default warning horizon of `check --horizon`.
+pub const DEFAULT_HORIZON_DAYS: i64 = 14;
 
 /// Checks the site at `root`.
 pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, CheckError> {
@@ -148,15 +154,22 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
     }
 
     let urls = Urls::new(&site.config);
-    let public = PublicLinks::new(&site, &urls);
+    let public = PublicLinks::with_horizon(&site, &urls, Some(options.horizon_days.max(0)));
     let any = AnyLinks::new(&site, &urls);
     for (i, article) in site.articles.iter().enumerate() {
         // A public page must only link to public pages (the build's rule);
         // an unpublished article only needs its link targets to exist.
         if site.states[i] != State::Published {
             problems.extend(render_body(article, &any).1);
-        } else if !bodies_rendered {
-            problems.extend(render_body(article, &public).1);
+        } else {
+            // The dry render reported the body's problems, but not the
+            // links that will break within the horizon.
+            let found = render_body(article, &public).1;
+            problems.extend(
+                found
+                    .into_iter()
+                    .filter(|d| !bodies_rendered || d.rule == "link-ending-soon"),
+            );
         }
         problems.extend(super::check_review(&site.config, article, today));
     }

@@ -119,7 +119,7 @@ impl From<State> for PlanState {
         match state {
             State::Published => PlanState::Published,
             State::Scheduled => PlanState::Approved,
-            State::Expired => PlanState::Expired,
+            State::Expired | State::Withdrawn => PlanState::Expired,
             State::Draft => PlanState::Draft,
             State::InReview => PlanState::InReview,
             State::ChangesRequested => PlanState::ChangesRequested,
@@ -135,7 +135,7 @@ impl From<State> for PlanState {
 /// the same dates as a slot without one.
 pub fn article_plan_state(state: State, date: NaiveDate, today: NaiveDate) -> PlanState {
     match state {
-        State::Published | State::Scheduled | State::Expired => state.into(),
+        State::Published | State::Scheduled | State::Expired | State::Withdrawn => state.into(),
         _ => match theme_plan_state(date, today) {
             PlanState::Planned => state.into(),
             risk => risk,
@@ -349,7 +349,9 @@ impl Schedule {
 
         let mut issues = Vec::new();
         for n in newsletters {
-            for issue in newsletter::issues(site, n, to, |s| s != State::Expired) {
+            for issue in newsletter::issues(site, n, to, |s| {
+                !matches!(s, State::Expired | State::Withdrawn)
+            }) {
                 if issue.date < from {
                     continue;
                 }
