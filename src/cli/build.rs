@@ -83,7 +83,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 options.public_dir.display(),
                 options.editorial_dir.display()
             );
-            Ok(1)
+            Ok(super::failure_code(&diagnostics))
         }
         Err(BuildError::Output(e)) => Err(e).context(format!(
             "nothing was changed: {} and {} were left as they were",

@@ -77,7 +77,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
         Ok(site) => site,
         Err(diagnostics) => {
             super::print_diagnostics(&diagnostics);
-            return Ok(1);
+            return Ok(super::failure_code(&diagnostics));
         }
     };
     let theme = match Theme::load(root, site.config.theme_name()) {
