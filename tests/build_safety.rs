@@ -202,13 +202,19 @@ fn links_to_unpublished_or_missing_articles_are_errors() {
         "{text}"
     );
     assert!(text.contains("warning[link-to-unpublished]"), "{text}");
-    assert!(text.contains("error[broken-link]") && text.contains("missing.md"), "{text}");
+    assert!(
+        text.contains("error[broken-link]") && text.contains("missing.md"),
+        "{text}"
+    );
     assert!(
         !text.contains("`target.md`"),
         "the published target is fine: {text}"
     );
     let page = site.read("public/articles/linker/index.html");
-    assert!(!page.contains("draft-target") && page.contains("草稿"), "{page}");
+    assert!(
+        !page.contains("draft-target") && page.contains("草稿"),
+        "{page}"
+    );
     // `check` warns about the unpublished target and fails on the missing one.
     let check = site.run(&["check", "--as-of", TODAY]);
     assert_eq!(check.status.code(), Some(1), "{}", output_text(&check));

@@ -42,7 +42,16 @@ const EVERY_FORM: &str = "\
 
 /// Link texts that must survive as text.
 const TEXTS: &[&str] = &[
-    "相对", "绝对", "锚点", "网址", "引用", "上级", "示意图", "网页链接", "网页图片", "引用块",
+    "相对",
+    "绝对",
+    "锚点",
+    "网址",
+    "引用",
+    "上级",
+    "示意图",
+    "网页链接",
+    "网页图片",
+    "引用块",
 ];
 
 fn site_with_target(target: ArticleSpec) -> Fixture {
@@ -65,9 +74,15 @@ fn assert_nothing_names_the_target(site: &Fixture, context: &str) {
 #[test]
 fn links_to_an_unpublished_article_in_every_form_become_text() {
     let states: [(&str, ArticleSpec); 5] = [
-        ("scheduled", ArticleSpec::new(SLUG, TITLE).date("2026-12-20")),
+        (
+            "scheduled",
+            ArticleSpec::new(SLUG, TITLE).date("2026-12-20"),
+        ),
         ("draft", ArticleSpec::new(SLUG, TITLE).status("draft")),
-        ("expired", ArticleSpec::new(SLUG, TITLE).expires("2026-11-20")),
+        (
+            "expired",
+            ArticleSpec::new(SLUG, TITLE).expires("2026-11-20"),
+        ),
         ("stale", ArticleSpec::new(SLUG, TITLE).stale()),
         (
             "withdrawn",
@@ -123,9 +138,7 @@ fn once_the_target_is_public_every_form_links_to_it() {
 fn check_warns_ahead_of_time_within_the_horizon() {
     let site = Fixture::new();
     site.article(&ArticleSpec::new("ending", "即将过期").expires("2026-12-01"));
-    site.article(
-        &ArticleSpec::new("withdrawing", "即将撤回").front("withdrawn: 2026-12-03"),
-    );
+    site.article(&ArticleSpec::new("withdrawing", "即将撤回").front("withdrawn: 2026-12-03"));
     site.article(&ArticleSpec::new("later", "以后过期").expires("2027-06-01"));
     site.article(
         &ArticleSpec::new("linker", "链接文章")
@@ -134,12 +147,21 @@ fn check_warns_ahead_of_time_within_the_horizon() {
     let check = site.run(&["check", "--as-of", TODAY]);
     let text = output_text(&check);
     assert_eq!(check.status.code(), Some(0), "{text}");
-    assert!(text.contains("links to `ending`, which expires on 2026-12-01"), "{text}");
-    assert!(text.contains("links to `withdrawing`, which is withdrawn on 2026-12-03"), "{text}");
+    assert!(
+        text.contains("links to `ending`, which expires on 2026-12-01"),
+        "{text}"
+    );
+    assert!(
+        text.contains("links to `withdrawing`, which is withdrawn on 2026-12-03"),
+        "{text}"
+    );
     assert!(!text.contains("`later`"), "{text}");
     let check = site.run(&["check", "--as-of", TODAY, "--horizon", "9"]);
     let text = output_text(&check);
-    assert!(text.contains("`ending`") && !text.contains("`withdrawing`"), "{text}");
+    assert!(
+        text.contains("`ending`") && !text.contains("`withdrawing`"),
+        "{text}"
+    );
     // The links still work until then.
     site.build(TODAY);
     let page = site.read("public/articles/linker/index.html");
@@ -273,5 +295,7 @@ fn a_year_of_daily_builds_always_succeeds_and_never_leaks() {
     site.build("2027-07-01");
     let page = |slug: &str| site.read(&format!("public/articles/{slug}/index.html"));
     assert!(page("summer-heat").contains("夏季防暑"));
-    assert!(!site.read("public/index.html").contains("/articles/withdrawn-mid/"));
+    assert!(!site
+        .read("public/index.html")
+        .contains("/articles/withdrawn-mid/"));
 }

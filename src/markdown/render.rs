@@ -436,7 +436,8 @@ impl<'a> Renderer<'a, '_> {
             let (cleaned, dropped) = sanitize::clean(&html_out, self.urls.clone());
             html_out = cleaned;
             for (url, problem) in dropped {
-                let (_, d) = links::problem_diagnostic(problem, self.input, &url, "raw HTML link", None);
+                let (_, d) =
+                    links::problem_diagnostic(problem, self.input, &url, "raw HTML link", None);
                 self.push_diagnostic(d, self.first_raw);
             }
             if !self.findings.is_empty() {

@@ -14,7 +14,9 @@ impl LinkResolver for Site {
         match target.to_str() {
             Some("seniors/fall-prevention.md") => Ok("/articles/fall-prevention/".into()),
             Some("kids/fever.md") => Ok("/articles/fever/".into()),
-            Some("kids/draft.md") => Err(LinkProblem::NotPublic("the article is not published".into())),
+            Some("kids/draft.md") => Err(LinkProblem::NotPublic(
+                "the article is not published".into(),
+            )),
             _ => Err(LinkProblem::Missing("no such article".into())),
         }
     }

@@ -39,7 +39,10 @@ pub fn not_public_reason(article: &Article, state: State) -> String {
     match state {
         State::Scheduled => format!("links to `{slug}`, which is scheduled for {}", article.date),
         State::Expired | State::Withdrawn => match article.ends_on() {
-            Some(d) => format!("links to `{slug}`, which was {} on {d}", ended_word(article, d)),
+            Some(d) => format!(
+                "links to `{slug}`, which was {} on {d}",
+                ended_word(article, d)
+            ),
             None => format!("links to `{slug}`, which is {}", state.label()),
         },
         other => format!("links to `{slug}`, which is not public ({})", other.label()),
@@ -83,9 +86,7 @@ impl ArticleUrls {
             .map(|(a, &state)| {
                 let verdict = if !state.is_public() {
                     Verdict::NotPublic(not_public_reason(a, state))
-                } else if let Some(msg) =
-                    horizon_days.and_then(|h| ending_soon(a, site.today, h))
-                {
+                } else if let Some(msg) = horizon_days.and_then(|h| ending_soon(a, site.today, h)) {
                     Verdict::EndingSoon(msg)
                 } else {
                     Verdict::Public
@@ -136,7 +137,11 @@ impl ArticleUrls {
     fn on_this_site(&self, after_scheme: &str) -> Option<String> {
         let rest = after_scheme.strip_prefix("//")?;
         let end = rest.find('/').unwrap_or(rest.len());
-        let host = rest[..end].rsplit('@').next().unwrap_or("").to_ascii_lowercase();
+        let host = rest[..end]
+            .rsplit('@')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let ours = self.authority.split_once("://").map_or("", |x| x.1);
         let host = host.trim_end_matches('.');
         let same = host == ours

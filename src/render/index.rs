@@ -229,7 +229,10 @@ impl<'a> AnyLinks<'a> {
 impl LinkResolver for AnyLinks<'_> {
     fn resolve(&self, target: &Path) -> Result<String, LinkProblem> {
         self.by_path.get(target).cloned().ok_or_else(|| {
-            LinkProblem::Missing(format!("there is no article at content/{}", target.display()))
+            LinkProblem::Missing(format!(
+                "there is no article at content/{}",
+                target.display()
+            ))
         })
     }
 }

@@ -12,6 +12,7 @@ pub mod index;
 pub mod jsonld;
 pub mod listing;
 pub mod theme;
+pub mod tombstone;
 pub mod views;
 
 use std::fs;
@@ -76,6 +77,8 @@ enum ListingJob {
     Terms,
     Feeds,
     Sitemap,
+    /// Pages left at the URLs of articles that expired or were withdrawn.
+    Tombstones,
 }
 
 /// Renders the public website into `out`. Fails with every problem found;
@@ -135,6 +138,7 @@ pub fn render_public(
         ListingJob::NotFound,
         ListingJob::Taxonomies,
         ListingJob::Sitemap,
+        ListingJob::Tombstones,
     ];
     // Writes one job's pages in parallel; returns how many count as pages
     // (feeds and the sitemap do not) and the problems.
@@ -163,6 +167,7 @@ pub fn render_public(
             }
             ListingJob::Taxonomies => emit(vec![listing::taxonomy_pages(index)], true),
             ListingJob::Sitemap => emit(vec![feeds::sitemap_and_robots(index)], false),
+            ListingJob::Tombstones => emit(vec![tombstone::tombstone_pages(index)], true),
         })
         .collect();
     let mut pages = index.published.len();
