@@ -64,8 +64,11 @@ fn site_with_target(target: ArticleSpec) -> Fixture {
 fn assert_nothing_names_the_target(site: &Fixture, context: &str) {
     for (path, bytes) in all_files(&site.public()) {
         let text = String::from_utf8_lossy(&bytes);
+        // An expired target that was public has a tombstone at its own URL
+        // (tests/tombstones.rs): its slug is in its canonical URL there.
+        let own = path == format!("articles/{SLUG}/index.html");
         assert!(
-            !text.contains(SLUG) && !text.contains(TITLE),
+            (own || !text.contains(SLUG)) && !text.contains(TITLE),
             "{context}: public/{path} names the hidden article"
         );
     }
