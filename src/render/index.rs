@@ -13,8 +13,8 @@ use std::sync::Arc;
 use crate::markdown::{LinkProblem, LinkResolver, UrlCheck};
 use crate::model::{Site, State};
 
-use super::article::render_body;
 use super::article_urls::{ending_soon, not_public_reason, ArticleUrls};
+use super::body::render_body;
 use super::theme::Theme;
 use super::views::{card, Card, SiteView, Urls};
 

@@ -32,6 +32,8 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/term.html",
     "templates/404.html",
     "templates/tombstone.html",
+    // Site search (docs/search.md).
+    "templates/search.html",
     "templates/atom.xml",
     "templates/sitemap.xml",
     "templates/robots.txt",
@@ -48,6 +50,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "static/style.css",
     "static/syntax.css",
     "static/favicon.svg",
+    "static/search.js",
 ];
 
 /// Prefixes of the label keys only the editorial views use (schedule,

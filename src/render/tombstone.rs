@@ -11,11 +11,45 @@
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
+use crate::output::Writer;
 
 use super::index::Index;
 use super::listing::{file_for, Page};
+use super::page::{page_context, PageMeta};
+use super::renderer::{Part, Rendered, Renderer, Scope};
 use super::views::Card;
-use super::{page_context, PageMeta};
+
+/// The tombstone pages (see the module documentation).
+pub struct Tombstones;
+
+impl Renderer for Tombstones {
+    fn name(&self) -> &'static str {
+        "tombstones"
+    }
+
+    /// An article's dates and state decide whether it has a tombstone, and
+    /// the replacement's card shows on it.
+    fn depends_on(&self) -> &'static [Part] {
+        &[Part::AnyArticle, Part::Config, Part::Theme]
+    }
+
+    /// Few and small: always renders them all (`partial` stays false, so
+    /// serve removes tombstones that no longer exist).
+    fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
+        let mut rendered = Rendered::default();
+        match tombstone_pages(index) {
+            Ok(pages) => {
+                let files = pages
+                    .into_iter()
+                    .map(|p| (p.path, p.html.into_bytes()))
+                    .collect();
+                rendered.write_all(out, files, true);
+            }
+            Err(d) => rendered.problems.push(d),
+        }
+        rendered
+    }
+}
 
 #[derive(Debug, Serialize)]
 struct TombstoneView {
