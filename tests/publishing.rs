@@ -246,7 +246,9 @@ fn a_year_of_daily_builds_always_succeeds_and_never_leaks() {
     let (sources, problems) = healthpress::load::load(site.root());
     let sources = sources.expect("the fixture loads");
     assert!(!problems.iter().any(|d| d.is_error()), "{problems:?}");
-    let linter = healthpress::compliance::Linter::new(&sources.config.compliance).unwrap();
+    let linter =
+        healthpress::compliance::Linter::new(&sources.config.compliance, &sources.config.contact)
+            .unwrap();
     let theme = healthpress::render::theme::Theme::load(site.root(), sources.config.theme_name())
         .expect("the theme loads");
     let options = BuildOptions::new(site.root());
