@@ -9,6 +9,7 @@
 pub mod article;
 pub mod article_urls;
 pub mod body;
+pub mod bundles;
 pub mod changes;
 pub mod digest;
 pub mod editorial;
@@ -36,6 +37,7 @@ pub static RENDERERS: &[&dyn Renderer] = &[
     &lists::Listings,
     &tombstone::Tombstones,
     &statics::StaticFiles,
+    &bundles::BundleFiles,
     &digest::issues::DigestIssues,
     &search::SearchIndex,
     &editorial::EditorialViews,
