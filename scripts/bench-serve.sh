@@ -6,6 +6,7 @@
 #
 #   scripts/bench-serve.sh [SITE_DIR] [ROUNDS]
 #
+# BIN=/path/to/healthpress measures that binary instead of this tree's.
 # ARTICLE=a00010 picks another article (default a05000, mid-site);
 # MODE=title edits the title (the card changes, so listings re-render)
 # instead of the body.
@@ -20,8 +21,14 @@ gen="${GEN_CORPUS:-$here/../../shared/bench/gen_corpus.py}"
 if [ ! -f "$site/site.yaml" ]; then
   python3 "$gen" --tool healthpress --pages 10000 --out "$site"
 fi
-(cd "$here" && cargo build --release --quiet)
-bin="$here/target/release/healthpress"
+# BIN=path/to/healthpress times another binary (e.g. one built before a
+# change) instead of building this tree in release mode.
+if [ -n "${BIN:-}" ]; then
+  bin="$BIN"
+else
+  (cd "$here" && cargo build --release --quiet)
+  bin="$here/target/release/healthpress"
+fi
 log="$(mktemp)"
 "$bin" --root "$site" serve --port 0 --as-of 2027-02-01 >"$log.out" 2>"$log" &
 pid=$!
