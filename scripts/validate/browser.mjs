@@ -3,7 +3,11 @@
 // console errors or failed requests, screenshots at phone and desktop width,
 // and every digest e-mail at 600 px without horizontal scrolling.
 //
-// Usage: node browser.mjs PUBLIC_DIR EDITORIAL_DIR SCREENSHOT_DIR
+// Every page of PUBLIC_DIR and of each FIXTURE_PUBLIC_DIR (a site with wide
+// tables, long URLs and long code lines) is also opened at 320 px, the
+// narrowest phone, and must not scroll sideways.
+//
+// Usage: node browser.mjs PUBLIC_DIR EDITORIAL_DIR SCREENSHOT_DIR [FIXTURE_PUBLIC_DIR...]
 // Prints one line per problem and a closing 'N passed, N failed' line.
 
 import { readFile, readdir, mkdir } from "node:fs/promises";
@@ -15,7 +19,7 @@ import { serve } from "./static-server.mjs";
 const require = createRequire(import.meta.url);
 const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
 
-const [publicDir, editorialDir, shotDir] = process.argv.slice(2);
+const [publicDir, editorialDir, shotDir, ...fixtureDirs] = process.argv.slice(2);
 if (!shotDir) {
   console.error("usage: node browser.mjs PUBLIC_DIR EDITORIAL_DIR SCREENSHOT_DIR");
   process.exit(2);
@@ -152,6 +156,57 @@ for (const file of emails) {
     await page.screenshot({ path: path.join(shotDir, "email-600.png"), fullPage: true });
   }
   await context.close();
+}
+
+// Every web page at 320 px: nothing may make the page scroll sideways.
+// One tab, pages opened one after another, no screenshots: this stays fast.
+async function findPages(dir, found = []) {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) await findPages(p, found);
+    else if (e.name.endsWith(".html") && e.name !== "email.html") found.push(p);
+  }
+  return found.sort();
+}
+for (const dir of [publicDir, ...fixtureDirs]) {
+  const site = dir === publicDir ? pub : await serve(dir);
+  const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+  const page = await context.newPage();
+  // The fixture: every page. The example site: every article and one page
+  // of each other kind (its listings share their templates), to stay fast.
+  let files = await findPages(dir);
+  if (dir === publicDir) {
+    const kinds = new Set();
+    files = files.filter((f) => {
+      const rel = path.relative(dir, f).split(path.sep);
+      if (rel[0] === "articles") return true;
+      const kind = rel.length > 2 ? `${rel[0]}/${rel.length}` : rel.join("/");
+      if (kinds.has(kind)) return false;
+      kinds.add(kind);
+      return true;
+    });
+  }
+  for (const file of files) {
+    const rel = path.relative(dir, file).split(path.sep).join("/");
+    await page.goto(`${site.url}/${rel}`, { waitUntil: "load" });
+    const wide = await page.evaluate(() => {
+      const over = document.documentElement.scrollWidth - window.innerWidth;
+      if (over <= 0) return null;
+      // Name the widest element that sticks out, to say what to fix.
+      let worst = null;
+      for (const el of document.body.querySelectorAll("*")) {
+        const r = el.getBoundingClientRect();
+        if (r.right > window.innerWidth + 1 && (!worst || r.right > worst.right)) {
+          worst = { right: r.right, what: el.tagName.toLowerCase() + (el.className ? "." + el.className : "") };
+        }
+      }
+      return { over, what: worst?.what };
+    });
+    check(!wide, `${path.basename(dir)}/${rel}: scrolls ${wide?.over}px sideways at 320px (${wide?.what})`);
+  }
+  console.log(`320px: ${files.length} pages of ${dir}`);
+  await context.close();
+  if (site !== pub) site.server.close();
 }
 
 await browser.close();

@@ -8,7 +8,9 @@
 #     axe-core: home, an article, term pages, a digest and the schedule, no
 #     serious/critical violations, no console errors, screenshots at 390 px
 #     and 1280 px saved under target/validate/screenshots/; every digest
-#     email.html renders at 600 px without horizontal scrolling;
+#     email.html renders at 600 px without horizontal scrolling; every
+#     page of the example site and of fixtures/phone/ (wide tables, long
+#     URLs, long code lines) at 320 px without horizontal scrolling;
 #   - site search (search.mjs): queries typed into the search box in
 #     Chromium, each expecting its article first (docs/search.md);
 #   - Python feedparser (every Atom feed, no bozo), icalendar (every .ics),
@@ -69,8 +71,14 @@ fi
 echo "== feeds, calendars, JSON-LD, e-mail size"
 python3 "$here/check_outputs.py" "$out/site/public" "$out/site/editorial" || status=1
 
-echo "== headless Chromium: axe-core, console, screenshots, e-mail width"
-node "$here/browser.mjs" "$out/site/public" "$out/site/editorial" "$out/screenshots" || status=1
+echo "== building the phone fixture (wide tables, long URLs, long code lines)"
+rm -rf "$out/phone"
+"$bin" --root "$here/fixtures/phone" build --as-of 2026-10-12 \
+  --out "$out/phone/public" --editorial-out "$out/phone/editorial" >/dev/null
+
+echo "== headless Chromium: axe-core, console, screenshots, e-mail width, 320 px pages"
+node "$here/browser.mjs" "$out/site/public" "$out/site/editorial" "$out/screenshots" \
+  "$out/phone/public" || status=1
 echo "screenshots: $out/screenshots"
 
 echo "== site search: queries typed into the search box in headless Chromium"
