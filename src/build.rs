@@ -169,6 +169,7 @@ pub fn build_site(
     public.check_environment()?; // a full disk is one error, not one per file
     let mut rendered = rendered.map_err(BuildError::Invalid)?;
     let mut warnings = std::mem::take(&mut rendered.problems);
+    warnings.append(&mut rendered.confined);
     phases.lap("render");
     warnings.extend(site.warnings.iter().cloned());
     diagnostics::sort(&mut warnings);
@@ -219,6 +220,9 @@ pub struct FolderRendered {
     pub pages: usize,
     /// Warnings only (sorted); an error makes [`render_folder`] fail.
     pub problems: Vec<Diagnostic>,
+    /// Problems confined to one article (see [`crate::render::Rendered`]),
+    /// errors included: shown, never failing the build.
+    pub confined: Vec<Diagnostic>,
     pub counts: Vec<(&'static str, usize)>,
     /// Each renderer's files, relative to the folder.
     pub outputs: Vec<(&'static str, Vec<String>)>,
@@ -250,12 +254,16 @@ pub fn render_folder(
         let rendered = renderer.render(index, &Scope::Everything, out);
         all.pages += rendered.pages;
         all.problems.extend(rendered.problems);
+        all.confined.extend(rendered.confined);
         all.counts.extend(rendered.counts);
         all.outputs.push((renderer.name(), rendered.files));
         laps.lap(renderer.name());
     }
     diagnostics::sort(&mut all.problems);
+    diagnostics::sort(&mut all.confined);
     if all.problems.iter().any(Diagnostic::is_error) {
+        all.problems.append(&mut all.confined);
+        diagnostics::sort(&mut all.problems);
         return Err(all.problems);
     }
     Ok(all)

@@ -193,18 +193,31 @@ fn links_to_unpublished_or_missing_articles_are_errors() {
         &ArticleSpec::new("linker", "链接文章")
             .body("见[目标](target.md)和[草稿](draft-target.md)以及[不存在](missing.md)。\n"),
     );
+    // Confined to one article: the site is written, both links are text.
     let out = site.run(&["build", "--as-of", TODAY]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
     let text = output_text(&out);
     assert!(
         text.contains("content/linker.md") && text.contains("draft-target.md"),
         "{text}"
     );
-    assert!(text.contains("missing.md"), "{text}");
+    assert!(text.contains("warning[link-to-unpublished]"), "{text}");
+    assert!(
+        text.contains("error[broken-link]") && text.contains("missing.md"),
+        "{text}"
+    );
     assert!(
         !text.contains("`target.md`"),
         "the published target is fine: {text}"
     );
+    let page = site.read("public/articles/linker/index.html");
+    assert!(
+        !page.contains("draft-target") && page.contains("草稿"),
+        "{page}"
+    );
+    // `check` warns about the unpublished target and fails on the missing one.
+    let check = site.run(&["check", "--as-of", TODAY]);
+    assert_eq!(check.status.code(), Some(1), "{}", output_text(&check));
 
     site.article(&ArticleSpec::new("linker", "链接文章").body("见[目标](target.md)。\n"));
     site.build(TODAY);
@@ -222,14 +235,20 @@ fn raw_html_and_script_urls_are_sanitized() {
     site.article(&ArticleSpec::new("xss", "安全测试").body(
         "正文<script>alert('zqxscript')</script>\n\n<img src=x onerror=\"alert('zqxonerror')\">\n\n<a href=\"javascript:alert('zqxjs')\">点我</a>\n\n[链接](javascript:alert('zqxmd'))\n",
     ));
-    // Unsafe links are errors: the editor must fix them before publishing.
+    // Unsafe links are errors (`check` fails the pull request), confined
+    // to the article: the build writes the site, the link removed.
     let out = site.run(&["build", "--as-of", TODAY]);
-    assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
     assert!(
-        output_text(&out).contains("javascript"),
+        output_text(&out).contains("error[unsafe-link]"),
         "{}",
         output_text(&out)
     );
+    let page = site.read("public/articles/xss/index.html");
+    assert!(!page.contains("javascript:"), "{page}");
+    assert!(page.contains("链接") && page.contains("点我"));
+    let check = site.run(&["check", "--as-of", TODAY]);
+    assert_eq!(check.status.code(), Some(1), "{}", output_text(&check));
 
     site.article(&ArticleSpec::new("xss", "安全测试").body(
         "正文<script>alert('zqxscript')</script>\n\n<img src=x onerror=\"alert('zqxonerror')\" alt=\"图\">\n\n<b onclick=\"zqxclick()\">粗体</b>\n",

@@ -65,11 +65,14 @@ fn a_failed_rebuild_leaves_public_untouched() {
     site.build(AS_OF); // now there is also a spare tree to recycle
     let before = all_files(&site.public());
 
-    site.article(&ArticleSpec::new("fever", "改过的标题").body("See [missing](nope.md).\n"));
+    // A changed page is staged, then a site-wide error (a static file on a
+    // generated page's path) fails the build.
+    site.article(&ArticleSpec::new("fever", "改过的标题"));
+    site.write("static/sitemap.xml", "<urlset/>");
     let failed = site.run(&["build", "--as-of", AS_OF]);
     assert!(
         !failed.status.success(),
-        "a link to a missing article fails the build"
+        "a static file colliding with a page fails the build"
     );
     assert_eq!(all_files(&site.public()), before);
 }

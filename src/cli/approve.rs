@@ -97,6 +97,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     let options = CheckOptions {
         as_of: None,
         dry_render: false,
+        horizon_days: crate::review::check::DEFAULT_HORIZON_DAYS,
     };
     let report = match check_site(root, &options) {
         Ok(report) => report,

@@ -43,7 +43,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                     .map_or(0, |(_, n)| *n)
             };
             println!(
-                "healthpress: as of {}: {} published, {} scheduled, {} drafts, {} in review, {} changes requested, {} stale approvals, {} expired, {} withheld (compliance)",
+                "healthpress: as of {}: {} published, {} scheduled, {} drafts, {} in review, {} changes requested, {} stale approvals, {} expired, {} withdrawn, {} withheld (compliance)",
                 report.today,
                 count(State::Published),
                 count(State::Scheduled),
@@ -52,6 +52,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 count(State::ChangesRequested),
                 count(State::StaleApproval),
                 count(State::Expired),
+                count(State::Withdrawn),
                 count(State::ComplianceWithheld),
             );
             println!(

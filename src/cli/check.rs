@@ -28,6 +28,10 @@ pub struct Args {
     /// Judge publishing and review dates as of this date (YYYY-MM-DD) instead of today.
     #[arg(long, value_parser = super::shared::parse_as_of)]
     pub as_of: Option<chrono::NaiveDate>,
+    /// Warn about links to articles that expire, are withdrawn or go live
+    /// within this many days.
+    #[arg(long, default_value_t = crate::review::check::DEFAULT_HORIZON_DAYS, value_name = "DAYS")]
+    pub horizon: i64,
     /// List the compliance rules in force and exit.
     #[arg(long)]
     pub list_rules: bool,
@@ -41,6 +45,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     let options = CheckOptions {
         as_of: args.as_of,
         dry_render: true,
+        horizon_days: args.horizon,
     };
     match check_site(root, &options) {
         Ok(report) => {

@@ -18,7 +18,7 @@ use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::CowStr;
 
-use super::{LinkResolver, MarkdownInput};
+use super::{LinkProblem, LinkResolver, MarkdownInput, UrlCheck};
 use crate::diagnostics::Diagnostic;
 
 use crate::config::content::{DEFAULT_SCHEMES, FORBIDDEN_SCHEMES};
@@ -75,55 +75,106 @@ pub(crate) fn classify<'u>(url: &'u str, schemes: &[String]) -> LinkKind<'u> {
 }
 
 /// Checks a link destination and rewrites article links to their URLs.
-/// The error is a diagnostic without a position; the caller knows where the
-/// link is.
+/// Returns the destination to emit (`None`: show the text only) and a
+/// diagnostic without a position (the caller knows where the link is).
 pub(crate) fn check<'a>(
     dest: CowStr<'a>,
     input: &MarkdownInput,
     resolver: &dyn LinkResolver,
+    urls: Option<&dyn UrlCheck>,
     what: &str,
-) -> Result<CowStr<'a>, Diagnostic> {
+) -> (Option<CowStr<'a>>, Option<Diagnostic>) {
     let (path, fragment) = match classify(&dest, input.settings.link_schemes) {
-        LinkKind::PassThrough => return Ok(dest),
+        LinkKind::PassThrough => {
+            let Some(urls) = urls else {
+                return (Some(dest), None);
+            };
+            return match urls.check(&dest) {
+                Ok(()) => (Some(dest), None),
+                Err(problem) => {
+                    let (keep, d) = problem_diagnostic(problem, input, &dest, what, None);
+                    (keep.map(|_| dest), Some(d))
+                }
+            };
+        }
         LinkKind::Unsafe { scheme } => {
-            return Err(unsafe_link(
-                input.file,
-                &dest,
-                &scheme,
-                what,
-                input.settings.link_schemes,
-            ))
+            return (
+                None,
+                Some(unsafe_link(
+                    input.file,
+                    &dest,
+                    &scheme,
+                    what,
+                    input.settings.link_schemes,
+                )),
+            )
         }
         LinkKind::Article { path, fragment } => (path, fragment),
     };
     let Some(target) = resolve_path(input.source_dir, path) else {
-        return Err(Diagnostic::error(
+        return (None, Some(Diagnostic::error(
             "broken-link",
             input.file,
             format!("link `{dest}` points outside the content directory"),
         )
-        .hint("links between articles are relative to this file and must stay inside content/"));
+        .hint("links between articles are relative to this file and must stay inside content/")));
+    };
+    let with_fragment = |mut url: String| {
+        if let Some(fragment) = fragment {
+            url.push('#');
+            url.push_str(fragment);
+        }
+        CowStr::from(url)
     };
     match resolver.resolve(&target) {
-        Ok(mut url) => {
-            if let Some(fragment) = fragment {
-                url.push('#');
-                url.push_str(fragment);
-            }
-            Ok(CowStr::from(url))
+        Ok(url) => (Some(with_fragment(url)), None),
+        Err(problem) => {
+            let (keep, d) = problem_diagnostic(problem, input, &dest, what, Some(&target));
+            (keep.map(with_fragment), Some(d))
         }
-        Err(reason) => Err(Diagnostic::error(
-            "broken-link",
-            input.file,
-            format!(
-                "link `{dest}` cannot be resolved: {reason} (looked for `content/{}`)",
-                target.display()
-            ),
-        )
-        .hint(
-            "check the file name and folder, and that the linked article is published; \
-             the link text is shown without a link",
-        )),
+    }
+}
+
+/// The diagnostic for a link `dest` the resolver objected to, and the URL
+/// to emit if the link is kept. `target` is the `.md` path it resolved to.
+pub(crate) fn problem_diagnostic(
+    problem: LinkProblem,
+    input: &MarkdownInput,
+    dest: &str,
+    what: &str,
+    target: Option<&Path>,
+) -> (Option<String>, Diagnostic) {
+    let looked = target.map_or(String::new(), |t| {
+        format!(" (looked for `content/{}`)", t.display())
+    });
+    match problem {
+        LinkProblem::Missing(reason) => (
+            None,
+            Diagnostic::error(
+                "broken-link",
+                input.file,
+                format!("{what} `{dest}` cannot be resolved: {reason}{looked}"),
+            )
+            .hint("check the file name and folder; until then the link text is shown without a link"),
+        ),
+        LinkProblem::NotPublic(reason) => (
+            None,
+            Diagnostic::warning(
+                "link-to-unpublished",
+                input.file,
+                format!("{what} `{dest}`: {reason}"),
+            )
+            .hint("the public page shows the link text without a link and names nothing of the target; the link works again once the target is public"),
+        ),
+        LinkProblem::EndingSoon { url, message } => (
+            Some(url),
+            Diagnostic::warning(
+                "link-ending-soon",
+                input.file,
+                format!("{what} `{dest}` {message}"),
+            )
+            .hint("from that day on the link is shown as plain text; link to the replacement, or extend the target's review"),
+        ),
     }
 }
 
@@ -173,7 +224,7 @@ pub(crate) fn unsafe_link(
 /// relative reference: no `:` before the first `/`, `?` or `#`, or
 /// something before the `:` that cannot be a scheme (`foo):`, `图:`), which
 /// the URL standard reads as a relative path.
-pub(crate) fn scheme_of(url: &str) -> Option<String> {
+pub fn scheme_of(url: &str) -> Option<String> {
     let mut scheme = String::new();
     for c in url.trim_start_matches(|c: char| c <= ' ').chars() {
         match c {

@@ -45,6 +45,7 @@ use crate::diagnostics::Diagnostic;
 
 pub use files::{local_files, LocalRef};
 pub use highlight::syntax_css;
+pub use links::scheme_of;
 pub use reading::reading_stats;
 
 /// Reads the local files an article embeds (images, videos, downloads).
@@ -119,8 +120,38 @@ pub struct MarkdownInput<'a> {
 /// articles are rendered in parallel.
 pub trait LinkResolver: Sync {
     /// `target` is a normalized path relative to `content/`, e.g. `seniors/fall-prevention.md`.
-    /// Returns the article's URL (e.g. `/articles/fall-prevention/`) or Err(reason) when it is missing or unpublished.
-    fn resolve(&self, target: &Path) -> Result<String, String>;
+    /// Returns the article's URL (e.g. `/articles/fall-prevention/`), or why not.
+    fn resolve(&self, target: &Path) -> Result<String, LinkProblem>;
+
+    /// How to judge URLs that are not `.md` links (absolute paths, full
+    /// URLs on the site's address, relative paths, in Markdown links,
+    /// images, autolinks and raw HTML `href`/`src`): `None` lets every safe
+    /// URL through. Shared (`Arc`) because ammonia's attribute filter,
+    /// which sees raw HTML's URLs, must own what it calls.
+    fn url_check(&self) -> Option<std::sync::Arc<dyn UrlCheck>> {
+        None
+    }
+}
+
+/// Judges a URL that may name one of the site's article pages.
+pub trait UrlCheck: Send + Sync {
+    /// `Ok(())` for URLs that are fine to emit (not an article page, or a
+    /// public one), the problem otherwise.
+    fn check(&self, url: &str) -> Result<(), LinkProblem>;
+}
+
+/// Why a link between articles is not emitted as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// No such article: an error, the link text is shown without a link.
+    Missing(String),
+    /// The article exists but is not public: a warning, the link text is
+    /// shown without a link, and nothing of the target is emitted.
+    NotPublic(String),
+    /// The article is public, but will not be soon (it expires or is
+    /// withdrawn within the warning horizon): the link is kept (`url`),
+    /// with a warning.
+    EndingSoon { url: String, message: String },
 }
 
 /// A heading of the article, in document order, for tables of contents.

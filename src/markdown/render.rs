@@ -8,6 +8,7 @@
 //! `<video>` element) is held back as a sentinel and put in after it.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -20,7 +21,7 @@ use super::reading::Counter;
 use super::sanitize::{self, Findings};
 use super::shortcodes;
 use super::tables::Table;
-use super::{Heading, LinkResolver, MarkdownInput, Rendered};
+use super::{Heading, LinkResolver, MarkdownInput, Rendered, UrlCheck};
 use crate::diagnostics::{line_col, Diagnostic};
 
 /// The Markdown dialect of articles; [`super::local_files`] parses with it too.
@@ -71,9 +72,18 @@ struct OpenLink {
     autolink: bool,
 }
 
+impl OpenLink {
+    /// A dropped autolink's text is the URL it would have linked to, which
+    /// must not reach the page either.
+    fn hides_text(&self) -> bool {
+        self.autolink && !self.kept
+    }
+}
+
 struct Renderer<'a, 'i> {
     input: &'i MarkdownInput<'a>,
     resolver: &'i dyn LinkResolver,
+    urls: Option<Arc<dyn UrlCheck>>,
     out: Vec<Event<'a>>,
     diagnostics: Vec<Diagnostic>,
     counter: Counter,
@@ -96,6 +106,9 @@ struct Renderer<'a, 'i> {
     /// item's text so the checkbox has an accessible name (axe `label`).
     task_label: bool,
     raw_html: bool,
+    /// Offset of the first raw HTML fragment, where problems found in raw
+    /// HTML as a whole are reported.
+    first_raw: usize,
     findings: Findings,
     first_finding: usize,
     nesting: Nesting,
@@ -112,6 +125,7 @@ pub(super) fn render<'a>(
     let mut r = Renderer {
         input,
         resolver,
+        urls: resolver.url_check(),
         out: Vec::with_capacity(input.body.len() / 8),
         diagnostics: Vec::new(),
         counter: Counter::default(),
@@ -129,6 +143,7 @@ pub(super) fn render<'a>(
         table: Table::default(),
         task_label: false,
         raw_html: false,
+        first_raw: 0,
         findings: Findings::default(),
         first_finding: 0,
         nesting: Nesting::default(),
@@ -207,6 +222,9 @@ impl<'a> Renderer<'a, '_> {
         }
         match event {
             Event::Text(text) => {
+                if self.links.iter().any(OpenLink::hides_text) {
+                    return;
+                }
                 self.text(&text);
                 self.out.push(Event::Text(text));
             }
@@ -439,13 +457,12 @@ impl<'a> Renderer<'a, '_> {
 
     /// Returns the destination to emit, or `None` to render the text only.
     fn check_link(&mut self, dest: CowStr<'a>, offset: usize, what: &str) -> Option<CowStr<'a>> {
-        match links::check(dest, self.input, self.resolver, what) {
-            Ok(dest) => Some(dest),
-            Err(diagnostic) => {
-                self.push_diagnostic(diagnostic, offset);
-                None
-            }
+        let (dest, diagnostic) =
+            links::check(dest, self.input, self.resolver, self.urls.as_deref(), what);
+        if let Some(diagnostic) = diagnostic {
+            self.push_diagnostic(diagnostic, offset);
         }
+        dest
     }
 
     fn raw_fragment(&mut self, html: CowStr<'a>, offset: usize) {
@@ -457,6 +474,9 @@ impl<'a> Renderer<'a, '_> {
         }
         if self.pasted_player(&html, offset) {
             return;
+        }
+        if !self.raw_html {
+            self.first_raw = offset;
         }
         self.raw_html = true;
         let first = self.findings.is_empty();
@@ -540,7 +560,17 @@ impl<'a> Renderer<'a, '_> {
         let mut html_out = String::with_capacity(self.input.body.len() * 3 / 2 + 64);
         html::push_html(&mut html_out, std::mem::take(&mut self.out).into_iter());
         if self.raw_html && !self.too_deep {
-            html_out = sanitize::clean(&html_out, self.input.settings.link_schemes);
+            let (cleaned, dropped) = sanitize::clean(
+                &html_out,
+                self.input.settings.link_schemes,
+                self.urls.clone(),
+            );
+            html_out = cleaned;
+            for (url, problem) in dropped {
+                let (_, d) =
+                    links::problem_diagnostic(problem, self.input, &url, "raw HTML link", None);
+                self.push_diagnostic(d, self.first_raw);
+            }
             if !self.findings.is_empty() {
                 let d = Diagnostic::warning("raw-html", self.input.file, self.findings.message())
                     .hint(self.findings.hint());

@@ -116,7 +116,20 @@ impl<'a> Renderer<'a, '_> {
                 return as_text(self);
             }
             Target::File(path) => self.probe(path),
-            Target::NotLocal => None,
+            Target::NotLocal => {
+                // A URL under an article's address (`/articles/x/a.png`)
+                // names that article: judged like a link.
+                let problem = self.urls.as_ref().and_then(|u| u.check(dest).err());
+                if let Some(problem) = problem {
+                    let (keep, d) =
+                        links::problem_diagnostic(problem, self.input, dest, "image", None);
+                    self.push_diagnostic(d, offset);
+                    if keep.is_none() {
+                        return as_text(self);
+                    }
+                }
+                None
+            }
         };
         let probe = match probe {
             Some(Ok(p)) => Some(p),

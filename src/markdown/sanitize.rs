@@ -15,10 +15,11 @@
 //! the raw fragments to name the dangerous parts in the `raw-html` warning.
 //! The scanner only words the message; ammonia does the actual cleaning.
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
-use super::links;
+use super::{links, LinkProblem, UrlCheck};
 
 const TAGS: &[&str] = &[
     "a",
@@ -186,19 +187,23 @@ fn builder(extra: &[&'static str]) -> ammonia::Builder<'static> {
             {
                 return None;
             }
+            if matches!(attribute, "href" | "src" | "cite") && !url_allowed(element, value) {
+                return None;
+            }
             // Keyboard access to the scrolling table box, nothing else.
             if attribute == "tabindex" && value != "0" {
                 return None;
             }
             // `srcset` holds URLs ammonia does not look at: only plain
-            // relative or http(s) candidates survive.
+            // relative or http(s) candidates survive, none naming an
+            // article that is not public.
             if attribute == "srcset"
                 && !value.split(',').all(|c| {
                     let url = c.split_whitespace().next().unwrap_or("");
                     matches!(
                         links::scheme_of(url).as_deref(),
                         None | Some("http" | "https")
-                    )
+                    ) && url_allowed(element, url)
                 })
             {
                 return None;
@@ -208,8 +213,106 @@ fn builder(extra: &[&'static str]) -> ammonia::Builder<'static> {
     builder
 }
 
+/// What the URL check of one `clean` call found, per thread (ammonia's
+/// filter must be `'static`, so it cannot borrow the resolver).
+struct Judging {
+    urls: Arc<dyn UrlCheck>,
+    dropped: Vec<(String, LinkProblem)>,
+    /// An `<img>` lost its `src`: it must go, keeping its alt text.
+    image_dropped: bool,
+}
+
+thread_local! {
+    static JUDGING: RefCell<Option<Judging>> = const { RefCell::new(None) };
+}
+
+/// Whether raw HTML may keep this URL attribute; records what it drops.
+fn url_allowed(element: &str, value: &str) -> bool {
+    JUDGING.with(|j| {
+        let mut j = j.borrow_mut();
+        let Some(j) = j.as_mut() else { return true };
+        match j.urls.check(value) {
+            Ok(()) => true,
+            Err(problem) => {
+                let keep = matches!(problem, LinkProblem::EndingSoon { .. });
+                j.dropped.push((value.to_string(), problem));
+                if !keep && element == "img" {
+                    j.image_dropped = true;
+                }
+                keep
+            }
+        }
+    })
+}
+
+/// Sanitizes `html`. With `urls`, URL attributes that name an article
+/// page that is not public are removed too (an `<a>` becomes its text, an
+/// `<img>` its alt text); returns them with their problems.
+pub(crate) fn clean(
+    html: &str,
+    extra: &[String],
+    urls: Option<Arc<dyn UrlCheck>>,
+) -> (String, Vec<(String, LinkProblem)>) {
+    let Some(urls) = urls else {
+        return (clean_with_schemes(html, extra), Vec::new());
+    };
+    JUDGING.with(|j| {
+        *j.borrow_mut() = Some(Judging {
+            urls,
+            dropped: Vec::new(),
+            image_dropped: false,
+        })
+    });
+    let cleaned = clean_with_schemes(html, extra);
+    let judging = JUDGING.with(|j| j.borrow_mut().take());
+    let Some(judging) = judging else {
+        return (cleaned, Vec::new());
+    };
+    let cleaned = if judging.image_dropped {
+        replace_sourceless_images(&cleaned)
+    } else {
+        cleaned
+    };
+    (cleaned, judging.dropped)
+}
+
+/// Replaces each `<img>` without a `src` in ammonia's output by its alt
+/// text (an image without a source is invalid HTML and shows nothing).
+/// ammonia serializes attributes in double quotes with `"` escaped, so a
+/// tag ends at the first `>` outside quotes; in attribute values `<` and
+/// `>` are not escaped, so the alt text is escaped again as text.
+fn replace_sourceless_images(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<img") {
+        out.push_str(&rest[..start]);
+        let tag_and_after = &rest[start..];
+        let mut in_quotes = false;
+        let end = tag_and_after
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    in_quotes = !in_quotes;
+                }
+                c == '>' && !in_quotes
+            })
+            .map_or(tag_and_after.len(), |(i, _)| i + 1);
+        let tag = &tag_and_after[..end];
+        if tag.contains(" src=\"") {
+            out.push_str(tag);
+        } else if let Some(alt_start) = tag.find(" alt=\"") {
+            let alt = &tag[alt_start + 6..];
+            let alt = &alt[..alt.find('"').unwrap_or(alt.len())];
+            out.push_str(&alt.replace('<', "&lt;").replace('>', "&gt;"));
+        }
+        rest = &tag_and_after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Sanitizes a rendered document; `extra` are site.yaml's added schemes.
-pub(crate) fn clean(html: &str, extra: &[String]) -> String {
+fn clean_with_schemes(html: &str, extra: &[String]) -> String {
     if extra.is_empty() {
         CLEANER.clean(html).to_string()
     } else {
@@ -412,7 +515,7 @@ mod tests {
         let generated = "<h2 id=\"a\">A</h2><pre class=\"hl-code\"><code class=\"language-rust\"><span class=\"hl-source\">x</span></code></pre>\
             <input disabled=\"\" type=\"checkbox\" checked=\"\">\
             <sup class=\"footnote-reference\"><a href=\"#n\">1</a></sup><div class=\"footnote-definition\" id=\"n\"></div>";
-        let cleaned = clean(generated, &[]);
+        let cleaned = clean(generated, &[], None).0;
         for needle in [
             "id=\"a\"",
             "class=\"hl-source\"",
@@ -424,6 +527,7 @@ mod tests {
         ] {
             assert!(cleaned.contains(needle), "{needle} lost: {cleaned}");
         }
+        let clean = |html: &str, extra: &[String]| clean(html, extra, None).0;
         assert!(!clean("<input type=password>", &[]).contains("password"));
         let weixin = vec!["weixin".to_string()];
         assert!(clean("<a href=\"weixin://dl/x\">w</a>", &weixin).contains("weixin://"));

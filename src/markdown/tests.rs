@@ -10,12 +10,14 @@ use crate::diagnostics::Severity;
 struct Site;
 
 impl LinkResolver for Site {
-    fn resolve(&self, target: &Path) -> Result<String, String> {
+    fn resolve(&self, target: &Path) -> Result<String, LinkProblem> {
         match target.to_str() {
             Some("seniors/fall-prevention.md") => Ok("/articles/fall-prevention/".into()),
             Some("kids/fever.md") => Ok("/articles/fever/".into()),
-            Some("kids/draft.md") => Err("the article is not published".into()),
-            _ => Err("no such article".into()),
+            Some("kids/draft.md") => Err(LinkProblem::NotPublic(
+                "the article is not published".into(),
+            )),
+            _ => Err(LinkProblem::Missing("no such article".into())),
         }
     }
 }
@@ -157,10 +159,11 @@ fn md_links_resolve_with_fragment() {
 fn broken_links_report_line_and_column_in_the_source_file() {
     let body = "First line.\n\n冬季 [draft](draft.md) and [gone](../nope.md#x)\n";
     let (r, d) = render_at(body, 5);
-    assert_eq!(rules(&d), ["broken-link", "broken-link"]);
-    assert!(d
-        .iter()
-        .all(|d| d.severity == Severity::Error && d.hint.is_some()));
+    // Unpublished: a warning; missing: an error. Both lose the link.
+    assert_eq!(rules(&d), ["link-to-unpublished", "broken-link"]);
+    assert_eq!(d[0].severity, Severity::Warning);
+    assert_eq!(d[1].severity, Severity::Error);
+    assert!(d.iter().all(|d| d.hint.is_some()));
     assert_eq!((d[0].line, d[0].column), (7, 4));
     assert!(d[0].message.contains("not published"), "{}", d[0].message);
     assert_eq!((d[1].line, d[1].column), (7, 26));

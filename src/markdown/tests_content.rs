@@ -12,8 +12,8 @@ use crate::diagnostics::Severity;
 struct NoArticles;
 
 impl LinkResolver for NoArticles {
-    fn resolve(&self, _: &Path) -> Result<String, String> {
-        Err("no such article".into())
+    fn resolve(&self, _: &Path) -> Result<String, LinkProblem> {
+        Err(LinkProblem::Missing("no such article".into()))
     }
 }
 

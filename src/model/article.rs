@@ -20,6 +20,8 @@ pub enum State {
     Scheduled,
     /// Approved, but `expires` is today or earlier.
     Expired,
+    /// `withdrawn:` is today or earlier, whatever the review says.
+    Withdrawn,
     /// Approved and due, but the compliance linter found an error in it
     /// (a prohibited claim or a patient identifier): withheld from every
     /// output until the text is fixed and approved again.
@@ -36,6 +38,7 @@ impl State {
             State::StaleApproval => "stale approval",
             State::Scheduled => "scheduled",
             State::Expired => "expired",
+            State::Withdrawn => "withdrawn",
             State::ComplianceWithheld => "withheld (compliance)",
             State::Published => "published",
         }
@@ -100,6 +103,12 @@ pub struct Article {
     pub date: NaiveDate,
     pub updated: Option<NaiveDate>,
     pub expires: Option<NaiveDate>,
+    /// The day the advice was withdrawn (front matter `withdrawn:`): from
+    /// then on it is not public, and leaves a tombstone if it was.
+    pub withdrawn: Option<NaiveDate>,
+    /// Slug of the article that replaces this one, linked from its
+    /// tombstone (front matter `replaced_by:`).
+    pub replaced_by: Option<String>,
     pub lang: String,
     pub audience: Vec<String>,
     pub specialty: Vec<String>,
@@ -122,6 +131,9 @@ pub struct Article {
 impl Article {
     /// The publishing rule of product.md, evaluated for `today`.
     pub fn state(&self, today: NaiveDate) -> State {
+        if self.withdrawn.is_some_and(|w| w <= today) {
+            return State::Withdrawn;
+        }
         match self.review.status {
             None | Some(ReviewStatus::Draft) => State::Draft,
             Some(ReviewStatus::InReview) => State::InReview,
@@ -138,6 +150,27 @@ impl Article {
                 }
             }
         }
+    }
+
+    /// The first day the article is no longer public by its own dates: the
+    /// earlier of `expires` and `withdrawn`.
+    pub fn ends_on(&self) -> Option<NaiveDate> {
+        match (self.expires, self.withdrawn) {
+            (Some(e), Some(w)) => Some(e.min(w)),
+            (e, w) => e.or(w),
+        }
+    }
+
+    /// The day shown on the tombstone at the article's old URL, if it gets
+    /// one as of `today`: it has ended (expired or withdrawn) by today, and
+    /// by its own dates it was public before that: approved (a sign-off
+    /// dated before the end, if dated) and dated before the end. Articles
+    /// that never were public leave no trace.
+    pub fn tombstone_date(&self, today: NaiveDate) -> Option<NaiveDate> {
+        let end = self.ends_on().filter(|&end| end <= today)?;
+        let approved = self.review.status == Some(ReviewStatus::Approved)
+            && self.review.date.is_none_or(|r| r < end);
+        (approved && self.date < end).then_some(end)
     }
 
     /// Whether the recorded sign-off is bound to the current text.
@@ -195,6 +228,8 @@ mod tests {
             date: parse_date(date).unwrap(),
             updated: None,
             expires: expires.map(|e| parse_date(e).unwrap()),
+            withdrawn: None,
+            replaced_by: None,
             lang: "zh-Hans".into(),
             audience: vec![],
             specialty: vec![],
@@ -236,6 +271,30 @@ mod tests {
         assert_eq!(draft.state(today), State::Draft);
         draft.review.status = Some(ReviewStatus::InReview);
         assert_eq!(draft.state(today), State::InReview);
+    }
+
+    #[test]
+    fn withdrawal_and_tombstones() {
+        let day = |d: &str| parse_date(d).unwrap();
+        let mut a = approved("2026-03-01", Some("2026-12-01"));
+        assert_eq!(a.tombstone_date(day("2026-11-30")), None, "still public");
+        assert_eq!(a.tombstone_date(day("2026-12-01")), Some(day("2026-12-01")));
+        a.withdrawn = Some(day("2026-06-10"));
+        assert_eq!(a.state(day("2026-06-09")), State::Published);
+        assert_eq!(a.state(day("2026-06-10")), State::Withdrawn);
+        assert_eq!(a.tombstone_date(day("2026-06-10")), Some(day("2026-06-10")));
+        // Never public: withdrawn before its date, or never approved.
+        let mut early = approved("2026-07-01", None);
+        early.withdrawn = Some(day("2026-06-10"));
+        assert_eq!(early.state(day("2026-08-01")), State::Withdrawn);
+        assert_eq!(early.tombstone_date(day("2026-08-01")), None);
+        let mut draft = approved("2026-03-01", Some("2026-04-01"));
+        draft.review.status = Some(ReviewStatus::Draft);
+        assert_eq!(draft.tombstone_date(day("2026-05-01")), None);
+        // Approved only after it had expired: it never was public.
+        let mut late = approved("2025-03-01", Some("2025-12-01"));
+        late.review.date = Some(day("2025-12-05"));
+        assert_eq!(late.tombstone_date(day("2026-05-01")), None);
     }
 
     #[test]

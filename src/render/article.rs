@@ -183,11 +183,12 @@ impl Renderer for ArticlePages {
         let resolver = PublicLinks::new(index.site, &index.urls);
         // Render and write in parallel. Each body is kept in
         // `index.bodies`, so feeds and digests do not render it again.
-        let results: Vec<(Option<String>, Vec<Diagnostic>)> = chosen
+        let results: Vec<(Option<String>, Vec<Diagnostic>, Vec<Diagnostic>)> = chosen
             .par_iter()
             .map(|&i| {
                 let article = &index.site.articles[i];
-                let (html, mut found) = render_article_bytes(index, i, &resolver);
+                let (html, body) = render_article_bytes(index, i, &resolver);
+                let mut found = Vec::new();
                 let path = match html {
                     Ok(html) => {
                         let path = file_for(&index.urls, &index.urls.article(&article.slug));
@@ -208,13 +209,14 @@ impl Renderer for ArticlePages {
                         None
                     }
                 };
-                (path, found)
+                (path, found, body)
             })
             .collect();
-        for (path, found) in results {
+        for (path, found, body) in results {
             rendered.pages += usize::from(path.is_some());
             rendered.files.extend(path);
             rendered.problems.extend(found);
+            rendered.confined.extend(body);
         }
         if let Scope::Edit(edit) = scope {
             // Pages of articles no longer public (or moved to another slug).

@@ -149,10 +149,23 @@ impl Reach {
         } else {
             Extent::General
         };
-        let linking = if diff.gone.is_empty() {
+        // Links to an article that vanished or moved, and to one that has
+        // just become public (a link to an article that is not public is
+        // rendered as text, so it turns into a link now), render anew.
+        let mut targets = diff.gone.clone();
+        for &i in &changed_now {
+            let a = &new.articles[i];
+            let was_public_here = old.articles.iter().zip(&old.states).any(|(o, s)| {
+                o.content_path == a.content_path && s.is_public() && o.slug == a.slug
+            });
+            if !was_public_here {
+                targets.push((a.content_path.clone(), a.slug.clone()));
+            }
+        }
+        let linking = if targets.is_empty() {
             Vec::new()
         } else {
-            referrers(new, &diff.gone)
+            referrers(new, &targets)
         };
         let (pages, terms, crosses, main_feed) = match extent {
             Extent::OwnPage => (
@@ -241,19 +254,22 @@ pub fn diff_sites(old: &Site, new: &Site, dirty: &BTreeSet<PathBuf>) -> Diff {
 }
 
 /// Public articles that may link to the `gone` ones: a link names the
-/// target's file, so its stem appears in the source unless the link is
-/// escaped (`%xx`, `&#..;`), and such sources are included too.
+/// target's file (a `.md` link) or its slug (an `/articles/<slug>/` URL),
+/// so one of them appears in the source unless the link is escaped (`%xx`,
+/// `&#..;`), and such sources are included too.
 fn referrers(site: &Site, gone: &[(PathBuf, String)]) -> Vec<usize> {
     let stems: Vec<String> = gone
         .iter()
         .filter_map(|(p, _)| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .chain(gone.iter().map(|(_, slug)| slug.clone()))
         .collect();
     site.published()
         .into_par_iter()
         .filter(|&i| {
             let body = site.articles[i].body();
             stems.iter().any(|s| body.contains(s.as_str()))
-                || (body.contains("md") && (body.contains('%') || body.contains("&#")))
+                || ((body.contains("md") || body.contains("articles"))
+                    && (body.contains('%') || body.contains("&#")))
         })
         .collect()
 }

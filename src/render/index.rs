@@ -8,9 +8,12 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::config::site::TAXONOMIES;
-use crate::markdown::LinkResolver;
+use std::sync::Arc;
+
+use crate::markdown::{LinkProblem, LinkResolver, UrlCheck};
 use crate::model::{Site, State};
 
+use super::article_urls::{ending_soon, not_public_reason, ArticleUrls};
 use super::body::BodyRenderer;
 use super::theme::Theme;
 use super::views::{card, Card, SiteView, Urls};
@@ -147,17 +150,31 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Resolves relative `.md` links to public article URLs; a link to an
-/// article that exists but is not public is an error, because following it
-/// would show readers a 404 (and naming it would leak that it exists).
+/// Resolves links to public article URLs. A link (in any form: relative
+/// `.md`, absolute path, site URL, image, raw HTML) to an article that
+/// exists but is not public is dropped with a warning, the text kept:
+/// following it would show readers a 404, and naming it would leak it.
 pub struct PublicLinks<'a> {
     by_path: BTreeMap<&'a Path, (usize, State)>,
     site: &'a Site,
     urls: &'a Urls,
+    /// Warn about links to articles that end within this many days.
+    horizon_days: Option<i64>,
+    judge: Arc<ArticleUrls>,
 }
 
 impl<'a> PublicLinks<'a> {
     pub fn new(site: &'a Site, urls: &'a Urls) -> PublicLinks<'a> {
+        PublicLinks::with_horizon(site, urls, None)
+    }
+
+    /// Like `new`, warning ahead of time (`check`) about links to public
+    /// articles that expire or are withdrawn within `horizon_days`.
+    pub fn with_horizon(
+        site: &'a Site,
+        urls: &'a Urls,
+        horizon_days: Option<i64>,
+    ) -> PublicLinks<'a> {
         let by_path = site
             .articles
             .iter()
@@ -168,24 +185,39 @@ impl<'a> PublicLinks<'a> {
             by_path,
             site,
             urls,
+            horizon_days,
+            judge: Arc::new(ArticleUrls::new(site, horizon_days)),
         }
     }
 }
 
 impl LinkResolver for PublicLinks<'_> {
-    fn resolve(&self, target: &Path) -> Result<String, String> {
+    fn resolve(&self, target: &Path) -> Result<String, LinkProblem> {
         match self.by_path.get(target) {
-            Some(&(i, State::Published)) => Ok(self.urls.article(&self.site.articles[i].slug)),
-            Some(&(_, state)) => Err(format!(
-                "content/{} is not published ({}); a public page cannot link to it",
-                target.display(),
-                state.label()
-            )),
-            None => Err(format!(
+            Some(&(i, State::Published)) => {
+                let article = &self.site.articles[i];
+                let url = self.urls.article(&article.slug);
+                match self
+                    .horizon_days
+                    .and_then(|h| ending_soon(article, self.site.today, h))
+                {
+                    Some(message) => Err(LinkProblem::EndingSoon { url, message }),
+                    None => Ok(url),
+                }
+            }
+            Some(&(i, state)) => Err(LinkProblem::NotPublic(not_public_reason(
+                &self.site.articles[i],
+                state,
+            ))),
+            None => Err(LinkProblem::Missing(format!(
                 "there is no article at content/{}",
                 target.display()
-            )),
+            ))),
         }
+    }
+
+    fn url_check(&self) -> Option<Arc<dyn UrlCheck>> {
+        Some(self.judge.clone())
     }
 }
 
@@ -211,10 +243,12 @@ impl<'a> AnyLinks<'a> {
 }
 
 impl LinkResolver for AnyLinks<'_> {
-    fn resolve(&self, target: &Path) -> Result<String, String> {
-        self.by_path
-            .get(target)
-            .cloned()
-            .ok_or_else(|| format!("there is no article at content/{}", target.display()))
+    fn resolve(&self, target: &Path) -> Result<String, LinkProblem> {
+        self.by_path.get(target).cloned().ok_or_else(|| {
+            LinkProblem::Missing(format!(
+                "there is no article at content/{}",
+                target.display()
+            ))
+        })
     }
 }

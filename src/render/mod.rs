@@ -7,6 +7,7 @@
 //! [`RENDERERS`] (docs/architecture.md).
 
 pub mod article;
+pub mod article_urls;
 pub mod body;
 pub mod bundles;
 pub mod changes;
@@ -22,6 +23,7 @@ pub mod renderer;
 pub mod search;
 pub mod statics;
 pub mod theme;
+pub mod tombstone;
 pub mod views;
 
 pub use renderer::{Folder, Part, Rendered, Renderer, Scope};
@@ -33,6 +35,7 @@ pub use renderer::{Folder, Part, Rendered, Renderer, Scope};
 pub static RENDERERS: &[&dyn Renderer] = &[
     &article::ArticlePages,
     &lists::Listings,
+    &tombstone::Tombstones,
     &statics::StaticFiles,
     &bundles::BundleFiles,
     &digest::issues::DigestIssues,

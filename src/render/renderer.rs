@@ -49,6 +49,11 @@ pub struct Rendered {
     pub removed: Vec<String>,
     /// Errors fail the build (nothing is committed); warnings are shown.
     pub problems: Vec<Diagnostic>,
+    /// Problems confined to one article and rendered harmlessly (a broken
+    /// or unsafe link shown as its text): shown with their severity, and
+    /// `check` fails on their errors, but they never stop a build, so one
+    /// article cannot keep the rest of the site from being updated.
+    pub confined: Vec<Diagnostic>,
     /// True when only what an edit touched was rendered. False means
     /// everything was: files of the previous render not written again are
     /// gone.

@@ -31,6 +31,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/taxonomy.html",
     "templates/term.html",
     "templates/404.html",
+    "templates/tombstone.html",
     // Site search (docs/search.md).
     "templates/search.html",
     "templates/atom.xml",

@@ -66,7 +66,13 @@ pub struct CheckOptions {
     /// output problems surface too. `approve`, which only needs the errors
     /// in a few files, turns it off.
     pub dry_render: bool,
+    /// Warn ahead of time about links to articles that end or go live
+    /// within this many days.
+    pub horizon_days: i64,
 }
+
+/// The default warning horizon of `check --horizon`.
+pub const DEFAULT_HORIZON_DAYS: i64 = 14;
 
 /// Checks the site at `root`.
 pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, CheckError> {
@@ -150,7 +156,7 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
     }
 
     let urls = Urls::new(&site.config);
-    let public = PublicLinks::new(&site, &urls);
+    let public = PublicLinks::with_horizon(&site, &urls, Some(options.horizon_days.max(0)));
     let any = AnyLinks::new(&site, &urls);
     let bodies = BodyRenderer::new(&site, theme.as_ref());
     for (i, article) in site.articles.iter().enumerate() {
@@ -158,8 +164,15 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
         // an unpublished article only needs its link targets to exist.
         if site.states[i] != State::Published {
             problems.extend(bodies.render(article, &any).1);
-        } else if !bodies_rendered {
-            problems.extend(bodies.render(article, &public).1);
+        } else {
+            // The dry render reported the body's problems, but not the
+            // links that will break within the horizon.
+            let found = bodies.render(article, &public).1;
+            problems.extend(
+                found
+                    .into_iter()
+                    .filter(|d| !bodies_rendered || d.rule == "link-ending-soon"),
+            );
         }
         problems.extend(super::check_review(&site.config, article, today));
     }
@@ -210,7 +223,7 @@ fn dry_render(site: &Site, theme: &Theme) -> Result<Vec<Diagnostic>, Diagnostic>
                             "site.yaml",
                             e.to_string(),
                         )),
-                        (Ok(()), Ok(rendered)) => Ok(rendered.problems),
+                        (Ok(()), Ok(rendered)) => Ok([rendered.problems, rendered.confined].concat()),
                         (Ok(()), Err(problems)) => Ok(problems),
                     }
                 }

@@ -73,6 +73,7 @@ pub fn public_edit(
             });
         }
         report.warnings.extend(rendered.problems);
+        report.warnings.extend(rendered.confined);
         notes.extend(rendered.note);
         let files = buffer.files.into_inner().expect("buffer poisoned");
         report.rendered += files.len();

@@ -24,6 +24,7 @@ pub fn check_sources(sources: &crate::load::Sources) -> Vec<Diagnostic> {
         problems.extend(check_article(&sources.config, article));
     }
     problems.extend(check_unique_slugs(&sources.articles));
+    problems.extend(check_replacements(&sources.articles));
     problems.extend(calendar::check_calendar(
         &sources.config,
         &sources.calendar,
@@ -230,6 +231,32 @@ pub fn check_article(config: &SiteConfig, article: &Article) -> Vec<Diagnostic> 
                 .hint("the article will never be public; fix one of the dates"),
             );
         }
+    }
+    out
+}
+
+/// `replaced_by:` must name an article's slug; the tombstone links to it
+/// once that article is public.
+pub fn check_replacements(articles: &[Article]) -> Vec<Diagnostic> {
+    let slugs: std::collections::BTreeSet<&str> =
+        articles.iter().map(|a| a.slug.as_str()).collect();
+    let mut out = Vec::new();
+    for a in articles {
+        let Some(slug) = &a.replaced_by else { continue };
+        if slugs.contains(slug.as_str()) && *slug != a.slug {
+            continue;
+        }
+        let front = &a.raw[..a.body_offset];
+        let (l, c) = yaml::locate(front, &["replaced_by"], None).unwrap_or((1, 1));
+        out.push(
+            Diagnostic::warning(
+                "unknown-replacement",
+                &a.source,
+                format!("replaced_by `{slug}` is not the slug of another article"),
+            )
+            .at(l, c)
+            .hint("name the slug of the article that replaces this one; the tombstone links to it while it is public"),
+        );
     }
     out
 }

@@ -64,6 +64,8 @@ pub struct ArticleSpec {
     /// When true, the fingerprint written does not match the text.
     pub stale: bool,
     pub body: String,
+    /// Extra front matter lines, e.g. `withdrawn: 2027-01-01`.
+    pub extra: Vec<String>,
 }
 
 impl ArticleSpec {
@@ -83,6 +85,7 @@ impl ArticleSpec {
             review_date: "2026-09-25".into(),
             stale: false,
             body: format!("## 要点\n\n{title}的正文。多喝水，注意休息。\n"),
+            extra: Vec::new(),
         }
     }
 
@@ -118,6 +121,11 @@ impl ArticleSpec {
         self.specialty = s.iter().map(|s| s.to_string()).collect();
         self
     }
+    /// Adds a front matter line (`key: value`).
+    pub fn front(mut self, line: &str) -> Self {
+        self.extra.push(line.into());
+        self
+    }
     pub fn season(mut self, s: &[&str]) -> Self {
         self.season = s.iter().map(|s| s.to_string()).collect();
         self
@@ -132,6 +140,10 @@ impl ArticleSpec {
         fm += &format!("date: {}\n", self.date);
         if let Some(e) = &self.expires {
             fm += &format!("expires: {e}\n");
+        }
+        for line in &self.extra {
+            fm += line;
+            fm += "\n";
         }
         fm += &format!("summary: {}\n", self.summary);
         fm += &format!("audience: {}\n", list(&self.audience));

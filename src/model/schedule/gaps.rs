@@ -99,7 +99,8 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
     let mut busy: BTreeSet<(NaiveDate, String)> = BTreeSet::new();
     let first_week = week_start(today);
     for (a, s) in site.articles.iter().zip(&site.states) {
-        if *s == State::Expired || a.date < first_week || a.date > horizon {
+        if matches!(s, State::Expired | State::Withdrawn) || a.date < first_week || a.date > horizon
+        {
             continue;
         }
         for aud in &a.audience {

@@ -150,7 +150,9 @@ impl Schedule {
 
         let mut issues = Vec::new();
         for n in newsletters {
-            for issue in newsletter::issues(site, n, to, |s| s != State::Expired) {
+            for issue in newsletter::issues(site, n, to, |s| {
+                !matches!(s, State::Expired | State::Withdrawn)
+            }) {
                 if issue.date < from {
                     continue;
                 }

@@ -95,7 +95,7 @@ impl From<State> for PlanState {
         match state {
             State::Published => PlanState::Published,
             State::Scheduled => PlanState::Approved,
-            State::Expired => PlanState::Expired,
+            State::Expired | State::Withdrawn => PlanState::Expired,
             State::Draft => PlanState::Draft,
             State::InReview => PlanState::InReview,
             State::ChangesRequested => PlanState::ChangesRequested,
@@ -111,7 +111,7 @@ impl From<State> for PlanState {
 /// the same dates as a slot without one.
 pub fn article_plan_state(state: State, date: NaiveDate, today: NaiveDate) -> PlanState {
     match state {
-        State::Published | State::Scheduled | State::Expired => state.into(),
+        State::Published | State::Scheduled | State::Expired | State::Withdrawn => state.into(),
         _ => match theme_plan_state(date, today) {
             PlanState::Planned => state.into(),
             risk => risk,

@@ -36,6 +36,8 @@ fn article(
         date: d(date),
         updated: None,
         expires: None,
+        withdrawn: None,
+        replaced_by: None,
         lang: "en".into(),
         audience: vec![audience.into()],
         specialty: vec![specialty.into()],
