@@ -4,6 +4,7 @@
 //! Exit codes: 0 success (warnings allowed), 1 the site has errors,
 //! 2 usage or environment errors (bad arguments, unreadable folders).
 
+mod approval;
 mod approve;
 mod build;
 mod check;
@@ -45,6 +46,8 @@ pub enum Command {
     Check(check::Args),
     /// Record a reviewer's sign-off (status, reviewer, date, fingerprint) in each FILE.
     Approve(approve::Args),
+    /// Show an article's sign-off, or print its signed statement, its signature or the site's allowed_signers for `ssh-keygen -Y verify`.
+    Approval(approval::Args),
     /// Scaffold a draft article with valid front matter.
     New(new::NewArticle),
     /// Render one newsletter issue to stdout or --out (see docs/digests.md).
@@ -64,6 +67,7 @@ pub fn run() -> i32 {
         Command::Init { dir } => init::run(&dir),
         Command::Check(args) => check::run(&cli.root, &args),
         Command::Approve(args) => approve::run(&cli.root, &args),
+        Command::Approval(args) => approval::run(&cli.root, &args),
         Command::New(article) => new::run(&cli.root, &article),
         Command::Digest(args) => digest::run(&cli.root, &args),
         Command::Schedule(args) => schedule::run(&cli.root, &args),

@@ -48,6 +48,8 @@ struct ReviewBlock {
     date: Option<Date>,
     #[serde(default)]
     fingerprint: Option<String>,
+    #[serde(default)]
+    signature: Option<String>,
 }
 
 /// A source file cut at its front matter fences.
@@ -160,6 +162,7 @@ pub fn parse_article(
         reviewer: r.reviewer,
         date: r.date.map(|d| d.0),
         fingerprint: r.fingerprint,
+        signature: r.signature,
     });
     Ok(Article {
         source,
@@ -181,6 +184,7 @@ pub fn parse_article(
         body_line,
         raw,
         current_fingerprint,
+        embedded: Vec::new(),
     })
 }
 

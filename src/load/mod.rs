@@ -2,6 +2,7 @@
 //! typed values. Files are read in parallel; every problem becomes a
 //! diagnostic and loading goes on, so one run reports all broken files.
 
+pub mod embedded;
 pub mod frontmatter;
 
 use std::fs;
@@ -125,7 +126,9 @@ pub fn read_article(
             .at(line, col)
             .hint("save the file as UTF-8 (not GBK/GB2312)")
     })?;
-    frontmatter::parse_article(source, content_path, raw, default_lang)
+    let mut article = frontmatter::parse_article(source, content_path, raw, default_lang)?;
+    article.embedded = embedded::embedded_files(root, &article.source, article.body());
+    Ok(article)
 }
 
 /// Lists `content/**.md` relative to `content/`, sorted, skipping hidden

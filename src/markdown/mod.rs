@@ -15,6 +15,7 @@
 //! ids), `reading.rs` (reading time), `tables.rs` (cell alignment classes),
 //! `render.rs` (the event pass).
 
+pub mod embeds;
 mod headings;
 mod highlight;
 mod links;

@@ -19,7 +19,7 @@ use super::tables::Table;
 use super::{Heading, LinkResolver, MarkdownInput, Rendered};
 use crate::diagnostics::{line_col, Diagnostic};
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::fingerprint::{fingerprint_v2, EmbeddedFile, V2Input};
+use super::signoff::{SignOff, Verdict};
+
 /// Where an article stands in the editorial workflow, as of one day.
 /// Only `Published` articles may appear anywhere under `public/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -16,6 +19,12 @@ pub enum State {
     ChangesRequested,
     /// Approved, but the text changed after sign-off: treated as not approved.
     StaleApproval,
+    /// Approved without a signature on a site that requires signed
+    /// approvals (`review.require_signature`): treated as not approved.
+    Unsigned,
+    /// Approved with a signature that does not prove the approval (another
+    /// person's key, a key no longer listed, another statement, damaged).
+    BadSignature,
     /// Approved with a publish date after today.
     Scheduled,
     /// Approved, but `expires` is today or earlier.
@@ -30,6 +39,8 @@ impl State {
             State::InReview => "in review",
             State::ChangesRequested => "changes requested",
             State::StaleApproval => "stale approval",
+            State::Unsigned => "unsigned",
+            State::BadSignature => "bad signature",
             State::Scheduled => "scheduled",
             State::Expired => "expired",
             State::Published => "published",
@@ -56,6 +67,8 @@ pub struct Review {
     pub reviewer: Option<String>,
     pub date: Option<NaiveDate>,
     pub fingerprint: Option<String>,
+    /// Armored SSHSIG over the approval's statement (`model::signoff`).
+    pub signature: Option<String>,
 }
 
 impl Review {
@@ -98,34 +111,63 @@ pub struct Article {
     pub body_offset: usize,
     /// 1-based line of the file where `body` starts.
     pub body_line: usize,
-    /// Fingerprint of the text as it is now.
+    /// v1 fingerprint of the text as it is now.
     pub current_fingerprint: String,
+    /// The local files the body embeds, with their digests (filled in by
+    /// `load`, which can read them; empty when parsed from text alone).
+    pub embedded: Vec<EmbeddedFile>,
 }
 
 impl Article {
-    /// The publishing rule of product.md, evaluated for `today`.
-    pub fn state(&self, today: NaiveDate) -> State {
+    /// The publishing rule of product.md, evaluated for `today`, given the
+    /// assessment of the sign-off (`model::signoff::assess`).
+    pub fn state(&self, today: NaiveDate, signoff: &SignOff) -> State {
         match self.review.status {
             None | Some(ReviewStatus::Draft) => State::Draft,
             Some(ReviewStatus::InReview) => State::InReview,
             Some(ReviewStatus::ChangesRequested) => State::ChangesRequested,
-            Some(ReviewStatus::Approved) => {
-                if !self.approval_matches() {
+            Some(ReviewStatus::Approved) => match signoff.verdict {
+                Verdict::Stale | Verdict::V1NotAccepted | Verdict::NotApproved => {
                     State::StaleApproval
-                } else if self.date > today {
-                    State::Scheduled
-                } else if self.expires.is_some_and(|e| e <= today) {
-                    State::Expired
-                } else {
-                    State::Published
                 }
-            }
+                Verdict::Unsigned => State::Unsigned,
+                Verdict::BadSignature(_) => State::BadSignature,
+                Verdict::Holds if self.date > today => State::Scheduled,
+                Verdict::Holds if self.expires.is_some_and(|e| e <= today) => State::Expired,
+                Verdict::Holds => State::Published,
+            },
         }
     }
 
-    /// Whether the recorded sign-off is bound to the current text.
+    /// Whether the recorded fingerprint (v1 or v2) is that of the article
+    /// as it is now; says nothing of signatures or site policy.
     pub fn approval_matches(&self) -> bool {
-        self.review.fingerprint.as_deref() == Some(self.current_fingerprint.as_str())
+        match self.review.fingerprint.as_deref() {
+            Some(fp) if fp.starts_with(super::fingerprint::V2_PREFIX) => {
+                fp == self.fingerprint_v2()
+            }
+            Some(fp) => fp == self.current_fingerprint,
+            None => false,
+        }
+    }
+
+    /// The v2 fingerprint of the article as it is now, with its recorded
+    /// reviewer and review date.
+    pub fn fingerprint_v2(&self) -> String {
+        let review_date = self.review.date.map(|d| d.to_string()).unwrap_or_default();
+        fingerprint_v2(&V2Input {
+            title: &self.title,
+            summary: &self.summary,
+            body: self.body(),
+            lang: &self.lang,
+            audience: &self.audience,
+            specialty: &self.specialty,
+            season: &self.season,
+            sources: &self.sources,
+            reviewer: self.review.reviewer.as_deref().unwrap_or(""),
+            review_date: &review_date,
+            files: &self.embedded,
+        })
     }
 
     pub fn body(&self) -> &str {
@@ -175,35 +217,51 @@ mod tests {
                 reviewer: Some("dr".into()),
                 date: parse_date("2026-01-01"),
                 fingerprint: Some(fp.clone()),
+                signature: None,
             },
             raw: "body".into(),
             body_offset: 0,
             body_line: 5,
             current_fingerprint: fp,
+            embedded: Vec::new(),
         }
+    }
+
+    fn state_of(a: &Article, today: NaiveDate) -> State {
+        let policy = crate::config::site::ReviewPolicy::default();
+        a.state(
+            today,
+            &crate::model::signoff::assess(&policy, &Default::default(), a),
+        )
     }
 
     #[test]
     fn publishing_rule() {
         let today = parse_date("2026-11-22").unwrap();
-        assert_eq!(approved("2026-11-22", None).state(today), State::Published);
-        assert_eq!(approved("2026-11-23", None).state(today), State::Scheduled);
         assert_eq!(
-            approved("2026-01-01", Some("2026-11-22")).state(today),
+            state_of(&approved("2026-11-22", None), today),
+            State::Published
+        );
+        assert_eq!(
+            state_of(&approved("2026-11-23", None), today),
+            State::Scheduled
+        );
+        assert_eq!(
+            state_of(&approved("2026-01-01", Some("2026-11-22")), today),
             State::Expired
         );
         assert_eq!(
-            approved("2026-01-01", Some("2026-11-23")).state(today),
+            state_of(&approved("2026-01-01", Some("2026-11-23")), today),
             State::Published
         );
         let mut stale = approved("2026-01-01", None);
         stale.current_fingerprint = fingerprint("T", "S", "edited body");
-        assert_eq!(stale.state(today), State::StaleApproval);
+        assert_eq!(state_of(&stale, today), State::StaleApproval);
         let mut draft = approved("2026-01-01", None);
         draft.review.status = Some(ReviewStatus::Draft);
-        assert_eq!(draft.state(today), State::Draft);
+        assert_eq!(state_of(&draft, today), State::Draft);
         draft.review.status = Some(ReviewStatus::InReview);
-        assert_eq!(draft.state(today), State::InReview);
+        assert_eq!(state_of(&draft, today), State::InReview);
     }
 
     #[test]

@@ -155,7 +155,12 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
         } else if !bodies_rendered {
             problems.extend(render_body(article, &public).1);
         }
-        problems.extend(super::check_review(&site.config, article, today));
+        problems.extend(super::check_review(
+            &site.config,
+            article,
+            &site.signoffs[i],
+            today,
+        ));
     }
 
     diagnostics::sort(&mut problems);

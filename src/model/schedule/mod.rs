@@ -58,10 +58,14 @@ pub enum PlanState {
     Missed,
     /// Was published; `expires` has passed.
     Expired,
+    /// Approved without the signature the site requires.
+    Unsigned,
+    /// Approved with a signature that does not hold.
+    BadSignature,
 }
 
 impl PlanState {
-    pub const ALL: [PlanState; 10] = [
+    pub const ALL: [PlanState; 12] = [
         PlanState::Planned,
         PlanState::Draft,
         PlanState::InReview,
@@ -72,6 +76,8 @@ impl PlanState {
         PlanState::AtRisk,
         PlanState::Missed,
         PlanState::Expired,
+        PlanState::Unsigned,
+        PlanState::BadSignature,
     ];
 
     /// Stable machine key, used for CSS classes and `data-state`.
@@ -87,6 +93,8 @@ impl PlanState {
             PlanState::AtRisk => "at-risk",
             PlanState::Missed => "missed",
             PlanState::Expired => "expired",
+            PlanState::Unsigned => "unsigned",
+            PlanState::BadSignature => "bad-signature",
         }
     }
 
@@ -103,6 +111,8 @@ impl PlanState {
             PlanState::AtRisk => "at risk",
             PlanState::Missed => "missed",
             PlanState::Expired => "expired",
+            PlanState::Unsigned => "unsigned approval",
+            PlanState::BadSignature => "bad signature",
         }
     }
 
@@ -124,6 +134,8 @@ impl From<State> for PlanState {
             State::InReview => PlanState::InReview,
             State::ChangesRequested => PlanState::ChangesRequested,
             State::StaleApproval => PlanState::StaleApproval,
+            State::Unsigned => PlanState::Unsigned,
+            State::BadSignature => PlanState::BadSignature,
         }
     }
 }
