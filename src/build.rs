@@ -11,7 +11,7 @@ use thiserror::Error;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Site, State};
-use crate::output::{OutputError, Staging};
+use crate::output::{self, OutputError, Staging};
 use crate::render::index::Index;
 use crate::render::theme::Theme;
 use crate::render::{render_public, PublicStats};
@@ -42,8 +42,16 @@ impl BuildOptions {
 pub enum BuildError {
     #[error("the site has {} error(s)", .0.iter().filter(|d| d.is_error()).count())]
     Invalid(Vec<Diagnostic>),
+    /// Nothing was changed: every output folder holds its previous tree.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// The swap failed and could not be fully undone: `updated` hold the
+    /// new tree, the other outputs their previous one.
+    #[error("{error}")]
+    PartlyUpdated {
+        error: OutputError,
+        updated: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug)]
@@ -53,6 +61,8 @@ pub struct BuildReport {
     pub public: PublicStats,
     pub editorial: crate::render::editorial::EditorialStats,
     pub warnings: Vec<Diagnostic>,
+    /// Compliance errors that withheld articles from every output.
+    pub withheld: Vec<Diagnostic>,
     pub elapsed: Duration,
 }
 
@@ -82,6 +92,8 @@ pub fn build_site(
     let index = Index::new(site, theme);
     phases.lap("index");
 
+    // Overlapping outputs are refused before either is touched.
+    output::check_separate(&options.public_dir, &options.editorial_dir)?;
     let public = Staging::new(&options.root, &options.public_dir)?;
     let (stats, mut warnings) = render_public(&index, &public).map_err(BuildError::Invalid)?;
     phases.lap("render");
@@ -95,8 +107,16 @@ pub fn build_site(
         .map_err(BuildError::Invalid)?;
     phases.lap("editorial");
     // --- end editorial ---------------------------------------------------
-    public.commit()?;
-    editorial.commit()?;
+    output::commit_all(vec![public, editorial]).map_err(|failed| {
+        if failed.updated.is_empty() {
+            BuildError::Output(failed.error)
+        } else {
+            BuildError::PartlyUpdated {
+                error: failed.error,
+                updated: failed.updated,
+            }
+        }
+    })?;
     phases.lap("commit");
 
     Ok(BuildReport {
@@ -105,6 +125,7 @@ pub fn build_site(
         public: stats,
         editorial: editorial_stats,
         warnings,
+        withheld: site.withheld.clone(),
         elapsed: started.elapsed(),
     })
 }

@@ -24,11 +24,6 @@ use crate::model::signoff::{self, article_statement, Keyring, Signature, Verdict
 
 /// `healthpress approval`'s command-line arguments.
 #[derive(Debug, Clone, clap::Args)]
-#[command(after_help = "Verify a sign-off with OpenSSH alone:\n  \
-    healthpress approval --allowed-signers > allowed_signers\n  \
-    healthpress approval content/a.md --statement > statement\n  \
-    healthpress approval content/a.md --signature > a.sig\n  \
-    ssh-keygen -Y verify -f allowed_signers -I REVIEWER -n healthpress -s a.sig < statement")]
 pub struct Args {
     /// The article (a Markdown file under content/).
     #[arg(required_unless_present = "allowed_signers")]
@@ -73,8 +68,15 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
         .strip_prefix("content")
         .unwrap_or(&source)
         .to_path_buf();
-    let article =
-        read_article(root, content_path, &config.language).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let article = read_article(root, content_path, &config.language).map_err(|ds| {
+        anyhow::anyhow!(
+            "{}",
+            ds.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })?;
     let shown = source.display();
     if args.statement {
         let Some(text) = article_statement(&article) else {

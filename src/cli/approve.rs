@@ -60,6 +60,8 @@ enum Refusal {
         name: String,
         title: String,
     },
+    #[error("no such file: {file}")]
+    NoSuchFile { file: String },
     #[error("{file} is not a Markdown file under content/")]
     NotArticle { file: String },
     #[error("{file} has {count} error(s) in `healthpress check`; fix them before approving")]
@@ -79,7 +81,8 @@ enum Refusal {
 /// `healthpress approve`'s command-line arguments.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
-    #[arg(required = true)]
+    /// Article files to sign off, e.g. content/seniors/fall-prevention.md.
+    #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Person id from site.yaml people; must have a clinical title.
     #[arg(long)]
@@ -101,10 +104,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     let reviewer = args.reviewer.as_str();
     let config = match read_config(root) {
         Ok((config, _)) => config,
-        Err(d) => {
-            super::print_diagnostics(&[d]);
-            bail!("the site configuration is unusable")
-        }
+        Err(d) => return Ok(super::config_unusable(&[d])),
     };
     let today = today_in(&config, None);
     let date = args.date.unwrap_or(today);
@@ -156,14 +156,17 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     };
     let report = match check_site(root, &options) {
         Ok(report) => report,
-        Err(CheckError::Config(ds)) => {
-            super::print_diagnostics(&ds);
-            bail!("the site configuration is unusable")
-        }
+        Err(CheckError::Config(ds)) => return Ok(super::config_unusable(&ds)),
         Err(e) => bail!("{e}"),
     };
     let mut code = 0;
     for file in &args.files {
+        if !file.exists() && !root.join(file).exists() {
+            code = refuse(Refusal::NoSuchFile {
+                file: file.display().to_string(),
+            });
+            continue;
+        }
         let source = match site_relative(root, file) {
             Some(source) => source,
             None => {
@@ -229,8 +232,11 @@ fn approve_one(
     let path = root.join(source);
     let content_path = source.strip_prefix("content").unwrap_or(source);
     let refused = |r: Refusal| ApproveError::Refused(r);
-    let before = read_article(root, content_path.to_path_buf(), &config.language)
-        .map_err(|d| ApproveError::Io(anyhow::anyhow!("{d}")))?;
+    let before =
+        read_article(root, content_path.to_path_buf(), &config.language).map_err(|ds| {
+            let all: Vec<String> = ds.iter().map(|d| d.to_string()).collect();
+            ApproveError::Io(anyhow::anyhow!("{}", all.join("\n")))
+        })?;
     unfinished(&before).map_err(refused)?;
     let fingerprint = fingerprint_for(&before, reviewer, date);
     let signed = match key {

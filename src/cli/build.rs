@@ -33,6 +33,8 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     match build(&options) {
         Ok(report) => {
             super::print_diagnostics(&report.warnings);
+            // Errors confined to one article: it is withheld, the site is built.
+            super::print_diagnostics(&report.withheld);
             let count = |s: State| {
                 report
                     .counts
@@ -41,7 +43,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                     .map_or(0, |(_, n)| *n)
             };
             println!(
-                "healthpress: as of {}: {} published, {} scheduled, {} drafts, {} in review, {} changes requested, {} stale approvals, {} unsigned, {} bad signatures, {} expired",
+                "healthpress: as of {}: {} published, {} scheduled, {} drafts, {} in review, {} changes requested, {} stale approvals, {} unsigned, {} bad signatures, {} expired, {} withheld (compliance)",
                 report.today,
                 count(State::Published),
                 count(State::Scheduled),
@@ -52,6 +54,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 count(State::Unsigned),
                 count(State::BadSignature),
                 count(State::Expired),
+                count(State::ComplianceWithheld),
             );
             println!(
                 "healthpress: wrote {} pages ({} files) to {} in {} ms{}",
@@ -78,13 +81,23 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
             super::print_diagnostics(&diagnostics);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             eprintln!(
-                "healthpress: build failed with {errors} error(s); {} was left unchanged",
-                options.public_dir.display()
+                "healthpress: build failed with {errors} error(s); {} and {} were left unchanged",
+                options.public_dir.display(),
+                options.editorial_dir.display()
             );
-            Ok(1)
+            Ok(super::failure_code(&diagnostics))
         }
-        Err(BuildError::Output(e)) => {
-            Err(e).context("writing the output failed; the previous output was left in place")
+        Err(BuildError::Output(e)) => Err(e).context(format!(
+            "nothing was changed: {} and {} were left as they were",
+            options.public_dir.display(),
+            options.editorial_dir.display()
+        )),
+        Err(BuildError::PartlyUpdated { error, updated }) => {
+            let updated: Vec<String> = updated.iter().map(|p| p.display().to_string()).collect();
+            Err(error).context(format!(
+                "the output was only partly replaced: {} now hold(s) the new build, the other output its previous one; run the build again",
+                updated.join(" and ")
+            ))
         }
     }
 }

@@ -1,8 +1,8 @@
 //! `healthpress check`: runs every build validation, the compliance linter
 //! and the review rules (see `review::check`) and prints the result as
 //! rustc-style text, JSON, or GitHub Actions workflow annotations. Exit 0
-//! when there are no errors (warnings allowed), 1 on any error, 2 when the
-//! site's configuration itself is unusable.
+//! when there are no errors (warnings allowed), 1 on any error, 2 when
+//! site.yaml is missing or has errors (see `cli::failure_code`).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -45,7 +45,11 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     match check_site(root, &options) {
         Ok(report) => {
             print!("{}", render(root, format, &report));
-            Ok(if report.errors() > 0 { 1 } else { 0 })
+            Ok(if report.errors() > 0 {
+                super::failure_code(&report.diagnostics)
+            } else {
+                super::EXIT_OK
+            })
         }
         Err(CheckError::Config(diagnostics)) => {
             let report = CheckReport {
@@ -53,7 +57,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 ..CheckReport::default()
             };
             print!("{}", render(root, format, &report));
-            Ok(2)
+            Ok(super::EXIT_CONFIG)
         }
         Err(e @ CheckError::Rules(_)) => {
             let d = Diagnostic::error("compliance-config", "site.yaml", e.to_string())
@@ -63,7 +67,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 ..CheckReport::default()
             };
             print!("{}", render(root, format, &report));
-            Ok(2)
+            Ok(super::EXIT_CONFIG)
         }
     }
 }

@@ -63,12 +63,21 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 out.display()
             );
         }
+        if let Some(marked) = crate::output::marked_ancestor(out) {
+            bail!(
+                "refusing to write {}: {} is an output folder of `healthpress build` (it carries the {} marker), \
+                 which replaces it on every build and may publish it; choose a path outside it",
+                out.display(),
+                marked.display(),
+                crate::output::MARKER
+            );
+        }
     }
     let site = match Site::open(root, args.as_of) {
         Ok(site) => site,
         Err(diagnostics) => {
             super::print_diagnostics(&diagnostics);
-            return Ok(1);
+            return Ok(super::failure_code(&diagnostics));
         }
     };
     let theme = match Theme::load(root, site.config.theme_name()) {

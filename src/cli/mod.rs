@@ -1,8 +1,12 @@
 //! Command-line interface: one subcommand per file. This is the only layer
 //! that prints, chooses exit codes, and adds `anyhow` context to errors.
 //!
-//! Exit codes: 0 success (warnings allowed), 1 the site has errors,
-//! 2 usage or environment errors (bad arguments, unreadable folders).
+//! Exit codes, the same for every subcommand (README, "Exit codes"):
+//! 0 success (warnings allowed); 1 the site's content has errors (an
+//! article, calendar.yaml, the theme) or a request was refused because of
+//! them; 2 usage, configuration or environment errors: bad arguments, a
+//! missing or wrong site.yaml, a refused output folder, unreadable folders,
+//! a failed write.
 
 mod approval;
 mod approve;
@@ -24,37 +28,147 @@ use crate::config::dates::parse_date;
 #[command(
     name = "healthpress",
     version,
-    about = "Static site generator for hospital health-education content"
+    about = "Static site generator for hospital health-education content",
+    after_help = "Exit codes: 0 success (warnings allowed), 1 the site's content has errors, \
+2 usage, configuration (site.yaml) or environment errors. \
+`healthpress help COMMAND` shows a command's options and examples."
 )]
 pub struct Cli {
-    /// Site root (the folder with site.yaml).
-    #[arg(long, global = true, default_value = ".")]
-    pub root: PathBuf,
+    /// Site root (the folder with site.yaml) for every command but `init`;
+    /// may also be given after the command.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--root`, accepted after every command that works on an existing site.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SiteRoot {
+    /// Site root: the folder with site.yaml [default: .]
+    #[arg(long = "root", value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build public/ (the website) and editorial/ (schedule, review dashboard).
-    Build(build::Args),
+    #[command(after_help = "Examples:
+  healthpress build                        publish as of today in the site's time zone
+  healthpress build --as-of 2026-12-07     what goes live next Monday
+  healthpress build --out /srv/www/health  write the website elsewhere")]
+    Build {
+        #[command(flatten)]
+        site: SiteRoot,
+        #[command(flatten)]
+        args: build::Args,
+    },
     /// Print the coming weeks of the editorial schedule with states, gaps and risks.
-    Schedule(schedule::Args),
-    /// Write a starter site into DIR.
-    Init { dir: PathBuf },
+    #[command(after_help = "Examples:
+  healthpress schedule                     the next four weeks
+  healthpress schedule --weeks 8 --as-of 2026-12-01")]
+    Schedule {
+        #[command(flatten)]
+        site: SiteRoot,
+        #[command(flatten)]
+        args: schedule::Args,
+    },
+    /// Write a starter site into DIR (site.yaml, calendar.yaml, one reviewed
+    /// article, .gitignore, a CI workflow); the built-in theme is used, not copied.
+    #[command(after_help = "Examples:
+  healthpress init my-site                 then: cd my-site && healthpress build
+  healthpress init my-site --eject-theme   also copy the theme to customise it")]
+    Init(init::Args),
     /// Check everything the build validates plus compliance and review rules (for pull requests).
-    Check(check::Args),
+    #[command(after_help = "Examples:
+  healthpress check                        rustc-style report; exit 1 on any error
+  healthpress check --format github        annotations for a GitHub pull request
+  healthpress check --list-rules           the compliance rules in force")]
+    Check {
+        #[command(flatten)]
+        site: SiteRoot,
+        #[command(flatten)]
+        args: check::Args,
+    },
     /// Record a reviewer's sign-off (status, reviewer, date, fingerprint) in each FILE.
-    Approve(approve::Args),
+    #[command(after_help = "Examples:
+  healthpress approve content/seniors/fall-prevention.md --reviewer dr-wang --key ~/.ssh/id_ed25519
+  healthpress approve content/a.md --reviewer dr-li --agent          sign with a key held by ssh-agent
+  healthpress approve content/a.md content/b.md --reviewer dr-li --date 2026-11-30")]
+    Approve {
+        #[command(flatten)]
+        site: SiteRoot,
+        #[command(flatten)]
+        args: approve::Args,
+    },
     /// Show an article's sign-off, or print its signed statement, its signature or the site's allowed_signers for `ssh-keygen -Y verify`.
-    Approval(approval::Args),
+    #[command(after_help = "Verify a sign-off with OpenSSH alone:
+  healthpress approval --allowed-signers > allowed_signers
+  healthpress approval content/a.md --statement > statement
+  healthpress approval content/a.md --signature > a.sig
+  ssh-keygen -Y verify -f allowed_signers -I REVIEWER -n healthpress -s a.sig < statement")]
+    Approval {
+        #[command(flatten)]
+        site: SiteRoot,
+        #[command(flatten)]
+        args: approval::Args,
+    },
     /// Scaffold a draft article with valid front matter.
-    New(new::NewArticle),
+    #[command(after_help = "Examples:
+  healthpress new --title 冬季防跌倒 --audience seniors --specialty orthopedics --season winter
+  healthpress new --title \"Flu shots\" --audience parents --specialty pediatrics --season autumn,winter --slug flu-shots")]
+    New {
+        #[command(flatten)]
+        site: SiteRoot,
+        #[command(flatten)]
+        args: new::NewArticle,
+    },
     /// Render one newsletter issue to stdout or --out (see docs/digests.md).
-    Digest(digest::Args),
+    #[command(after_help = "Examples:
+  healthpress digest --segment parents --date 2026-11-23 > issue.html
+  healthpress digest --segment seniors --date 2026-12-07 --preview --format text")]
+    Digest {
+        #[command(flatten)]
+        site: SiteRoot,
+        #[command(flatten)]
+        args: digest::Args,
+    },
     /// Preview the site on 127.0.0.1 with live reload (builds into .healthpress-serve/).
-    Serve(serve::Args),
+    #[command(after_help = "Examples:
+  healthpress serve                        http://127.0.0.1:1111/
+  healthpress serve --drafts --port 8080   also preview unpublished articles")]
+    Serve {
+        #[command(flatten)]
+        site: SiteRoot,
+        #[command(flatten)]
+        args: serve::Args,
+    },
+    /// Work with the site's theme.
+    #[command(subcommand)]
+    Theme(ThemeCommand),
 }
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Copy the built-in theme into themes/<name>/ to customise it; files
+    /// already there are kept. Later theme fixes no longer reach copied files.
+    #[command(after_help = "Examples:
+  healthpress theme eject                  every file of the built-in theme
+  healthpress theme eject templates/article.html i18n.yaml")]
+    Eject {
+        #[command(flatten)]
+        site: SiteRoot,
+        #[command(flatten)]
+        args: init::EjectArgs,
+    },
+}
+
+/// Success; warnings allowed.
+pub const EXIT_OK: i32 = 0;
+/// The site's content has errors (or a request was refused for them).
+pub const EXIT_ERRORS: i32 = 1;
+/// Usage, configuration (site.yaml) or environment errors.
+pub const EXIT_CONFIG: i32 = 2;
 
 pub fn parse_as_of(text: &str) -> Result<chrono::NaiveDate, String> {
     parse_date(text).ok_or_else(|| format!("`{text}` is not a date; write YYYY-MM-DD"))
@@ -62,24 +176,53 @@ pub fn parse_as_of(text: &str) -> Result<chrono::NaiveDate, String> {
 
 pub fn run() -> i32 {
     let cli = Cli::parse();
+    let global = cli.root;
+    let root = |site: SiteRoot| -> PathBuf {
+        site.root
+            .or_else(|| global.clone())
+            .unwrap_or_else(|| PathBuf::from("."))
+    };
     let result = match cli.command {
-        Command::Build(args) => build::run(&cli.root, &args),
-        Command::Init { dir } => init::run(&dir),
-        Command::Check(args) => check::run(&cli.root, &args),
-        Command::Approve(args) => approve::run(&cli.root, &args),
-        Command::Approval(args) => approval::run(&cli.root, &args),
-        Command::New(article) => new::run(&cli.root, &article),
-        Command::Digest(args) => digest::run(&cli.root, &args),
-        Command::Schedule(args) => schedule::run(&cli.root, &args),
-        Command::Serve(args) => serve::run_cli(&cli.root, &args),
+        Command::Build { site, args } => build::run(&root(site), &args),
+        Command::Init(args) => init::run(&args),
+        Command::Check { site, args } => check::run(&root(site), &args),
+        Command::Approve { site, args } => approve::run(&root(site), &args),
+        Command::Approval { site, args } => approval::run(&root(site), &args),
+        Command::New { site, args } => new::run(&root(site), &args),
+        Command::Digest { site, args } => digest::run(&root(site), &args),
+        Command::Schedule { site, args } => schedule::run(&root(site), &args),
+        Command::Serve { site, args } => serve::run_cli(&root(site), &args),
+        Command::Theme(ThemeCommand::Eject { site, args }) => init::eject(&root(site), &args),
     };
     match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
-            2
+            EXIT_CONFIG
         }
     }
+}
+
+/// Exit code of the site-has-errors case: [`EXIT_CONFIG`] when any error is
+/// in site.yaml (the whole site is misconfigured or not there: every command
+/// agrees on this), else [`EXIT_ERRORS`].
+pub fn failure_code(diagnostics: &[crate::diagnostics::Diagnostic]) -> i32 {
+    let config = diagnostics
+        .iter()
+        .any(|d| d.is_error() && d.file == std::path::Path::new("site.yaml"));
+    if config {
+        EXIT_CONFIG
+    } else {
+        EXIT_ERRORS
+    }
+}
+
+/// Prints the diagnostics of a site.yaml that cannot be used and returns
+/// the exit code for it.
+pub fn config_unusable(diagnostics: &[crate::diagnostics::Diagnostic]) -> i32 {
+    print_diagnostics(diagnostics);
+    eprintln!("error: the site configuration (site.yaml) is unusable");
+    EXIT_CONFIG
 }
 
 /// Prints diagnostics to stderr in the compact `file:line:col: ...` form.

@@ -11,7 +11,7 @@ use std::fs;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use chrono::NaiveDate;
 use thiserror::Error;
 
@@ -27,6 +27,7 @@ pub const SUMMARY_PLACEHOLDER: &str = "待补充：用一两句话概括本文�
 /// What `healthpress new` is asked for: its command-line arguments.
 #[derive(Debug, Clone, clap::Args)]
 pub struct NewArticle {
+    /// The article's title (Chinese or English); the slug is derived from it.
     #[arg(long)]
     pub title: String,
     /// Audience term ids (comma-separated or repeated).
@@ -85,10 +86,7 @@ enum NewError {
 pub fn run(root: &Path, args: &NewArticle) -> anyhow::Result<i32> {
     let config = match read_config(root) {
         Ok((config, _)) => config,
-        Err(d) => {
-            super::print_diagnostics(&[d]);
-            bail!("the site configuration is unusable")
-        }
+        Err(d) => return Ok(super::config_unusable(&[d])),
     };
     match scaffold(root, &config, args) {
         Ok(path) => {

@@ -212,8 +212,8 @@ fn describe(g: &Gap) -> String {
 /// `healthpress schedule`'s command-line arguments.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
-    /// How many weeks to show, starting today.
-    #[arg(long, default_value_t = 4)]
+    /// How many weeks to show, starting today (1 to 520).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=520))]
     pub weeks: u32,
     /// Compute states as of this date (YYYY-MM-DD) instead of today.
     #[arg(long, value_parser = super::parse_as_of)]
@@ -226,11 +226,11 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
         Err(diagnostics) => {
             super::print_diagnostics(&diagnostics);
             eprintln!("healthpress: the site has errors; fix them to see the schedule");
-            return Ok(1);
+            return Ok(super::failure_code(&diagnostics));
         }
     };
     let schedule = Schedule::build(&site);
     let ansi = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    print!("{}", render(&site, &schedule, args.weeks.max(1), ansi));
+    print!("{}", render(&site, &schedule, args.weeks, ansi));
     Ok(0)
 }

@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod dates;
+pub mod marked;
 pub mod newsletter;
 pub mod site;
 pub mod yaml;

@@ -226,6 +226,15 @@ impl SiteConfig {
     }
 }
 
+/// True for a well-formed BCP 47 language tag such as `zh-Hans` or `en`.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 fn season_name(id: &str, english: bool) -> Option<&'static str> {
     let (zh, en) = match id {
         "spring" => ("春季", "Spring"),
@@ -258,6 +267,15 @@ mod tests {
         assert_eq!(c.base_path(), "/edu/");
         assert_eq!(c.origin(), "https://example.org");
         assert_eq!(c.host(), "example.org");
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(is_language_tag("zh-Hans"));
+        assert!(is_language_tag("en"));
+        assert!(!is_language_tag("english language"));
+        assert!(!is_language_tag("e"));
+        assert!(!is_language_tag(""));
     }
 
     #[test]

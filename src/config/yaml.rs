@@ -1,11 +1,14 @@
-//! Reading YAML safely: every YAML document healthpress parses (site.yaml,
-//! calendar.yaml, article front matter) goes through here so that the size
-//! cap and the error wording are the same everywhere. Also the one way
-//! healthpress writes a string into front matter ([`scalar`]).
+//! Reading YAML files safely: site.yaml, calendar.yaml and the theme's
+//! i18n.yaml go through [`parse`], so that the size cap, the nesting and
+//! alias-expansion bounds and the error wording are the same everywhere
+//! (front matter is read through the same bounds by `load::frontmatter`,
+//! with its own smaller size cap). Also the one way healthpress writes a
+//! string into front matter ([`scalar`]).
 //!
 //! serde_yaml rejects alias bombs and deep nesting, but still accepts a small
-//! document that expands a thousandfold through aliases; capping the input
-//! size before parsing bounds that amplification.
+//! document that expands a thousandfold through aliases; every document is
+//! therefore first walked by `config::marked`, which refuses one expanding
+//! beyond a small factor of its size, at the alias's line.
 
 use std::path::Path;
 
@@ -13,8 +16,10 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostics::Diagnostic;
 
-/// Largest YAML document accepted (front matter, site.yaml, calendar.yaml).
-pub const MAX_YAML_BYTES: usize = 64 * 1024;
+/// Largest site.yaml, calendar.yaml or i18n.yaml accepted: a calendar grows
+/// with years of slots (about 4 KB per 100 slots), so this is far above any
+/// real site while still bounding the work.
+pub const MAX_YAML_BYTES: usize = 8 * 1024 * 1024;
 
 /// Parses `text` (which starts at line `first_line` of `file`) into `T`,
 /// turning serde_yaml's error into a diagnostic at the right file position.
@@ -28,14 +33,15 @@ pub fn parse<T: DeserializeOwned>(
             "yaml-too-large",
             file,
             format!(
-                "YAML block is {} KB; the limit is {} KB",
+                "the file is {} KB; the limit is {} KB",
                 text.len() / 1024,
                 MAX_YAML_BYTES / 1024
             ),
         )
         .at(first_line, 1)
-        .hint("move long content into the Markdown body; front matter holds metadata only"));
+        .hint("split old calendar slots into an archive outside the site, or check that this is the right file"));
     }
+    super::marked::parse(file, text, first_line)?;
     serde_yaml::from_str(text).map_err(|err| yaml_error(file, &err, first_line))
 }
 
@@ -111,7 +117,11 @@ pub fn locate(text: &str, key_path: &[&str], value: Option<&str>) -> Option<(usi
 }
 
 /// Finds `token` in `line` as a whole YAML scalar, not as part of a longer one.
+/// An empty token matches nowhere (searching for it would never advance).
 fn find_token(line: &str, token: &str) -> Option<usize> {
+    if token.is_empty() {
+        return None;
+    }
     let is_scalar_char = |c: char| c.is_alphanumeric() || c == '-' || c == '_' || c == '.';
     let mut from = 0;
     while let Some(pos) = line[from..].find(token) {

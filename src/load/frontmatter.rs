@@ -1,56 +1,99 @@
 //! Splitting a Markdown file into YAML front matter and body, and reading the
 //! front matter into an `Article`. Only shape and types are checked here;
 //! whether terms and people exist is `validate`'s job.
+//!
+//! The front matter is read leniently: first into a YAML tree with
+//! positions (`config::marked`, bounded in size, depth and alias
+//! expansion), then key by key through `load::fields`, so every problem of
+//! a file is reported in one run, each at its own line.
+//!
+//! **Adding a front matter key** is one getter call in [`read_front_matter`]
+//! (e.g. `replaced_by: f.text("replaced_by", Need::Optional)`), plus the
+//! field on `Article` it fills. The getter makes the key known (so it is no
+//! longer an "unknown key"), checks its type and records its position;
+//! `f.serde::<T>(..)` reads any serde type, `f.map(..)` a nested block.
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use chrono::NaiveDate;
 
-use crate::config::dates::Date;
-use crate::config::yaml;
+use crate::config::marked::{self, Positions};
+use crate::config::site::is_language_tag;
 use crate::diagnostics::Diagnostic;
+use crate::load::fields::{Fields, Need};
 use crate::model::article::{Article, Review, ReviewStatus};
 use crate::model::fingerprint::fingerprint;
 use crate::model::slug::{slug_problem, slugify};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Largest front matter accepted. Front matter holds metadata only; the
+/// cap (with the expansion bound of `config::marked`) keeps one article
+/// from costing more than a few hundred KB however it is written.
+pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
+
+/// The front matter keys, as read. `None` where a key is absent or its
+/// value was refused (the problem is recorded).
 struct FrontMatter {
-    title: String,
-    #[serde(default)]
+    title: Option<String>,
     slug: Option<String>,
-    date: Date,
-    #[serde(default)]
-    updated: Option<Date>,
-    #[serde(default)]
-    expires: Option<Date>,
-    #[serde(default)]
+    date: Option<NaiveDate>,
+    updated: Option<NaiveDate>,
+    expires: Option<NaiveDate>,
     lang: Option<String>,
-    summary: String,
-    audience: Vec<String>,
-    specialty: Vec<String>,
-    season: Vec<String>,
-    #[serde(default)]
-    authors: Vec<String>,
-    #[serde(default)]
-    sources: Vec<String>,
-    #[serde(default)]
-    review: Option<ReviewBlock>,
+    summary: Option<String>,
+    audience: Option<Vec<String>>,
+    specialty: Option<Vec<String>>,
+    season: Option<Vec<String>>,
+    authors: Option<Vec<String>>,
+    sources: Option<Vec<String>>,
+    review: Option<Review>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReviewBlock {
-    status: ReviewStatus,
-    #[serde(default)]
-    reviewer: Option<String>,
-    #[serde(default)]
-    date: Option<Date>,
-    #[serde(default)]
-    fingerprint: Option<String>,
-    #[serde(default)]
-    signature: Option<String>,
+/// Reads every key of the front matter; the one place that lists them.
+fn read_front_matter(f: &mut Fields) -> FrontMatter {
+    use Need::{Optional, Required};
+    FrontMatter {
+        title: f.text("title", Required),
+        slug: f.text("slug", Optional),
+        date: f.date("date", Required),
+        updated: f.date("updated", Optional),
+        expires: f.date("expires", Optional),
+        lang: f.text("lang", Optional),
+        summary: f.text("summary", Required),
+        audience: f.list("audience", Required),
+        specialty: f.list("specialty", Required),
+        season: f.list("season", Required),
+        authors: f.list("authors", Optional),
+        sources: f.list("sources", Optional),
+        review: f.map("review", Optional, |r| Review {
+            status: r.choice("status", Required, &ReviewStatus::CHOICES),
+            reviewer: r.text("reviewer", Optional),
+            date: r.date("date", Optional),
+            fingerprint: r.text("fingerprint", Optional),
+            signature: r.text("signature", Optional),
+        }),
+    }
 }
+
+/// Keys other site generators write (sites migrated from Hugo, Jekyll,
+/// Zola, Hexo), with what healthpress uses instead.
+const FOREIGN_KEYS: &[(&str, &str)] = &[
+    ("tags", "healthpress classifies articles by `audience`, `specialty` and `season`, with terms from site.yaml."),
+    ("categories", "healthpress classifies articles by `audience`, `specialty` and `season`, with terms from site.yaml."),
+    ("taxonomies", "write `audience`, `specialty` and `season` as top-level keys."),
+    ("description", "the page description is `summary`."),
+    ("excerpt", "the teaser is `summary`."),
+    ("author", "write `authors: [id]` with ids from site.yaml people."),
+    ("lastmod", "the date of the last change is `updated`."),
+    ("last_modified_at", "the date of the last change is `updated`."),
+    ("publishDate", "the publish date is `date`."),
+    ("expiryDate", "the expiry date is `expires`."),
+    ("draft", "an unreviewed article has `review: { status: draft }` (or no `review:`)."),
+    ("language", "the article's language is `lang`."),
+    ("url", "the URL is derived from `slug`."),
+    ("permalink", "the URL is derived from `slug`."),
+    ("layout", "the article template comes from the theme; remove the key."),
+    ("weight", "articles are ordered by date; remove the key."),
+];
 
 /// A source file cut at its front matter fences.
 pub struct Split<'a> {
@@ -105,39 +148,68 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     .hint("add a line containing only `---` after the last YAML key"))
 }
 
-/// Reads one article. `content_path` is relative to `content/`.
+/// Reads one article. `content_path` is relative to `content/`. Returns
+/// every problem of the front matter at once.
 pub fn parse_article(
     source: PathBuf,
     content_path: PathBuf,
     raw: String,
     default_lang: &str,
-) -> Result<Article, Diagnostic> {
+) -> Result<Article, Vec<Diagnostic>> {
     let bom = if raw.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
         0
     };
-    let parts = split(&source, &raw[bom..])?;
+    let parts = split(&source, &raw[bom..]).map_err(|d| vec![d])?;
     let body_offset = bom + parts.body_offset;
     let body_line = parts.body_line;
-    let fm: FrontMatter = yaml::parse(&source, parts.yaml, parts.yaml_line)?;
-    let slug = match &fm.slug {
-        Some(slug) => {
-            if let Some(problem) = slug_problem(slug) {
-                let (line, col) = yaml::locate(parts.yaml, &["slug"], Some(slug)).unwrap_or((0, 0));
-                return Err(Diagnostic::error(
-                    "bad-slug",
-                    &source,
-                    format!("slug `{slug}`: {problem}"),
-                )
-                .at(line + parts.yaml_line - 1, col)
-                .hint(format!(
-                    "use lowercase ASCII words joined by hyphens, e.g. `{}`",
-                    slugify(slug).trim_matches('-')
-                )));
-            }
-            slug.clone()
+    if parts.yaml.len() > MAX_FRONT_MATTER_BYTES {
+        return Err(vec![Diagnostic::error(
+            "yaml-too-large",
+            &source,
+            format!(
+                "the front matter is {} KB; the limit is {} KB",
+                parts.yaml.len() / 1024,
+                MAX_FRONT_MATTER_BYTES / 1024
+            ),
+        )
+        .at(parts.yaml_line, 1)
+        .hint(
+            "move long content into the Markdown body; front matter holds metadata only",
+        )]);
+    }
+    let tree = marked::parse(&source, parts.yaml, parts.yaml_line).map_err(|d| vec![d])?;
+    let mut f = Fields::new(&source, &tree);
+    let fm = read_front_matter(&mut f);
+    if let Some(slug) = &fm.slug {
+        if let Some(problem) = slug_problem(slug) {
+            let example = slugify(slug);
+            let example = if example.is_empty() {
+                "winter-heart-health"
+            } else {
+                example.trim_matches('-')
+            };
+            f.problem_at(
+                "slug",
+                "bad-slug",
+                format!("slug `{slug}`: {problem}"),
+                &format!("use lowercase ASCII words joined by hyphens, e.g. `{example}`"),
+            );
         }
+    }
+    if let Some(lang) = &fm.lang {
+        if !is_language_tag(lang) {
+            f.problem_at(
+                "lang",
+                "bad-lang",
+                format!("`{lang}` is not a language tag"),
+                "use a BCP 47 tag such as zh-Hans or en, or remove `lang:` to use the site's language",
+            );
+        }
+    }
+    let slug = match fm.slug.clone() {
+        Some(slug) => slug,
         None => {
             let stem = content_path
                 .file_stem()
@@ -145,47 +217,70 @@ pub fn parse_article(
                 .unwrap_or_default();
             let slug = slugify(stem);
             if slug_problem(&slug).is_some() {
-                return Err(Diagnostic::error(
+                f.problem_at(
+                    "",
                     "bad-slug",
-                    &source,
                     format!("cannot derive a URL slug from the file name `{stem}`"),
-                )
-                .at(1, 1)
-                .hint("add `slug: some-ascii-words` to the front matter"));
+                    "add `slug: some-ascii-words` to the front matter",
+                );
             }
             slug
         }
     };
-    let current_fingerprint = fingerprint(&fm.title, &fm.summary, parts.body);
-    let review = fm.review.map_or_else(Review::default, |r| Review {
-        status: Some(r.status),
-        reviewer: r.reviewer,
-        date: r.date.map(|d| d.0),
-        fingerprint: r.fingerprint,
-        signature: r.signature,
-    });
-    Ok(Article {
+    let (problems, positions) = f.finish(FOREIGN_KEYS);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(article(
+        source,
+        content_path,
+        raw,
+        default_lang,
+        fm,
+        slug,
+        positions,
+        (body_offset, body_line),
+    ))
+}
+
+/// Assembles the article from front matter that read without problems.
+#[allow(clippy::too_many_arguments)]
+fn article(
+    source: PathBuf,
+    content_path: PathBuf,
+    raw: String,
+    default_lang: &str,
+    fm: FrontMatter,
+    slug: String,
+    positions: Positions,
+    (body_offset, body_line): (usize, usize),
+) -> Article {
+    let title = fm.title.unwrap_or_default();
+    let summary = fm.summary.unwrap_or_default();
+    let current_fingerprint = fingerprint(&title, &summary, &raw[body_offset..]);
+    Article {
         source,
         content_path,
         slug,
-        title: fm.title,
-        summary: fm.summary,
-        date: fm.date.0,
-        updated: fm.updated.map(|d| d.0),
-        expires: fm.expires.map(|d| d.0),
+        title,
+        summary,
+        date: fm.date.unwrap_or_default(),
+        updated: fm.updated,
+        expires: fm.expires,
         lang: fm.lang.unwrap_or_else(|| default_lang.to_string()),
-        audience: fm.audience,
-        specialty: fm.specialty,
-        season: fm.season,
-        authors: fm.authors,
-        sources: fm.sources,
-        review,
+        audience: fm.audience.unwrap_or_default(),
+        specialty: fm.specialty.unwrap_or_default(),
+        season: fm.season.unwrap_or_default(),
+        authors: fm.authors.unwrap_or_default(),
+        sources: fm.sources.unwrap_or_default(),
+        review: fm.review.unwrap_or_default(),
         body_offset,
         body_line,
         raw,
         current_fingerprint,
+        positions,
         embedded: Vec::new(),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -194,13 +289,20 @@ mod tests {
 
     const GOOD: &str = "---\ntitle: 冬季防跌倒\ndate: 2026-11-01\nsummary: 摘要\naudience: [seniors]\nspecialty: [rehabilitation]\nseason: [winter]\n---\n正文\n";
 
-    fn parse(text: &str, name: &str) -> Result<Article, Diagnostic> {
+    fn parse(text: &str, name: &str) -> Result<Article, Vec<Diagnostic>> {
         parse_article(
             format!("content/{name}").into(),
             name.into(),
             text.to_string(),
             "zh-Hans",
         )
+    }
+
+    /// The one problem of `text`.
+    fn problem(text: &str) -> Diagnostic {
+        let mut problems = parse(text, "a.md").unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        problems.remove(0)
     }
 
     #[test]
@@ -214,49 +316,103 @@ mod tests {
             a.current_fingerprint,
             fingerprint("冬季防跌倒", "摘要", "正文")
         );
+        assert_eq!(a.positions.find("season", Some("winter")), Some((7, 10)));
     }
 
     #[test]
-    fn unknown_key_names_line_and_expected_keys() {
-        let text = GOOD.replace("summary:", "sumary: x\nsummary:");
-        let err = parse(&text, "a.md").unwrap_err();
-        assert_eq!(err.line, 4);
-        assert!(err.message.contains("unknown field `sumary`"));
-        assert!(err.message.contains("expected one of"));
+    fn unknown_key_names_line_and_suggests_the_key() {
+        let err = problem(&GOOD.replace("summary:", "sumary: x\nsummary:"));
+        assert_eq!(
+            (err.rule.as_str(), err.line, err.column),
+            ("unknown-key", 4, 1)
+        );
+        assert_eq!(err.message, "unknown key `sumary`");
+        let hint = err.hint.unwrap();
+        assert!(hint.starts_with("did you mean `summary`?"), "{hint}");
+        assert!(hint.contains("title, slug, date"), "{hint}");
+    }
+
+    #[test]
+    fn every_problem_of_a_file_in_one_run() {
+        let text = "---\ntitel: 冬季\ndate: 2026-11-31\nsumary: x\naudience: seniors\nspecialty: [cardiology]\nseason: [winter]\ntags: [heart]\nlang: english please\nreview:\n  status: aproved\n  reviewr: dr-wang\n  date: tomorrow\n---\nbody\n";
+        let problems = parse(text, "a.md").unwrap_err();
+        let mut found: Vec<(usize, &str)> =
+            problems.iter().map(|d| (d.line, d.rule.as_str())).collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                (2, "missing-field"), // title
+                (2, "missing-field"), // summary
+                (2, "unknown-key"),
+                (3, "bad-date"),
+                (4, "unknown-key"),
+                (5, "bad-type"),
+                (8, "unknown-key"),
+                (9, "bad-lang"),
+                (11, "bad-value"),
+                (12, "unknown-key"),
+                (13, "bad-date"),
+            ],
+            "{problems:#?}"
+        );
+        let hint_of = |line: usize| {
+            problems
+                .iter()
+                .find(|d| d.line == line && d.rule != "missing-field")
+                .and_then(|d| d.hint.clone())
+                .unwrap()
+        };
+        assert!(hint_of(2).starts_with("did you mean `title`?"));
+        assert!(hint_of(8).contains("audience"));
+        assert!(hint_of(11).starts_with("did you mean `approved`?"));
+        assert!(hint_of(12).starts_with("did you mean `reviewer`?"));
     }
 
     #[test]
     fn bad_date_names_line() {
-        let err = parse(&GOOD.replace("2026-11-01", "2026-11-31"), "a.md").unwrap_err();
-        assert_eq!(err.line, 3);
+        let err = problem(&GOOD.replace("2026-11-01", "2026-11-31"));
+        assert_eq!((err.line, err.column), (3, 7));
         assert!(err.message.contains("not a valid date"), "{}", err.message);
     }
 
     #[test]
-    fn unsafe_slug_is_refused() {
-        let err = parse(&GOOD.replace("title:", "slug: ../../etc\ntitle:"), "a.md").unwrap_err();
-        assert_eq!(err.rule, "bad-slug");
-        assert_eq!(err.line, 2);
+    fn unsafe_and_empty_slugs_are_refused_at_their_line() {
+        let err = problem(&GOOD.replace("title:", "slug: ../../etc\ntitle:"));
+        assert_eq!((err.rule.as_str(), err.line), ("bad-slug", 2));
+        let err = problem(&GOOD.replace("title:", "slug: \"\"\ntitle:"));
+        assert_eq!((err.rule.as_str(), err.line), ("bad-slug", 2));
+        assert!(err.message.contains("empty"), "{}", err.message);
     }
 
     #[test]
     fn missing_or_unclosed_front_matter() {
-        assert_eq!(
-            parse("no front matter", "a.md").unwrap_err().rule,
-            "front-matter"
+        assert_eq!(problem("no front matter").rule, "front-matter");
+        assert_eq!(problem("---\ntitle: x\n").rule, "front-matter");
+        assert_eq!(problem("").rule, "front-matter");
+        assert_eq!(problem("---\n- a\n---\n").rule, "front-matter");
+        let empty = parse("---\n---\nbody\n", "a.md").unwrap_err();
+        assert!(
+            empty.iter().all(|d| d.rule == "missing-field"),
+            "{empty:#?}"
         );
-        assert_eq!(
-            parse("---\ntitle: x\n", "a.md").unwrap_err().rule,
-            "front-matter"
-        );
-        assert_eq!(parse("", "a.md").unwrap_err().rule, "front-matter");
+        assert_eq!(empty.len(), 6);
     }
 
     #[test]
-    fn crlf_files_split_and_fingerprint_like_lf() {
+    fn oversized_front_matter_is_refused_before_parsing() {
+        let big = GOOD.replace("title:", &format!("x: \"{}\"\ntitle:", "y".repeat(70_000)));
+        assert_eq!(problem(&big).rule, "yaml-too-large");
+    }
+
+    #[test]
+    fn bom_and_crlf_files_split_and_fingerprint_like_lf() {
         let crlf = GOOD.replace('\n', "\r\n");
         let a = parse(&crlf, "a.md").unwrap();
         let b = parse(GOOD, "a.md").unwrap();
         assert_eq!(a.current_fingerprint, b.current_fingerprint);
+        let c = parse(&format!("\u{feff}{GOOD}"), "a.md").unwrap();
+        assert_eq!(c.current_fingerprint, b.current_fingerprint);
+        assert_eq!(c.positions.find("season", Some("winter")), Some((7, 10)));
     }
 }

@@ -3,6 +3,7 @@
 //! diagnostic and loading goes on, so one run reports all broken files.
 
 pub mod embedded;
+pub mod fields;
 pub mod frontmatter;
 
 use std::fs;
@@ -77,24 +78,51 @@ pub fn read_yaml_file<T: serde::de::DeserializeOwned>(
     name: &str,
 ) -> Result<Option<(T, String)>, Diagnostic> {
     let path = root.join(name);
-    let text = match fs::read_to_string(&path) {
-        Ok(text) => text,
+    let bytes = match fs::read(&path) {
+        Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
             return Err(
                 Diagnostic::error("io", name, format!("cannot read {name}: {e}"))
-                    .hint("check the file's permissions and that it is UTF-8 text"),
+                    .hint("check the file's permissions"),
             )
         }
     };
-    let value = yaml::parse(Path::new(name), &text, 1)?;
+    let text = decode_utf8(Path::new(name), bytes)?;
+    let value = yaml::parse(Path::new(name), strip_bom(&text), 1)?;
     Ok(Some((value, text)))
+}
+
+/// `text` without a leading UTF-8 byte order mark (Windows editors write
+/// one); positions are unchanged, the mark being invisible.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// The bytes of `file` as text, or an error at the first byte that is not
+/// UTF-8 (its line, column and byte offset), suggesting to save as UTF-8.
+pub fn decode_utf8(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
+        let (line, column) = crate::diagnostics::line_col(valid, offset);
+        Diagnostic::error(
+            "encoding",
+            file,
+            format!(
+                "the file is not UTF-8: byte {offset} (0x{:02X}) is not valid UTF-8 text",
+                e.as_bytes()[offset]
+            ),
+        )
+        .at(line, column)
+        .hint("save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8); GBK, GB2312, Big5 and Latin-1 are not read")
+    })
 }
 
 /// Finds and parses every Markdown file under `content/`.
 pub fn load_articles(root: &Path, default_lang: &str) -> (Vec<Article>, Vec<Diagnostic>) {
     let (files, mut problems) = find_markdown(root);
-    let results: Vec<Result<Article, Diagnostic>> = files
+    let results: Vec<Result<Article, Vec<Diagnostic>>> = files
         .into_par_iter()
         .map(|rel| read_article(root, rel, default_lang))
         .collect();
@@ -102,30 +130,28 @@ pub fn load_articles(root: &Path, default_lang: &str) -> (Vec<Article>, Vec<Diag
     for result in results {
         match result {
             Ok(article) => articles.push(article),
-            Err(d) => problems.push(d),
+            Err(found) => problems.extend(found),
         }
     }
     (articles, problems)
 }
 
-/// Reads one article given its path relative to `content/`.
+/// Reads one article given its path relative to `content/`; returns every
+/// problem of its front matter.
 pub fn read_article(
     root: &Path,
     content_path: PathBuf,
     default_lang: &str,
-) -> Result<Article, Diagnostic> {
+) -> Result<Article, Vec<Diagnostic>> {
     let source = Path::new("content").join(&content_path);
-    let bytes = fs::read(root.join(&source))
-        .map_err(|e| Diagnostic::error("io", &source, format!("cannot read the file: {e}")))?;
-    let raw = String::from_utf8(bytes).map_err(|e| {
-        let (line, col) = crate::diagnostics::line_col(
-            &String::from_utf8_lossy(e.as_bytes()),
-            e.utf8_error().valid_up_to(),
-        );
-        Diagnostic::error("encoding", &source, "the file is not valid UTF-8")
-            .at(line, col)
-            .hint("save the file as UTF-8 (not GBK/GB2312)")
+    let bytes = fs::read(root.join(&source)).map_err(|e| {
+        vec![Diagnostic::error(
+            "io",
+            &source,
+            format!("cannot read the file: {e}"),
+        )]
     })?;
+    let raw = decode_utf8(&source, bytes).map_err(|d| vec![d])?;
     let mut article = frontmatter::parse_article(source, content_path, raw, default_lang)?;
     article.embedded = embedded::embedded_files(root, &article.source, article.body());
     Ok(article)

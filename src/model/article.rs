@@ -29,6 +29,10 @@ pub enum State {
     Scheduled,
     /// Approved, but `expires` is today or earlier.
     Expired,
+    /// Approved and due, but the compliance linter found an error in it
+    /// (a prohibited claim or a patient identifier): withheld from every
+    /// output until the text is fixed and approved again.
+    ComplianceWithheld,
     Published,
 }
 
@@ -43,6 +47,7 @@ impl State {
             State::BadSignature => "bad signature",
             State::Scheduled => "scheduled",
             State::Expired => "expired",
+            State::ComplianceWithheld => "withheld (compliance)",
             State::Published => "published",
         }
     }
@@ -59,6 +64,16 @@ pub enum ReviewStatus {
     InReview,
     ChangesRequested,
     Approved,
+}
+
+impl ReviewStatus {
+    /// The words front matter writes for each status.
+    pub const CHOICES: [(&'static str, ReviewStatus); 4] = [
+        ("draft", ReviewStatus::Draft),
+        ("in-review", ReviewStatus::InReview),
+        ("changes-requested", ReviewStatus::ChangesRequested),
+        ("approved", ReviewStatus::Approved),
+    ];
 }
 
 #[derive(Debug, Clone, Default)]
@@ -116,6 +131,8 @@ pub struct Article {
     /// The local files the body embeds, with their digests (filled in by
     /// `load`, which can read them; empty when parsed from text alone).
     pub embedded: Vec<EmbeddedFile>,
+    /// Where each front matter key and value is written in `raw`.
+    pub positions: crate::config::marked::Positions,
 }
 
 impl Article {
@@ -224,6 +241,7 @@ mod tests {
             body_line: 5,
             current_fingerprint: fp,
             embedded: Vec::new(),
+            positions: Default::default(),
         }
     }
 

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use crate::compliance::Linter;
 use crate::config::{Calendar, SiteConfig};
 use crate::diagnostics::{self, Diagnostic};
 use crate::load;
@@ -36,6 +37,9 @@ pub struct Site {
     pub today: NaiveDate,
     /// Warnings found while loading (errors make `open` fail).
     pub warnings: Vec<Diagnostic>,
+    /// The compliance errors that withheld articles (state
+    /// `ComplianceWithheld`), for the build to print with file and line.
+    pub withheld: Vec<Diagnostic>,
 }
 
 /// The day publishing decisions are made for: `--as-of` if given, else the
@@ -76,15 +80,50 @@ impl Site {
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);
         }
+        let linter = match Linter::new(&sources.config.compliance) {
+            Ok(linter) => linter,
+            Err(e) => {
+                return Err(vec![Diagnostic::error(
+                    "compliance-config",
+                    "site.yaml",
+                    format!("compliance: {e}"),
+                )
+                .hint("fix the `compliance:` section; `healthpress check --list-rules` lists the rule ids")])
+            }
+        };
         let today = today_in(&sources.config, as_of);
-        Ok(Site::from_parts(
+        let mut site = Site::from_parts(
             root,
             sources.config,
             sources.calendar,
             sources.articles,
             today,
             problems,
-        ))
+        );
+        site.withhold_noncompliant(&linter);
+        Ok(site)
+    }
+
+    /// Withholds every approved, due or scheduled article in which `linter`
+    /// finds an error (review notes do not withhold), keeping the errors in
+    /// `withheld`. Decided per article: the rest of the site is unaffected.
+    pub fn withhold_noncompliant(&mut self, linter: &Linter) {
+        for (i, article) in self.articles.iter().enumerate() {
+            if !matches!(self.states[i], State::Published | State::Scheduled) {
+                continue;
+            }
+            let errors: Vec<Diagnostic> = linter
+                .scan(&article.source, &article.raw)
+                .diagnostics
+                .into_iter()
+                .filter(Diagnostic::is_error)
+                .collect();
+            if !errors.is_empty() {
+                self.states[i] = State::ComplianceWithheld;
+                self.withheld.extend(errors);
+            }
+        }
+        diagnostics::sort(&mut self.withheld);
     }
 
     pub fn from_parts(
@@ -120,6 +159,7 @@ impl Site {
             keyring,
             today,
             warnings,
+            withheld: Vec::new(),
         }
     }
 

@@ -121,7 +121,7 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
     let today = today_in(&sources.config, options.as_of);
     report.today = Some(today);
     report.articles = sources.articles.len();
-    let site = Site::from_parts(
+    let mut site = Site::from_parts(
         root,
         sources.config,
         sources.calendar,
@@ -129,6 +129,9 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
         today,
         Vec::new(),
     );
+    // The build withholds articles with compliance errors; so does the dry
+    // render (the errors themselves were reported above).
+    site.withhold_noncompliant(&linter);
 
     // Render the public site as the build would, into a throwaway folder,
     // so template and output problems surface here too. Its article pages

@@ -88,10 +88,11 @@ pub fn approve_text(before: &Article, approval: &Approval) -> Result<Approved, E
         file: source.to_path_buf(),
         reason,
     };
-    let after = parse(&edited).map_err(|d| {
+    let after = parse(&edited).map_err(|problems| {
+        let messages: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
         unsafe_edit(format!(
             "the edited front matter does not parse ({})",
-            d.message
+            messages.join("; ")
         ))
     })?;
     let same_text = after.title == before.title

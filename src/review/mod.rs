@@ -62,6 +62,12 @@ pub const REVIEW_RULES: &[(&str, &str, &str)] = &[
         "publish date within 7 days and not approved",
     ),
     ("missing-sources", "warning", "the article lists no sources"),
+    ("updated-future", "warning", "`updated:` later than today"),
+    (
+        "updated-before-date",
+        "warning",
+        "`updated:` earlier than the publish `date:`",
+    ),
 ];
 
 /// Words that make a `title` (or `title_en`) clinical: a physician,
@@ -196,6 +202,35 @@ pub fn check_review(
             .at(l, c)
             .hint("get it reviewed and approved, or move `date:` later; it will not go live unapproved"),
         );
+    }
+
+    if let Some(updated) = article.updated {
+        let (l, c) = at(&["updated"]);
+        if updated > today {
+            out.push(
+                Diagnostic::warning(
+                    "updated-future",
+                    file,
+                    format!("`updated: {updated}` is in the future (today is {today})"),
+                )
+                .at(l, c)
+                .hint("write the day the text was last changed; pages and feeds would show a date that has not come"),
+            );
+        }
+        if updated < article.date {
+            out.push(
+                Diagnostic::warning(
+                    "updated-before-date",
+                    file,
+                    format!(
+                        "`updated: {updated}` is before the publish date `date: {}`",
+                        article.date
+                    ),
+                )
+                .at(l, c)
+                .hint("an article cannot be updated before it is published: fix `updated:` or remove it"),
+            );
+        }
     }
 
     if article.sources.is_empty() {
@@ -407,6 +442,29 @@ mod tests {
         // An approved article dated tomorrow is simply scheduled.
         let b = article("2026-03-02", APPROVED, true, "正文");
         assert!(rules(&b, "2026-03-01").is_empty());
+    }
+
+    #[test]
+    fn updated_in_the_future_or_before_the_date_warns() {
+        let with_updated = |updated: &str| {
+            let a = article("2026-02-01", APPROVED, true, "正文");
+            let text = a.raw.replacen(
+                "date: 2026-02-01\n",
+                &format!("date: 2026-02-01\nupdated: {updated}\n"),
+                1,
+            );
+            parse_article("content/a.md".into(), "a.md".into(), text, "zh-Hans").unwrap()
+        };
+        assert!(rules(&with_updated("2026-02-20"), "2026-03-01").is_empty());
+        assert!(rules(&with_updated("2026-03-01"), "2026-03-01").is_empty());
+        assert_eq!(
+            rules(&with_updated("2026-03-02"), "2026-03-01"),
+            vec![("updated-future".into(), 4)]
+        );
+        assert_eq!(
+            rules(&with_updated("2026-01-31"), "2026-03-01"),
+            vec![("updated-before-date".into(), 4)]
+        );
     }
 
     #[test]

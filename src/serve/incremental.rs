@@ -76,7 +76,9 @@ impl From<BuildError> for RebuildError {
     fn from(e: BuildError) -> Self {
         match e {
             BuildError::Invalid(d) => RebuildError::Invalid(d),
-            BuildError::Output(e) => RebuildError::Output(e),
+            BuildError::Output(e) | BuildError::PartlyUpdated { error: e, .. } => {
+                RebuildError::Output(e)
+            }
         }
     }
 }
@@ -126,7 +128,7 @@ pub struct Model {
     config_text: String,
     calendar_text: String,
     /// Latest read of every article file, keyed by path under `content/`.
-    files: BTreeMap<PathBuf, Result<Article, Diagnostic>>,
+    files: BTreeMap<PathBuf, Result<Article, Vec<Diagnostic>>>,
     /// Files re-read since the last good build (paths under `content/`):
     /// only they can differ between `files` and `site`.
     dirty: BTreeSet<PathBuf>,
@@ -249,7 +251,7 @@ impl Model {
         for entry in self.files.values() {
             match entry {
                 Ok(a) => articles.push(a.clone()),
-                Err(d) => problems.push(d.clone()),
+                Err(found) => problems.extend(found.iter().cloned()),
             }
         }
         let sources = Sources {

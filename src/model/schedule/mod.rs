@@ -136,6 +136,8 @@ impl From<State> for PlanState {
             State::StaleApproval => PlanState::StaleApproval,
             State::Unsigned => PlanState::Unsigned,
             State::BadSignature => PlanState::BadSignature,
+            // Not public and needing an editor: shown like a request for changes.
+            State::ComplianceWithheld => PlanState::ChangesRequested,
         }
     }
 }

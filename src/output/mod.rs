@@ -1,0 +1,397 @@
+//! Writing output atomically. A build renders into a sibling staging folder
+//! (`.healthpress-tmp-public-<pid>`) and only when everything succeeded swaps
+//! it in place of `public/`; a failed build discards the staging folder and
+//! leaves the previous output byte-identical. The staging folder starts
+//! empty, or as the tree the previous swap took out (`recycle.rs`), and
+//! files equal to the current output's are hard-linked from it (`reuse`):
+//! on a rebuild that is most of them, and creating and deleting ~15,000
+//! files and folders per build was most of the time a rebuild took.
+//!
+//! The swap itself is one atomic exchange (`swap.rs`), so the output path
+//! always names a complete tree; trees left by killed builds are cleared by
+//! the next one (`leftovers.rs`).
+//!
+//! Output folders carry a marker file. A non-empty folder without it is not
+//! ours, so we refuse to replace it rather than delete someone's files, and
+//! we never write into the site root or a folder holding the site's sources
+//! (`guard.rs`). An output that is a symbolic link to a folder healthpress
+//! marked is replaced where the link points, and the link is left alone.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use thiserror::Error;
+
+mod guard;
+mod leftovers;
+mod recycle;
+mod swap;
+
+pub(crate) use guard::absolute;
+pub(crate) use guard::check_separate;
+pub use guard::marked_ancestor;
+
+/// Name of the file that marks a folder as healthpress output.
+pub const MARKER: &str = ".healthpress-output";
+
+#[derive(Debug, Error)]
+pub enum OutputError {
+    #[error("refusing to write output to {dir}: {why}")]
+    Refused { dir: PathBuf, why: String },
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("two pages want the same output file {0}")]
+    Collision(PathBuf),
+    #[error("output path {0} would leave the output folder")]
+    Escapes(PathBuf),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A folder being filled; becomes the real output on `commit`.
+pub struct Staging {
+    /// The output folder as the user named it (for messages).
+    target: PathBuf,
+    /// The folder actually replaced: `target`, or where a link at `target`
+    /// leads (see `guard::check_target`).
+    real: PathBuf,
+    temp: PathBuf,
+    /// The current output, if it is ours: unchanged files are hard-linked
+    /// from it instead of written again (see `reuse`).
+    previous: Option<PathBuf>,
+    /// `temp` started as the previous build's spare tree, so files in it may
+    /// be stale: each write checks what is there, and `commit` prunes what
+    /// this build did not write.
+    recycled: bool,
+    written: Mutex<HashSet<PathBuf>>,
+    committed: bool,
+}
+
+/// The folder `target` is in and its name: the temporary, old and spare
+/// trees live beside it, named after it.
+fn folder_and_name(target: &Path) -> (&Path, String) {
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map_or("out".into(), |n| n.to_string_lossy().into_owned());
+    (parent, name)
+}
+
+impl Staging {
+    /// Prepares to replace `target`. `site_root` is the folder with site.yaml.
+    pub fn new(site_root: &Path, target: &Path) -> Result<Staging, OutputError> {
+        let real = guard::check_target(site_root, target)?;
+        let (parent, name) = folder_and_name(&real);
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+        leftovers::clear(parent, &name, &real);
+        let temp = parent.join(leftovers::staging_name(&name, std::process::id()));
+        remove_ours(&temp).map_err(io_err(&temp))?;
+        let recycled = recycle::take_spare(&real, &temp);
+        if !recycled {
+            fs::create_dir_all(&temp).map_err(io_err(&temp))?;
+        }
+        // Never write into a recycled file in place: it may be a hard link
+        // to a file of the output being served.
+        let _ = fs::remove_file(temp.join(MARKER));
+        fs::write(
+            temp.join(MARKER),
+            "This folder is written by healthpress build; it is replaced on every build.\n",
+        )
+        .map_err(io_err(&temp))?;
+        let previous = guard::is_marked_folder(&real).then(|| real.clone());
+        Ok(Staging {
+            target: target.to_path_buf(),
+            real,
+            temp,
+            previous,
+            recycled,
+            written: Mutex::new(HashSet::new()),
+            committed: false,
+        })
+    }
+
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Writes `bytes` at `rel` (a relative path with only normal components).
+    /// Safe to call from many threads.
+    pub fn write(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> Result<(), OutputError> {
+        let rel = rel.as_ref();
+        if rel.as_os_str().is_empty()
+            || !rel.components().all(|c| matches!(c, Component::Normal(_)))
+        {
+            return Err(OutputError::Escapes(rel.to_path_buf()));
+        }
+        // Case-insensitive file systems (macOS, Windows hosts) would merge
+        // paths that differ only by case, so treat those as collisions too.
+        let key = PathBuf::from(rel.to_string_lossy().to_lowercase());
+        if !self
+            .written
+            .lock()
+            .expect("output registry poisoned")
+            .insert(key)
+        {
+            return Err(OutputError::Collision(rel.to_path_buf()));
+        }
+        let path = self.temp.join(rel);
+        let rel_dir = rel.parent().unwrap_or(Path::new(""));
+        if self.recycled {
+            // A recycled tree was public/, where anyone may have put a
+            // symlink or a file where this build needs a folder. Replace
+            // those first, so nothing below ever reads, deletes or writes
+            // through a link to outside the output.
+            recycle::clear_folder_path(&self.temp, rel_dir).map_err(io_err(&path))?;
+            if recycle::settle(&path, bytes).map_err(io_err(&path))? {
+                return Ok(());
+            }
+        }
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        if let Some(previous) = &self.previous {
+            if recycle::only_folders(previous, rel_dir) && reuse(&previous.join(rel), &path, bytes)
+            {
+                return Ok(());
+            }
+        }
+        fs::write(&path, bytes).map_err(io_err(&path))
+    }
+
+    /// Number of files written so far (the marker not counted).
+    pub fn count(&self) -> usize {
+        self.written.lock().map(|w| w.len()).unwrap_or(0)
+    }
+
+    /// Swaps the staged folder in place of the target. Once this returns
+    /// Ok the new tree is live; tidying up after it is best effort (what is
+    /// left is cleared by the next build), so an error always means the
+    /// previous output is still in place.
+    pub fn commit(self) -> Result<(), OutputError> {
+        commit_all(vec![self]).map_err(|failed| failed.error)
+    }
+
+    /// Step one of a commit: the new tree goes live.
+    fn swap(&mut self) -> Result<swap::Swapped, OutputError> {
+        if self.recycled {
+            let written = self.written.lock().expect("output registry poisoned");
+            let prune = || recycle::prune(&self.temp, &written);
+            on_disk_pool(prune)
+                .unwrap_or_else(prune)
+                .map_err(io_err(&self.temp))?;
+        }
+        let aside = self.aside();
+        remove_ours(&aside).map_err(io_err(&aside))?;
+        let name = self.name();
+        kill_point(&format!("before-swap:{name}"));
+        let swapped =
+            swap::swap_in(&self.temp, &self.real, &aside, &name).map_err(io_err(&self.target))?;
+        kill_point(&format!("after-swap:{name}"));
+        Ok(swapped)
+    }
+
+    /// Puts the previous tree back after `swap` (another output failed to
+    /// swap). Returns whether the previous output is in place again.
+    fn undo(&mut self, swapped: &swap::Swapped) -> bool {
+        match swapped {
+            swap::Swapped::Fresh => fs::rename(&self.real, &self.temp).is_ok(),
+            swap::Swapped::Exchanged => {
+                swap::swap_in(&self.temp, &self.real, &self.aside(), &self.name()).is_ok()
+            }
+            swap::Swapped::MovedAside => {
+                fs::rename(&self.real, &self.temp).is_ok()
+                    && fs::rename(self.aside(), &self.real).is_ok()
+            }
+        }
+    }
+
+    /// Step two: the tree that was swapped out becomes the spare.
+    fn finish(mut self, swapped: swap::Swapped) {
+        self.committed = true;
+        let previous = match swapped {
+            swap::Swapped::Fresh => return,
+            swap::Swapped::Exchanged => self.temp.clone(),
+            swap::Swapped::MovedAside => self.aside(),
+        };
+        if guard::is_marked_folder(&previous) {
+            let _ = recycle::keep_as_spare(&self.real, &previous);
+        } else {
+            // An empty folder the user made for the first build: only
+            // `remove_dir`, which cannot delete anything in it.
+            let _ = fs::remove_dir(&previous);
+        }
+    }
+
+    fn name(&self) -> String {
+        folder_and_name(&self.real).1
+    }
+
+    fn aside(&self) -> PathBuf {
+        let (parent, name) = folder_and_name(&self.real);
+        parent.join(leftovers::aside_name(&name, std::process::id()))
+    }
+}
+
+/// Why `commit_all` failed, and what it left where.
+#[derive(Debug)]
+pub struct CommitFailed {
+    pub error: OutputError,
+    /// Outputs that were swapped in and could not be put back: these hold
+    /// the new tree, all others their previous one.
+    pub updated: Vec<PathBuf>,
+}
+
+/// Swaps several staged outputs in, all or none: if one cannot be swapped,
+/// those already swapped are swapped back, so a failure leaves every output
+/// as it was (each step is atomic on its own; the set is not, if the
+/// process dies between two swaps).
+pub fn commit_all(mut stagings: Vec<Staging>) -> Result<(), CommitFailed> {
+    let mut swapped = Vec::with_capacity(stagings.len());
+    for k in 0..stagings.len() {
+        match stagings[k].swap() {
+            Ok(s) => swapped.push(s),
+            Err(error) => {
+                let mut updated = Vec::new();
+                for (staging, how) in stagings.iter_mut().zip(&swapped) {
+                    if !staging.undo(how) {
+                        updated.push(staging.target.clone());
+                    }
+                }
+                return Err(CommitFailed { error, updated });
+            }
+        }
+    }
+    for (staging, how) in stagings.into_iter().zip(swapped) {
+        staging.finish(how);
+    }
+    Ok(())
+}
+
+/// Removes `path` if it is a link (the link, not its target), an empty
+/// folder, or a folder carrying the marker; refuses anything else.
+fn remove_ours(path: &Path) -> io::Result<()> {
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    if !meta.is_dir() {
+        return fs::remove_file(path);
+    }
+    if guard::is_marked_folder(path) {
+        return remove_tree(path);
+    }
+    fs::remove_dir(path).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{MARKER} is missing, so it is not healthpress's to delete"),
+        )
+    })
+}
+
+/// Test hook (debug builds on Unix only): `HEALTHPRESS_TEST_KILL_AT=<point>`
+/// makes the build SIGKILL itself at that point, so tests can check that a
+/// build killed at the worst moment still leaves complete trees.
+pub(crate) fn kill_point(point: &str) {
+    #[cfg(all(unix, debug_assertions))]
+    if std::env::var("HEALTHPRESS_TEST_KILL_AT").is_ok_and(|p| p == point) {
+        // SAFETY: sends a signal to this very process; nothing is shared.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+    }
+    #[cfg(not(all(unix, debug_assertions)))]
+    let _ = point;
+}
+
+/// Hard-links `old` (the same file in the current output) at `new` if it
+/// already holds exactly `bytes`; returns whether it did. On a rebuild most
+/// pages are unchanged, and a link costs no new inode, no data write, and
+/// no freeing when the old tree is deleted, which is where a rebuild spent
+/// its time. The old file is only read, never changed, so a failed build
+/// still leaves the previous output byte-identical. Files with other links
+/// are skipped: sharing their inode would let an edit elsewhere reach the
+/// new output.
+fn reuse(old: &Path, new: &Path, bytes: &[u8]) -> bool {
+    #[cfg(unix)]
+    use std::os::unix::fs::MetadataExt;
+
+    let Ok(meta) = fs::symlink_metadata(old) else {
+        return false;
+    };
+    #[cfg(unix)]
+    let single = meta.nlink() == 1;
+    #[cfg(not(unix))]
+    let single = true;
+    if !meta.is_file() || !single || meta.len() != bytes.len() as u64 {
+        return false;
+    }
+    recycle::same_bytes(old, bytes) && fs::hard_link(old, new).is_ok()
+}
+
+/// Threads that delete an old output tree. Deleting is bound by the disk,
+/// not the CPU (on file systems mounted with `discard` each freed file waits
+/// for the device), so more threads than cores overlap those waits; they are
+/// a pool of their own so rendering's pool keeps one thread per core.
+const DELETE_THREADS: usize = 8;
+
+/// Removes `dir` and everything under it, deleting sibling subtrees in
+/// parallel. Only called on a folder already renamed out of the way, so no
+/// reader ever sees it half deleted. Falls back to `remove_dir_all` if the
+/// pool cannot be created.
+pub fn remove_tree(dir: &Path) -> io::Result<()> {
+    on_disk_pool(|| remove_tree_in_pool(dir)).unwrap_or_else(|| fs::remove_dir_all(dir))
+}
+
+/// Runs `work` on a pool of `DELETE_THREADS` threads, for tree walks that
+/// wait on the disk more than they compute; `None` if there is no pool.
+fn on_disk_pool<R: Send>(work: impl FnOnce() -> R + Send) -> Option<R> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(DELETE_THREADS)
+        .thread_name(|i| format!("healthpress-disk-{i}"))
+        .build()
+        .ok()
+        .map(|pool| pool.install(work))
+}
+
+fn remove_tree_in_pool(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    entries.into_par_iter().try_for_each(|entry| {
+        // `file_type` does not follow symlinks, so a link to a folder is
+        // removed as a link, never followed.
+        if entry.file_type()?.is_dir() {
+            remove_tree_in_pool(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(dir)
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            // A tree that came from the spare goes back there: its files are
+            // checked on every use, and deleting it would make the next
+            // build (e.g. after fixing the error) start from nothing.
+            let _ = if self.recycled {
+                recycle::keep_as_spare(&self.real, &self.temp)
+            } else {
+                remove_tree(&self.temp)
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
