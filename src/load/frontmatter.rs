@@ -267,6 +267,7 @@ fn article(
         date: fm.date.unwrap_or_default(),
         updated: fm.updated,
         expires: fm.expires,
+        declared_lang: fm.lang.clone(),
         lang: fm.lang.unwrap_or_else(|| default_lang.to_string()),
         audience: fm.audience.unwrap_or_default(),
         specialty: fm.specialty.unwrap_or_default(),

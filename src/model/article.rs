@@ -131,6 +131,10 @@ pub struct Article {
     /// The local files the body embeds, with their digests (filled in by
     /// `load`, which can read them; empty when parsed from text alone).
     pub embedded: Vec<EmbeddedFile>,
+    /// `lang:` as the front matter writes it (`lang` is it or the site's);
+    /// fingerprint v2 covers this, so a new site default does not void
+    /// every approval.
+    pub declared_lang: Option<String>,
     /// Where each front matter key and value is written in `raw`.
     pub positions: crate::config::marked::Positions,
 }
@@ -176,7 +180,7 @@ impl Article {
             title: &self.title,
             summary: &self.summary,
             body: self.body(),
-            lang: &self.lang,
+            lang: self.declared_lang.as_deref().unwrap_or(""),
             audience: &self.audience,
             specialty: &self.specialty,
             season: &self.season,
@@ -241,6 +245,7 @@ mod tests {
             body_line: 5,
             current_fingerprint: fp,
             embedded: Vec::new(),
+            declared_lang: None,
             positions: Default::default(),
         }
     }

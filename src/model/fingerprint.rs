@@ -94,7 +94,7 @@ pub struct V2Input<'a> {
 /// `healthpress-fingerprint-v2\n` followed by records `NAME SP LEN LF VALUE
 /// LF` (LEN = the byte length of the UTF-8 VALUE, in decimal), in this
 /// order: title, summary, body (CRLF -> LF, trailing spaces, tabs, CR and
-/// LF removed), lang, one `audience` / `specialty` / `season` / `source`
+/// LF removed), lang (as the front matter writes it, empty if absent), one `audience` / `specialty` / `season` / `source`
 /// record per list item in the order written, reviewer, review-date, then
 /// per embedded file a `file` record (its target) and a `file-sha256`
 /// record (hex digest, or `missing`).

@@ -312,7 +312,7 @@ mod tests {
 
     fn parsed(text: &str) -> Result<Article, EditError> {
         parse_article("content/a.md".into(), "a.md".into(), text.into(), "zh-Hans")
-            .map_err(EditError::Parse)
+            .map_err(|mut ds| EditError::Parse(ds.remove(0)))
     }
 
     fn approve_with(text: &str, signature: Option<&str>) -> Result<Approved, EditError> {

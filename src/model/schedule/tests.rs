@@ -54,6 +54,7 @@ fn article(
         body_line: 5,
         current_fingerprint: fp,
         embedded: Vec::new(),
+        declared_lang: None,
         positions: Default::default(),
     }
 }
