@@ -1,7 +1,11 @@
-//! The build: load -> validate -> model -> render -> write, as one call.
-//! Everything is rendered into staging folders first; only when every output
-//! rendered without error are they swapped in, so a failed build changes
-//! nothing on disk.
+//! The pipeline, in one place: load -> validate -> model (publishing
+//! states, compliance withholding) -> each renderer -> commit. [`build`] runs all of it; [`open_site`] is its first three
+//! steps for the commands that only need the model (`check`, `schedule`,
+//! `digest`, `serve`), and [`build_site`] the last two for an already
+//! loaded model. Every output is rendered into staging folders first; only
+//! when every renderer succeeded are they swapped in, so a failed build
+//! changes nothing on disk. Nothing here prints: problems and counts are
+//! returned to the CLI.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -9,13 +13,16 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use thiserror::Error;
 
-use crate::diagnostics::Diagnostic;
-use crate::model::{Site, State};
-use crate::output::{self, OutputError, Staging};
+use crate::compliance::Linter;
+use crate::diagnostics::{self, Diagnostic};
+use crate::load::{self, Sources};
+use crate::model::{today_in, Site, State};
+use crate::output::{self, OutputError, Staging, Writer};
 use crate::render::index::Index;
 use crate::render::theme::Theme;
-use crate::render::{render_public, PublicStats};
+use crate::render::{Folder, Scope, RENDERERS};
 use crate::timings::Laps;
+use crate::validate;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -54,23 +61,35 @@ pub enum BuildError {
     },
 }
 
+/// Counts of one output folder for the build summary.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FolderStats {
+    pub pages: usize,
+    pub files: usize,
+}
+
 #[derive(Debug)]
 pub struct BuildReport {
     pub today: NaiveDate,
     pub counts: Vec<(State, usize)>,
-    pub public: PublicStats,
-    pub editorial: crate::render::editorial::EditorialStats,
+    pub public: FolderStats,
+    pub editorial: FolderStats,
+    /// Gaps and risks in the schedule.
+    pub gaps: usize,
+    /// Each renderer's files, relative to its folder (serve tracks them).
+    pub outputs: Vec<(&'static str, Vec<String>)>,
     pub warnings: Vec<Diagnostic>,
     /// Compliance errors that withheld articles from every output.
     pub withheld: Vec<Diagnostic>,
     pub elapsed: Duration,
 }
 
-/// Loads the site at `options.root` and its theme, then builds it.
+/// Builds the site at `options.root`: load -> validate -> model, the
+/// theme, then [`build_site`].
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let mut phases = Laps::new("");
-    let site = Site::open(&options.root, options.as_of).map_err(BuildError::Invalid)?;
+    let site = open_site(&options.root, options.as_of).map_err(BuildError::Invalid)?;
     let theme =
         Theme::load(&options.root, site.config.theme_name()).map_err(BuildError::Invalid)?;
     phases.lap("load");
@@ -79,9 +98,59 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     Ok(report)
 }
 
-/// Builds an already loaded `site` with `theme` into the folders named in
-/// `options` (`root`, `public_dir`, `editorial_dir`; `as_of` was applied
-/// when the site was loaded). `serve` calls this with the model it keeps.
+/// Load -> validate -> model: reads the site at `root` and fixes each
+/// article's state for `as_of` (default today in the site's time zone).
+/// Fails with every error found (sorted), or returns the model with its
+/// warnings.
+pub fn open_site(root: &Path, as_of: Option<NaiveDate>) -> Result<Site, Vec<Diagnostic>> {
+    let (sources, problems) = load::load(root);
+    let Some(sources) = sources else {
+        return Err(problems);
+    };
+    model_site(root, sources, problems, as_of)
+}
+
+/// Validate -> model (with the compliance linter withholding articles
+/// with errors) for already loaded `sources` (plus the `problems` found
+/// loading them). `serve` calls it after re-reading only the files
+/// that changed.
+pub fn model_site(
+    root: &Path,
+    sources: Sources,
+    mut problems: Vec<Diagnostic>,
+    as_of: Option<NaiveDate>,
+) -> Result<Site, Vec<Diagnostic>> {
+    problems.extend(validate::check_sources(&sources));
+    diagnostics::sort(&mut problems);
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
+    }
+    // The compliance rules decide per article: an error withholds that
+    // article, never the site.
+    let linter = Linter::new(&sources.config.compliance, &sources.config.contact).map_err(|e| {
+        vec![
+            Diagnostic::error("compliance-config", "site.yaml", format!("compliance: {e}"))
+                .hint("fix the `compliance:` section; `healthpress check --list-rules` lists the rule ids"),
+        ]
+    })?;
+    let today = today_in(&sources.config, as_of);
+    let mut site = Site::from_parts(
+        root,
+        sources.config,
+        sources.calendar,
+        sources.articles,
+        today,
+        problems,
+    );
+    site.withhold_noncompliant(&linter);
+    Ok(site)
+}
+
+/// Each renderer -> commit: renders an already loaded `site` with `theme`
+/// into staging folders for `options.public_dir` and
+/// `options.editorial_dir` and swaps them in when everything rendered
+/// (`as_of` was applied when the site was loaded). `serve` calls this with
+/// the model it keeps.
 pub fn build_site(
     site: &Site,
     theme: &Theme,
@@ -95,18 +164,21 @@ pub fn build_site(
     // Overlapping outputs are refused before either is touched.
     output::check_separate(&options.public_dir, &options.editorial_dir)?;
     let public = Staging::new(&options.root, &options.public_dir)?;
-    let (stats, mut warnings) = render_public(&index, &public).map_err(BuildError::Invalid)?;
+    let mut rendered =
+        render_folder(&index, Folder::Public, &public).map_err(BuildError::Invalid)?;
+    let mut warnings = std::mem::take(&mut rendered.problems);
     phases.lap("render");
     warnings.extend(site.warnings.iter().cloned());
-    crate::diagnostics::sort(&mut warnings);
-    // --- editorial/ (schedule, review dashboard, calendar.ics) -----------
+    diagnostics::sort(&mut warnings);
     // Rendered into its own staging folder before anything is committed, so
     // a failure in either output leaves both folders as they were.
     let editorial = Staging::new(&options.root, &options.editorial_dir)?;
-    let editorial_stats = crate::render::editorial::render_editorial(site, theme, &editorial)
-        .map_err(BuildError::Invalid)?;
+    let internal =
+        render_folder(&index, Folder::Editorial, &editorial).map_err(BuildError::Invalid)?;
+    let gaps = internal.count("gaps");
+    warnings.extend(internal.problems);
     phases.lap("editorial");
-    // --- end editorial ---------------------------------------------------
+    let (public_files, editorial_files) = (public.count(), editorial.count());
     output::commit_all(vec![public, editorial]).map_err(|failed| {
         if failed.updated.is_empty() {
             BuildError::Output(failed.error)
@@ -122,10 +194,66 @@ pub fn build_site(
     Ok(BuildReport {
         today: site.today,
         counts: site.state_counts().into_iter().collect(),
-        public: stats,
-        editorial: editorial_stats,
+        public: FolderStats {
+            pages: rendered.pages,
+            files: public_files,
+        },
+        editorial: FolderStats {
+            pages: internal.pages,
+            files: editorial_files,
+        },
+        gaps,
+        outputs: [rendered.outputs, internal.outputs].concat(),
         warnings,
         withheld: site.withheld.clone(),
         elapsed: started.elapsed(),
     })
+}
+
+/// What the renderers of one folder did together.
+#[derive(Debug, Default)]
+pub struct FolderRendered {
+    pub pages: usize,
+    /// Warnings only (sorted); an error makes [`render_folder`] fail.
+    pub problems: Vec<Diagnostic>,
+    pub counts: Vec<(&'static str, usize)>,
+    /// Each renderer's files, relative to the folder.
+    pub outputs: Vec<(&'static str, Vec<String>)>,
+}
+
+impl FolderRendered {
+    /// The sum of the renderers' counts named `name`.
+    pub fn count(&self, name: &str) -> usize {
+        self.counts
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+            .sum()
+    }
+}
+
+/// Runs every renderer of `folder` over `index` into `out`, in the order of
+/// [`RENDERERS`]. Fails with every problem found (sorted) if any is an
+/// error; `out` is then discarded by the caller, so nothing partial is
+/// published. `check` calls it too, for its dry render.
+pub fn render_folder(
+    index: &Index,
+    folder: Folder,
+    out: &dyn Writer,
+) -> Result<FolderRendered, Vec<Diagnostic>> {
+    let mut laps = Laps::new("  ");
+    let mut all = FolderRendered::default();
+    for renderer in RENDERERS.iter().filter(|r| r.folder() == folder) {
+        let rendered = renderer.render(index, &Scope::Everything, out);
+        all.pages += rendered.pages;
+        all.problems.extend(rendered.problems);
+        all.counts.extend(rendered.counts);
+        all.outputs.push((renderer.name(), rendered.files));
+        laps.lap(renderer.name());
+    }
+    diagnostics::sort(&mut all.problems);
+    if all.problems.iter().any(Diagnostic::is_error) {
+        return Err(all.problems);
+    }
+    Ok(all)
 }

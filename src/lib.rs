@@ -5,10 +5,14 @@
 //! 1. [`load`] reads `site.yaml`, `calendar.yaml` and `content/**.md`;
 //! 2. [`validate`] cross-checks terms, people, slugs and the calendar;
 //! 3. [`model`] fixes each article's publishing state for one day;
-//! 4. `render` turns the model into the public site, digests and schedule;
+//! 4. `render` turns the model into the public site, digests and schedule,
+//!    one renderer per output;
 //! 5. `output` writes it atomically (a failed build leaves `public/` as it was).
 //!
-//! [`diagnostics`] is the one shape every problem is reported in.
+//! [`build`] runs these steps in that order, and is the only place that
+//! does; docs/architecture.md has the layer rules (checked by
+//! `tests/architecture.rs`). [`diagnostics`] is the one shape every
+//! problem is reported in.
 
 pub mod build;
 pub mod cli;
@@ -22,6 +26,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod review;
+pub mod search;
 pub mod serve;
 pub mod timings;
 pub mod validate;

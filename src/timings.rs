@@ -9,6 +9,15 @@ pub fn enabled() -> bool {
     std::env::var_os("HEALTHPRESS_TIMINGS").is_some()
 }
 
+/// With timings on, prints the time since `since` for `phase`. This
+/// module is the one place below the CLI that prints: profiling output on
+/// request, never part of what a command reports.
+pub fn since(phase: &str, since: &Instant) {
+    if enabled() {
+        eprintln!("timing: {phase} {:>6} ms", since.elapsed().as_millis());
+    }
+}
+
 /// Times consecutive phases: each [`Laps::lap`] prints the time since the
 /// previous one (or since [`Laps::new`]).
 pub struct Laps {

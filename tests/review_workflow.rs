@@ -64,7 +64,7 @@ fn reports_every_problem_in_one_run_rustc_style() {
     site.article(
         &ArticleSpec::new("fever", "儿童发热怎么办")
             .audience(&["kids"])
-            .body("本方法可以根治发热。\n咨询电话 13912345678。\n"),
+            .body("本方法可以彻底根治发热。\n咨询电话 13912345678。\n"),
     );
     // A file whose front matter does not parse is still scanned.
     site.write(
@@ -89,12 +89,12 @@ fn reports_every_problem_in_one_run_rustc_style() {
     assert!(text.contains("content/broken.md:2"), "{text}");
     assert!(text.contains("missing.md"), "broken link reported:\n{text}");
     // rustc-like layout: header, arrow, quoted line with caret, hint.
-    let expected = "error[cure-guarantee]: 保证治愈或暗示疗效 / guarantee of cure or efficacy: “根治”\n  --> content/fever.md:";
+    let expected = "error[cure-guarantee]: 保证治愈或保证疗效 / guarantee of cure or efficacy: “彻底根治”\n  --> content/fever.md:";
     assert!(text.contains(expected), "{text}");
-    assert!(text.contains("| 本方法可以根治发热。\n"), "{text}");
+    assert!(text.contains("| 本方法可以彻底根治发热。\n"), "{text}");
     assert!(
-        text.contains("|           ^^^^\n"),
-        "caret under 根治:\n{text}"
+        text.contains("|           ^^^^^^^^\n"),
+        "caret under 彻底根治:\n{text}"
     );
     assert!(text.contains("   = hint: "), "{text}");
 }
@@ -102,7 +102,7 @@ fn reports_every_problem_in_one_run_rustc_style() {
 #[test]
 fn github_and_json_formats() {
     let site = Fixture::new();
-    site.article(&ArticleSpec::new("fever", "儿童发热怎么办").body("本院是治疗发热的最佳选择。\n"));
+    site.article(&ArticleSpec::new("fever", "儿童发热怎么办").body("本院拥有最先进的退热设备。\n"));
     let (code, text) = check(&site, &["--format", "github"]);
     assert_eq!(code, 1);
     assert!(
@@ -208,10 +208,10 @@ fn configuration_errors_exit_two() {
 #[test]
 fn site_rules_extend_the_builtin_list() {
     let custom = format!(
-        "{SITE_YAML}compliance:\n  rules:\n    - id: clinic-promotion\n      severity: error\n      message: 促销用语\n      terms: [限时优惠]\n"
+        "{SITE_YAML}compliance:\n  rules:\n    - id: clinic-promotion\n      severity: error\n      message: 促销用语\n      terms: [会员专享]\n"
     );
     let site = Fixture::with_config(&custom, common::CALENDAR_YAML);
-    site.article(&ArticleSpec::new("fever", "儿童发热怎么办").body("本周限时优惠。\n"));
+    site.article(&ArticleSpec::new("fever", "儿童发热怎么办").body("本周会员专享。\n"));
     let (code, text) = check(&site, &[]);
     assert_eq!(code, 1);
     assert!(text.contains("error[clinic-promotion]"), "{text}");

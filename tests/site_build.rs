@@ -3,7 +3,7 @@
 //! deterministic writing, safe slugs and paths, and the pages themselves.
 mod common;
 
-use common::{all_files, output_text, ArticleSpec, Fixture};
+use common::{all_files, all_files_readable, output_text, ArticleSpec, Fixture};
 use scraper::{Html, Selector};
 
 const TODAY: &str = "2026-11-23";
@@ -78,7 +78,15 @@ fn no_unpublished_article_reaches_any_file_under_public() {
     let out = site.build(TODAY);
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(summary.contains("2 published"), "{summary}");
-    let files = all_files(&site.public());
+    // The search index is read decompressed, as a browser reads it.
+    let files = all_files_readable(&site.public());
+    let fragments: Vec<String> = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("pagefind/fragment/"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    assert_eq!(fragments.len(), 2, "one search record per public article");
+    assert!(fragments.iter().any(|f| f.contains("公开文章一")));
     assert!(
         files.len() > 10,
         "expected a full site, got {} files",

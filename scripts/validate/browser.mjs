@@ -6,11 +6,11 @@
 // Usage: node browser.mjs PUBLIC_DIR EDITORIAL_DIR SCREENSHOT_DIR
 // Prints one line per problem and a closing 'N passed, N failed' line.
 
-import { createServer } from "node:http";
-import { readFile, readdir, stat, mkdir } from "node:fs/promises";
+import { readFile, readdir, mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { chromium } from "playwright-core";
+import { serve } from "./static-server.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -29,32 +29,6 @@ function check(cond, what) {
     failed++;
     console.log(`FAIL: ${what}`);
   }
-}
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
-  ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".xml": "application/xml",
-  ".ics": "text/calendar", ".txt": "text/plain; charset=utf-8", ".json": "application/json",
-};
-
-// A static file server confined to `root`, on a free loopback port.
-async function serve(root) {
-  const base = path.resolve(root);
-  const server = createServer(async (req, res) => {
-    let rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    let file = path.resolve(base, "." + rel);
-    if (!file.startsWith(base)) { res.writeHead(404).end(); return; }
-    try {
-      if ((await stat(file)).isDirectory()) file = path.join(file, "index.html");
-      const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { "content-type": "text/html" }).end("<!DOCTYPE html><title>404</title>");
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, url: `http://127.0.0.1:${server.address().port}` };
 }
 
 async function firstDir(dir) {
@@ -102,6 +76,7 @@ const pages = [
   ["article", article && `${pub.url}/articles/${article}/`],
   ["term", `${pub.url}/audience/`],
   ["term-page", `${pub.url}/specialty/`],
+  ["search", `${pub.url}/search/?q=${encodeURIComponent("发烧")}`],
   ["digest", issue && `${pub.url}/digests/${segment}/${issue}/`],
   ["schedule", `${ed.url}/schedule/`],
   ["review", `${ed.url}/review/`],

@@ -9,6 +9,8 @@
 #     serious/critical violations, no console errors, screenshots at 390 px
 #     and 1280 px saved under target/validate/screenshots/; every digest
 #     email.html renders at 600 px without horizontal scrolling;
+#   - site search (search.mjs): queries typed into the search box in
+#     Chromium, each expecting its article first (docs/search.md);
 #   - Python feedparser (every Atom feed, no bozo), icalendar (every .ics),
 #     JSON-LD of every article, e-mail size and width.
 #
@@ -70,5 +72,8 @@ python3 "$here/check_outputs.py" "$out/site/public" "$out/site/editorial" || sta
 echo "== headless Chromium: axe-core, console, screenshots, e-mail width"
 node "$here/browser.mjs" "$out/site/public" "$out/site/editorial" "$out/screenshots" || status=1
 echo "screenshots: $out/screenshots"
+
+echo "== site search: queries typed into the search box in headless Chromium"
+node "$here/search.mjs" "$out/site/public" || status=1
 
 exit $status

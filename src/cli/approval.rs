@@ -43,7 +43,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     let config = match read_config(root) {
         Ok((config, _)) => config,
         Err(d) => {
-            super::print_diagnostics(&[d]);
+            super::shared::print_diagnostics(&[d]);
             bail!("the site configuration is unusable")
         }
     };

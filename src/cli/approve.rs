@@ -88,7 +88,7 @@ pub struct Args {
     #[arg(long)]
     pub reviewer: String,
     /// Review date (YYYY-MM-DD); default today in the site's time zone.
-    #[arg(long, value_parser = super::parse_as_of)]
+    #[arg(long, value_parser = super::shared::parse_as_of)]
     pub date: Option<NaiveDate>,
     /// Sign with this SSH key: a private key file without passphrase, or a
     /// public key (`.pub`) whose private half is loaded in ssh-agent. It must
@@ -104,7 +104,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     let reviewer = args.reviewer.as_str();
     let config = match read_config(root) {
         Ok((config, _)) => config,
-        Err(d) => return Ok(super::config_unusable(&[d])),
+        Err(d) => return Ok(super::shared::config_unusable(&[d])),
     };
     let today = today_in(&config, None);
     let date = args.date.unwrap_or(today);
@@ -156,7 +156,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     };
     let report = match check_site(root, &options) {
         Ok(report) => report,
-        Err(CheckError::Config(ds)) => return Ok(super::config_unusable(&ds)),
+        Err(CheckError::Config(ds)) => return Ok(super::shared::config_unusable(&ds)),
         Err(e) => bail!("{e}"),
     };
     let mut code = 0;
@@ -205,7 +205,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 // The review rules of the new sign-off (the report above
                 // judged the old one).
                 let judged = signoff::assess(&config.review, &keys, &article);
-                super::print_diagnostics(&check_review(&config, &article, &judged, today));
+                super::shared::print_diagnostics(&check_review(&config, &article, &judged, today));
             }
             Err(ApproveError::Refused(r)) => code = refuse(r),
             Err(ApproveError::Io(e)) => return Err(e),

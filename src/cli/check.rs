@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Judge publishing and review dates as of this date (YYYY-MM-DD) instead of today.
-    #[arg(long, value_parser = super::parse_as_of)]
+    #[arg(long, value_parser = super::shared::parse_as_of)]
     pub as_of: Option<chrono::NaiveDate>,
     /// List the compliance rules in force and exit.
     #[arg(long)]
@@ -46,9 +46,9 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
         Ok(report) => {
             print!("{}", render(root, format, &report));
             Ok(if report.errors() > 0 {
-                super::failure_code(&report.diagnostics)
+                super::shared::failure_code(&report.diagnostics)
             } else {
-                super::EXIT_OK
+                super::shared::EXIT_OK
             })
         }
         Err(CheckError::Config(diagnostics)) => {
@@ -57,7 +57,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 ..CheckReport::default()
             };
             print!("{}", render(root, format, &report));
-            Ok(super::EXIT_CONFIG)
+            Ok(super::shared::EXIT_CONFIG)
         }
         Err(e @ CheckError::Rules(_)) => {
             let d = Diagnostic::error("compliance-config", "site.yaml", e.to_string())
@@ -67,7 +67,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 ..CheckReport::default()
             };
             print!("{}", render(root, format, &report));
-            Ok(super::EXIT_CONFIG)
+            Ok(super::shared::EXIT_CONFIG)
         }
     }
 }
@@ -288,15 +288,15 @@ fn render_github(report: &CheckReport) -> String {
 /// `check --list-rules`: the compliance rules in force for this site.
 fn print_rules(root: &Path) -> i32 {
     // Outside a site (no site.yaml) the built-in rules are listed.
-    let config = match crate::load::read_config(root) {
-        Ok((config, _)) => config.compliance,
-        Err(d) if d.rule == "missing-file" => crate::compliance::ComplianceConfig::default(),
+    let (config, contacts) = match crate::load::read_config(root) {
+        Ok((config, _)) => (config.compliance, config.contact),
+        Err(d) if d.rule == "missing-file" => Default::default(),
         Err(d) => {
             eprintln!("{d}");
             return 2;
         }
     };
-    let linter = match Linter::new(&config) {
+    let linter = match Linter::new(&config, &contacts) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: site.yaml compliance: {e}");

@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
 
-use crate::model::Site;
 use crate::output::absolute;
 use crate::render::digest::{render_one, Part};
 use crate::render::index::Index;
@@ -34,7 +33,7 @@ pub struct Args {
     #[arg(long)]
     pub segment: String,
     /// Issue date (YYYY-MM-DD), one of the segment's issue dates.
-    #[arg(long, value_parser = super::parse_as_of)]
+    #[arg(long, value_parser = super::shared::parse_as_of)]
     pub date: NaiveDate,
     /// Also include approved articles scheduled after today.
     #[arg(long)]
@@ -46,7 +45,7 @@ pub struct Args {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Decide what is published as of this date instead of today.
-    #[arg(long, value_parser = super::parse_as_of)]
+    #[arg(long, value_parser = super::shared::parse_as_of)]
     pub as_of: Option<NaiveDate>,
 }
 
@@ -73,17 +72,17 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
             );
         }
     }
-    let site = match Site::open(root, args.as_of) {
+    let site = match crate::build::open_site(root, args.as_of) {
         Ok(site) => site,
         Err(diagnostics) => {
-            super::print_diagnostics(&diagnostics);
-            return Ok(super::failure_code(&diagnostics));
+            super::shared::print_diagnostics(&diagnostics);
+            return Ok(super::shared::failure_code(&diagnostics));
         }
     };
     let theme = match Theme::load(root, site.config.theme_name()) {
         Ok(theme) => theme,
         Err(diagnostics) => {
-            super::print_diagnostics(&diagnostics);
+            super::shared::print_diagnostics(&diagnostics);
             return Ok(1);
         }
     };
@@ -100,7 +99,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
             return Ok(1);
         }
     };
-    super::print_diagnostics(&warnings);
+    super::shared::print_diagnostics(&warnings);
     match &args.out {
         Some(out) => {
             std::fs::write(out, text.as_bytes())

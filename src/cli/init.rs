@@ -149,7 +149,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
 pub fn eject(root: &Path, args: &EjectArgs) -> anyhow::Result<i32> {
     let config = match read_config(root) {
         Ok((config, _)) => config,
-        Err(d) => return Ok(super::config_unusable(&[d])),
+        Err(d) => return Ok(super::shared::config_unusable(&[d])),
     };
     let known: Vec<&str> = DEFAULT_THEME.iter().map(|(p, _)| *p).collect();
     for file in &args.files {
@@ -158,7 +158,7 @@ pub fn eject(root: &Path, args: &EjectArgs) -> anyhow::Result<i32> {
                 "error: `{file}` is not a file of the built-in theme; theme files: {}",
                 known.join(", ")
             );
-            return Ok(super::EXIT_CONFIG);
+            return Ok(super::shared::EXIT_CONFIG);
         }
     }
     copy_theme(root, config.theme_name(), &args.files)?;

@@ -40,7 +40,7 @@ pub struct NewArticle {
     #[arg(long, value_delimiter = ',', required = true)]
     pub season: Vec<String>,
     /// Publish date (YYYY-MM-DD); default today in the site's time zone.
-    #[arg(long, value_parser = super::parse_as_of)]
+    #[arg(long, value_parser = super::shared::parse_as_of)]
     pub date: Option<NaiveDate>,
     /// ASCII slug; default derived from the title.
     #[arg(long)]
@@ -86,7 +86,7 @@ enum NewError {
 pub fn run(root: &Path, args: &NewArticle) -> anyhow::Result<i32> {
     let config = match read_config(root) {
         Ok((config, _)) => config,
-        Err(d) => return Ok(super::config_unusable(&[d])),
+        Err(d) => return Ok(super::shared::config_unusable(&[d])),
     };
     match scaffold(root, &config, args) {
         Ok(path) => {

@@ -216,17 +216,17 @@ pub struct Args {
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=520))]
     pub weeks: u32,
     /// Compute states as of this date (YYYY-MM-DD) instead of today.
-    #[arg(long, value_parser = super::parse_as_of)]
+    #[arg(long, value_parser = super::shared::parse_as_of)]
     pub as_of: Option<NaiveDate>,
 }
 
 pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
-    let site = match Site::open(root, args.as_of) {
+    let site = match crate::build::open_site(root, args.as_of) {
         Ok(site) => site,
         Err(diagnostics) => {
-            super::print_diagnostics(&diagnostics);
+            super::shared::print_diagnostics(&diagnostics);
             eprintln!("healthpress: the site has errors; fix them to see the schedule");
-            return Ok(super::failure_code(&diagnostics));
+            return Ok(super::shared::failure_code(&diagnostics));
         }
     };
     let schedule = Schedule::build(&site);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::serve::{run, ServeOptions};
+use crate::serve::{run, Message, ServeOptions};
 
 /// `healthpress serve`'s command-line arguments.
 #[derive(Debug, Clone, clap::Args)]
@@ -22,7 +22,7 @@ pub struct Args {
     #[arg(long)]
     pub drafts: bool,
     /// Decide what is published as of this date (YYYY-MM-DD) instead of today.
-    #[arg(long, value_parser = super::parse_as_of)]
+    #[arg(long, value_parser = super::shared::parse_as_of)]
     pub as_of: Option<chrono::NaiveDate>,
     /// Quiet time after a change before rebuilding, in milliseconds.
     #[arg(long, default_value_t = 20, hide = true)]
@@ -38,6 +38,35 @@ pub fn run_cli(root: &Path, args: &Args) -> anyhow::Result<i32> {
         as_of: args.as_of,
         debounce: Duration::from_millis(args.debounce_ms.max(1)),
     };
-    run(&options).context("serve stopped")?;
+    run(&options, &print).context("serve stopped")?;
     Ok(0)
+}
+
+/// Prints what `serve` reports: the address on stdout, everything else on
+/// stderr.
+fn print(message: Message) {
+    match message {
+        Message::Serving {
+            url,
+            folder,
+            drafts,
+        } => println!(
+            "healthpress: serving {} at {url} (press Ctrl-C to stop){}",
+            folder.display(),
+            if drafts {
+                "; drafts and scheduled articles are shown"
+            } else {
+                ""
+            }
+        ),
+        Message::Exposed(bind) => eprintln!(
+            "healthpress: warning: listening on {bind} makes unpublished previews reachable from other machines"
+        ),
+        Message::Rebuilt { warnings, summary } => {
+            super::shared::print_diagnostics(&warnings);
+            eprintln!("{summary}");
+        }
+        Message::Failed(text) => eprintln!("{text}"),
+        Message::WatchError(e) => eprintln!("healthpress: file watcher error: {e}"),
+    }
 }

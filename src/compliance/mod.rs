@@ -1,25 +1,36 @@
 //! Compliance linter: finds prohibited medical-advertising claims (广告法,
-//! 医疗广告管理办法, their English equivalents) and patient identifiers in an
-//! article's source, front matter included, since titles and summaries are
-//! published too. The word lists are data (`builtin_rules.yaml`, overridable
-//! from the `compliance:` key of site.yaml); identifiers are detected in code.
-//! A `Linter` is built once per run and shared across threads; `scan` reads
-//! each file with two combined regexes, whatever the number of rules.
+//! 医疗广告管理办法, 互联网广告管理办法, the CAP Code, the FTC Act) and patient
+//! identifiers in an article's source, front matter included, since titles
+//! and summaries are published too. Two tiers: errors (prohibited in any
+//! context; the build withholds the article) and review notes (warnings for
+//! the reviewing doctor). The word lists and cue words are data
+//! (`builtin_rules.yaml`, overridable from the `compliance:` key of
+//! site.yaml); identifiers and rates are shapes, detected in code. A match
+//! is read in its sentence (segment.rs, context.rs) before it is reported.
+//! A `Linter` is built once per run and shared across threads.
 
+mod context;
 mod identifiers;
+mod numbers;
 mod rules;
+mod segment;
 mod suppress;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{self, Diagnostic, Severity};
+use context::{Lexicon, Sentence, Speaker};
 use identifiers::{IdentifierMatcher, DETECTORS};
-use rules::{Source, TermMatcher};
+use rules::{Source, TermMatcher, Tier};
 
 pub use rules::{DetailedTerm, RuleInfo, RuleSpec, TermSpec};
+pub use segment::dictionary_load_time;
+
+/// Rate detectors, in the order of `Linter::rate_rules`.
+const RATE_DETECTORS: [&str; 3] = ["absolute-rate", "cure-rate", "efficacy-figure"];
 
 /// The `compliance:` key of site.yaml.
 ///
@@ -72,6 +83,8 @@ pub struct Linter {
     rules: Vec<RuleInfo>,
     terms: TermMatcher,
     identifiers: IdentifierMatcher,
+    lexicon: Lexicon,
+    rate_rules: [Option<usize>; 3],
     /// Every rule id, disabled ones included.
     known: HashSet<String>,
     without_reason: Option<usize>,
@@ -85,13 +98,20 @@ pub(crate) struct Hit<'a> {
     pub end: usize,
     pub rule: usize,
     pub hint: Option<&'a str>,
+    /// Decided by the detector (identifiers); None: read the context.
+    pub tier: Option<Tier>,
+    /// A literal term, which must be a whole word of its sentence.
+    pub literal: bool,
 }
 
 impl Linter {
-    /// Built-in rules with `config` applied. The error names the bad rule.
-    pub fn new(config: &ComplianceConfig) -> Result<Linter, String> {
-        let (resolved, known) = rules::resolve(config)?;
-        let mut rule_for = [None; 4];
+    /// Built-in rules with `config` applied; `contacts` are the site's own
+    /// published addresses and numbers (`contact:` in site.yaml), never
+    /// reported as patient data. The error names the bad rule or line.
+    pub fn new(config: &ComplianceConfig, contacts: &[String]) -> Result<Linter, String> {
+        let (resolved, known, lexicon) = rules::resolve(config)?;
+        let mut rule_for = [None; DETECTORS.len()];
+        let mut rate_rules = [None; 3];
         let (mut without_reason, mut unknown_rule) = (None, None);
         for (index, rule) in resolved.iter().enumerate() {
             let Source::Detector(name) = &rule.source else {
@@ -102,6 +122,10 @@ impl Linter {
                 "suppression-unknown-rule" => unknown_rule = Some(index),
                 _ => match DETECTORS.iter().position(|d| d == name) {
                     Some(d) => rule_for[d] = Some(index),
+                    None if RATE_DETECTORS.contains(&name.as_str()) => {
+                        let r = RATE_DETECTORS.iter().position(|d| d == name);
+                        rate_rules[r.unwrap_or(0)] = Some(index);
+                    }
                     None => {
                         return Err(format!(
                             "compliance rule `{}`: unknown detector `{name}`",
@@ -113,7 +137,9 @@ impl Linter {
         }
         Ok(Linter {
             terms: TermMatcher::new(&resolved)?,
-            identifiers: IdentifierMatcher::new(rule_for),
+            identifiers: IdentifierMatcher::new(rule_for, contacts),
+            lexicon,
+            rate_rules,
             rules: resolved.into_iter().map(|r| r.info).collect(),
             known,
             without_reason,
@@ -129,9 +155,13 @@ impl Linter {
     /// `text` is the whole source file (front matter and body), `file` its
     /// site-relative path. Lines and columns are 1-based, columns in chars.
     pub fn scan(&self, file: &Path, text: &str) -> Scan {
-        let mut hits = Vec::new();
-        self.terms.find(text, &mut hits);
-        self.identifiers.find(text, &mut hits);
+        let masked = mask_approval_values(text);
+        let text: &str = &masked;
+        let mut found = Vec::new();
+        self.terms.find(text, &mut found);
+        self.identifiers.find(text, &mut found);
+        self.rates(text, &mut found);
+        let hits = self.read_in_context(text, found);
         let has_directives = text.contains(suppress::MARKER);
         if hits.is_empty() && !has_directives {
             return Scan::default();
@@ -195,7 +225,7 @@ impl Linter {
             }
         }
 
-        for hit in hits {
+        for (hit, tier) in hits {
             if directives
                 .iter()
                 .any(|d| hit.start < d.end && d.start < hit.end)
@@ -209,6 +239,7 @@ impl Linter {
             }
             let column = lines.column(text, hit.start);
             let matched = &text[hit.start..hit.end];
+            let before = scan.diagnostics.len();
             self.report(
                 &mut scan,
                 Some(hit.rule),
@@ -218,9 +249,85 @@ impl Linter {
                 hit.hint,
                 |m| format!("{m}: “{matched}”"),
             );
+            if let Some(d) = scan.diagnostics.get_mut(before) {
+                d.severity = match tier {
+                    Tier::Error => Severity::Error,
+                    _ => Severity::Warning,
+                };
+                if tier == Tier::Warning && d.message.starts_with(&self.rules[hit.rule].message) {
+                    d.message = format!("review note: {}", d.message);
+                }
+            }
         }
         diagnostics::sort(&mut scan.diagnostics);
         scan
+    }
+
+    /// Keeps the matches that are words of their sentence, with the tier
+    /// their reading gives them; overlapping matches are reported once.
+    fn read_in_context<'a>(&self, text: &str, mut found: Vec<Hit<'a>>) -> Vec<(Hit<'a>, Tier)> {
+        found.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        let mut sentences: HashMap<usize, Sentence> = HashMap::new();
+        let mut kept: Vec<(Hit, Tier)> = Vec::new();
+        for hit in found {
+            if kept.last().is_some_and(|(k, _)| hit.start < k.end) {
+                continue;
+            }
+            let tier = match hit.tier {
+                Some(tier) => tier,
+                None => {
+                    let (start, _) = segment::sentence(text, hit.start);
+                    let sentence = sentences
+                        .entry(start)
+                        .or_insert_with(|| Sentence::around(text, hit.start));
+                    let matched = &text[hit.start..hit.end];
+                    let cjk_edge = matched.chars().next().is_some_and(segment::is_cjk)
+                        || matched.chars().next_back().is_some_and(segment::is_cjk);
+                    if hit.literal && cjk_edge && !sentence.bounded(hit.start, hit.end) {
+                        continue;
+                    }
+                    let reading = sentence.read(&self.lexicon, hit.start, hit.end);
+                    decide(&self.rules[hit.rule].tiers, reading)
+                }
+            };
+            if tier != Tier::None {
+                kept.push((hit, tier));
+            }
+        }
+        kept
+    }
+
+    /// Rates paired with an outcome or a rate word in their sentence.
+    fn rates<'a>(&self, text: &str, out: &mut Vec<Hit<'a>>) {
+        let [absolute, explicit, figure] = self.rate_rules;
+        for rate in numbers::rates(text) {
+            let sentence = Sentence::around(text, rate.start);
+            let lex = &self.lexicon;
+            // Paired within the clause: "病死率几乎100%" beside "最有效的预防"
+            // in the next clause is not a claim of 100% efficacy.
+            let s = segment::clause_start(text, sentence.start, rate.start);
+            let e = text[rate.end..sentence.end]
+                .find(['，', ',', '；', ';', '、'])
+                .map_or(sentence.end, |i| rate.end + i);
+            let rate_word = sentence.find(&lex.rate_words, s, e).first().copied();
+            let outcome = !sentence.find(&lex.efficacy, s, e).is_empty();
+            let (rule, start) = match rate_word {
+                _ if rate.whole && (outcome || rate_word.is_some()) => (absolute, rate.start),
+                Some((ws, _)) => (explicit, ws.min(rate.start)),
+                None if outcome => (figure, rate.start),
+                None => continue,
+            };
+            if let Some(rule) = rule {
+                out.push(Hit {
+                    start,
+                    end: rate.end.max(start),
+                    rule,
+                    hint: None,
+                    tier: None,
+                    literal: false,
+                });
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -241,6 +348,30 @@ impl Linter {
         d.severity = rule.severity;
         d.hint = hint.map(str::to_string).or_else(|| rule.hint.clone());
         scan.diagnostics.push(d);
+    }
+}
+
+/// The tier of a match from its rule and its reading in the sentence.
+fn decide(tiers: &rules::Tiers, reading: context::Reading) -> Tier {
+    if reading.negated {
+        return Tier::None;
+    }
+    let base = if tiers.absolute {
+        tiers.other
+    } else {
+        match reading.speaker {
+            Speaker::Institution => tiers.institution,
+            Speaker::Product => tiers.product,
+            Speaker::Population => tiers.population,
+            Speaker::Other => tiers.other,
+        }
+    };
+    match base {
+        Tier::None => Tier::None,
+        _ if reading.reported => Tier::Warning,
+        _ if reading.question && !tiers.absolute => Tier::None,
+        _ if reading.question => Tier::Warning,
+        tier => tier,
     }
 }
 
@@ -292,5 +423,76 @@ impl LineIndex {
     pub fn column(&self, text: &str, offset: usize) -> usize {
         let (start, _) = self.range(self.line_of(offset));
         text[start..offset].chars().count() + 1
+    }
+}
+
+/// `text` with the values `approve` writes into the front matter's review
+/// block (the `fingerprint:` hash and the `signature:` block of base64)
+/// blanked out, byte for byte, so positions stay right: random base64 can
+/// look like a WeChat id or a phone number, and nobody wrote it.
+fn mask_approval_values(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("fingerprint:") && !text.contains("signature:") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let blank = |s: &str| " ".repeat(s.len());
+    let mut out = String::with_capacity(text.len());
+    let mut in_front = false;
+    // Indent of a `signature: |` key whose block lines are being blanked.
+    let mut block_indent: Option<usize> = None;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let ending = &line[content.len()..];
+        let trimmed = content.trim_start();
+        let indent = content.len() - trimmed.len();
+        if content.trim_end() == "---" {
+            in_front = n == 0;
+            block_indent = None;
+            out.push_str(line);
+            continue;
+        }
+        if !in_front {
+            out.push_str(line);
+            continue;
+        }
+        if let Some(key_indent) = block_indent {
+            if content.is_ascii() && (trimmed.is_empty() || indent > key_indent) {
+                out.push_str(&blank(content));
+                out.push_str(ending);
+                continue;
+            }
+            block_indent = None;
+        }
+        let key = ["fingerprint:", "signature:"]
+            .into_iter()
+            .find(|k| indent > 0 && trimmed.starts_with(k));
+        match key {
+            Some(key) if content.is_ascii() => {
+                let value = &trimmed[key.len()..];
+                if value.trim_start().starts_with(['|', '>']) {
+                    block_indent = Some(indent);
+                }
+                out.push_str(&content[..indent + key.len()]);
+                out.push_str(&blank(value));
+                out.push_str(ending);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod mask_tests {
+    #[test]
+    fn approval_values_are_blanked_in_place() {
+        let text = "---\ntitle: 微信 abc\nreview:\n  fingerprint: sha256v2:ab\n  signature: |\n    VxPyUaCcn4IT+G\n    QQ==\nsources: [x]\n---\n  signature: body\n";
+        let masked = super::mask_approval_values(text);
+        assert_eq!(masked.len(), text.len());
+        assert!(!masked.contains("VxPy") && !masked.contains("QQ==") && !masked.contains("ab\n"));
+        assert!(masked.contains("title: 微信 abc\n") && masked.contains("sources: [x]"));
+        assert!(
+            masked.ends_with("---\n  signature: body\n"),
+            "the body is untouched"
+        );
     }
 }

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
+use super::context::Lexicon;
 use super::{ascii_word_bounded, ComplianceConfig, Hit};
 use crate::diagnostics::Severity;
 
@@ -34,9 +35,51 @@ pub struct RuleSpec {
     /// Regular expressions (regex crate syntax) for claims that are not fixed
     /// strings; matched case-insensitively like terms.
     pub patterns: Option<Vec<String>>,
-    /// Names a detector implemented in code (identifiers, suppressions);
-    /// built-in rules only.
+    /// Names a detector implemented in code (identifiers, rates,
+    /// suppressions); built-in rules only.
     pub detector: Option<String>,
+    /// Tier by who is speaking (see context.rs). Without it the rule is
+    /// absolute: its severity whoever speaks, a review note when quoted.
+    pub when: Option<When>,
+}
+
+/// A diagnostic's tier: an error withholds the article, a warning is a
+/// review note for the doctor, none reports nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    Error,
+    Warning,
+    None,
+}
+
+impl Tier {
+    pub fn of(severity: Severity) -> Tier {
+        match severity {
+            Severity::Error => Tier::Error,
+            _ => Tier::Warning,
+        }
+    }
+}
+
+/// Tiers per speaker; a missing one takes the rule's severity.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct When {
+    pub institution: Option<Tier>,
+    pub product: Option<Tier>,
+    pub population: Option<Tier>,
+    pub other: Option<Tier>,
+}
+
+/// How a rule decides its tier from the reading of a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tiers {
+    pub absolute: bool,
+    pub institution: Tier,
+    pub product: Tier,
+    pub population: Tier,
+    pub other: Tier,
 }
 
 /// A term: either a bare string or a string with context exceptions.
@@ -98,6 +141,7 @@ pub struct RuleInfo {
     pub hint: Option<String>,
     /// The literal terms (empty for detector rules).
     pub terms: Vec<String>,
+    pub tiers: Tiers,
 }
 
 pub(crate) enum Source {
@@ -114,11 +158,27 @@ pub(crate) struct Resolved {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct BuiltinFile {
+    lexicon: Lexicon,
     rules: Vec<RuleSpec>,
-    /// Only an anchor target for the YAML (`*negation`).
-    #[serde(rename = "negation")]
-    _negation: Vec<String>,
+}
+
+/// Path shown in errors about the built-in rule file.
+pub const BUILTIN_PATH: &str = "src/compliance/builtin_rules.yaml";
+
+/// Parses a rule file; the error names its line, as `file:line: message`.
+fn parse_rule_file(file: &str, text: &str) -> Result<BuiltinFile, String> {
+    serde_yaml::from_str(text).map_err(|e| match e.location() {
+        Some(at) => format!("{file}:{}: rule file does not parse: {e}", at.line()),
+        None => format!("{file}: rule file does not parse: {e}"),
+    })
+}
+
+/// The cue words of the built-in rule file.
+#[cfg(test)]
+pub fn builtin_lexicon() -> Result<Lexicon, String> {
+    parse_rule_file(BUILTIN_PATH, BUILTIN).map(|f| f.lexicon)
 }
 
 /// Built-in rules with the site's overrides applied; disabled rules are
@@ -126,9 +186,17 @@ struct BuiltinFile {
 /// naming a disabled rule is not reported as unknown.
 pub(crate) fn resolve(
     config: &ComplianceConfig,
-) -> Result<(Vec<Resolved>, HashSet<String>), String> {
-    let builtin: BuiltinFile = serde_yaml::from_str(BUILTIN)
-        .map_err(|e| format!("built-in compliance rules do not parse: {e}"))?;
+) -> Result<(Vec<Resolved>, HashSet<String>, Lexicon), String> {
+    resolve_file(config, BUILTIN_PATH, BUILTIN)
+}
+
+pub(crate) fn resolve_file(
+    config: &ComplianceConfig,
+    file: &str,
+    text: &str,
+) -> Result<(Vec<Resolved>, HashSet<String>, Lexicon), String> {
+    let builtin = parse_rule_file(file, text)?;
+    let lexicon = builtin.lexicon;
     let mut specs = builtin.rules;
     let builtin_count = specs.len();
     let mut seen = HashSet::new();
@@ -168,10 +236,22 @@ pub(crate) fn resolve(
         let mut rule = finish(spec)?;
         if let Some(severity) = config.severity.get(&rule.info.id) {
             rule.info.severity = *severity;
+            // Every tier that reports becomes the site's chosen severity.
+            let t = &mut rule.info.tiers;
+            for tier in [
+                &mut t.institution,
+                &mut t.product,
+                &mut t.population,
+                &mut t.other,
+            ] {
+                if *tier != Tier::None {
+                    *tier = Tier::of(*severity);
+                }
+            }
         }
         resolved.push(rule);
     }
-    Ok((resolved, known))
+    Ok((resolved, known, lexicon))
 }
 
 fn merge(base: &mut RuleSpec, over: &RuleSpec) -> Result<(), String> {
@@ -189,6 +269,7 @@ fn merge(base: &mut RuleSpec, over: &RuleSpec) -> Result<(), String> {
     base.hint = o.hint.or(base.hint.take());
     base.terms = o.terms.or(base.terms.take());
     base.patterns = o.patterns.or(base.patterns.take());
+    base.when = o.when.or(base.when.take());
     Ok(())
 }
 
@@ -215,15 +296,26 @@ fn finish(spec: RuleSpec) -> Result<Resolved, String> {
         Source::Terms { terms, .. } => terms.iter().map(|t| t.term().to_string()).collect(),
         Source::Detector(_) => Vec::new(),
     };
+    let severity = spec.severity.unwrap_or(Severity::Error);
+    let base = Tier::of(severity);
+    let when = spec.when.unwrap_or_default();
+    let tiers = Tiers {
+        absolute: spec.when.is_none(),
+        institution: when.institution.unwrap_or(base),
+        product: when.product.unwrap_or(base),
+        population: when.population.unwrap_or(base),
+        other: when.other.unwrap_or(base),
+    };
     Ok(Resolved {
         info: RuleInfo {
             id,
-            severity: spec.severity.unwrap_or(Severity::Error),
+            severity,
             category: spec.category.unwrap_or_else(|| "custom".to_string()),
             basis: spec.basis,
             message,
             hint: spec.hint.filter(|h| !h.trim().is_empty()),
             terms,
+            tiers,
         },
         source,
     })
@@ -240,6 +332,7 @@ fn is_kebab_case(id: &str) -> bool {
 
 struct TermEntry {
     rule: usize,
+    literal: bool,
     not_followed_by: Vec<String>,
     not_preceded_by: Vec<String>,
     hint: Option<String>,
@@ -265,7 +358,8 @@ impl TermEntry {
 
 /// Every term and pattern of the enabled term rules, as one regex.
 pub(crate) struct TermMatcher {
-    regex: Option<Regex>,
+    /// All literal terms, then all patterns.
+    regexes: [Option<Regex>; 2],
     /// Keyed by the lowercased term.
     literals: HashMap<String, TermEntry>,
     /// Each pattern anchored on its own, to tell which one a match came from.
@@ -291,12 +385,14 @@ impl TermMatcher {
                 let entry = match spec {
                     TermSpec::Plain(_) => TermEntry {
                         rule: index,
+                        literal: true,
                         not_followed_by: Vec::new(),
                         not_preceded_by: Vec::new(),
                         hint: None,
                     },
                     TermSpec::Detailed(d) => TermEntry {
                         rule: index,
+                        literal: true,
                         not_followed_by: d.not_followed_by.clone(),
                         not_preceded_by: d.not_preceded_by.clone(),
                         hint: d.hint.clone(),
@@ -327,6 +423,7 @@ impl TermMatcher {
                 }
                 let entry = TermEntry {
                     rule: index,
+                    literal: false,
                     not_followed_by: Vec::new(),
                     not_preceded_by: Vec::new(),
                     hint: None,
@@ -336,39 +433,58 @@ impl TermMatcher {
             }
         }
         // Leftmost-first alternation prefers earlier alternatives, so longer
-        // terms go first: 治愈率 must win over 治愈 at the same position.
-        // Patterns go last so a listed term keeps its own exceptions and hint.
+        // terms go first: 彻底治愈 must win over 治愈 at the same position.
+        // Patterns are a second regex, so a term rejected by its exception
+        // (治愈 + 率) does not hide a pattern starting at the same place.
         alternatives.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        alternatives.extend(pattern_sources);
-        let regex = if alternatives.is_empty() {
-            None
-        } else {
-            Some(
-                RegexBuilder::new(&alternatives.join("|"))
-                    .case_insensitive(true)
-                    .build()
-                    .map_err(|e| format!("compliance rules do not compile together: {e}"))?,
-            )
+        let build = |parts: &[String]| -> Result<Option<Regex>, String> {
+            if parts.is_empty() {
+                return Ok(None);
+            }
+            RegexBuilder::new(&parts.join("|"))
+                .case_insensitive(true)
+                .build()
+                .map(Some)
+                .map_err(|e| format!("compliance rules do not compile together: {e}"))
         };
         Ok(TermMatcher {
-            regex,
+            regexes: [build(&alternatives)?, build(&pattern_sources)?],
             literals,
             patterns,
         })
     }
 
     pub fn find<'a>(&'a self, text: &str, out: &mut Vec<Hit<'a>>) {
-        let Some(regex) = &self.regex else { return };
-        // When an exception applies the search resumes after the whole
-        // match, so 无法彻底治愈 does not fall back to flagging its 治愈.
-        for m in regex.find_iter(text) {
+        for (is_pattern, regex) in self.regexes.iter().enumerate() {
+            let Some(regex) = regex else { continue };
+            self.find_with(regex, is_pattern == 1, text, out);
+        }
+    }
+
+    fn find_with<'a>(
+        &'a self,
+        regex: &Regex,
+        is_pattern: bool,
+        text: &str,
+        out: &mut Vec<Hit<'a>>,
+    ) {
+        // Candidates may overlap ("the best" and "best dental clinic"), so
+        // the search resumes one character after each match's start; the
+        // linter keeps one of overlapping matches after reading them.
+        let mut pos = 0;
+        while let Some(m) = regex.find_at(text, pos) {
+            pos = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
             let matched = m.as_str();
-            let entry = match self.literals.get(&matched.to_lowercase()) {
-                Some(entry) => entry,
-                None => match self.patterns.iter().find(|(r, _)| r.is_match(matched)) {
+            let entry = if is_pattern {
+                match self.patterns.iter().find(|(r, _)| r.is_match(matched)) {
                     Some((_, entry)) => entry,
                     None => continue,
-                },
+                }
+            } else {
+                match self.literals.get(&matched.to_lowercase()) {
+                    Some(entry) => entry,
+                    None => continue,
+                }
             };
             if !ascii_word_bounded(text, m.start(), m.end())
                 || entry.excepted(text, m.start(), m.end())
@@ -380,6 +496,8 @@ impl TermMatcher {
                 end: m.end(),
                 rule: entry.rule,
                 hint: entry.hint.as_deref(),
+                tier: None,
+                literal: entry.literal,
             });
         }
     }

@@ -1,12 +1,15 @@
-//! Tests per rule: text each rule must flag, and ordinary health text it must
-//! leave alone (the false positives editors would otherwise learn to ignore).
+//! Tests of the linter as a whole: the two tiers on the cases issue 15
+//! names (negation, hedging, speaker, quotation, numerals, word boundaries,
+//! identifiers, the site's own contacts), positions, suppressions and the
+//! site.yaml overrides. The measured figures come from the development set
+//! (`cargo run --example compliance_score`).
 
 use std::path::Path;
 
 use super::*;
 
 fn linter() -> Linter {
-    Linter::new(&ComplianceConfig::default()).expect("built-in rules load")
+    Linter::new(&ComplianceConfig::default(), &[]).expect("built-in rules load")
 }
 
 fn rules_in(linter: &Linter, text: &str) -> Vec<String> {
@@ -18,226 +21,127 @@ fn rules_in(linter: &Linter, text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Asserts every text is flagged by `rule` (and only once).
-fn flags(rule: &str, texts: &[&str]) {
-    let l = linter();
+/// The worst tier reported for `text`: "error", "review" or "none".
+fn tier(text: &str) -> &'static str {
+    let scan = linter().scan(Path::new("content/a.md"), text);
+    if scan
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
+        "error"
+    } else if scan.diagnostics.is_empty() {
+        "none"
+    } else {
+        "review"
+    }
+}
+
+fn all(expected: &str, texts: &[&str]) {
     for text in texts {
-        let found = rules_in(&l, text);
         assert_eq!(
-            found,
-            vec![rule.to_string()],
-            "expected one {rule} in {text:?}"
-        );
-    }
-}
-
-fn clean(texts: &[&str]) {
-    let l = linter();
-    for text in texts {
-        let scan = l.scan(Path::new("content/a.md"), text);
-        assert!(
-            scan.diagnostics.is_empty(),
+            tier(text),
+            expected,
             "{text:?}: {:#?}",
-            scan.diagnostics
+            linter().scan(Path::new("content/a.md"), text).diagnostics
         );
     }
 }
 
 #[test]
-fn absolute_terms() {
-    flags(
-        "absolute-terms",
+fn prohibited_in_any_context_are_errors() {
+    all(
+        "error",
         &[
-            "本院是治疗颈椎病的最佳选择。",
-            "我们拥有最先进的设备",
-            "国家级重点专科",
-            "全国领先的技术",
-            "排名第一。",
-            "全国第一家",
-            "唯一的办法是手术",
-            "首选医院",
-            "最好的医院",
-            "这里疗效最好",
-            "A No.1 clinic",
-            "Our world-class team",
+            "本院独家疗法可根治糖尿病，治愈率100%。",
+            "保证有效，无效退款。",
+            "这是最安全的疗法，本院首创。",
+            "我院是全省第一家开展该技术的医院。",
+            "我院治疗总有效率达98.6%。",
+            "本品没有任何副作用。",
+            "This cream has no side effects at all.",
+            "Clinically proven to cure arthritis permanently.",
+            "Our clinic is the best clinic in London.",
+            "患者王女士在我院治疗后，再也没有复发。",
+            "央视推荐品牌，专家一致认可。",
+            "没有副作用，一次根治。",
+            "本院不开刀也能根治。",
+            "这是一种神药。",
         ],
     );
 }
 
 #[test]
-fn absolute_terms_ordinary_text() {
-    clean(&[
-        "第一次发热时家长不要慌。",
-        "第一步：测量体温。第一时间就医。",
-        "用药第一天、第一周要多观察。",
-        "第一，保持规律作息；第二，均衡饮食。",
-        "最好在饭后服用，最好在医生指导下用药。",
-        "很多人等到症状加重才来医院，往往错过了最佳干预时机。",
-        "| 往往错过了最佳 |",
-        "二甲双胍是2型糖尿病的首选药物。",
-        "发布最高级别预警。",
-        "See item no.10 in the list.",
-        "It is one of the most common reasons people visit our clinics.",
-    ]);
-}
-
-#[test]
-fn cure_guarantee() {
-    flags(
-        "cure-guarantee",
+fn honest_health_text_is_left_alone() {
+    all(
+        "none",
         &[
-            "中药可以根治高血压",
-            "保证治愈",
-            "彻底治愈不复发",
-            "本疗法能治愈糖尿病",
-            "药到病除",
-            "一次见效",
-            "效果立竿见影",
-            "永不复发",
-            "减重不反弹",
-            "A miracle cure for arthritis",
-            "Guaranteed results in weeks",
-            "This herb is a cure-all.",
+            "目前没有哪种疗法可以保证根治。",
+            "控制不代表痊愈。",
+            "No treatment can guarantee a cure.",
+            "多数早期宫颈癌患者经规范治疗可以治愈。",
+            "肺结核是可以治愈的。",
+            "本品属于精神药品，请遵医嘱。",
+            "南昌大学第一附属医院消化科、北京大学第一医院。",
+            "《诊疗规范（第一版）》",
+            "生物利用率100%的说法只适用于静脉给药。",
+            "二甲双胍是首选药物。",
+            "Most people have no side effects.",
+            "There is no cure for MS, but treatment helps.",
+            "很多人等到症状加重，往往错过了最佳治疗时机。",
         ],
     );
 }
 
 #[test]
-fn cure_guarantee_ordinary_text() {
-    clean(&[
-        "规范治疗可以有效地控制血压。",
-        "治疗有效，症状缓解。",
-        "高血压目前无法根治，需要长期服药。",
-        "糖尿病无法彻底治愈，但可以控制。",
-        "乳腺癌根治术后需要定期复查。",
-        "治愈后仍需复查。",
-        "运动降压不会立竿见影。",
-        "There is no miracle cure for back pain.",
-        "Security matters: secure-all settings.",
-    ]);
-}
-
-#[test]
-fn cure_rate() {
-    flags(
-        "cure-rate",
+fn quoted_claims_and_unsure_speakers_are_review_notes() {
+    all(
+        "review",
         &[
-            "治愈率高达95%",
-            "总有效率",
-            "手术成功率",
-            "100%有效",
-            "百分之百康复",
-            "3天康复",
-            "七日痊愈",
-            "Our cure rate is high.",
+            "警惕宣称“根治”的广告。",
+            "Beware of websites that promise a cure.",
+            "十之八九的人用后症状消失。",
+            "八成以上用户反馈改善明显。",
+            "Four in five users saw clearer skin.",
+            "百分之九十五的人都说效果明显改善。",
         ],
     );
 }
 
 #[test]
-fn cure_rate_ordinary_text() {
-    clean(&[
-        "正常血氧饱和度为95%～100%。",
-        "疫苗不能百分之百预防感染。",
-        "医生建议每3到6个月复查一次。",
-        "发热一般3天内好转。",
-    ]);
-}
-
-#[test]
-fn money_back_safety_and_endorsement() {
-    flags(
-        "money-back",
+fn identifiers_in_every_format_are_errors_but_site_contacts_are_not() {
+    all(
+        "error",
         &[
-            "无效退款",
-            "不治愈不收费",
-            "保险公司承保",
-            "Money-back guarantee!",
+            "身份证号为 110105 19491231 002X",
+            "身份证：110105491231002",
+            "联系电话 138-1234-5678",
+            "住院号#A123456",
+            "加微信：zhang_san88",
+            "NHS number: 943 476 5919",
+            "SSN 219-09-9999",
+            "MRN: 00482913",
+            "Call Mrs Patel on 07700 900461.",
         ],
     );
-    flags(
-        "safety-guarantee",
-        &[
-            "无毒副作用",
-            "绝对安全",
-            "零风险",
-            "无痛无创",
-            "100% safe",
-            "This cream has no side effects.",
-        ],
-    );
-    flags(
-        "endorsement-testimonial",
-        &[
-            "专家推荐",
-            "权威推荐",
-            "XX指定医院",
-            "祖传秘方",
-            "名医传授",
-            "患者感谢信",
-            "治疗前后对比",
-            "a secret ingredient",
-        ],
-    );
-    flags(
-        "health-fraud-claims",
-        &["A scientific breakthrough in diabetes care"],
-    );
-    clean(&[
-        "任何药物都并非无副作用。",
-        "用药并不绝对安全，也不是零风险，需要遵医嘱。",
-        "Most people have no side effects after the vaccine.",
-        "被狗咬伤后请到指定医院接种狂犬病疫苗。",
-        "目前流感没有特效药。",
-    ]);
+    let site = Linter::new(
+        &ComplianceConfig::default(),
+        &["health-edu@example.org".into(), "138 0013 8000".into()],
+    )
+    .unwrap();
+    let text = "咨询：health-edu@example.org，电话 13800138000。";
+    assert!(site.scan(Path::new("a.md"), text).diagnostics.is_empty());
 }
 
 #[test]
-fn english_terms_are_case_insensitive_and_word_bounded() {
-    flags("cure-guarantee", &["MIRACLE CURE", "Miracle Cure!"]);
-    clean(&["miraclecure", "a miracle cureless tale"]);
-}
-
-#[test]
-fn resident_id_numbers_need_a_valid_check_digit() {
-    flags(
-        "patient-id-number",
-        &["身份证号11010519491231002X。", "id 370101190102039973"],
-    );
-    clean(&["身份证号110105194912310021", "订单11010519491231002X9"]);
-}
-
-#[test]
-fn phone_numbers_need_digit_boundaries() {
-    flags(
-        "patient-phone",
-        &[
-            "联系电话13800138000。",
-            "+86 13800138000",
-            "tel: 138-0013-8000",
-            "手机：139 1234 5678",
-        ],
-    );
-    clean(&[
-        "日期 2026-11-22，20261122。",
-        "编号13800138000123",
-        "fingerprint: sha256:9f2c13800138000ab4e1380013800012345678901234567890abcdefabcdef12",
-        "  fingerprint: sha256:13800138000e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca4",
-        "体重12345678901公斤",
-    ]);
-}
-
-#[test]
-fn emails_and_record_numbers() {
-    flags(
-        "patient-email",
-        &["请发邮件至 zhang.san@example.com。", "13800138000@163.com"],
-    );
-    flags(
-        "patient-record-number",
-        &["住院号：20260012", "病案号 A123456", "床号:12", "门诊号123"],
-    );
-    clean(&["请携带门诊号到窗口。", "[相关文章](@/articles/a00001.md)"]);
+fn a_rule_file_that_does_not_parse_is_an_error_at_its_line() {
+    let bad = "lexicon:\n  negation: [不]\nrules:\n  - id: x\n    terms: [a\n";
+    let err = rules::resolve_file(&ComplianceConfig::default(), "rules.yaml", bad)
+        .err()
+        .expect("does not parse");
+    assert!(err.starts_with("rules.yaml:"), "{err}");
+    let line: usize = err.split(':').nth(1).unwrap().parse().unwrap();
+    assert!((4..=6).contains(&line), "{err}");
 }
 
 #[test]
@@ -267,7 +171,7 @@ fn suppression_with_reason_covers_same_or_next_line() {
         }]
     );
 
-    let next = "<!-- healthpress-allow: cure-rate: 引用指南数据 -->\n<!-- healthpress-allow: absolute-terms: 同上 -->\n\n治愈率为最先进\n最先进\n";
+    let next = "<!-- healthpress-allow: cure-rate-words: 引用指南数据 -->\n<!-- healthpress-allow: absolute-terms: 同上 -->\n\n本院治愈率高，设备最先进\n最先进\n";
     let scan = l.scan(Path::new("a.md"), next);
     let lines: Vec<_> = scan
         .diagnostics
@@ -308,12 +212,13 @@ fn config(yaml: &str) -> ComplianceConfig {
 
 #[test]
 fn config_disables_and_changes_severity() {
-    let l = Linter::new(&config(
-        "disable: [absolute-terms]\nseverity: { cure-rate: warning }",
-    ))
+    let l = Linter::new(
+        &config("disable: [absolute-terms]\nseverity: { cure-rate-words: warning }"),
+        &[],
+    )
     .unwrap();
     assert!(l.rules().all(|r| r.id != "absolute-terms"));
-    let scan = l.scan(Path::new("a.md"), "最先进 治愈率");
+    let scan = l.scan(Path::new("a.md"), "最先进。本院治愈率高。");
     assert_eq!(scan.diagnostics.len(), 1);
     assert_eq!(scan.diagnostics[0].severity, Severity::Warning);
     // A suppression naming a disabled rule is not "unknown".
@@ -323,23 +228,26 @@ fn config_disables_and_changes_severity() {
 
 #[test]
 fn config_adds_and_overrides_rules() {
-    let l = Linter::new(&config(
-        r#"
+    let l = Linter::new(
+        &config(
+            r#"
 rules:
   - id: clinic-promotion
     severity: warning
     category: disguised-ad
     message: 促销用语
     hint: 删除促销信息
-    terms: [免费治疗, { term: 限时优惠, not_preceded_by: [谨防] }]
+    terms: [会员专享, { term: 买一送一, not_preceded_by: [谨防] }]
   - id: cure-guarantee
     hint: 自定义提示
 "#,
-    ))
+        ),
+        &[],
+    )
     .unwrap();
     let scan = l.scan(
         Path::new("a.md"),
-        "免费治疗，限时优惠。谨防限时优惠。保证治愈",
+        "会员专享，买一送一。谨防买一送一。保证治愈",
     );
     let got: Vec<_> = scan
         .diagnostics
@@ -378,7 +286,7 @@ fn config_errors_name_the_rule() {
         ("rules: [{ id: Bad_Id, message: m, terms: [x] }]", "Bad_Id"),
     ];
     for (yaml, name) in cases {
-        let err = Linter::new(&config(yaml))
+        let err = Linter::new(&config(yaml), &[])
             .err()
             .unwrap_or_else(|| panic!("{yaml} should fail"));
         assert!(err.contains(name), "{yaml}: {err}");
@@ -394,6 +302,14 @@ fn every_rule_has_message_hint_and_category() {
         "absolute-terms",
         "cure-guarantee",
         "cure-rate",
+        "cure-claim",
+        "efficacy-figure",
+        "absolute-rate",
+        "superlative-claim",
+        "side-effect-claim",
+        "patient-wechat",
+        "patient-identifier-en",
+        "patient-phone-en",
         "money-back",
         "safety-guarantee",
         "endorsement-testimonial",

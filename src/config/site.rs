@@ -22,8 +22,10 @@ pub struct SiteConfig {
     pub timezone: String,
     #[serde(default)]
     pub publisher: Option<Publisher>,
-    #[serde(default)]
-    pub contact: Option<String>,
+    /// The site's own published contacts (a string or a list): shown in
+    /// the footer, and never reported by the compliance lint as patient data.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub contact: Vec<String>,
     #[serde(default)]
     pub disclaimer: Option<String>,
     #[serde(default = "default_paginate")]
@@ -41,6 +43,24 @@ pub struct SiteConfig {
     pub newsletter: super::newsletter::NewsletterConfig,
     #[serde(default)]
     pub compliance: crate::compliance::ComplianceConfig,
+    /// Site search: synonym groups beside the built-in list (docs/search.md).
+    #[serde(default)]
+    pub search: crate::search::SearchConfig,
+}
+
+/// `contact: a@b.cn` or `contact: [a@b.cn, 0731-1234567]`.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(d)? {
+        None => Vec::new(),
+        Some(OneOrMany::One(s)) => vec![s],
+        Some(OneOrMany::Many(v)) => v,
+    })
 }
 
 fn default_language() -> String {

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::fingerprint::{fingerprint_v2, EmbeddedFile, V2Input};
-use super::signoff::{SignOff, Verdict};
+use super::verdict::{SignOff, Verdict};
 
 /// Where an article stands in the editorial workflow, as of one day.
 /// Only `Published` articles may appear anywhere under `public/`.

@@ -8,6 +8,7 @@ pub mod newsletter;
 pub mod schedule;
 pub mod signoff;
 pub mod slug;
+pub mod verdict;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,8 +18,6 @@ use chrono::NaiveDate;
 use crate::compliance::Linter;
 use crate::config::{Calendar, SiteConfig};
 use crate::diagnostics::{self, Diagnostic};
-use crate::load;
-use crate::validate;
 pub use article::{Article, State};
 
 pub struct Site {
@@ -35,7 +34,8 @@ pub struct Site {
     /// The people's signing keys from site.yaml.
     pub keyring: signoff::Keyring,
     pub today: NaiveDate,
-    /// Warnings found while loading (errors make `open` fail).
+    /// Warnings found while loading and validating (errors stop the
+    /// pipeline before the model is made).
     pub warnings: Vec<Diagnostic>,
     /// The compliance errors that withheld articles (state
     /// `ComplianceWithheld`), for the build to print with file and line.
@@ -56,54 +56,6 @@ pub fn today_in(config: &SiteConfig, as_of: Option<NaiveDate>) -> NaiveDate {
 }
 
 impl Site {
-    /// Loads and validates the site at `root`. Fails with every error found
-    /// (sorted), or returns the model with its warnings.
-    pub fn open(root: &Path, as_of: Option<NaiveDate>) -> Result<Site, Vec<Diagnostic>> {
-        let (sources, problems) = load::load(root);
-        let Some(sources) = sources else {
-            return Err(problems);
-        };
-        Site::from_sources(root, sources, problems, as_of)
-    }
-
-    /// Validates already-loaded `sources` (plus the `problems` found while
-    /// loading them) and fixes each article's state. `open` is `load` +
-    /// this; `serve` calls it directly after re-reading only changed files.
-    pub fn from_sources(
-        root: &Path,
-        sources: load::Sources,
-        mut problems: Vec<Diagnostic>,
-        as_of: Option<NaiveDate>,
-    ) -> Result<Site, Vec<Diagnostic>> {
-        problems.extend(validate::check_sources(&sources));
-        diagnostics::sort(&mut problems);
-        if problems.iter().any(Diagnostic::is_error) {
-            return Err(problems);
-        }
-        let linter = match Linter::new(&sources.config.compliance) {
-            Ok(linter) => linter,
-            Err(e) => {
-                return Err(vec![Diagnostic::error(
-                    "compliance-config",
-                    "site.yaml",
-                    format!("compliance: {e}"),
-                )
-                .hint("fix the `compliance:` section; `healthpress check --list-rules` lists the rule ids")])
-            }
-        };
-        let today = today_in(&sources.config, as_of);
-        let mut site = Site::from_parts(
-            root,
-            sources.config,
-            sources.calendar,
-            sources.articles,
-            today,
-            problems,
-        );
-        site.withhold_noncompliant(&linter);
-        Ok(site)
-    }
-
     /// Withholds every approved, due or scheduled article in which `linter`
     /// finds an error (review notes do not withhold), keeping the errors in
     /// `withheld`. Decided per article: the rest of the site is unaffected.
@@ -126,6 +78,9 @@ impl Site {
         diagnostics::sort(&mut self.withheld);
     }
 
+    /// The model of validated `config`, `calendar` and `articles`, with
+    /// each article's state fixed for `today`. Loading and validating are
+    /// the pipeline's steps before this one (`build::open_site`).
     pub fn from_parts(
         root: &Path,
         config: SiteConfig,

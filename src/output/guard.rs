@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use super::{OutputError, MARKER};
+use super::base::{OutputError, MARKER};
 
 fn refused(dir: &Path, why: impl Into<String>) -> OutputError {
     OutputError::Refused {

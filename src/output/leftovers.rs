@@ -14,8 +14,9 @@
 use std::fs;
 use std::path::Path;
 
+use super::base::remove_tree;
 use super::guard::is_marked_folder;
-use super::{recycle, remove_tree};
+use super::recycle;
 
 /// Prefixes of the trees a build keeps beside the output named `name`.
 pub fn staging_name(name: &str, pid: u32) -> String {

@@ -23,36 +23,36 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-use thiserror::Error;
-
+mod base;
 mod guard;
 mod leftovers;
 mod recycle;
 mod swap;
 
+use base::{folder_and_name, kill_point, on_disk_pool};
+pub use base::{remove_tree, OutputError, MARKER};
+
 pub(crate) use guard::absolute;
 pub(crate) use guard::check_separate;
 pub use guard::marked_ancestor;
-
-/// Name of the file that marks a folder as healthpress output.
-pub const MARKER: &str = ".healthpress-output";
-
-#[derive(Debug, Error)]
-pub enum OutputError {
-    #[error("refusing to write output to {dir}: {why}")]
-    Refused { dir: PathBuf, why: String },
-    #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
-    #[error("two pages want the same output file {0}")]
-    Collision(PathBuf),
-    #[error("output path {0} would leave the output folder")]
-    Escapes(PathBuf),
-}
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     move |source| OutputError::Io {
         path: path.to_path_buf(),
         source,
+    }
+}
+
+/// Where a renderer writes its files: a build's [`Staging`] folder, or the
+/// folder `serve` keeps up to date. Paths are relative to the output folder
+/// (`articles/x/index.html`); safe to call from many threads.
+pub trait Writer: Sync {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError>;
+}
+
+impl Writer for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        Staging::write(self, rel, bytes)
     }
 }
 
@@ -73,19 +73,6 @@ pub struct Staging {
     recycled: bool,
     written: Mutex<HashSet<PathBuf>>,
     committed: bool,
-}
-
-/// The folder `target` is in and its name: the temporary, old and spare
-/// trees live beside it, named after it.
-fn folder_and_name(target: &Path) -> (&Path, String) {
-    let parent = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map_or("out".into(), |n| n.to_string_lossy().into_owned());
-    (parent, name)
 }
 
 impl Staging {
@@ -298,21 +285,6 @@ fn remove_ours(path: &Path) -> io::Result<()> {
     })
 }
 
-/// Test hook (debug builds on Unix only): `HEALTHPRESS_TEST_KILL_AT=<point>`
-/// makes the build SIGKILL itself at that point, so tests can check that a
-/// build killed at the worst moment still leaves complete trees.
-pub(crate) fn kill_point(point: &str) {
-    #[cfg(all(unix, debug_assertions))]
-    if std::env::var("HEALTHPRESS_TEST_KILL_AT").is_ok_and(|p| p == point) {
-        // SAFETY: sends a signal to this very process; nothing is shared.
-        unsafe {
-            libc::kill(libc::getpid(), libc::SIGKILL);
-        }
-    }
-    #[cfg(not(all(unix, debug_assertions)))]
-    let _ = point;
-}
-
 /// Hard-links `old` (the same file in the current output) at `new` if it
 /// already holds exactly `bytes`; returns whether it did. On a rebuild most
 /// pages are unchanged, and a link costs no new inode, no data write, and
@@ -336,46 +308,6 @@ fn reuse(old: &Path, new: &Path, bytes: &[u8]) -> bool {
         return false;
     }
     recycle::same_bytes(old, bytes) && fs::hard_link(old, new).is_ok()
-}
-
-/// Threads that delete an old output tree. Deleting is bound by the disk,
-/// not the CPU (on file systems mounted with `discard` each freed file waits
-/// for the device), so more threads than cores overlap those waits; they are
-/// a pool of their own so rendering's pool keeps one thread per core.
-const DELETE_THREADS: usize = 8;
-
-/// Removes `dir` and everything under it, deleting sibling subtrees in
-/// parallel. Only called on a folder already renamed out of the way, so no
-/// reader ever sees it half deleted. Falls back to `remove_dir_all` if the
-/// pool cannot be created.
-pub fn remove_tree(dir: &Path) -> io::Result<()> {
-    on_disk_pool(|| remove_tree_in_pool(dir)).unwrap_or_else(|| fs::remove_dir_all(dir))
-}
-
-/// Runs `work` on a pool of `DELETE_THREADS` threads, for tree walks that
-/// wait on the disk more than they compute; `None` if there is no pool.
-fn on_disk_pool<R: Send>(work: impl FnOnce() -> R + Send) -> Option<R> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(DELETE_THREADS)
-        .thread_name(|i| format!("healthpress-disk-{i}"))
-        .build()
-        .ok()
-        .map(|pool| pool.install(work))
-}
-
-fn remove_tree_in_pool(dir: &Path) -> io::Result<()> {
-    use rayon::prelude::*;
-    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
-    entries.into_par_iter().try_for_each(|entry| {
-        // `file_type` does not follow symlinks, so a link to a folder is
-        // removed as a link, never followed.
-        if entry.file_type()?.is_dir() {
-            remove_tree_in_pool(&entry.path())
-        } else {
-            fs::remove_file(entry.path())
-        }
-    })?;
-    fs::remove_dir(dir)
 }
 
 impl Drop for Staging {

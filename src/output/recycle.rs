@@ -18,14 +18,14 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use super::{remove_tree, MARKER};
+use super::base::{folder_and_name, remove_tree, MARKER};
 
 /// Folder beside the output that holds the spare tree.
 const CACHE_DIR: &str = ".healthpress-cache";
 
 /// Where the spare tree of `target` lives.
 pub fn spare_path(target: &Path) -> PathBuf {
-    let (parent, name) = super::folder_and_name(target);
+    let (parent, name) = folder_and_name(target);
     parent.join(CACHE_DIR).join(format!("spare-{name}"))
 }
 

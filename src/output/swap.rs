@@ -42,7 +42,7 @@ pub fn swap_in(staged: &Path, target: &Path, aside: &Path, name: &str) -> io::Re
         }
     }
     fs::rename(target, aside)?;
-    super::kill_point(&format!("between-renames:{name}"));
+    super::base::kill_point(&format!("between-renames:{name}"));
     if let Err(e) = fs::rename(staged, target) {
         // Put the previous output back so a failed swap changes nothing.
         let _ = fs::rename(aside, target);

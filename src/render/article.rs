@@ -1,19 +1,24 @@
 //! Article pages: the rendered body with everything a reader and a search
 //! engine need to trust it: author and reviewer with titles, "last
 //! reviewed" and "next review due" dates, sources, the medical disclaimer,
-//! reading time and schema.org JSON-LD.
+//! reading time and schema.org JSON-LD. [`ArticlePages`] is the renderer
+//! of every public article's page.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{self, Heading, LinkResolver, MarkdownInput};
-use crate::model::Article;
+use crate::markdown::{Heading, LinkResolver};
+use crate::output::Writer;
 
+use super::body::render_body;
 use super::index::{Index, PublicLinks};
 use super::jsonld::article_json_ld;
+use super::listing::file_for;
+use super::page::{page_context, PageMeta};
+use super::renderer::{Part, Rendered, Renderer, Scope};
 use super::views::{person_view, term_links, Card, PersonView, TermLink};
-use super::{page_context, PageMeta};
 
 #[derive(Debug, Serialize)]
 pub struct ArticleView {
@@ -51,24 +56,6 @@ impl From<Heading> for HeadingView {
             text: h.text,
         }
     }
-}
-
-/// Renders the Markdown body of `article`.
-pub fn render_body(
-    article: &Article,
-    resolver: &dyn LinkResolver,
-) -> (markdown::Rendered, Vec<Diagnostic>) {
-    let source_dir = article
-        .content_path
-        .parent()
-        .unwrap_or(std::path::Path::new(""));
-    let input = MarkdownInput {
-        body: article.body(),
-        body_line: article.body_line,
-        file: &article.source,
-        source_dir,
-    };
-    markdown::render(&input, resolver)
 }
 
 /// Builds the page for article `i`. Returns the HTML and any problems found
@@ -165,4 +152,80 @@ fn article_context(
         extra(&mut ctx);
     }
     (ctx, problems)
+}
+
+/// The renderer of public article pages (`articles/<slug>/index.html`).
+/// After an edit it renders the pages the edit reaches ([`Reach::pages`])
+/// and removes the pages of articles that are no longer public or moved.
+///
+/// [`Reach::pages`]: super::changes::Reach::pages
+pub struct ArticlePages;
+
+impl Renderer for ArticlePages {
+    fn name(&self) -> &'static str {
+        "articles"
+    }
+
+    fn depends_on(&self) -> &'static [Part] {
+        &[Part::PublicArticles, Part::Config, Part::Theme]
+    }
+
+    fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
+        let mut rendered = Rendered::default();
+        let chosen: &[usize] = match scope {
+            Scope::Everything => &index.published,
+            Scope::Edit(edit) => {
+                let reach = edit.reach(index);
+                rendered.partial = true;
+                rendered.note = Some(reach.extent.label().to_string());
+                &reach.pages
+            }
+        };
+        let resolver = PublicLinks::new(index.site, &index.urls);
+        // Render and write in parallel. Each body is kept in
+        // `index.bodies`, so feeds and digests do not render it again.
+        let results: Vec<(Option<String>, Vec<Diagnostic>)> = chosen
+            .par_iter()
+            .map(|&i| {
+                let article = &index.site.articles[i];
+                let (html, mut found) = render_article_bytes(index, i, &resolver);
+                let path = match html {
+                    Ok(html) => {
+                        let path = file_for(&index.urls, &index.urls.article(&article.slug));
+                        match out.write(&path, &html) {
+                            Ok(()) => Some(path),
+                            Err(e) => {
+                                found.push(Diagnostic::error(
+                                    "output",
+                                    &article.source,
+                                    e.to_string(),
+                                ));
+                                None
+                            }
+                        }
+                    }
+                    Err(d) => {
+                        found.push(d);
+                        None
+                    }
+                };
+                (path, found)
+            })
+            .collect();
+        for (path, found) in results {
+            rendered.pages += usize::from(path.is_some());
+            rendered.files.extend(path);
+            rendered.problems.extend(found);
+        }
+        if let Scope::Edit(edit) = scope {
+            // Pages of articles no longer public (or moved to another slug).
+            for (_, slug) in &edit.diff.gone {
+                let rel = file_for(&index.urls, &index.urls.article(slug));
+                if !rendered.files.contains(&rel) {
+                    rendered.removed.push(rel);
+                }
+            }
+        }
+        rendered
+    }
 }

@@ -11,7 +11,7 @@ use crate::config::site::TAXONOMIES;
 use crate::markdown::LinkResolver;
 use crate::model::{Site, State};
 
-use super::article::render_body;
+use super::body::render_body;
 use super::theme::Theme;
 use super::views::{card, Card, SiteView, Urls};
 

@@ -7,8 +7,8 @@ use crate::config::site::TAXONOMIES;
 use crate::diagnostics::Diagnostic;
 
 use super::index::Index;
+use super::page::{page_context, PageMeta};
 use super::views::{Card, TermLink, Urls};
-use super::{page_context, PageMeta};
 
 /// One output page: where it goes and its bytes.
 pub struct Page {
@@ -152,6 +152,10 @@ fn paginated(
     Ok(pages)
 }
 
+/// Which term listings to render: `(taxonomy, term, cross)`, where `cross`
+/// is the second (taxonomy, term) of an audience × specialty page.
+pub type KeepTerm<'a> = dyn Fn(&str, &str, Option<(&str, &str)>) -> bool + Sync + 'a;
+
 /// Term pages for every term of every taxonomy, plus audience × specialty
 /// pages where at least one public article is tagged with both.
 pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
@@ -164,15 +168,101 @@ pub fn term_pages(index: &Index) -> Vec<Result<Vec<Page>, Diagnostic>> {
 /// (a slice of `index.site.articles` indices) `render_chunk` accepts.
 /// `serve` uses it to re-render only the terms, or the very pages, an
 /// edited article is (or was) on.
-#[allow(clippy::type_complexity)]
 pub fn term_pages_where(
     index: &Index,
-    keep: &(dyn Fn(&str, &str, Option<(&str, &str)>) -> bool + Sync),
+    keep: &KeepTerm<'_>,
     render_chunk: &(dyn Fn(&[usize]) -> bool + Sync),
 ) -> Vec<Result<Vec<Page>, Diagnostic>> {
-    let mut jobs: Vec<(String, String, Option<(String, String)>)> = Vec::new();
+    use rayon::prelude::*;
+    term_jobs(index, keep)
+        .into_par_iter()
+        .map(|job| {
+            let main = term_link(index, &job.taxonomy, &job.term);
+            let mut extra = tera::Context::new();
+            extra.insert("taxonomy", &job.taxonomy);
+            extra.insert("term", &main);
+            let items = job.items(index);
+            let (url, title) = match &job.cross {
+                None => (main.url.clone(), main.name.clone()),
+                Some((other_tax, other)) => {
+                    let second = term_link(index, other_tax, other);
+                    let title = format!("{} · {}", main.name, second.name);
+                    extra.insert("second_term", &second);
+                    (job.url(index), title)
+                }
+            };
+            paginated(
+                index,
+                "term.html",
+                &url,
+                &title,
+                &items,
+                &extra,
+                render_chunk,
+            )
+        })
+        .collect()
+}
+
+/// Files (relative to the output folder) of the term pages
+/// [`term_pages_where`] renders for `keep`, without rendering them: an edit
+/// compares the old model's with what it rendered to find pages that no
+/// longer exist.
+pub fn term_page_files(index: &Index, keep: &KeepTerm<'_>) -> Vec<String> {
+    let per_page = index.site.config.paginate.max(1);
+    let mut files = Vec::new();
+    for job in term_jobs(index, keep) {
+        let url = job.url(index);
+        let total = job.items(index).len().div_ceil(per_page).max(1);
+        for n in 1..=total {
+            files.push(file_for(&index.urls, &page_url(&url, n)));
+        }
+    }
+    files
+}
+
+/// One paginated term listing: a term, or an audience × specialty pair.
+struct TermJob {
+    taxonomy: String,
+    term: String,
+    /// The second (taxonomy, term) of an audience × specialty page.
+    cross: Option<(String, String)>,
+}
+
+impl TermJob {
+    /// The public articles it lists, newest first.
+    fn items(&self, index: &Index) -> Vec<usize> {
+        let items = index.term_articles(&self.taxonomy, &self.term);
+        match &self.cross {
+            None => items.to_vec(),
+            Some((other_tax, other)) => items
+                .iter()
+                .copied()
+                .filter(|&i| index.site.articles[i].terms(other_tax).contains(other))
+                .collect(),
+        }
+    }
+
+    /// Root-relative URL of its first page.
+    fn url(&self, index: &Index) -> String {
+        let main = index.urls.term(&self.taxonomy, &self.term);
+        match &self.cross {
+            None => main,
+            Some((other_tax, other)) => format!("{main}{other_tax}/{other}/"),
+        }
+    }
+}
+
+/// Every term listing `keep` accepts: each term of each taxonomy, and each
+/// audience × specialty pair with at least one public article.
+fn term_jobs(index: &Index, keep: &KeepTerm<'_>) -> Vec<TermJob> {
+    let mut jobs: Vec<TermJob> = Vec::new();
     for (taxonomy, term) in index.by_term.keys() {
-        jobs.push((taxonomy.to_string(), term.clone(), None));
+        jobs.push(TermJob {
+            taxonomy: taxonomy.to_string(),
+            term: term.clone(),
+            cross: None,
+        });
     }
     for audience in index.site.config.term_ids("audience") {
         for specialty in index.site.config.term_ids("specialty") {
@@ -181,56 +271,22 @@ pub fn term_pages_where(
                 .iter()
                 .any(|&i| index.site.articles[i].specialty.contains(&specialty));
             if both {
-                jobs.push((
-                    "audience".into(),
-                    audience.clone(),
-                    Some(("specialty".into(), specialty)),
-                ));
+                jobs.push(TermJob {
+                    taxonomy: "audience".into(),
+                    term: audience.clone(),
+                    cross: Some(("specialty".into(), specialty)),
+                });
             }
         }
     }
-    jobs.retain(|(t, x, cross)| keep(t, x, cross.as_ref().map(|(a, b)| (a.as_str(), b.as_str()))));
-    use rayon::prelude::*;
-    jobs.into_par_iter()
-        .map(|(taxonomy, term, cross)| {
-            let main = term_link(index, &taxonomy, &term);
-            let mut extra = tera::Context::new();
-            extra.insert("taxonomy", &taxonomy);
-            extra.insert("term", &main);
-            let items = index.term_articles(&taxonomy, &term);
-            match cross {
-                None => paginated(
-                    index,
-                    "term.html",
-                    &main.url,
-                    &main.name,
-                    items,
-                    &extra,
-                    render_chunk,
-                ),
-                Some((other_tax, other)) => {
-                    let second = term_link(index, &other_tax, &other);
-                    let filtered: Vec<usize> = items
-                        .iter()
-                        .copied()
-                        .filter(|&i| index.site.articles[i].terms(&other_tax).contains(&other))
-                        .collect();
-                    let url = format!("{}{other_tax}/{other}/", main.url);
-                    let title = format!("{} · {}", main.name, second.name);
-                    extra.insert("second_term", &second);
-                    paginated(
-                        index,
-                        "term.html",
-                        &url,
-                        &title,
-                        &filtered,
-                        &extra,
-                        render_chunk,
-                    )
-                }
-            }
-        })
-        .collect()
+    jobs.retain(|j| {
+        keep(
+            &j.taxonomy,
+            &j.term,
+            j.cross.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+        )
+    });
+    jobs
 }
 
 /// `/audience/`, `/specialty/`, `/season/`: every term with its count.

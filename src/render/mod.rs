@@ -1,226 +1,39 @@
-//! Rendering: turns the site model into output files. `site` renders the
-//! public website; digests and the editorial schedule have modules of their
-//! own. All of them share the theme, the published index and the page
-//! context built here.
+//! Rendering: turns the site model into output files. Every output is a
+//! [`Renderer`] (renderer.rs) over the read-only [`index::Index`]: article
+//! pages, listings and feeds, static assets, newsletter digests and the
+//! editorial views. [`RENDERERS`] lists them in the order a build runs
+//! them; `build.rs` runs them, `serve` asks them to redo what an edit
+//! touched. Adding an output is one module here and one line in
+//! [`RENDERERS`] (docs/architecture.md).
 
 pub mod article;
+pub mod body;
+pub mod changes;
 pub mod digest;
 pub mod editorial;
 pub mod feeds;
 pub mod index;
 pub mod jsonld;
 pub mod listing;
+pub mod lists;
+pub mod page;
+pub mod renderer;
+pub mod search;
+pub mod statics;
 pub mod theme;
 pub mod views;
 
-use std::fs;
-use std::path::Path;
+pub use renderer::{Folder, Part, Rendered, Renderer, Scope};
 
-use rayon::prelude::*;
-use serde::Serialize;
-use tera::Context;
-use walkdir::WalkDir;
-
-use crate::diagnostics::Diagnostic;
-use crate::output::Staging;
-use crate::timings::Laps;
-
-use index::{Index, PublicLinks};
-use listing::Page;
-
-/// What every page says about itself in `<head>`.
-#[derive(Debug, Clone, Serialize)]
-pub struct PageMeta {
-    pub title: String,
-    pub description: String,
-    /// Root-relative URL of the page.
-    pub path: String,
-    pub lang: String,
-    /// Root-relative URL of the page's Atom feed, if it has one.
-    pub feed: Option<String>,
-}
-
-/// The context every template starts from: the site, the page, and the UI
-/// labels in the page's language.
-pub fn page_context(index: &Index, meta: &PageMeta) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("site", &index.site_view);
-    ctx.insert("page", meta);
-    ctx.insert("canonical_url", &index.urls.absolute(&meta.path));
-    ctx.insert(
-        "t",
-        index
-            .theme
-            .public_labels_for(&meta.lang, &index.site.config.language),
-    );
-    ctx
-}
-
-/// Counts for the build summary.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct PublicStats {
-    pub pages: usize,
-    pub files: usize,
-}
-
-/// One unit of work after the articles: a listing page or group of pages,
-/// a feed, or the sitemap. All of them run in parallel and write their own
-/// pages, so no phase of the build is serial in the number of pages.
-#[derive(Clone, Copy)]
-enum ListingJob {
-    Home,
-    NotFound,
-    Taxonomies,
-    /// Every term page (rendered in parallel by `term_pages` itself).
-    Terms,
-    Feeds,
-    Sitemap,
-}
-
-/// Renders the public website into `out`. Fails with every problem found;
-/// `out` is then discarded by the caller, so nothing partial is published.
-/// Returns the counts and any warnings (e.g. raw HTML that was removed).
-pub fn render_public(
-    index: &Index,
-    out: &Staging,
-) -> Result<(PublicStats, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut laps = Laps::new("  ");
-    let resolver = PublicLinks::new(index.site, &index.urls);
-    let write = |page: &Page, source: &dyn AsRef<Path>| {
-        out.write(&page.path, page.html.as_bytes())
-            .err()
-            .map(|e| Diagnostic::error("output", source, e.to_string()))
-    };
-
-    // Articles: render and write in parallel; collect problems.
-    let mut problems: Vec<Diagnostic> = index
-        .published
-        .par_iter()
-        .flat_map_iter(|&i| {
-            let (html, mut found) = article::render_article_bytes(index, i, &resolver);
-            match html {
-                Ok(html) => {
-                    let article = &index.site.articles[i];
-                    let path = listing::file_for(&index.urls, &index.urls.article(&article.slug));
-                    if let Err(e) = out.write(&path, &html) {
-                        found.push(Diagnostic::error("output", &article.source, e.to_string()));
-                    }
-                }
-                Err(d) => found.push(d),
-            }
-            found
-        })
-        .collect();
-    laps.lap("articles");
-
-    // Listings, feeds and the sitemap: also in parallel, each job writing
-    // its pages as soon as they are rendered.
-    let jobs = [
-        ListingJob::Terms,
-        ListingJob::Feeds,
-        ListingJob::Home,
-        ListingJob::NotFound,
-        ListingJob::Taxonomies,
-        ListingJob::Sitemap,
-    ];
-    // Writes one job's pages in parallel; returns how many count as pages
-    // (feeds and the sitemap do not) and the problems.
-    let emit = |rendered: Vec<Result<Vec<Page>, Diagnostic>>, are_pages: bool| {
-        let found: Vec<(usize, Vec<Diagnostic>)> = rendered
-            .into_par_iter()
-            .map(|result| match result {
-                Ok(pages) => {
-                    let found: Vec<Diagnostic> =
-                        pages.iter().filter_map(|p| write(p, &p.path)).collect();
-                    (if are_pages { pages.len() } else { 0 }, found)
-                }
-                Err(d) => (0, vec![d]),
-            })
-            .collect();
-        found
-    };
-    let results: Vec<(usize, Vec<Diagnostic>)> = jobs
-        .par_iter()
-        .flat_map_iter(|job| match job {
-            ListingJob::Terms => emit(listing::term_pages(index), true),
-            ListingJob::Feeds => emit(vec![feeds::feeds(index)], false),
-            ListingJob::Home => emit(vec![listing::home_page(index).map(|p| vec![p])], true),
-            ListingJob::NotFound => {
-                emit(vec![listing::not_found_page(index).map(|p| vec![p])], true)
-            }
-            ListingJob::Taxonomies => emit(vec![listing::taxonomy_pages(index)], true),
-            ListingJob::Sitemap => emit(vec![feeds::sitemap_and_robots(index)], false),
-        })
-        .collect();
-    let mut pages = index.published.len();
-    for (count, found) in results {
-        pages += count;
-        problems.extend(found);
-    }
-    laps.lap("listings");
-
-    for (name, bytes) in &index.theme.static_files {
-        if let Err(e) = out.write(format!("static/{name}"), bytes) {
-            problems.push(Diagnostic::error(
-                "output",
-                format!("themes/static/{name}"),
-                e.to_string(),
-            ));
-        }
-    }
-    problems.extend(copy_site_static(&index.site.root, out));
-    laps.lap("static");
-    // Newsletter digests (docs/digests.md), into the same staging folder.
-    problems.extend(digest::render_digests(index, out));
-    laps.lap("digests");
-    crate::diagnostics::sort(&mut problems);
-    if problems.iter().any(Diagnostic::is_error) {
-        return Err(problems);
-    }
-    Ok((
-        PublicStats {
-            pages,
-            files: out.count(),
-        },
-        problems,
-    ))
-}
-
-/// Copies the site's `static/` folder verbatim into the output root.
-fn copy_site_static(root: &Path, out: &Staging) -> Vec<Diagnostic> {
-    let dir = root.join("static");
-    let mut problems = Vec::new();
-    if !dir.is_dir() {
-        return problems;
-    }
-    for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
-        let Ok(entry) = entry else { continue };
-        let rel = entry
-            .path()
-            .strip_prefix(&dir)
-            .unwrap_or(entry.path())
-            .to_path_buf();
-        let shown = Path::new("static").join(&rel);
-        if entry.path_is_symlink() {
-            problems.push(
-                Diagnostic::error("symlink", &shown, "symbolic links are not followed")
-                    .hint("copy the file into static/ instead of linking to it"),
-            );
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        match fs::read(entry.path()) {
-            Ok(bytes) => {
-                if let Err(e) = out.write(&rel, &bytes) {
-                    problems.push(Diagnostic::error("output", &shown, e.to_string()).hint(
-                        "a file in static/ has the same path as a generated page; rename it",
-                    ));
-                }
-            }
-            Err(e) => problems.push(Diagnostic::error("io", &shown, format!("cannot read: {e}"))),
-        }
-    }
-    problems
-}
+/// Every output, in the order it is rendered. Article pages come first:
+/// they keep each public body in the index for the feeds and digests that
+/// follow. Static files follow the generated pages, so a file in `static/`
+/// that collides with a page is the one reported.
+pub static RENDERERS: &[&dyn Renderer] = &[
+    &article::ArticlePages,
+    &lists::Listings,
+    &statics::StaticFiles,
+    &digest::issues::DigestIssues,
+    &search::SearchIndex,
+    &editorial::EditorialViews,
+];

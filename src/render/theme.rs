@@ -31,6 +31,8 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/taxonomy.html",
     "templates/term.html",
     "templates/404.html",
+    // Site search (docs/search.md).
+    "templates/search.html",
     "templates/atom.xml",
     "templates/sitemap.xml",
     "templates/robots.txt",
@@ -47,6 +49,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "static/style.css",
     "static/syntax.css",
     "static/favicon.svg",
+    "static/search.js",
 ];
 
 /// Prefixes of the label keys only the editorial views use (schedule,

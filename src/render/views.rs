@@ -96,7 +96,7 @@ impl SiteView {
             base_path: urls.base_path.clone(),
             base_url: config.base_url.trim_end_matches('/').to_string(),
             publisher: config.publisher.clone(),
-            contact: config.contact.clone(),
+            contact: (!config.contact.is_empty()).then(|| config.contact.join(" · ")),
             disclaimer: config.disclaimer.clone(),
             taxonomies: TAXONOMIES
                 .iter()

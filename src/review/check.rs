@@ -12,16 +12,17 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use thiserror::Error;
 
+use crate::build::render_folder;
 use crate::compliance::{Linter, Suppression};
 use crate::diagnostics::{self, Diagnostic};
 use crate::load;
 use crate::model::{today_in, Site, State};
 use crate::output::Staging;
-use crate::render::article::render_body;
+use crate::render::body::render_body;
 use crate::render::index::{AnyLinks, Index, PublicLinks};
-use crate::render::render_public;
 use crate::render::theme::Theme;
 use crate::render::views::Urls;
+use crate::render::Folder;
 use crate::validate;
 
 /// Problems that stop `check` before it can look at articles: the site's
@@ -73,7 +74,8 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
     let Some(sources) = sources else {
         return Err(CheckError::Config(problems));
     };
-    let linter = Linter::new(&sources.config.compliance).map_err(CheckError::Rules)?;
+    let linter = Linter::new(&sources.config.compliance, &sources.config.contact)
+        .map_err(CheckError::Rules)?;
     let mut report = CheckReport::default();
 
     // The build's validations, in the build's order.
@@ -200,8 +202,8 @@ fn dry_render(site: &Site, theme: &Theme) -> Result<Vec<Diagnostic>, Diagnostic>
                     "site.yaml",
                     e.to_string(),
                 )),
-                Ok(staging) => match render_public(&index, &staging) {
-                    Ok((_, warnings)) => Ok(warnings),
+                Ok(staging) => match render_folder(&index, Folder::Public, &staging) {
+                    Ok(rendered) => Ok(rendered.problems),
                     Err(problems) => Ok(problems),
                 },
             }

@@ -2,11 +2,10 @@
 //! through a temporary file and a rename so the server never sends a
 //! half-written page, and removal of pages a rebuild no longer produces.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use super::incremental::RebuildError;
+use super::report::RebuildError;
 
 /// Writes `bytes` at `dir/rel` unless the file already holds them; writes
 /// go through a temporary file and a rename so the server never sends a
@@ -27,31 +26,6 @@ pub fn write_if_changed(dir: &Path, rel: &str, bytes: &[u8]) -> Result<bool, Reb
     fs::write(&temp, bytes).map_err(io)?;
     fs::rename(&temp, &path).map_err(io)?;
     Ok(true)
-}
-
-/// Removes `base/index.html` and `base/page/N/index.html` files that the
-/// new render did not produce (a term that lost pages or vanished).
-pub fn remove_stale_listing(
-    dir: &Path,
-    base: &str,
-    produced: &BTreeSet<String>,
-) -> Result<usize, RebuildError> {
-    let mut candidates = vec![format!("{base}index.html")];
-    if let Ok(entries) = fs::read_dir(dir.join(base).join("page")) {
-        for e in entries.flatten() {
-            let n = e.file_name().to_string_lossy().into_owned();
-            if n.chars().all(|c| c.is_ascii_digit()) {
-                candidates.push(format!("{base}page/{n}/index.html"));
-            }
-        }
-    }
-    let mut removed = 0;
-    for rel in candidates {
-        if !produced.contains(&rel) && remove_file_and_empty_dirs(dir, &rel)? {
-            removed += 1;
-        }
-    }
-    Ok(removed)
 }
 
 /// Removes `dir/rel` if it is a file, then the folders it leaves empty.
@@ -85,29 +59,5 @@ mod tests {
         assert!(!write_if_changed(dir.path(), "a/index.html", b"x").unwrap());
         assert!(write_if_changed(dir.path(), "a/index.html", b"y").unwrap());
         assert_eq!(fs::read(dir.path().join("a/index.html")).unwrap(), b"y");
-    }
-
-    #[test]
-    fn stale_pagination_pages_are_removed() {
-        let dir = tempfile::tempdir().unwrap();
-        for rel in [
-            "t/x/index.html",
-            "t/x/page/2/index.html",
-            "t/x/page/3/index.html",
-            "t/x/atom.xml",
-        ] {
-            write_if_changed(dir.path(), rel, b"p").unwrap();
-        }
-        let produced: BTreeSet<String> = [
-            "t/x/index.html".to_string(),
-            "t/x/page/2/index.html".to_string(),
-        ]
-        .into();
-        assert_eq!(
-            remove_stale_listing(dir.path(), "t/x/", &produced).unwrap(),
-            1
-        );
-        assert!(!dir.path().join("t/x/page/3").exists());
-        assert!(dir.path().join("t/x/atom.xml").exists());
     }
 }

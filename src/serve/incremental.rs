@@ -10,9 +10,10 @@
 //! (config, templates, static files, a change of publishing state or slug,
 //! a new day, output folders it does not know) falls back to a full build,
 //! so the serve folder always equals a fresh full build byte for byte.
-//! This module holds the model and the rebuild flow; what a change renders
-//! is in [`super::changes`] (public pages), [`super::digests`] (newsletter
-//! digests) and [`super::editorial`] (the editorial views).
+//! This module holds the model and the rebuild flow; every output is
+//! re-rendered the same way, by asking its renderer to redo what the edit
+//! touched ([`super::rerender`]); what each output redoes is decided in its
+//! own module under `render/`.
 
 use std::cell::LazyCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,93 +23,19 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use thiserror::Error;
 
-use super::affected::diff_sites;
-use super::editorial;
-use super::files::{remove_file_and_empty_dirs, write_if_changed};
-use crate::build::{build_site, BuildError, BuildOptions};
-use crate::config::site::TAXONOMIES;
+use crate::build::{build_site, model_site, BuildOptions};
 use crate::diagnostics::Diagnostic;
 use crate::load::{self, Sources};
 use crate::model::{Article, Site};
-use crate::output::{OutputError, MARKER};
-use crate::render::article::render_article_page;
-use crate::render::index::{AnyLinks, Index};
-use crate::render::listing::file_for;
+use crate::render::changes::{diff_sites, Edit};
+use crate::render::index::Index;
 use crate::render::theme::Theme;
-use crate::render::views::Urls;
+use crate::render::{Folder, RENDERERS};
 
-#[derive(Debug, Error)]
-pub enum RebuildError {
-    /// The site has errors; the output was left as it was.
-    #[error("the site has {} error(s)", .0.iter().filter(|d| d.is_error()).count())]
-    Invalid(Vec<Diagnostic>),
-    #[error(transparent)]
-    Output(#[from] OutputError),
-    /// Like `Invalid`, but found after some files were written (digests):
-    /// the last good model no longer describes the folder.
-    #[error("the site has {} error(s)", .0.iter().filter(|d| d.is_error()).count())]
-    InvalidAfterWrite(Vec<Diagnostic>),
-    #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
-}
-
-impl RebuildError {
-    /// The text `healthpress build` prints for this failure, line for line.
-    pub fn cli_text(&self, public_dir: &Path) -> String {
-        match self {
-            RebuildError::Invalid(diagnostics) | RebuildError::InvalidAfterWrite(diagnostics) => {
-                let mut text: String = diagnostics.iter().map(|d| format!("{d}\n")).collect();
-                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-                text += &format!(
-                    "healthpress: build failed with {errors} error(s); {} was left unchanged",
-                    public_dir.display()
-                );
-                text
-            }
-            other => format!("error: {other}"),
-        }
-    }
-}
-
-impl From<BuildError> for RebuildError {
-    fn from(e: BuildError) -> Self {
-        match e {
-            BuildError::Invalid(d) => RebuildError::Invalid(d),
-            BuildError::Output(e) | BuildError::PartlyUpdated { error: e, .. } => {
-                RebuildError::Output(e)
-            }
-        }
-    }
-}
-
-/// What one rebuild did.
-#[derive(Debug, Clone)]
-pub struct Report {
-    /// `full`, `incremental` or `unchanged`.
-    pub kind: &'static str,
-    /// Why a full build was chosen, when it was.
-    pub reason: String,
-    pub rendered: usize,
-    pub written: usize,
-    pub removed: usize,
-    pub warnings: Vec<Diagnostic>,
-}
-
-impl Report {
-    /// A report of `kind` with nothing rendered yet.
-    pub(super) fn new(kind: &'static str, warnings: Vec<Diagnostic>) -> Report {
-        Report {
-            kind,
-            reason: String::new(),
-            rendered: 0,
-            written: 0,
-            removed: 0,
-            warnings,
-        }
-    }
-}
+use super::drafts::render_drafts;
+use super::report::{RebuildError, Report};
+use super::rerender::{editorial_affected, editorial_whole, public_edit, Outputs};
 
 /// Settings fixed for the life of a `serve` run.
 #[derive(Debug, Clone)]
@@ -134,9 +61,8 @@ pub struct Model {
     dirty: BTreeSet<PathBuf>,
     pub(super) site: Site,
     pub(super) theme: Theme,
-    /// Top-level output entries no incremental renderer produces (e.g. a
-    /// folder a newer renderer adds); while non-empty, every rebuild is full.
-    unknown_outputs: Vec<String>,
+    /// Each public renderer's files in the serve folder.
+    outputs: Outputs,
     /// Draft preview pages written: output file -> state label.
     pub draft_pages: BTreeMap<String, String>,
 }
@@ -185,7 +111,7 @@ impl Model {
             .iter()
             .map(|a| (a.content_path.clone(), Ok(a.clone())))
             .collect();
-        let site = Site::from_sources(&settings.root, sources, problems, settings.as_of)
+        let site = model_site(&settings.root, sources, problems, settings.as_of)
             .map_err(RebuildError::Invalid)?;
         let theme =
             Theme::load(&settings.root, site.config.theme_name()).map_err(RebuildError::Invalid)?;
@@ -193,6 +119,16 @@ impl Model {
         options.public_dir = settings.public_dir.clone();
         options.editorial_dir = settings.editorial_dir.clone();
         let built = build_site(&site, &theme, &options)?;
+        let outputs = built
+            .outputs
+            .into_iter()
+            .filter(|(name, _)| {
+                RENDERERS
+                    .iter()
+                    .any(|r| r.name() == *name && r.folder() == Folder::Public)
+            })
+            .map(|(name, files)| (name, files.into_iter().collect()))
+            .collect();
         let mut model = Model {
             settings: settings.clone(),
             config_text,
@@ -201,10 +137,9 @@ impl Model {
             dirty: BTreeSet::new(),
             site,
             theme,
-            unknown_outputs: Vec::new(),
+            outputs,
             draft_pages: BTreeMap::new(),
         };
-        model.unknown_outputs = model.find_unknown_outputs();
         let mut warnings = built.warnings;
         if settings.drafts {
             let index = Index::new(&model.site, &model.theme);
@@ -233,12 +168,6 @@ impl Model {
         changed: &BTreeSet<PathBuf>,
     ) -> Result<Result<Report, Fallback>, RebuildError> {
         let started = Instant::now();
-        if !self.unknown_outputs.is_empty() {
-            return Ok(Err(Fallback::keep(format!(
-                "outputs without an incremental renderer: {}",
-                self.unknown_outputs.join(", ")
-            ))));
-        }
         for path in changed {
             if let Err(NeedFull(why)) = self.reread(path) {
                 // `files` may be half-updated: the model must be rebuilt.
@@ -262,7 +191,7 @@ impl Model {
             articles,
         };
         phase("sources", &started);
-        let site = Site::from_sources(&self.settings.root, sources, problems, self.settings.as_of)
+        let site = model_site(&self.settings.root, sources, problems, self.settings.as_of)
             .map_err(RebuildError::Invalid)?;
         phase("validate", &started);
         if site.today != self.site.today {
@@ -273,9 +202,10 @@ impl Model {
         }
         let diff = diff_sites(&self.site, &site, &self.dirty);
         phase("diff", &started);
-        // The new site's index, shared by the public pages and the draft
+        // The new site's index, shared by the renderers and the draft
         // previews; built only if one of them needs it.
         let index = LazyCell::new(|| Index::new(&site, &self.theme));
+        let edit = Edit::new(&self.site, &self.theme, &diff);
         let mut report = if diff.public.is_empty() {
             let kind = if diff.private.is_empty() {
                 "unchanged"
@@ -286,19 +216,31 @@ impl Model {
         } else {
             LazyCell::force(&index);
             phase("index", &started);
-            match self.render_changes(&index, &diff) {
+            let mut report = Report::new("incremental", site.warnings.clone());
+            let public_dir = &self.settings.public_dir;
+            match public_edit(
+                RENDERERS,
+                &index,
+                &edit,
+                public_dir,
+                &mut self.outputs,
+                &mut report,
+            ) {
                 // A page failed to render (say, a link to an article that is
-                // no longer public). A full build reports it exactly as the
-                // CLI does, with every other page's warnings, and writes
-                // nothing.
+                // no longer public) before anything was written. A full
+                // build reports it exactly as the CLI does, with every other
+                // page's warnings, and writes nothing.
                 Err(RebuildError::Invalid(_)) => {
                     return Ok(Err(Fallback::keep("a page failed to render".into())))
                 }
+                // Some files were written: the old model no longer
+                // describes the folder.
                 Err(RebuildError::InvalidAfterWrite(_)) => {
-                    return Ok(Err(Fallback::rebuild("a digest failed to render".into())))
+                    return Ok(Err(Fallback::rebuild("a page failed to render".into())))
                 }
                 other => other?,
             }
+            report
         };
         phase("render", &started);
         if self.settings.drafts {
@@ -310,28 +252,28 @@ impl Model {
             report.warnings.extend(found);
             phase("drafts", &started);
         }
-        drop(index); // it borrows `site`, which becomes the model below
-        let editorial_changed =
-            editorial::may_change(&self.site, &site, diff.public.iter().chain(&diff.private));
-        // Freeing 10,000 articles takes a while; do it off the rebuild path.
-        let old = std::mem::replace(&mut self.site, site);
-        std::thread::spawn(move || drop(old));
-        self.dirty.clear();
-        phase("swap", &started);
-        // Last, so the public pages are already written (see editorial.rs).
-        if editorial_changed {
+        // Last, so the public pages are already written.
+        if editorial_affected(RENDERERS, &index, &edit) {
             let s = &self.settings;
-            match editorial::rerender(&s.root, &s.editorial_dir, &self.site, &self.theme) {
+            match editorial_whole(&s.root, &s.editorial_dir, &index) {
                 Err(RebuildError::Invalid(_)) => {
                     return Ok(Err(Fallback::rebuild(
                         "an editorial view failed to render".into(),
                     )))
                 }
-                other => other?,
+                Err(e) => return Err(e),
+                Ok(found) => report.warnings.extend(found),
             }
             phase("editorial", &started);
             report.reason += "; editorial views";
         }
+        drop(edit);
+        drop(index); // it borrows `site`, which becomes the model below
+                     // Freeing 10,000 articles takes a while; do it off the rebuild path.
+        let old = std::mem::replace(&mut self.site, site);
+        std::thread::spawn(move || drop(old));
+        self.dirty.clear();
+        phase("swap", &started);
         Ok(Ok(report))
     }
 
@@ -380,50 +322,6 @@ impl Model {
         }
     }
 
-    /// Top-level entries of the serve folder that the incremental renderers
-    /// do not produce. A renderer added to `build` (say, digests) shows up
-    /// here until it is taught to `serve`, and until then rebuilds are full.
-    fn find_unknown_outputs(&self) -> Vec<String> {
-        let urls = Urls::new(&self.site.config);
-        let first = |rel: &str| rel.split('/').next().unwrap_or("").to_string();
-        let mut known: BTreeSet<String> = [
-            MARKER,
-            "index.html",
-            "404.html",
-            "atom.xml",
-            "sitemap.xml",
-            "robots.txt",
-            "static",
-            // Newsletter digests: see `super::digests`.
-            "digests",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        for a in &self.site.articles {
-            known.insert(first(&file_for(&urls, &urls.article(&a.slug))));
-        }
-        for t in TAXONOMIES {
-            known.insert(first(&file_for(&urls, &urls.taxonomy(t))));
-        }
-        if let Ok(entries) = fs::read_dir(self.settings.root.join("static")) {
-            for e in entries.flatten() {
-                known.insert(e.file_name().to_string_lossy().into_owned());
-            }
-        }
-        let mut unknown = Vec::new();
-        if let Ok(entries) = fs::read_dir(&self.settings.public_dir) {
-            for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if !known.contains(&name) {
-                    unknown.push(name);
-                }
-            }
-        }
-        unknown.sort();
-        unknown
-    }
-
     /// True when, without `--as-of`, today (in the site's time zone) is no
     /// longer the day the model was built for: states may have changed.
     pub fn day_changed(&self) -> bool {
@@ -432,132 +330,7 @@ impl Model {
     }
 }
 
-/// Writes the draft/scheduled preview pages of `index.site` into
-/// `public_dir` (callers check `--drafts`): those of the articles in `only`,
-/// or all when `None`, plus any not yet written. Removes previews that no
-/// longer apply and records the ones written in `draft_pages`. Returns
-/// their warnings.
-fn render_drafts(
-    public_dir: &Path,
-    draft_pages: &mut BTreeMap<String, String>,
-    index: &Index,
-    only: Option<&BTreeSet<PathBuf>>,
-) -> Result<Vec<Diagnostic>, RebuildError> {
-    let site = index.site;
-    let resolver = AnyLinks::new(site, &index.urls);
-    let mut pages = BTreeMap::new();
-    let mut warnings = Vec::new();
-    for (i, state) in site.states.iter().enumerate() {
-        if state.is_public() {
-            continue;
-        }
-        let article = &site.articles[i];
-        let path = file_for(&index.urls, &index.urls.article(&article.slug));
-        if only.is_none_or(|only| only.contains(&article.content_path))
-            || !draft_pages.contains_key(&path)
-        {
-            // A preview that cannot render is reported, not fatal: the
-            // public build does not render drafts at all.
-            let (html, found) = render_article_page(index, i, &resolver, None);
-            warnings.extend(found);
-            match html {
-                Ok(html) => {
-                    write_if_changed(public_dir, &path, html.as_bytes())?;
-                }
-                Err(d) => {
-                    warnings.push(d);
-                    continue;
-                }
-            }
-        }
-        pages.insert(path, state.label().to_string());
-    }
-    let stale: Vec<&String> = draft_pages
-        .keys()
-        .filter(|old| !pages.contains_key(*old))
-        .collect();
-    if !stale.is_empty() {
-        // Never remove a page that is now the article's public page.
-        let public: BTreeSet<String> = index
-            .published
-            .iter()
-            .map(|&i| file_for(&index.urls, &index.urls.article(&site.articles[i].slug)))
-            .collect();
-        for old in stale.into_iter().filter(|old| !public.contains(*old)) {
-            remove_file_and_empty_dirs(public_dir, old)?;
-        }
-    }
-    *draft_pages = pages;
-    Ok(warnings)
-}
-
 /// With `HEALTHPRESS_TIMINGS` set, prints the time since `since`.
-pub(super) fn phase(name: &str, since: &Instant) {
-    if crate::timings::enabled() {
-        eprintln!(
-            "timing: serve {name:<9} {:>6} ms",
-            since.elapsed().as_millis()
-        );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A copy of the repository's example site in a temporary folder.
-    fn example_site() -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        for name in ["site.yaml", "calendar.yaml", "content", "themes"] {
-            for entry in walkdir::WalkDir::new(repo.join(name)) {
-                let entry = entry.unwrap();
-                let rel = entry.path().strip_prefix(repo).unwrap();
-                if entry.file_type().is_dir() {
-                    fs::create_dir_all(dir.path().join(rel)).unwrap();
-                } else {
-                    fs::copy(entry.path(), dir.path().join(rel)).unwrap();
-                }
-            }
-        }
-        dir
-    }
-
-    fn settings(root: &Path) -> Settings {
-        Settings {
-            root: root.to_path_buf(),
-            as_of: NaiveDate::from_ymd_opt(2026, 11, 23),
-            drafts: false,
-            public_dir: root.join(".healthpress-serve/public"),
-            editorial_dir: root.join(".healthpress-serve/editorial"),
-        }
-    }
-
-    #[test]
-    fn outputs_without_an_incremental_renderer_force_full_rebuilds() {
-        let site = example_site();
-        let settings = settings(site.path());
-        let (mut model, _) = Model::full(&settings).unwrap();
-        assert!(
-            model.unknown_outputs.is_empty(),
-            "{:?}",
-            model.unknown_outputs
-        );
-        let any_article = model.site.articles[0].source.clone();
-        let changed: BTreeSet<PathBuf> = [any_article].into();
-        assert!(model.update_articles(&changed).unwrap().is_ok());
-
-        // A renderer added to `build` later (say, newsletters-x/) that
-        // `serve` does not know: rebuilds must be full until it is taught.
-        fs::create_dir_all(settings.public_dir.join("newsletters-x/parents")).unwrap();
-        model.unknown_outputs = model.find_unknown_outputs();
-        assert_eq!(model.unknown_outputs, vec!["newsletters-x".to_string()]);
-        let fallback = model.update_articles(&changed).unwrap().unwrap_err();
-        assert!(
-            fallback.reason.contains("newsletters-x"),
-            "{}",
-            fallback.reason
-        );
-        assert!(fallback.model_still_valid);
-    }
+fn phase(name: &str, since: &Instant) {
+    crate::timings::since(&format!("serve {name:<9}"), since);
 }

@@ -4,15 +4,16 @@
 //! incrementally ([`incremental`]), anything else in full. After every
 //! rebuild, good or failed, open pages reload through a server-sent event
 //! stream; a failed rebuild keeps the last good output and shows the
-//! error, worded as `healthpress build` words it, as an overlay.
+//! error, worded as `healthpress build` words it, as an overlay. Nothing
+//! here prints: what a person should read is handed to the CLI as a
+//! [`Message`].
 
-pub mod affected;
-mod changes;
-mod digests;
-mod editorial;
+mod drafts;
 pub mod files;
 pub mod http;
 pub mod incremental;
+pub mod report;
+mod rerender;
 pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
@@ -24,8 +25,10 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use thiserror::Error;
 
+use crate::diagnostics::Diagnostic;
 use http::{HostPolicy, Shared};
-use incremental::{Model, RebuildError, Report, Settings};
+use incremental::{Model, Settings};
+use report::{RebuildError, Report};
 use watch::Change;
 
 /// Name of the private folder in the site root that `serve` builds into.
@@ -54,8 +57,31 @@ pub enum ServeError {
     NoSite(PathBuf),
 }
 
-/// Runs the preview server until the process is stopped.
-pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
+/// What `serve` has to say, for the CLI to print.
+#[derive(Debug)]
+pub enum Message {
+    /// The server is up.
+    Serving {
+        url: String,
+        folder: PathBuf,
+        drafts: bool,
+    },
+    /// It listens on an address other machines can reach.
+    Exposed(IpAddr),
+    /// A rebuild succeeded: its warnings, and a one-line summary.
+    Rebuilt {
+        warnings: Vec<Diagnostic>,
+        summary: String,
+    },
+    /// A rebuild failed; the text is what `healthpress build` would print.
+    Failed(String),
+    /// The file watcher reported a problem.
+    WatchError(String),
+}
+
+/// Runs the preview server until the process is stopped, handing every
+/// message to `tell`.
+pub fn run(options: &ServeOptions, tell: &dyn Fn(Message)) -> Result<(), ServeError> {
     let root = options.root.clone();
     if !root.join("site.yaml").is_file() {
         return Err(ServeError::NoSite(root));
@@ -74,10 +100,7 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
     })?;
     let local = server.server_addr().to_ip().unwrap_or(addr);
     if !options.bind.is_loopback() {
-        eprintln!(
-            "healthpress: warning: listening on {} makes unpublished previews reachable from other machines",
-            options.bind
-        );
+        tell(Message::Exposed(options.bind));
     }
 
     // Watch before the first build so no edit made during it is lost.
@@ -85,7 +108,7 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
     let _watcher = watch::start(&root, tx)?;
 
     let shared = Arc::new(Shared::default());
-    let mut model = rebuild_full(&settings, &shared, "first build");
+    let mut model = rebuild_full(&settings, &shared, "first build", tell);
     let server = Arc::new(server);
     {
         let (server, dir, shared) = (
@@ -96,20 +119,20 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
         let hosts = HostPolicy { bind: options.bind };
         std::thread::spawn(move || http::serve(server, dir, hosts, shared));
     }
-    println!(
-        "healthpress: serving {} at http://{local}/ (press Ctrl-C to stop){}",
-        settings.public_dir.display(),
-        if options.drafts {
-            "; drafts and scheduled articles are shown"
-        } else {
-            ""
-        }
-    );
+    tell(Message::Serving {
+        url: format!("http://{local}/"),
+        folder: settings.public_dir.clone(),
+        drafts: options.drafts,
+    });
 
-    while let Some(paths) = watch::next_batch(&rx, options.debounce, MAX_BATCH_WAIT) {
+    while let Some(batch) = watch::next_batch(&rx, options.debounce, MAX_BATCH_WAIT) {
+        for error in batch.errors {
+            tell(Message::WatchError(error));
+        }
+        let paths = batch.paths;
         if paths.is_empty() {
             if model.as_ref().is_some_and(Model::day_changed) {
-                model = rebuild_full(&settings, &shared, "a new day began");
+                model = rebuild_full(&settings, &shared, "a new day began", tell);
             }
             continue;
         }
@@ -121,14 +144,22 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
                 let started = Instant::now();
                 match m.update_articles(&files) {
                     Ok(Ok(report)) => {
-                        finish(&shared, &settings, Ok(&report), false, started, Some(&m));
+                        finish(
+                            &shared,
+                            &settings,
+                            Ok(&report),
+                            false,
+                            started,
+                            Some(&m),
+                            tell,
+                        );
                         Some(m)
                     }
                     // If the full build fails too, the output is still the last
                     // good one; a model that still describes it is kept, so
                     // the fix is rebuilt incrementally.
                     Ok(Err(fallback)) => {
-                        let full = rebuild_full(&settings, &shared, &fallback.reason);
+                        let full = rebuild_full(&settings, &shared, &fallback.reason, tell);
                         if fallback.model_still_valid {
                             full.or(Some(m))
                         } else {
@@ -136,16 +167,16 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
                         }
                     }
                     Err(e) => {
-                        finish(&shared, &settings, Err(&e), false, started, None);
+                        finish(&shared, &settings, Err(&e), false, started, None, tell);
                         Some(m)
                     }
                 }
             }
             (_, Change::Full(reason)) => {
-                rebuild_full(&settings, &shared, &format!("{reason} changed"))
+                rebuild_full(&settings, &shared, &format!("{reason} changed"), tell)
             }
             (None, Change::Articles(_)) => {
-                rebuild_full(&settings, &shared, "retrying after an error")
+                rebuild_full(&settings, &shared, "retrying after an error", tell)
             }
         };
     }
@@ -154,22 +185,36 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
 
 /// A full build; on failure the previous output stays (build is atomic)
 /// and the model is dropped, so the next change retries in full.
-fn rebuild_full(settings: &Settings, shared: &Shared, reason: &str) -> Option<Model> {
+fn rebuild_full(
+    settings: &Settings,
+    shared: &Shared,
+    reason: &str,
+    tell: &dyn Fn(Message),
+) -> Option<Model> {
     let started = Instant::now();
     match Model::full(settings) {
         Ok((model, mut report)) => {
             report.reason = reason.to_string();
-            finish(shared, settings, Ok(&report), true, started, Some(&model));
+            finish(
+                shared,
+                settings,
+                Ok(&report),
+                true,
+                started,
+                Some(&model),
+                tell,
+            );
             Some(model)
         }
         Err(e) => {
-            finish(shared, settings, Err(&e), true, started, None);
+            finish(shared, settings, Err(&e), true, started, None, tell);
             None
         }
     }
 }
 
-/// Logs one rebuild and tells the browsers.
+/// Reports one rebuild to the CLI and tells the browsers.
+#[allow(clippy::too_many_arguments)]
 fn finish(
     shared: &Shared,
     settings: &Settings,
@@ -177,25 +222,28 @@ fn finish(
     full: bool,
     started: Instant,
     model: Option<&Model>,
+    tell: &dyn Fn(Message),
 ) {
     let ms = started.elapsed().as_millis();
     let error = match result {
         Ok(report) => {
-            crate::cli::print_diagnostics(&report.warnings);
             let why = if report.reason.is_empty() {
                 String::new()
             } else {
                 format!(" ({})", report.reason)
             };
-            eprintln!(
-                "healthpress: {} rebuild{why}: rendered {}, wrote {}, removed {} file(s) in {ms} ms",
-                report.kind, report.rendered, report.written, report.removed
-            );
+            tell(Message::Rebuilt {
+                warnings: report.warnings.clone(),
+                summary: format!(
+                    "healthpress: {} rebuild{why}: rendered {}, wrote {}, removed {} file(s) in {ms} ms",
+                    report.kind, report.rendered, report.written, report.removed
+                ),
+            });
             None
         }
         Err(e) => {
             let text = e.cli_text(&settings.public_dir);
-            eprintln!("{text}");
+            tell(Message::Failed(text.clone()));
             Some(text)
         }
     };

@@ -17,7 +17,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
-use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 /// What a batch of file events asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,15 +102,21 @@ fn changes_something(kind: &EventKind) -> bool {
     }
 }
 
-/// Starts watching; the paths of every relevant event are sent on `tx`.
-pub fn start(root: &Path, tx: Sender<Vec<PathBuf>>) -> notify::Result<RecommendedWatcher> {
+/// What the watcher sends: the paths of an event, or its error in words.
+pub type Event = Result<Vec<PathBuf>, String>;
+
+/// Starts watching; the paths of every relevant event (or the watcher's
+/// errors) are sent on `tx`.
+pub fn start(root: &Path, tx: Sender<Event>) -> notify::Result<RecommendedWatcher> {
     let mut watcher =
-        notify::recommended_watcher(move |result: notify::Result<Event>| match result {
+        notify::recommended_watcher(move |result: notify::Result<notify::Event>| match result {
             Ok(event) if changes_something(&event.kind) => {
-                let _ = tx.send(event.paths);
+                let _ = tx.send(Ok(event.paths));
             }
             Ok(_) => {}
-            Err(e) => eprintln!("healthpress: file watcher error: {e}"),
+            Err(e) => {
+                let _ = tx.send(Err(e.to_string()));
+            }
         })?;
     watcher.watch(root, RecursiveMode::NonRecursive)?;
     for dir in ["content", "themes", "static"] {
@@ -125,33 +131,42 @@ pub fn start(root: &Path, tx: Sender<Vec<PathBuf>>) -> notify::Result<Recommende
 /// How long `next_batch` waits before returning an empty batch.
 const IDLE_TICK: Duration = Duration::from_secs(60);
 
+/// One batch of events: the changed paths (sorted, deduplicated) and the
+/// watcher's errors.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub paths: Vec<PathBuf>,
+    pub errors: Vec<String>,
+}
+
 /// Waits for the next batch of changed paths: blocks for the first event,
 /// then keeps collecting until `quiet` passes without one (or `max_wait`
 /// since the first, so a file written continuously still gets previews).
 /// An empty batch after a minute without events; `None` when the
 /// watcher is gone.
-pub fn next_batch(
-    rx: &Receiver<Vec<PathBuf>>,
-    quiet: Duration,
-    max_wait: Duration,
-) -> Option<Vec<PathBuf>> {
-    let mut paths = match rx.recv_timeout(IDLE_TICK) {
-        Ok(paths) => paths,
+pub fn next_batch(rx: &Receiver<Event>, quiet: Duration, max_wait: Duration) -> Option<Batch> {
+    let mut batch = Batch::default();
+    let mut add = |event: Event| match event {
+        Ok(paths) => batch.paths.extend(paths),
+        Err(e) => batch.errors.push(e),
+    };
+    match rx.recv_timeout(IDLE_TICK) {
+        Ok(event) => add(event),
         // An empty batch lets the caller do periodic work (a new day).
-        Err(RecvTimeoutError::Timeout) => return Some(Vec::new()),
+        Err(RecvTimeoutError::Timeout) => return Some(Batch::default()),
         Err(RecvTimeoutError::Disconnected) => return None,
     };
     let first = Instant::now();
     while first.elapsed() < max_wait {
         match rx.recv_timeout(quiet.min(max_wait.saturating_sub(first.elapsed()))) {
-            Ok(more) => paths.extend(more),
+            Ok(event) => add(event),
             Err(RecvTimeoutError::Timeout) => break,
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
-    paths.sort();
-    paths.dedup();
-    Some(paths)
+    batch.paths.sort();
+    batch.paths.dedup();
+    Some(batch)
 }
 
 #[cfg(test)]
@@ -203,11 +218,11 @@ mod tests {
     fn bursts_become_one_batch() {
         let (tx, rx) = std::sync::mpsc::channel();
         for i in 0..50 {
-            tx.send(vec![PathBuf::from(format!("content/{}.md", i % 3))])
+            tx.send(Ok(vec![PathBuf::from(format!("content/{}.md", i % 3))]))
                 .unwrap();
         }
         let batch = next_batch(&rx, Duration::from_millis(20), Duration::from_secs(1)).unwrap();
-        assert_eq!(batch.len(), 3);
+        assert_eq!(batch.paths.len(), 3);
         assert!(rx.try_recv().is_err());
         assert!(!changes_something(&EventKind::Access(AccessKind::Open(
             AccessMode::Any

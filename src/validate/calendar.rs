@@ -8,7 +8,7 @@ use crate::config::{Calendar, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use crate::model::article::Article;
 
-use super::{unknown_person_error, unknown_term_error};
+use super::unknown::{unknown_person_error, unknown_term_error};
 
 pub fn check_calendar(
     config: &SiteConfig,

@@ -3,6 +3,10 @@
 //! approvals are complete, and calendar.yaml refers to real things.
 
 pub mod calendar;
+mod unknown;
+
+use unknown::empty_person_error;
+pub use unknown::{unknown_person_error, unknown_term_error};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -79,6 +83,16 @@ pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
         out.push(Diagnostic::error("newsletter-config", file, why).at(l, c));
     }
     out.extend(check_signing_keys(config, &at));
+    for (n, group) in config.search.synonyms.iter().enumerate() {
+        if let Some(why) = group.problem() {
+            let (l, c) = at(&["search", "synonyms"], None);
+            out.push(
+                Diagnostic::error("bad-synonyms", file, format!("search.synonyms[{n}]: {why}"))
+                    .at(l, c)
+                    .hint("write { lay: [发烧], medical: [发热], source: 出处 }"),
+            );
+        }
+    }
     for (id, person) in &config.people {
         if let Some(spec) = &person.specialty {
             if !config.has_term("specialty", spec) {
@@ -311,34 +325,6 @@ pub fn check_unique_slugs(articles: &[Article]) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-pub fn unknown_term_error(
-    config: &SiteConfig,
-    file: &Path,
-    taxonomy: &str,
-    term: &str,
-) -> Diagnostic {
-    Diagnostic::error("unknown-term", file, format!("unknown {taxonomy} `{term}`")).hint(format!(
-        "use one of: {} (or add the term to site.yaml taxonomies.{taxonomy})",
-        config.term_ids(taxonomy).join(", ")
-    ))
-}
-
-fn empty_person_error(config: &SiteConfig, file: &Path, role: &str) -> Diagnostic {
-    let known: Vec<&str> = config.people.keys().map(String::as_str).collect();
-    Diagnostic::error("empty-person", file, format!("the {role} id is empty")).hint(format!(
-        "use a person id from site.yaml people: {}",
-        known.join(", ")
-    ))
-}
-
-pub fn unknown_person_error(config: &SiteConfig, file: &Path, role: &str, id: &str) -> Diagnostic {
-    let known: Vec<&str> = config.people.keys().map(String::as_str).collect();
-    Diagnostic::error("unknown-person", file, format!("unknown {role} `{id}`")).hint(format!(
-        "use a person id from site.yaml people: {}",
-        known.join(", ")
-    ))
 }
 
 #[cfg(test)]

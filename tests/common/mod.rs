@@ -324,6 +324,28 @@ pub fn all_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// `all_files`, with gzip files (the search index: Pagefind's fragments,
+/// index chunks, filters and metadata) decompressed, so a leak test reads
+/// what a browser reads.
+pub fn all_files_readable(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    all_files(dir)
+        .into_iter()
+        .map(|(path, bytes)| {
+            if bytes.starts_with(&[0x1f, 0x8b]) {
+                let mut plain = Vec::new();
+                std::io::Read::read_to_end(
+                    &mut flate2::read::GzDecoder::new(&bytes[..]),
+                    &mut plain,
+                )
+                .unwrap_or_else(|e| panic!("{path}: not gzip: {e}"));
+                (path, plain)
+            } else {
+                (path, bytes)
+            }
+        })
+        .collect()
+}
+
 /// Text of a stdout/stderr pair, for assertion messages.
 pub fn output_text(out: &Output) -> String {
     format!(

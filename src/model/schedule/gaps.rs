@@ -21,74 +21,12 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Duration, NaiveDate};
-use serde::Serialize;
-
-use super::{week_start, Entry, PlanState, Schedule};
+use super::plan::{week_start, Entry, Gap, GapKind, PlanState, Schedule};
 use crate::model::{Site, State};
+use chrono::{Duration, NaiveDate};
 
 /// Days before an observance within which an article must appear.
 pub const OBSERVANCE_LEAD_DAYS: i64 = 14;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum GapKind {
-    EmptyIssue,
-    UncoveredObservance,
-    QuietWeek,
-    AtRisk,
-    Missed,
-}
-
-impl GapKind {
-    pub fn key(self) -> &'static str {
-        match self {
-            GapKind::EmptyIssue => "empty-issue",
-            GapKind::UncoveredObservance => "uncovered-observance",
-            GapKind::QuietWeek => "quiet-week",
-            GapKind::AtRisk => "at-risk",
-            GapKind::Missed => "missed",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            GapKind::EmptyIssue => "empty newsletter issue",
-            GapKind::UncoveredObservance => "observance without an article",
-            GapKind::QuietWeek => "week with nothing new",
-            GapKind::AtRisk => "at risk",
-            GapKind::Missed => "missed",
-        }
-    }
-}
-
-/// One gap or risk, on one date.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Gap {
-    pub date: NaiveDate,
-    pub kind: GapKind,
-    /// What the gap is about: a segment, an observance's name, an audience
-    /// id, or an entry's title.
-    pub subject: String,
-    /// Display name of the subject: the newsletter's name, the observance's
-    /// name, the audience's name in the site language, or the entry's title.
-    pub name: String,
-    /// Empty issue: articles in its window that are not yet approved.
-    pub pending: usize,
-    /// Quiet week: its last day (Sunday); uncovered observance: the first
-    /// day of the lead time in which an article was looked for.
-    pub other_date: Option<NaiveDate>,
-    /// Uncovered observance: the specialty's name in the site language.
-    pub topic: Option<String>,
-    /// At risk or missed: the article's workflow state, if it exists.
-    pub workflow: Option<State>,
-    /// Segments it concerns, for filtering.
-    pub segments: Vec<String>,
-    /// Specialties it concerns, for filtering.
-    pub specialties: Vec<String>,
-    /// Owners it concerns, for filtering.
-    pub owners: Vec<String>,
-}
 
 /// See the module docs.
 pub fn horizon(today: NaiveDate, entries: &[Entry], to: NaiveDate) -> NaiveDate {

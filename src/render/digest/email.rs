@@ -19,69 +19,12 @@ use css_inline::CSSInliner;
 
 use crate::diagnostics::Diagnostic;
 
-use super::{DigestArticle, Digests, IssueView};
+use super::view::{fill_placeholders, Digests, IssueView};
 
 /// Above this many bytes an e-mail is cut down (and a warning given).
 pub const WARN_BYTES: usize = 90 * 1024;
 /// Gmail clips messages above about this size.
 pub const MAX_BYTES: usize = 102 * 1024;
-/// Longest preheader text, in characters (clients show 40-140).
-const PREHEADER_CHARS: usize = 140;
-
-/// Start of every placeholder sentinel.
-const SENTINEL_PREFIX: &str = "x-healthpress-placeholder-";
-/// End of every placeholder sentinel.
-const SENTINEL_SUFFIX: &str = "-9f2c";
-
-/// The placeholder sentinel for footer link `n`: letters, digits and `-`
-/// only, so HTML escaping and re-serialisation leave it alone.
-pub fn sentinel(n: usize) -> String {
-    format!("{SENTINEL_PREFIX}{n}{SENTINEL_SUFFIX}")
-}
-
-/// Puts the platform tokens in place of the sentinels, in one pass over
-/// the text (it runs on every e-mail tried while fitting the size budget).
-pub fn fill_placeholders(text: &str, digests: &Digests) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(SENTINEL_PREFIX) {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + SENTINEL_PREFIX.len()..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let link = after[digits..]
-            .strip_prefix(SENTINEL_SUFFIX)
-            .and(after[..digits].parse::<usize>().ok())
-            .and_then(|n| digests.footer.get(n));
-        match link {
-            Some(link) => {
-                out.push_str(&link.token);
-                rest = &after[digits + SENTINEL_SUFFIX.len()..];
-            }
-            None => {
-                out.push_str(SENTINEL_PREFIX);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Hidden preview text: the first summaries, up to 140 characters.
-pub fn preheader(articles: &[DigestArticle]) -> String {
-    let joined = articles
-        .iter()
-        .map(|a| a.summary.trim())
-        .collect::<Vec<_>>()
-        .join(" · ");
-    if joined.chars().count() <= PREHEADER_CHARS {
-        return joined;
-    }
-    let mut cut: String = joined.chars().take(PREHEADER_CHARS - 1).collect();
-    cut.push('…');
-    cut
-}
-
 /// Inlines the CSS of a rendered e-mail, keeping only `@media` rules in a
 /// `<style>` block. Remote stylesheets are never fetched.
 pub fn inline_css(html: &str) -> Result<String, String> {
@@ -318,21 +261,5 @@ mod tests {
             "<style>p{}</style>".len() + "<style>@media x{}</style>".len()
         );
         assert_eq!(style_bytes("<p>no style</p>"), 0);
-    }
-
-    #[test]
-    fn preheader_is_cut_to_140_chars() {
-        let a = DigestArticle {
-            slug: "a".into(),
-            title: "t".into(),
-            summary: "长".repeat(300),
-            date: "2026-01-01".into(),
-            lang: "zh".into(),
-            path: "/".into(),
-            email_url: "/".into(),
-            body: None,
-            reviewer: None,
-        };
-        assert_eq!(preheader(&[a]).chars().count(), 140);
     }
 }

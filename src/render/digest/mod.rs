@@ -5,105 +5,27 @@
 //! is written as `digests/<segment>/<date>/` `index.html` (web view),
 //! `email.html` (inline-CSS table layout, see [`email`]) and `email.txt`
 //! (see [`text`]); each segment also gets an issue list and a full-content
-//! Atom feed for e-mail platforms' RSS automation. [`render_digests`] is the
-//! build's single entry point; [`render_one`] serves `healthpress digest`.
+//! Atom feed for e-mail platforms' RSS automation. [`issues::DigestIssues`]
+//! is the renderer (every issue in a build, only the touched ones after an
+//! edit); [`render_one`] serves `healthpress digest`.
 
 pub mod email;
+pub mod issues;
 pub mod links;
 pub mod text;
+pub mod view;
 mod web;
 
-use std::borrow::Cow;
-
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use rayon::prelude::*;
-use serde::Serialize;
-use tera::Context;
 
 use crate::config::calendar::Newsletter;
-use crate::config::newsletter::FooterLink;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::LinkResolver;
 use crate::model::newsletter::{issues, Issue};
 use crate::model::{Site, State};
-use crate::output::Staging;
 
-use super::article::render_body;
-use super::index::{AnyLinks, Index, PublicLinks};
-use links::Utm;
-
-/// One article as a digest shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct DigestArticle {
-    pub slug: String,
-    pub title: String,
-    pub summary: String,
-    pub date: String,
-    pub lang: String,
-    /// Root-relative URL, for the web view (on-site links are not tagged).
-    pub path: String,
-    /// Absolute URL with the issue's UTM tags, for e-mail.
-    pub email_url: String,
-    /// Rendered body for e-mail (absolute, tagged links); `None` once the
-    /// size budget has cut it down to the summary.
-    pub body: Option<String>,
-    /// "Name, title" of the reviewing doctor.
-    pub reviewer: Option<String>,
-}
-
-/// A footer link as templates see it: its label and an opaque sentinel
-/// `href` that is swapped for the platform token after rendering.
-#[derive(Debug, Clone, Serialize)]
-pub struct FooterLinkView {
-    pub label: String,
-    pub href: String,
-}
-
-/// Everything the three issue templates receive as `issue`.
-#[derive(Debug, Clone, Serialize)]
-pub struct IssueView {
-    pub segment: String,
-    pub name: String,
-    pub from_name: String,
-    pub date: String,
-    /// First day the issue covers (the day after the previous issue).
-    pub from: String,
-    pub lang: String,
-    pub web_url: String,
-    pub list_url: String,
-    pub feed_url: String,
-    pub articles: Vec<DigestArticle>,
-    /// Articles left out of the e-mail to stay under the size budget; the
-    /// web view always has all of them.
-    pub hidden: usize,
-    pub preheader: String,
-    pub preview: bool,
-    pub footer_links: Vec<FooterLinkView>,
-    pub address: Option<String>,
-    pub footer: Option<String>,
-}
-
-/// The three rendered files of one issue.
-#[derive(Debug)]
-pub struct IssueFiles {
-    pub web: String,
-    pub email: String,
-    pub text: String,
-    pub warnings: Vec<Diagnostic>,
-}
-
-/// What every issue of one build shares.
-pub struct Digests<'a> {
-    pub index: &'a Index<'a>,
-    resolver: Box<dyn LinkResolver + Sync + 'a>,
-    footer: Vec<FooterLink>,
-    preview: bool,
-}
-
-/// Root-relative URL of a segment's digest folder.
-pub fn segment_path(index: &Index, segment: &str) -> String {
-    format!("{}digests/{segment}/", index.urls.base_path)
-}
+use super::index::Index;
+pub use view::{segment_path, DigestArticle, Digests, FooterLinkView, IssueView};
 
 /// The issues of `newsletter` through `until` that hold at least one
 /// article: published ones only, or with `preview` also approved articles
@@ -120,139 +42,16 @@ pub fn segment_issues(
     found
 }
 
-impl<'a> Digests<'a> {
-    /// `preview` resolves links to any article (the CLI's `--preview`);
-    /// otherwise only public articles are link targets.
-    pub fn new(index: &'a Index<'a>, preview: bool) -> Result<Digests<'a>, Diagnostic> {
-        let site = index.site;
-        // Validation reports a bad `newsletter:` section at its line; a
-        // site that got this far has a valid one.
-        let footer = site
-            .config
-            .newsletter
-            .footer_links()
-            .map_err(|why| Diagnostic::error("newsletter-config", "site.yaml", why))?;
-        let resolver: Box<dyn LinkResolver + Sync + 'a> = if preview {
-            Box::new(AnyLinks::new(site, &index.urls))
-        } else {
-            Box::new(PublicLinks::new(site, &index.urls))
-        };
-        Ok(Digests {
-            index,
-            resolver,
-            footer,
-            preview,
-        })
-    }
+/// The three rendered files of one issue.
+#[derive(Debug)]
+pub struct IssueFiles {
+    pub web: String,
+    pub email: String,
+    pub text: String,
+    pub warnings: Vec<Diagnostic>,
+}
 
-    /// Article `i`'s body HTML: the public page's (rendered once per build,
-    /// see [`Index::public_body`]), or in preview one whose links may lead
-    /// to articles not yet public.
-    fn body(&self, i: usize) -> Cow<'_, str> {
-        if self.preview {
-            Cow::Owned(
-                render_body(&self.index.site.articles[i], self.resolver.as_ref())
-                    .0
-                    .html,
-            )
-        } else {
-            Cow::Borrowed(self.index.public_body(i, self.resolver.as_ref()))
-        }
-    }
-
-    fn labels(&self) -> &std::collections::BTreeMap<String, String> {
-        let lang = &self.index.site.config.language;
-        self.index.theme.labels_for(lang, lang)
-    }
-
-    /// The view of one issue, with full bodies (e-mail fitting may drop them).
-    pub fn issue_view(&self, newsletter: &Newsletter, issue: &Issue) -> IssueView {
-        let index = self.index;
-        let site = index.site;
-        let config = &site.config;
-        let urls = &index.urls;
-        let lang = config.language.clone();
-        let utm = Utm::new(&issue.segment, issue.date);
-        let seg_path = segment_path(index, &issue.segment);
-        let articles: Vec<DigestArticle> = issue
-            .articles
-            .iter()
-            .map(|&i| {
-                let a = &site.articles[i];
-                let path = urls.article(&a.slug);
-                let body = self.body(i);
-                let reviewer = a.review.reviewer.as_ref().and_then(|id| {
-                    config.people.get(id).map(|p| {
-                        let v = super::views::person_view(id, p, &lang);
-                        match v.title {
-                            Some(t) => format!("{} {t}", v.name),
-                            None => v.name,
-                        }
-                    })
-                });
-                DigestArticle {
-                    slug: a.slug.clone(),
-                    title: a.title.clone(),
-                    summary: a.summary.clone(),
-                    date: a.date.to_string(),
-                    lang: a.lang.clone(),
-                    email_url: utm.tag(&urls.absolute(&path), &a.slug),
-                    path,
-                    body: Some(links::rewrite_body(
-                        &body,
-                        &urls.origin,
-                        &urls.base_path,
-                        Some(&utm),
-                        &a.title,
-                    )),
-                    reviewer,
-                }
-            })
-            .collect();
-        let labels = self.labels();
-        let name = newsletter.display_name(&lang).to_string();
-        let nl = &config.newsletter;
-        IssueView {
-            segment: issue.segment.clone(),
-            from_name: nl
-                .from_name
-                .clone()
-                .or_else(|| config.publisher.as_ref().map(|p| p.name.clone()))
-                .unwrap_or_else(|| config.title.clone()),
-            name,
-            date: issue.date.to_string(),
-            from: (issue.window_start + Duration::days(1)).to_string(),
-            lang,
-            web_url: urls.absolute(&format!("{seg_path}{}/", issue.date)),
-            list_url: urls.absolute(&seg_path),
-            feed_url: urls.absolute(&format!("{seg_path}atom.xml")),
-            preheader: email::preheader(&articles),
-            articles,
-            hidden: 0,
-            preview: self.preview,
-            footer_links: self
-                .footer
-                .iter()
-                .enumerate()
-                .map(|(n, l)| FooterLinkView {
-                    label: labels.get(l.label).cloned().unwrap_or_default(),
-                    href: email::sentinel(n),
-                })
-                .collect(),
-            address: nl.address.clone(),
-            footer: nl.footer.clone(),
-        }
-    }
-
-    /// Context shared by the e-mail and text templates.
-    fn context(&self, view: &IssueView) -> Context {
-        let mut ctx = Context::new();
-        ctx.insert("site", &self.index.site_view);
-        ctx.insert("t", self.labels());
-        ctx.insert("issue", view);
-        ctx
-    }
-
+impl Digests<'_> {
     /// Renders all three files of one issue.
     pub fn render_issue(
         &self,
@@ -275,41 +74,6 @@ impl<'a> Digests<'a> {
 /// Files of one segment as (path relative to the output folder, text), and
 /// the problems found rendering them.
 pub type SegmentFiles = (Vec<(String, String)>, Vec<Diagnostic>);
-
-/// Renders every segment's issues, issue lists and feeds into `out`.
-/// Returns all problems found (errors fail the build; `out` is then
-/// discarded, so nothing partial is published).
-pub fn render_digests(index: &Index, out: &Staging) -> Vec<Diagnostic> {
-    let digests = match Digests::new(index, false) {
-        Ok(d) => d,
-        Err(d) => return vec![d],
-    };
-    let site = index.site;
-    // Segments render side by side (each also spreads its issues over the
-    // threads), so one long segment does not leave a core idle; each writes
-    // its files as soon as it is done, so they are not all held at once.
-    let problems: Vec<Diagnostic> = site
-        .calendar
-        .newsletters
-        .par_iter()
-        .flat_map_iter(|newsletter| {
-            let found = segment_issues(site, newsletter, site.today, false);
-            let all: Vec<usize> = (0..found.len()).collect();
-            let (files, mut problems) = render_segment_subset(&digests, newsletter, &found, &all);
-            let failed_writes: Vec<Diagnostic> = files
-                .par_iter()
-                .filter_map(|(rel, text)| {
-                    out.write(rel, text.as_bytes())
-                        .err()
-                        .map(|e| Diagnostic::error("output", rel, e.to_string()))
-                })
-                .collect();
-            problems.extend(failed_writes);
-            problems
-        })
-        .collect();
-    problems
-}
 
 /// How many size warnings a segment shows one by one before the rest are
 /// summed up: on a large site every weekly issue may need cutting, and 400
@@ -337,8 +101,8 @@ fn summarize_size_warnings(segment: &str, mut warnings: Vec<Diagnostic>) -> Vec<
 }
 
 // --- one segment's issues, all or a chosen subset -------------------------
-// `render_digests` renders every issue with it; `serve`'s incremental
-// rebuilds (src/serve/digests.rs) only the issues an edit touched, so the
+// `DigestIssues` renders every issue with it in a build, and after an edit
+// only the issues the edit touched (issues.rs), so the
 // files are byte for byte the same either way.
 
 /// Renders the issues `chosen` (indices into `found`, the segment's issues

@@ -12,8 +12,7 @@
 
 use crate::diagnostics::Diagnostic;
 
-use super::email::fill_placeholders;
-use super::{Digests, IssueView};
+use super::view::{fill_placeholders, Digests, IssueView};
 
 /// Inverse of `html::escape_html`: decodes `&amp;` `&lt;` `&gt;` `&quot;`
 /// `&#x27;` in one left-to-right pass (so `&amp;lt;` becomes `&lt;`).

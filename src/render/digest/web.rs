@@ -13,10 +13,10 @@ use crate::diagnostics::Diagnostic;
 use crate::model::newsletter::Issue;
 use crate::render::feeds::{feed, FEED_LENGTH};
 use crate::render::index::Index;
-use crate::render::{page_context, PageMeta};
+use crate::render::page::{page_context, PageMeta};
 
 use super::links::rewrite_body;
-use super::{segment_path, Digests, IssueView};
+use super::view::{segment_path, Digests, IssueView};
 
 fn meta(index: &Index, title: String, description: String, path: String, feed: String) -> PageMeta {
     PageMeta {

@@ -14,7 +14,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, Property};
 
-use super::Labels;
+use super::labels::Labels;
 use crate::model::schedule::{Entry, Schedule};
 use crate::model::slug::slugify;
 use crate::model::Site;

@@ -1,6 +1,6 @@
 //! Editorial output (internal; may show drafts): the schedule view, the review
 //! dashboard and the iCalendar feeds, written into `editorial/` through their
-//! own [`Staging`]. Nothing here ever writes into `public/`.
+//! own staging folder. Nothing here ever writes into `public/`.
 //!
 //! ```text
 //! editorial/editorial.css
@@ -11,84 +11,60 @@
 //! editorial/calendar-<segment>.ics       one per newsletter segment
 //! ```
 
+mod changed;
 pub mod ics;
+pub mod labels;
 pub mod review;
 pub mod schedule;
-
-use std::collections::BTreeMap;
 
 use tera::Context;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::schedule::review::ReviewQueues;
-use crate::model::schedule::{GapKind, PlanState, Schedule};
+use crate::model::schedule::Schedule;
 use crate::model::Site;
-use crate::output::Staging;
+use crate::output::Writer;
+use crate::render::changes::Edit;
+use crate::render::index::Index;
+use crate::render::renderer::{Folder, Part, Rendered, Renderer, Scope};
 use crate::render::theme::Theme;
+use labels::Labels;
 
-/// Counts for the build summary.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct EditorialStats {
-    pub pages: usize,
-    pub files: usize,
-    pub gaps: usize,
-}
+/// The editorial views: schedule, review dashboard and calendar feeds, into
+/// `editorial/`. They list every article, drafts included, so an edit can
+/// touch many of their files; they are re-rendered in full, but only when a
+/// changed article differs in something they show ([`changed::may_change`]).
+pub struct EditorialViews;
 
-/// UI labels for the editorial views, in the site language.
-pub struct Labels<'a> {
-    pub map: &'a BTreeMap<String, String>,
-}
-
-impl<'a> Labels<'a> {
-    pub fn new(site: &Site, theme: &'a Theme) -> Labels<'a> {
-        Labels {
-            map: theme.labels_for(&site.config.language, &site.config.language),
-        }
+impl Renderer for EditorialViews {
+    fn name(&self) -> &'static str {
+        "editorial"
     }
 
-    pub fn get(&self, key: &str, default: &str) -> String {
-        self.map
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| default.to_string())
+    fn folder(&self) -> Folder {
+        Folder::Editorial
     }
 
-    /// A state's text label: `state_<key>` from i18n.yaml, else English.
-    pub fn state(&self, state: PlanState) -> String {
-        self.get(
-            &format!("state_{}", state.key().replace('-', "_")),
-            state.label(),
+    fn depends_on(&self) -> &'static [Part] {
+        &[Part::AnyArticle, Part::Config, Part::Calendar, Part::Theme]
+    }
+
+    fn affected_by(&self, edit: &Edit, index: &Index) -> bool {
+        let diff = edit.diff;
+        changed::may_change(
+            edit.old,
+            index.site,
+            diff.public.iter().chain(&diff.private),
         )
     }
 
-    pub fn gap(&self, kind: GapKind) -> String {
-        self.get(
-            &format!("gap_{}", kind.key().replace('-', "_")),
-            kind.label(),
-        )
+    fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
+        render_editorial(index.site, index.theme, out)
     }
 }
 
-/// The context every editorial page starts from. `base` is the relative path
-/// from the page to `editorial/` (e.g. `../`), so the folder can be opened
-/// from disk or served from any path.
-pub fn editorial_context(site: &Site, labels: &Labels, title: &str, base: &str) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("site_title", &site.config.title);
-    ctx.insert("lang", &site.config.language);
-    ctx.insert("title", title);
-    ctx.insert("base", base);
-    ctx.insert("today", &site.today.to_string());
-    ctx.insert("t", labels.map);
-    ctx
-}
-
-/// Renders every editorial file into `out`. Fails with every problem found.
-pub fn render_editorial(
-    site: &Site,
-    theme: &Theme,
-    out: &Staging,
-) -> Result<EditorialStats, Vec<Diagnostic>> {
+/// Renders every editorial file into `out`.
+fn render_editorial(site: &Site, theme: &Theme, out: &dyn Writer) -> Rendered {
     let schedule = Schedule::build(site);
     let queues = ReviewQueues::build(site);
     let labels = Labels::new(site, theme);
@@ -117,22 +93,21 @@ pub fn render_editorial(
     for (path, text) in ics::feeds(site, &labels, &schedule) {
         files.push((path, text.into_bytes()));
     }
+    let mut rendered = Rendered {
+        pages,
+        problems,
+        counts: vec![("gaps", schedule.gaps.len())],
+        ..Rendered::default()
+    };
     for (path, bytes) in files {
-        if let Err(e) = out.write(&path, &bytes) {
-            problems.push(Diagnostic::error(
+        match out.write(&path, &bytes) {
+            Ok(()) => rendered.files.push(path),
+            Err(e) => rendered.problems.push(Diagnostic::error(
                 "output",
                 format!("editorial/{path}"),
                 e.to_string(),
-            ));
+            )),
         }
     }
-    if problems.is_empty() {
-        Ok(EditorialStats {
-            pages,
-            files: out.count(),
-            gaps: schedule.gaps.len(),
-        })
-    } else {
-        Err(problems)
-    }
+    rendered
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{editorial_context, Labels};
+use super::labels::{editorial_context, Labels};
 use crate::diagnostics::Diagnostic;
 use crate::model::schedule::article_plan_state;
 use crate::model::schedule::review::ReviewQueues;

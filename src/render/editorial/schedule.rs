@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
-use super::{editorial_context, Labels};
+use super::labels::{editorial_context, Labels};
 use crate::diagnostics::Diagnostic;
 use crate::model::schedule::{first_of_month, last_of_month, week_start, Entry, Gap, Schedule};
 use crate::model::Site;

@@ -1,15 +1,9 @@
-//! The editorial views (schedule, review dashboard, calendar feeds) in
-//! incremental rebuilds. They list every article, drafts included, so a
-//! change can touch many of their files, and rendering them takes
-//! 100-250 ms on a 10,000-article site. They are re-rendered in full, with
-//! the same function `build` uses, but only when a changed article differs
-//! in something they can show: its slug, title, summary, dates, terms,
-//! authors, sources, review fields (except the recorded fingerprint, which
-//! they see only through the state) or its state. A body edit that keeps
-//! the article's state re-renders nothing here. The re-render runs after
-//! the public pages are written, so it never delays the page being saved.
-//! The folder is not served, so it is replaced as a whole through the
-//! same staging folder and rename a build uses.
+//! Whether an article edit can change the editorial views. They are
+//! re-rendered in full (100-250 ms on a 10,000-article site), so only when
+//! a changed article differs in something they can show: its slug, title,
+//! summary, dates, terms, authors, sources, review fields (except the
+//! recorded fingerprint, which they see only through the state) or its
+//! state. A body edit that keeps the article's state re-renders nothing.
 
 use std::path::{Path, PathBuf};
 
@@ -17,11 +11,6 @@ use chrono::NaiveDate;
 
 use crate::model::article::ReviewStatus;
 use crate::model::{Article, Site, State};
-use crate::output::Staging;
-use crate::render::editorial::render_editorial;
-use crate::render::theme::Theme;
-
-use super::incremental::RebuildError;
 
 /// What the editorial views can show of one article.
 #[derive(PartialEq)]
@@ -65,12 +54,4 @@ pub fn may_change<'p>(
     changed: impl IntoIterator<Item = &'p PathBuf>,
 ) -> bool {
     changed.into_iter().any(|p| shown(old, p) != shown(new, p))
-}
-
-/// Renders the editorial views of `site` into `dir`, replacing the folder.
-pub fn rerender(root: &Path, dir: &Path, site: &Site, theme: &Theme) -> Result<(), RebuildError> {
-    let staging = Staging::new(root, dir)?;
-    render_editorial(site, theme, &staging).map_err(RebuildError::Invalid)?;
-    staging.commit()?;
-    Ok(())
 }

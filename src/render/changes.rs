@@ -1,20 +1,196 @@
-//! What an article edit touches. Compares the last good model with the
-//! new one (only files re-read since then can differ) and works out which
-//! outputs can show the changed articles: their pages, the pages whose
-//! "related" lists change or contain them, pages that may link to an
-//! article that vanished or moved, and the term pages and feeds of every
-//! term they have or had. When nothing any listing shows of an article has
-//! changed, only its own page is affected.
+//! What an article edit touches, for renderers asked to redo only that
+//! ([`super::renderer::Scope::Edit`]). [`diff_sites`] compares the model
+//! the output shows with the new one (only files re-read since then can
+//! differ); [`Edit`] carries both to the renderers, and [`Reach`] works out,
+//! once per edit, which public pages can show the changed articles: their
+//! pages, the pages whose "related" lists change or contain them, pages
+//! that may link to an article that vanished or moved, and the term pages
+//! and feeds of every term they have or had. When nothing any listing
+//! shows of an article has changed, only its own page is affected.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
 use crate::config::site::TAXONOMIES;
 use crate::model::{Article, Site, State};
-use crate::render::index::Index;
-use crate::render::views::card;
+
+use super::feeds::FEED_LENGTH;
+use super::index::Index;
+use super::theme::Theme;
+use super::views::card;
+
+/// A part of the model that an output's files can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Anything of an article that is public before or after an edit: its
+    /// text, front matter or publishing state.
+    PublicArticles,
+    /// Anything of any article, drafts and scheduled ones included.
+    AnyArticle,
+    /// `site.yaml`.
+    Config,
+    /// `calendar.yaml`.
+    Calendar,
+    /// The theme's templates, labels and assets.
+    Theme,
+    /// The site's `static/` folder.
+    StaticFiles,
+}
+
+/// An edit of article files, as renderers see it: the model the output
+/// folder was rendered from, and how the new one differs.
+pub struct Edit<'a> {
+    /// The model the output currently shows.
+    pub old: &'a Site,
+    pub theme: &'a Theme,
+    pub diff: &'a Diff,
+    old_index: OnceLock<Index<'a>>,
+    reach: OnceLock<Reach>,
+}
+
+impl<'a> Edit<'a> {
+    pub fn new(old: &'a Site, theme: &'a Theme, diff: &'a Diff) -> Edit<'a> {
+        Edit {
+            old,
+            theme,
+            diff,
+            old_index: OnceLock::new(),
+            reach: OnceLock::new(),
+        }
+    }
+
+    /// Whether the edit changed `part` of the model. An edit only ever
+    /// covers article files: any other change is a full rebuild.
+    pub fn touched(&self, part: Part) -> bool {
+        match part {
+            Part::PublicArticles => !self.diff.public.is_empty(),
+            Part::AnyArticle => !self.diff.public.is_empty() || !self.diff.private.is_empty(),
+            Part::Config | Part::Calendar | Part::Theme | Part::StaticFiles => false,
+        }
+    }
+
+    /// The published index of the old model, built on first use.
+    pub fn old_index(&self) -> &Index<'a> {
+        self.old_index
+            .get_or_init(|| Index::new(self.old, self.theme))
+    }
+
+    /// Which public pages the edit reaches; `new` is the new model's index.
+    /// Computed once and shared by every renderer.
+    pub fn reach(&self, new: &Index) -> &Reach {
+        self.reach.get_or_init(|| Reach::new(self, new))
+    }
+}
+
+/// How far an article change reaches, cheapest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extent {
+    /// Every listing, feed entry and sitemap entry of the changed articles
+    /// is as it was (the common body edit): only their own pages and, if
+    /// they are among the newest, the site feed change.
+    OwnPage,
+    /// Same place in every list but a new card (title, summary...): the
+    /// pages showing that card change.
+    SamePlaces,
+    /// Anything else: everything that lists the articles now or did.
+    General,
+}
+
+impl Extent {
+    pub fn label(self) -> &'static str {
+        match self {
+            Extent::OwnPage => "own page",
+            Extent::SamePlaces => "same places",
+            Extent::General => "general",
+        }
+    }
+}
+
+/// The public pages an edit reaches (see [`Edit::reach`]).
+pub struct Reach {
+    pub extent: Extent,
+    /// Changed articles public in the new model (indices into it).
+    pub changed_now: Vec<usize>,
+    /// Article pages to re-render (indices into the new model).
+    pub pages: Vec<usize>,
+    /// Public articles that may link to one that vanished or moved: their
+    /// pages and digest entries render differently (or now fail).
+    pub linking: Vec<usize>,
+    /// (taxonomy, term) and (audience, specialty) pairs to re-render.
+    pub terms: TermSet,
+    pub crosses: TermSet,
+    /// Whether the site feed (`/atom.xml`) can differ.
+    pub main_feed: bool,
+    /// Whether the sitemap can differ.
+    pub sitemap: bool,
+}
+
+impl Reach {
+    fn new(edit: &Edit, i1: &Index) -> Reach {
+        let (old, new, diff) = (edit.old, i1.site, edit.diff);
+        let changed_now: Vec<usize> = i1
+            .published
+            .iter()
+            .copied()
+            .filter(|&i| diff.public.contains(&new.articles[i].content_path))
+            .collect();
+        let in_site_feed = i1
+            .published
+            .iter()
+            .take(FEED_LENGTH)
+            .any(|i| changed_now.contains(i));
+        let extent = if listing_views_unchanged(old, i1, &diff.public) {
+            Extent::OwnPage
+        } else if same_places(old, i1, &diff.public) {
+            Extent::SamePlaces
+        } else {
+            Extent::General
+        };
+        let linking = if diff.gone.is_empty() {
+            Vec::new()
+        } else {
+            referrers(new, &diff.gone)
+        };
+        let (pages, terms, crosses, main_feed) = match extent {
+            Extent::OwnPage => (
+                changed_now.clone(),
+                TermSet::new(),
+                TermSet::new(),
+                in_site_feed,
+            ),
+            Extent::SamePlaces => {
+                let (terms, crosses) = affected_terms(old, new, &diff.public);
+                let pages = related_containing(i1, &diff.public);
+                (pages, terms, crosses, in_site_feed)
+            }
+            Extent::General => {
+                let mut pages = affected_articles(edit.old_index(), i1, &diff.public);
+                if !linking.is_empty() {
+                    pages.extend(linking.iter().copied());
+                    pages.sort_unstable();
+                    pages.dedup();
+                }
+                let (terms, crosses) = affected_terms(old, new, &diff.public);
+                (pages, terms, crosses, true)
+            }
+        };
+        // The sitemap shows URLs and last-modified dates, in site order.
+        let sitemap = extent == Extent::General || !same_dates(old, new, &diff.public);
+        Reach {
+            extent,
+            changed_now,
+            pages,
+            linking,
+            terms,
+            crosses,
+            main_feed,
+            sitemap,
+        }
+    }
+}
 
 /// How two models differ, by article file.
 pub struct Diff {
@@ -67,7 +243,7 @@ pub fn diff_sites(old: &Site, new: &Site, dirty: &BTreeSet<PathBuf>) -> Diff {
 /// Public articles that may link to the `gone` ones: a link names the
 /// target's file, so its stem appears in the source unless the link is
 /// escaped (`%xx`, `&#..;`), and such sources are included too.
-pub fn referrers(site: &Site, gone: &[(PathBuf, String)]) -> Vec<usize> {
+fn referrers(site: &Site, gone: &[(PathBuf, String)]) -> Vec<usize> {
     let stems: Vec<String> = gone
         .iter()
         .filter_map(|(p, _)| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
@@ -95,7 +271,7 @@ fn place<'s>(site: &'s Site, list: &[usize], path: &Path) -> Option<(usize, &'s 
 /// its card (title, URL, summary, date, language, audience, specialty) and
 /// its feed entry fields (dates, authors). Then no listing page, term feed,
 /// sitemap entry or other article's "related" list can differ.
-pub fn listing_views_unchanged(old: &Site, i1: &Index, changed: &BTreeSet<PathBuf>) -> bool {
+fn listing_views_unchanged(old: &Site, i1: &Index, changed: &BTreeSet<PathBuf>) -> bool {
     let new = i1.site;
     let old_published = old.published();
     changed.iter().all(|path| {
@@ -121,7 +297,7 @@ pub fn listing_views_unchanged(old: &Site, i1: &Index, changed: &BTreeSet<PathBu
 /// position in the published order, with the same terms. Then every list
 /// (term pages, feeds, related windows) holds the same articles in the same
 /// order, and only what shows a changed article's card or entry can differ.
-pub fn same_places(old: &Site, i1: &Index, changed: &BTreeSet<PathBuf>) -> bool {
+fn same_places(old: &Site, i1: &Index, changed: &BTreeSet<PathBuf>) -> bool {
     let new = i1.site;
     let old_published = old.published();
     changed.iter().all(|path| {
@@ -138,7 +314,7 @@ pub fn same_places(old: &Site, i1: &Index, changed: &BTreeSet<PathBuf>) -> bool 
 }
 
 /// True when the changed articles' last-modified dates are unchanged.
-pub fn same_dates(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> bool {
+fn same_dates(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> bool {
     let date = |s: &Site, p: &PathBuf| {
         s.articles
             .iter()
@@ -152,7 +328,7 @@ pub fn same_dates(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> bool {
 /// changed articles and every public article whose related list (which
 /// cannot have changed) shows one of them. Only articles sharing a
 /// specialty or audience list with a changed article can show it.
-pub fn related_containing(i1: &Index, changed: &BTreeSet<PathBuf>) -> Vec<usize> {
+fn related_containing(i1: &Index, changed: &BTreeSet<PathBuf>) -> Vec<usize> {
     let site = i1.site;
     let changed_now: BTreeSet<usize> = i1
         .published
@@ -182,7 +358,7 @@ pub fn related_containing(i1: &Index, changed: &BTreeSet<PathBuf>) -> Vec<usize>
 /// whose related list differs between the models or includes a changed
 /// article. Only articles sharing a specialty or audience list with a
 /// changed article can have their related list change.
-pub fn affected_articles(i0: &Index, i1: &Index, changed: &BTreeSet<PathBuf>) -> Vec<usize> {
+fn affected_articles(i0: &Index, i1: &Index, changed: &BTreeSet<PathBuf>) -> Vec<usize> {
     let (old, new) = (i0.site, i1.site);
     let pos1: HashMap<&Path, usize> = new
         .articles
@@ -246,7 +422,7 @@ pub type TermSet = BTreeSet<(String, String)>;
 
 /// (taxonomy, term) pairs and (audience, specialty) pairs the changed
 /// articles have now or had before.
-pub fn affected_terms(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> (TermSet, TermSet) {
+fn affected_terms(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> (TermSet, TermSet) {
     let mut terms = TermSet::new();
     let mut audiences = BTreeSet::new();
     let mut specialties = BTreeSet::new();

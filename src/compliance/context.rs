@@ -1,0 +1,249 @@
+//! What the words around a match say about it: a claim negated or hedged in
+//! its own clause (目前没有哪种疗法可以保证根治, "there is no cure") is
+//! honest information; a claim quoted or framed as a myth (警惕宣称"根治"的
+//! 广告) is a review note, not an error; and who makes it matters: the
+//! institution, its doctors or its product promising a cure is an error,
+//! a disease or a population being described (多数早期宫颈癌患者经规范治疗可以
+//! 治愈) is not. The cue words are data, in the `lexicon:` of
+//! builtin_rules.yaml. Negation is looked for only before the claim and
+//! inside its clause, so "没有副作用，一次根治" still flags 根治.
+
+use serde::Deserialize;
+
+use super::segment::{self, Word};
+
+/// Cue words, each matched on word boundaries (ASCII case-insensitively).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Lexicon {
+    /// Negate a claim that follows closely in the same clause.
+    pub negation: Vec<String>,
+    /// Negate or hedge a claim anywhere later in the same clause.
+    pub hedge: Vec<String>,
+    /// Carry a negation across a longer distance ("no treatment CAN cure").
+    pub modal: Vec<String>,
+    /// Break a negation ("不开刀也能根治": 也).
+    pub concession: Vec<String>,
+    /// Right after a claim, reverse it ("根治不了"; "最有效的方法之一").
+    pub after: Vec<String>,
+    /// Later in the clause, refute it ("没有副作用的药是不存在的").
+    pub refuted: Vec<String>,
+    /// Anywhere in the sentence: the claim is reported, not made.
+    pub myth: Vec<String>,
+    /// The institution or its staff speaking about itself.
+    pub institution: Vec<String>,
+    /// A product or a branded treatment.
+    pub product: Vec<String>,
+    /// A population, a disease or a study being described.
+    pub population: Vec<String>,
+    /// Last characters of a disease name (肺结核, 宫颈癌, 感染…).
+    pub disease_suffix: Vec<String>,
+    /// Words of outcome that make a number a rate claim (有效, cured…).
+    pub efficacy: Vec<String>,
+    /// Explicit rate words (治愈率, "success rate").
+    pub rate_words: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Speaker {
+    Other,
+    Population,
+    Product,
+    Institution,
+}
+
+/// The reading of one match in its sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    pub negated: bool,
+    /// Quoted, framed as a myth or asked as a question.
+    pub reported: bool,
+    pub question: bool,
+    pub speaker: Speaker,
+}
+
+/// A sentence with its words, built once per sentence that has a match.
+pub struct Sentence<'a> {
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub words: Vec<Word<'a>>,
+    lower: String,
+}
+
+impl<'a> Sentence<'a> {
+    pub fn around(text: &'a str, at: usize) -> Sentence<'a> {
+        let (start, end) = segment::sentence(text, at);
+        Sentence {
+            text,
+            start,
+            end,
+            words: segment::words(text, start, end),
+            lower: text[start..end].to_ascii_lowercase(),
+        }
+    }
+
+    /// Whether `[start, end)` may be a term: on word boundaries.
+    pub fn bounded(&self, start: usize, end: usize) -> bool {
+        segment::on_word_boundaries(&self.words, start, end)
+    }
+
+    /// Occurrences of any cue of `list` within `[from, to)`, on word boundaries.
+    pub fn find(&self, list: &[String], from: usize, to: usize) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let (from, to) = (from.max(self.start), to.min(self.end));
+        if from >= to {
+            return out;
+        }
+        let hay = &self.lower[from - self.start..to - self.start];
+        for cue in list {
+            let cue = cue.to_ascii_lowercase();
+            // A one-character cue (不, 无) must be a whole word; a longer one
+            // may be glued to a neighbour by the segmenter (明显改善).
+            let loose = cue.chars().count() > 1 && cue.chars().all(segment::is_cjk);
+            for (i, _) in hay.match_indices(cue.as_str()) {
+                let (s, e) = (from + i, from + i + cue.len());
+                let ok = if loose {
+                    self.words.iter().any(|w| w.start == s || w.end == e)
+                } else {
+                    self.bounded(s, e)
+                };
+                if ok {
+                    out.push((s, e));
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    fn words_between(&self, from: usize, to: usize) -> usize {
+        self.words
+            .iter()
+            .filter(|w| w.start >= from && w.end <= to)
+            .count()
+    }
+
+    pub fn read(&self, lex: &Lexicon, start: usize, end: usize) -> Reading {
+        let clause = segment::clause_start(self.text, self.start, start);
+        let clause_end = self.text[end..self.end]
+            .find(['，', ',', '。', '；', ';'])
+            .map_or(self.end, |i| end + i);
+        let mut negated = false;
+        if let Some(&(_, cue_end)) = self.find(&lex.negation, clause, start).last() {
+            let broken = !self.find(&lex.concession, cue_end, start).is_empty();
+            let near = self.words_between(cue_end, start) <= 3;
+            let carried = !self.find(&lex.modal, cue_end, start).is_empty();
+            negated = !broken && (near || carried);
+        }
+        if !self.find(&lex.hedge, clause, start).is_empty() {
+            negated = true;
+        }
+        // 根治不了 negates a plain claim and un-negates 没有根治不了的病.
+        if self
+            .find(&lex.after, end, clause_end)
+            .first()
+            .is_some_and(|&(s, _)| self.words_between(end, s) <= 1)
+        {
+            negated = !negated;
+        }
+        if !self.find(&lex.refuted, end, clause_end).is_empty() {
+            negated = true;
+        }
+        let question = self.text[self.end..].starts_with(['？', '?']);
+        let reported =
+            self.quoted(start, end) || !self.find(&lex.myth, self.start, self.end).is_empty();
+        Reading {
+            negated,
+            reported,
+            question,
+            speaker: self.speaker(lex, start),
+        }
+    }
+
+    fn speaker(&self, lex: &Lexicon, at: usize) -> Speaker {
+        if !self.find(&lex.institution, self.start, self.end).is_empty() {
+            return Speaker::Institution;
+        }
+        if !self.find(&lex.product, self.start, self.end).is_empty() {
+            return Speaker::Product;
+        }
+        let disease = self.words.iter().any(|w| {
+            w.end <= at
+                && w.text.chars().count() >= 2
+                && lex
+                    .disease_suffix
+                    .iter()
+                    .any(|s| w.text.ends_with(s.as_str()))
+        });
+        // The population must come before the claim, as its subject:
+        // "癫痫不再发作，孩子从此…" is not about a population.
+        if disease || !self.find(&lex.population, self.start, at).is_empty() {
+            return Speaker::Population;
+        }
+        Speaker::Other
+    }
+
+    /// Inside a pair of quotation marks (or a title 《…》) of this sentence.
+    fn quoted(&self, start: usize, end: usize) -> bool {
+        let before = &self.text[self.start..start];
+        let after = &self.text[end..self.end];
+        let pairs = [
+            ('“', '”'),
+            ('「', '」'),
+            ('『', '』'),
+            ('‘', '’'),
+            ('《', '》'),
+        ];
+        let paired = pairs.iter().any(|&(open, close)| {
+            let opened = before.rfind(open);
+            let closed_before = before.rfind(close);
+            opened.is_some_and(|o| closed_before.is_none_or(|c| c < o)) && after.contains(close)
+        });
+        let straight = before.matches('"').count() % 2 == 1 && after.contains('"');
+        paired || straight
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex() -> Lexicon {
+        super::super::rules::builtin_lexicon().expect("lexicon parses")
+    }
+
+    fn read(text: &str, term: &str) -> Reading {
+        let at = text.find(term).unwrap();
+        Sentence::around(text, at).read(&lex(), at, at + term.len())
+    }
+
+    #[test]
+    fn negation_stays_in_its_clause() {
+        assert!(read("目前没有哪种疗法可以保证根治", "根治").negated);
+        assert!(read("控制不代表痊愈", "痊愈").negated);
+        assert!(read("There is no treatment that can guarantee a cure.", "cure").negated);
+        assert!(!read("没有任何副作用，一次根治", "根治").negated);
+        assert!(!read("不开刀也能根治", "根治").negated);
+        assert!(read("这种病根治不了", "根治").negated);
+        assert!(!read("没有根治不了的病", "根治").negated);
+    }
+
+    #[test]
+    fn speaker_and_reporting() {
+        assert_eq!(
+            read("我院专家团队可彻底治愈", "治愈").speaker,
+            Speaker::Institution
+        );
+        assert_eq!(
+            read("多数早期宫颈癌患者经规范治疗可以治愈", "治愈").speaker,
+            Speaker::Population
+        );
+        assert_eq!(
+            read("肺结核是可以治愈的", "治愈").speaker,
+            Speaker::Population
+        );
+        assert!(read("警惕宣称“根治”的广告", "根治").reported);
+        assert!(read("高血压能根治吗？", "根治").question);
+    }
+}

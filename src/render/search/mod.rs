@@ -1,0 +1,91 @@
+//! Site search (docs/search.md): the Pagefind index under `public/pagefind/`
+//! and the `/search/` page, as one renderer. Only public articles are
+//! indexed (`index.published`, in order, so the index is the same bytes on
+//! every build): drafts, digests, term pages and editorial views cannot
+//! reach it. Each article's record is built from the body its page shows
+//! (`document.rs`), with the lay or medical synonyms of the terms it uses
+//! as a hidden, searchable field; Pagefind indexes the records on a thread
+//! of its own (`indexer.rs`) while the next records are prepared.
+
+mod document;
+mod indexer;
+mod page;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::output::Writer;
+use crate::search::Synonyms;
+
+use super::index::{Index, PublicLinks};
+use super::renderer::{Part, Rendered, Renderer, Scope};
+
+/// Records prepared together (in parallel) before they go, in order, to
+/// the indexing thread; bounds what waits in memory.
+const RECORD_RUN: usize = 256;
+
+pub struct SearchIndex;
+
+impl Renderer for SearchIndex {
+    fn name(&self) -> &'static str {
+        "search"
+    }
+
+    fn depends_on(&self) -> &'static [Part] {
+        &[Part::PublicArticles, Part::Config, Part::Theme]
+    }
+
+    /// Renders everything whatever the scope: Pagefind cannot update a
+    /// built index, so an edit in `serve` re-indexes every public article
+    /// (docs/search.md gives the cost).
+    fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
+        let mut rendered = Rendered::default();
+        match page::search_page(index) {
+            Ok(p) => rendered.write_all(out, vec![(p.path, p.html.into_bytes())], true),
+            Err(d) => rendered.problems.push(d),
+        }
+        let synonyms = Synonyms::new(&index.site.config.search);
+        let resolver = PublicLinks::new(index.site, &index.urls);
+        let indexer = indexer::Indexer::start();
+        for run in index.published.chunks(RECORD_RUN) {
+            let records: Vec<(String, String)> = run
+                .par_iter()
+                .map(|&i| {
+                    let article = &index.site.articles[i];
+                    let body = index.public_body(i, &resolver);
+                    (
+                        index.urls.article(&article.slug),
+                        document::document(article, body, &synonyms),
+                    )
+                })
+                .collect();
+            for (url, doc) in records {
+                indexer.add(url, doc);
+            }
+        }
+        match indexer.finish() {
+            Ok((files, stats)) => {
+                let files = files
+                    .into_iter()
+                    .map(|f| {
+                        let rel = format!(
+                            "{}/{}",
+                            indexer::BUNDLE_DIR,
+                            f.path.to_string_lossy().replace('\\', "/")
+                        );
+                        (rel, f.bytes)
+                    })
+                    .collect();
+                rendered.write_all(out, files, false);
+                rendered.counts.push(("search records", stats.pages));
+                rendered.counts.push(("search bytes", stats.bytes));
+            }
+            Err(why) => rendered.problems.push(Diagnostic::error(
+                "search-index",
+                format!("public/{}", indexer::BUNDLE_DIR),
+                why,
+            )),
+        }
+        rendered
+    }
+}
