@@ -8,6 +8,8 @@
 //! ```sh
 //! cargo run --example compliance_score            # the figures
 //! cargo run --example compliance_score -- --misses  # plus every miss and false alarm
+//! cargo run --example compliance_score -- --file sentences_fresh.tsv  # one file only
+//! cargo run --example compliance_score -- --file heldout_batch3.tsv    # the held-back batch
 //! ```
 //! `tests/compliance_devset.rs` runs the same scoring and holds the targets.
 
@@ -76,27 +78,51 @@ fn outcome(linter: &Linter, text: &str) -> (Outcome, Vec<String>) {
     (worst, found)
 }
 
+/// Scores every `sentences*.tsv` of `dir` and every page.
 pub fn score(dir: &Path) -> Result<Report, String> {
+    score_files(dir, &[])
+}
+
+/// As `score`, with only the sentence files named in `only` (all if empty).
+pub fn score_files(dir: &Path, only: &[String]) -> Result<Report, String> {
     let linter = Linter::new(&ComplianceConfig::default(), &[])?;
-    let tsv = std::fs::read_to_string(dir.join("sentences.tsv")).map_err(|e| e.to_string())?;
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tsv"))
+        // By default the development files; `heldout_*.tsv` only on request,
+        // so tuning to them is a deliberate act.
+        .filter(|n| {
+            if only.is_empty() {
+                n.starts_with("sentences")
+            } else {
+                only.contains(n)
+            }
+        })
+        .collect();
+    names.sort();
     let mut rows = Vec::new();
-    for (n, line) in tsv.lines().enumerate().skip(1) {
-        let cols: Vec<&str> = line.split('\t').collect();
-        let [text, label, category, lang, _source] = cols[..] else {
-            return Err(format!(
-                "sentences.tsv:{}: expected 5 tab-separated columns",
-                n + 1
-            ));
-        };
-        let (o, found) = outcome(&linter, text);
-        rows.push(Row {
-            text: text.to_string(),
-            prohibited: label == "prohibited",
-            category: category.to_string(),
-            lang: lang.to_string(),
-            outcome: o,
-            found,
-        });
+    for name in &names {
+        let tsv = std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string())?;
+        for (n, line) in tsv.lines().enumerate().skip(1) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let [text, label, category, lang, _source] = cols[..] else {
+                return Err(format!(
+                    "{name}:{}: expected 5 tab-separated columns",
+                    n + 1
+                ));
+            };
+            let (o, found) = outcome(&linter, text);
+            rows.push(Row {
+                text: text.to_string(),
+                prohibited: label == "prohibited",
+                category: category.to_string(),
+                lang: lang.to_string(),
+                outcome: o,
+                found,
+            });
+        }
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("pages"))
         .map_err(|e| e.to_string())?
@@ -154,7 +180,13 @@ fn pct((hits, total): (usize, usize)) -> String {
 #[allow(dead_code)]
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/compliance_devset");
-    let report = match score(&dir) {
+    let args: Vec<String> = std::env::args().collect();
+    let only: Vec<String> = args
+        .windows(2)
+        .filter(|w| w[0] == "--file")
+        .map(|w| w[1].clone())
+        .collect();
+    let report = match score_files(&dir, &only) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("compliance_score: {e}");

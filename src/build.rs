@@ -158,7 +158,8 @@ pub fn build_site(
 ) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let mut phases = Laps::new("");
-    let index = Index::new(site, theme);
+    let mut index = Index::new(site, theme);
+    index.image_cache = crate::assets::cache_dir(&options.public_dir);
     phases.lap("index");
 
     // Overlapping outputs are refused before either is touched.

@@ -14,6 +14,7 @@
 //! `tests/architecture.rs`). [`diagnostics`] is the one shape every
 //! problem is reported in.
 
+pub mod assets;
 pub mod build;
 pub mod cli;
 pub mod compliance;

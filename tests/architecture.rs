@@ -11,7 +11,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Lower layers: they never import an upper one.
-const LOWER: [&str; 11] = [
+const LOWER: [&str; 12] = [
+    "assets",
     "config",
     "load",
     "markdown",

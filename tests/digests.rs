@@ -276,7 +276,7 @@ fn email_html_follows_email_client_rules() {
     site.article(
         &ArticleSpec::new("with-image", "带图 & <b>粗体</b> 标题")
             .date("2026-10-02")
-            .body("## 图\n\n![](/static/a.png)\n\n见[九月八日](sep-08.md)。\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"),
+            .body("## 图\n\n![儿童退热贴的贴法](/static/a.png)\n\n见[九月八日](sep-08.md)。\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"),
     );
     site.build("2026-10-05");
     let emails = every_email(&site);

@@ -35,8 +35,7 @@ const FOREIGN_ID: usize = 5;
 const FOREIGN_PHONE: usize = 6;
 
 /// Between a keyword and its value: spaces, 为/是/：/#/号/码 and "is".
-const GAP: &str =
-    r"[ \t]*(?:号码|号|码|ID|id)?[ \t]*(?:为|是|：|:|#|＃|=|is)?[ \t]*(?:#|＃)?[ \t]*";
+const GAP: &str = r"[ \t]*(?:号码|号|码|ID|id)?(?:[ \t]|为|是|：|:|#|＃|=|is){0,4}";
 /// A run of digits with single spaces, dashes or dots inside.
 const DIGITS: &str = r"[0-9](?:[ \-.]?[0-9])*";
 
@@ -54,7 +53,7 @@ fn shapes() -> &'static Shapes {
                 r"(?P<idkw>(?:居民)?身份证|证件|ID card|identity card){GAP}(?P<idval>{DIGITS}[ \-]?[0-9Xx]?)"
             ),
             format!(
-                r"(?P<reckw>住院号|病案号|门诊号|病历号|床号|就诊卡号|就诊号|医保卡号|社保卡号|诊疗卡号|检查号|影像号|登记号){GAP}(?P<recval>[A-Za-z]{{0,3}}[0-9][0-9\-]*)"
+                r"(?P<reckw>住院号|病案号|门诊号|病历号|床号|就诊卡号|就诊号|医保卡号|社保卡号|诊疗卡号|检查号|影像号|登记号){GAP}(?P<recval>[A-Za-z]{{0,3}}-?[0-9][0-9\-]*)"
             ),
             format!(
                 r"(?P<wxkw>微信|VX|vx|Vx|WX|wx|weixin|WeChat|Wechat|wechat|加V|加v|V信|v信|薇信){GAP}(?P<wxval>[A-Za-z][-_A-Za-z0-9]{{5,19}}|1[3-9][0-9]{{9}})"
@@ -64,6 +63,7 @@ fn shapes() -> &'static Shapes {
             ),
             r"(?P<ssn>[0-9]{3}-[0-9]{2}-[0-9]{4})".to_string(),
             r"(?P<ukmob>(?:\+44[ ]?|0)7[0-9]{3}[ ]?[0-9]{3}[ ]?[0-9]{3})".to_string(),
+            r"(?P<uktel>(?:\+44[ ]?|0)[12][0-9]{1,3}[ ]?[0-9]{3,4}[ ]?[0-9]{3,4})".to_string(),
             r"(?P<nhs>[0-9]{3} [0-9]{3} [0-9]{4})".to_string(),
             r"(?P<usph>(?:\+1[ .\-]?)?(?:\([2-9][0-9]{2}\)[ ]?|[2-9][0-9]{2}[ .\-])[2-9][0-9]{2}[ .\-][0-9]{4})".to_string(),
             format!(r"(?P<num>(?:(?:\+|00)86[ \-]?)?{DIGITS}[Xx]?)"),
@@ -160,9 +160,24 @@ impl IdentifierMatcher {
 }
 
 /// Words in the sentence that make an e-mail or phone someone's own.
-const PERSONAL: [&str; 14] = [
-    "患者", "病人", "家属", "女士", "先生", "阿姨", "大爷", "本人", "patient", "his ", "her ",
-    "mr ", "mrs ", "ms ",
+const PERSONAL: [&str; 17] = [
+    "患者",
+    "病人",
+    "家属",
+    "女士",
+    "先生",
+    "阿姨",
+    "大爷",
+    "本人",
+    "patient",
+    "his ",
+    "her ",
+    "mr ",
+    "mrs ",
+    "ms ",
+    "call john",
+    "about his",
+    "about her",
 ];
 
 fn personal_context(text: &str, start: usize) -> bool {
@@ -229,6 +244,16 @@ fn classify<'t>(text: &'t str, caps: &regex::Captures<'t>) -> Option<(usize, &'t
     }
     if let Some(m) = caps.name("ukmob") {
         return Some((FOREIGN_PHONE, m.as_str(), Tier::Error));
+    }
+    if let Some(m) = caps.name("uktel") {
+        // A UK landline is usually a surgery's or a helpline's: an error
+        // only beside a person, otherwise a review note.
+        let tier = if personal_context(text, m.start()) {
+            Tier::Error
+        } else {
+            Tier::Warning
+        };
+        return Some((FOREIGN_PHONE, m.as_str(), tier));
     }
     if let Some(m) = caps.name("nhs") {
         return nhs_checksum_ok(&digits(m.as_str())).then_some((

@@ -347,6 +347,14 @@ impl Linter {
         let mut d = Diagnostic::error(&rule.id, file, message(&rule.message)).at(line, column);
         d.severity = rule.severity;
         d.hint = hint.map(str::to_string).or_else(|| rule.hint.clone());
+        // Every finding names the law or code it comes from, where the
+        // shown hint is (check's text, JSON and PR annotations all show it).
+        if let Some(basis) = &rule.basis {
+            d.hint = Some(match d.hint.take() {
+                Some(h) => format!("{h} [依据 / basis: {basis}]"),
+                None => format!("依据 / basis: {basis}"),
+            });
+        }
         scan.diagnostics.push(d);
     }
 }

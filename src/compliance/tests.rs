@@ -151,7 +151,11 @@ fn position_and_message_quote_the_match() {
     let d = &scan.diagnostics[0];
     assert_eq!((d.line, d.column), (4, 6));
     assert!(d.message.contains("“最先进”"), "{}", d.message);
-    assert!(d.hint.is_some());
+    let hint = d.hint.as_deref().unwrap_or_default();
+    assert!(
+        hint.contains("广告法第九条第三项"),
+        "the hint names the law: {hint}"
+    );
     assert_eq!(d.file, Path::new("content/a.md"));
 }
 
@@ -259,7 +263,7 @@ rules:
         vec![
             ("clinic-promotion", Some("删除促销信息")),
             ("clinic-promotion", Some("删除促销信息")),
-            ("cure-guarantee", Some("自定义提示")),
+            ("cure-guarantee", Some("自定义提示 [依据 / basis: 广告法第十六条第一款第一项、第二十八条；医疗广告管理办法第七条（保证治愈或隐含保证治愈） / CAP Code 12.1, 12.2; FTC Act s.5]")),
         ]
     );
 }

@@ -3,6 +3,7 @@
 //! `validate`, not here, so that all problems are reported together.
 
 pub mod calendar;
+pub mod content;
 pub mod dates;
 pub mod marked;
 pub mod newsletter;

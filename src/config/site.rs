@@ -43,6 +43,10 @@ pub struct SiteConfig {
     pub newsletter: super::newsletter::NewsletterConfig,
     #[serde(default)]
     pub compliance: crate::compliance::ComplianceConfig,
+    /// What article bodies may contain: emergency number, link schemes,
+    /// video embeds, image limits (see docs/content.md).
+    #[serde(default)]
+    pub content: super::content::ContentConfig,
     /// Site search: synonym groups beside the built-in list (docs/search.md).
     #[serde(default)]
     pub search: crate::search::SearchConfig,

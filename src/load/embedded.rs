@@ -1,72 +1,38 @@
-//! Reading the local files an article embeds (images, handouts), so that
-//! fingerprint v2 covers their bytes: an image swapped after sign-off voids
-//! the approval like an edited sentence does.
-//!
-//! A target (see `markdown::embeds`) resolves like this: one starting with
-//! `/` names a file under `static/` (copied to the site's root); any other
-//! is relative to the article's folder. `.` and `..` are applied; a path
-//! that leaves the site root, a missing file, a folder or a symbolic link
-//! counts as missing (recorded so, and adding the file later voids the
-//! approval too).
+//! Reading the local files an article embeds (images, videos with their
+//! captions and poster, downloads: `markdown::local_files`, the same list a
+//! build publishes), so that fingerprint v2 covers their bytes: an image
+//! swapped after sign-off voids the approval like an edited sentence does.
+//! A file that is missing, not a regular file or a symbolic link is
+//! recorded as missing, so adding it later voids the approval too.
 
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
-use crate::markdown::embeds::local_targets;
+use crate::markdown::local_files;
 use crate::model::fingerprint::{sha256_hex, EmbeddedFile};
 
-/// The embedded files of an article whose site-relative path is `source`.
+/// The embedded files of the article at site-relative `source`, sorted by
+/// path (relative to `content/`, `/`-separated).
 pub fn embedded_files(root: &Path, source: &Path, body: &str) -> Vec<EmbeddedFile> {
-    local_targets(body)
+    let dir = source
+        .strip_prefix("content")
+        .unwrap_or(source)
+        .parent()
+        .unwrap_or(Path::new(""));
+    let mut files: Vec<EmbeddedFile> = local_files(body, dir)
         .into_iter()
-        .map(|target| {
-            let path = resolve(source, &target);
-            let sha256 = path.as_ref().and_then(|p| digest(&root.join(p)));
+        .map(|f| {
+            let path = Path::new("content").join(&f.path);
             EmbeddedFile {
-                target,
-                path,
-                sha256,
+                target: f.path.to_string_lossy().replace('\\', "/"),
+                sha256: digest(&root.join(&path)),
+                path: Some(path),
             }
-        })
-        .collect()
-}
-
-/// The site-relative path `target` names from the article at `source`,
-/// or `None` when it leaves the site (or, for `/…`, static/).
-pub fn resolve(source: &Path, target: &str) -> Option<PathBuf> {
-    // A `/` target may not climb out of static/, a relative one not out
-    // of the site.
-    let (base, rest, floor) = match target.strip_prefix('/') {
-        Some(rest) => (PathBuf::from("static"), rest, 1),
-        None => (
-            source.parent().map(Path::to_path_buf).unwrap_or_default(),
-            target,
-            0,
-        ),
-    };
-    let mut out: Vec<std::ffi::OsString> = base
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(p) => Some(p.to_os_string()),
-            _ => None,
         })
         .collect();
-    for part in rest.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if out.len() <= floor {
-                    return None;
-                }
-                out.pop();
-            }
-            p => out.push(p.into()),
-        }
-    }
-    if out.is_empty() {
-        return None;
-    }
-    Some(out.iter().collect())
+    files.sort_by(|a, b| a.target.cmp(&b.target));
+    files.dedup_by(|a, b| a.target == b.target);
+    files
 }
 
 fn digest(path: &Path) -> Option<String> {
@@ -82,32 +48,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn resolution() {
-        let src = Path::new("content/kids/fever.md");
-        let r = |t: &str| resolve(src, t).map(|p| p.to_string_lossy().into_owned());
-        assert_eq!(r("img/a.png").as_deref(), Some("content/kids/img/a.png"));
-        assert_eq!(r("./a.png").as_deref(), Some("content/kids/a.png"));
-        assert_eq!(
-            r("../shared/a.png").as_deref(),
-            Some("content/shared/a.png")
-        );
-        assert_eq!(r("/images/a.png").as_deref(), Some("static/images/a.png"));
-        assert_eq!(r("../../../etc/passwd"), None);
-        assert_eq!(r("/../x"), None);
-    }
-
-    #[test]
     fn digests_real_files_and_marks_missing_ones() {
         let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("content/img")).unwrap();
-        fs::write(dir.path().join("content/img/a.png"), b"PNG").unwrap();
+        fs::create_dir_all(dir.path().join("content/kids/img")).unwrap();
+        fs::write(dir.path().join("content/kids/img/a.png"), b"PNG").unwrap();
         let files = embedded_files(
             dir.path(),
-            Path::new("content/a.md"),
-            "![a](img/a.png) ![b](img/b.png) ![dir](img)",
+            Path::new("content/kids/a.md"),
+            "![b](img/b.png) ![a](img/a.png) [讲义](../handout.pdf)",
         );
-        let digests: Vec<_> = files.iter().map(|f| f.sha256.is_some()).collect();
-        assert_eq!(digests, vec![false, true, false]);
+        let found: Vec<_> = files
+            .iter()
+            .map(|f| (f.target.as_str(), f.sha256.is_some()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("handout.pdf", false),
+                ("kids/img/a.png", true),
+                ("kids/img/b.png", false)
+            ]
+        );
         assert_eq!(
             files[1].sha256.as_deref(),
             Some(sha256_hex(b"PNG").as_str())

@@ -1,146 +1,251 @@
-//! The local files an article embeds or links to (images, PDFs, handouts),
-//! found the way the renderer sees the body: every link and image
-//! destination pulldown-cmark reports, plus `src=` / `href=` values in raw
-//! HTML. Fingerprint v2 covers the bytes of these files, so this is its
-//! definition of "embedded"; `scripts/fingerprint.py` re-implements it with
-//! another CommonMark parser (README, "Fingerprint v2"). Links to other
-//! articles (`*.md`) are not embedded files: those have their own review.
+//! Video players of allowlisted hosts (site.yaml `content: embeds:`; none
+//! unless listed). A paragraph holding nothing but a link to a video page
+//! (`[洗手六步法](https://www.bilibili.com/video/BV1GJ411x7h7)`, optionally
+//! with a poster image as the link text) becomes the host's player in a
+//! sandboxed, lazily loaded `<iframe>` with a title, followed by the same
+//! link as text, for readers whose browser blocks the frame. E-mails and
+//! feeds cannot play video: they get the link (and the poster, if given)
+//! instead, see [`strip_players`].
+//!
+//! Only URLs of the known players are produced (from the video id), never
+//! the address the author wrote, so nothing but the host's own player can
+//! be framed.
 
-use std::collections::BTreeSet;
+use crate::html::escape_html;
 
-use pulldown_cmark::{Event, Parser, Tag};
-use regex::Regex;
-
-/// The local targets in `body`, decoded (Markdown escapes and entities by
-/// the parser, then `%XX`), without `?query` or `#fragment`, sorted by
-/// bytes and without duplicates.
-pub fn local_targets(body: &str) -> Vec<String> {
-    // A destination needs `](`, `]:` (a reference definition) or raw HTML.
-    if !(body.contains("](") || body.contains("]:") || body.contains('<')) {
-        return Vec::new();
-    }
-    let mut found = BTreeSet::new();
-    let mut html = String::new();
-    let flush = |html: &mut String, found: &mut BTreeSet<String>| {
-        for value in html_attribute_targets(html) {
-            found.extend(local_target(&value));
-        }
-        html.clear();
-    };
-    for event in Parser::new_ext(body, super::render::options()) {
-        match event {
-            Event::Html(text) | Event::InlineHtml(text) => {
-                html.push_str(&text);
-                continue;
-            }
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                found.extend(local_target(&dest_url));
-            }
-            _ => {}
-        }
-        flush(&mut html, &mut found);
-    }
-    flush(&mut html, &mut found);
-    found.into_iter().collect()
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Video {
+    /// `bilibili`, `tencent-video` or `youtube` (site.yaml's names).
+    pub host: &'static str,
+    /// The player's URL.
+    pub player: String,
+    /// The video's page, for the text link.
+    pub page: String,
 }
 
-/// `src` and `href` attribute values in a run of raw HTML, as written.
-fn html_attribute_targets(html: &str) -> Vec<String> {
-    if html.is_empty() {
-        return Vec::new();
+/// The host's name in the reader's language.
+fn host_label(host: &str, zh: bool) -> &'static str {
+    match (host, zh) {
+        ("bilibili", true) => "哔哩哔哩",
+        ("bilibili", false) => "Bilibili",
+        ("tencent-video", true) => "腾讯视频",
+        ("tencent-video", false) => "Tencent Video",
+        _ => "YouTube",
     }
-    static ATTR: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    let re = ATTR.get_or_init(|| {
-        Regex::new(r#"(?i)(?:^|[\s"'/])(?:src|href)[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"#)
-            .expect("valid regex")
-    });
-    re.captures_iter(html)
-        .filter_map(|c| c.get(1).or(c.get(2)).or(c.get(3)))
-        .map(|m| m.as_str().to_string())
-        .collect()
 }
 
-/// The local file a destination names, or `None` for a URL with a scheme
-/// (`https:`, `mailto:` …), a protocol-relative `//host` URL, a bare
-/// `#fragment` or `?query`, or a link to an article (`.md`).
-pub fn local_target(dest: &str) -> Option<String> {
-    let trimmed = dest.trim_matches(|c: char| c <= ' ');
-    if has_scheme(trimmed) || trimmed.starts_with("//") || trimmed.starts_with("\\\\") {
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 32
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Splits `https://host/path?query` into (host, path, query) for the
+/// schemes a video page uses.
+fn parts(url: &str) -> Option<(&str, &str, &str)> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .or_else(|| url.strip_prefix("//"))?;
+    let rest = rest.split('#').next().unwrap_or(rest);
+    let (host_path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (host, path) = host_path
+        .find('/')
+        .map_or((host_path, ""), |i| (&host_path[..i], &host_path[i..]));
+    Some((host, path, query))
+}
+
+fn query_value<'q>(query: &'q str, key: &str) -> Option<&'q str> {
+    query
+        .split('&')
+        .find_map(|kv| kv.split_once('=').filter(|(k, _)| *k == key).map(|x| x.1))
+}
+
+/// The video a URL names, if it is a page or player of an allowed host.
+pub(crate) fn recognise(url: &str, allowed: &[String]) -> Option<Video> {
+    let (host, path, query) = parts(url)?;
+    let host = host.to_ascii_lowercase();
+    let allows = |name: &str| allowed.iter().any(|a| a == name);
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match host.as_str() {
+        "www.bilibili.com" | "bilibili.com" | "m.bilibili.com" if allows("bilibili") => {
+            let id = match segments.as_slice() {
+                ["video", id, ..] => *id,
+                _ => return None,
+            };
+            bilibili(id, query_value(query, "p"))
+        }
+        "player.bilibili.com" if allows("bilibili") => {
+            let id = query_value(query, "bvid").or_else(|| query_value(query, "aid"))?;
+            let id = if id.starts_with("BV") {
+                id.to_string()
+            } else {
+                format!("av{id}")
+            };
+            bilibili(&id, query_value(query, "p"))
+        }
+        "v.qq.com" | "m.v.qq.com" if allows("tencent-video") => {
+            let vid = match segments.as_slice() {
+                ["x", "page", file] => file.strip_suffix(".html")?,
+                ["x", "cover", _, file] => file.strip_suffix(".html")?,
+                ["txp", "iframe", "player.html"] => query_value(query, "vid")?,
+                _ => query_value(query, "vid")?,
+            };
+            is_id(vid).then(|| Video {
+                host: "tencent-video",
+                player: format!("https://v.qq.com/txp/iframe/player.html?vid={vid}&autoplay=false"),
+                page: format!("https://v.qq.com/x/page/{vid}.html"),
+            })
+        }
+        "www.youtube.com"
+        | "youtube.com"
+        | "m.youtube.com"
+        | "youtu.be"
+        | "www.youtube-nocookie.com"
+            if allows("youtube") =>
+        {
+            let id = match (host.as_str(), segments.as_slice()) {
+                ("youtu.be", [id]) => *id,
+                (_, ["watch"]) => query_value(query, "v")?,
+                (_, ["embed" | "shorts" | "live", id]) => *id,
+                _ => return None,
+            };
+            is_id(id).then(|| Video {
+                host: "youtube",
+                player: format!("https://www.youtube-nocookie.com/embed/{id}"),
+                page: format!("https://www.youtube.com/watch?v={id}"),
+            })
+        }
+        _ => None,
+    }
+}
+
+fn bilibili(id: &str, part: Option<&str>) -> Option<Video> {
+    if !is_id(id) {
         return None;
     }
-    let path = trimmed.split(['#', '?']).next().unwrap_or("");
-    if path.is_empty() {
-        return None;
-    }
-    let decoded = percent_decode(path);
-    let is_md = decoded.len() >= 3
-        && decoded.is_char_boundary(decoded.len() - 3)
-        && decoded[decoded.len() - 3..].eq_ignore_ascii_case(".md");
-    (!is_md).then_some(decoded)
-}
-
-/// `scheme:` at the start, as RFC 3986 spells a scheme.
-fn has_scheme(s: &str) -> bool {
-    let Some(colon) = s.find(':') else {
-        return false;
+    let part = part.filter(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty());
+    let (key, value) = match id.strip_prefix("av") {
+        Some(aid) if aid.chars().all(|c| c.is_ascii_digit()) => ("aid", aid),
+        _ => ("bvid", id),
     };
-    let scheme = &s[..colon];
-    let mut chars = scheme.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    let p = part.unwrap_or("1");
+    Some(Video {
+        host: "bilibili",
+        player: format!(
+            "https://player.bilibili.com/player.html?{key}={value}&p={p}&autoplay=0&high_quality=1"
+        ),
+        page: format!(
+            "https://www.bilibili.com/video/{id}/{}",
+            part.map(|p| format!("?p={p}")).unwrap_or_default()
+        ),
+    })
 }
 
-/// Decodes `%XX` sequences; the original text when the result is not UTF-8.
-/// A `%` not followed by two hex digits stays as it is.
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
+/// The player and its fallback link. `title` is the link's text (plain);
+/// `poster` an already rendered `<img>` to show in e-mails and feeds.
+pub(crate) fn html(video: &Video, title: &str, poster: Option<&str>, zh: bool) -> String {
+    let host = host_label(video.host, zh);
+    let watch = if zh {
+        "在{host}观看："
+    } else {
+        "Watch on {host}: "
     }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+    .replace("{host}", host);
+    let poster_html = poster
+        .map(|img| format!("<div class=\"embed-poster\" hidden>{img}</div>"))
+        .unwrap_or_default();
+    format!(
+        "<figure class=\"embed embed-{name}\">{poster_html}<div class=\"embed-frame\"><iframe src=\"{player}\" title=\"{title_attr}\" loading=\"lazy\" sandbox=\"allow-scripts allow-same-origin allow-presentation allow-popups\" allow=\"fullscreen; picture-in-picture\" allowfullscreen referrerpolicy=\"strict-origin-when-cross-origin\"></iframe></div><figcaption><a href=\"{page}\">{watch}{title_html}</a></figcaption></figure>\n",
+        name = video.host,
+        player = escape_html(&video.player),
+        title_attr = escape_html(title),
+        page = escape_html(&video.page),
+        watch = escape_html(&watch),
+        title_html = escape_html(title),
+    )
+}
+
+/// For e-mails and feeds: players and `<video>` elements go (no client
+/// plays them); the link stays, and a poster is shown in their place.
+pub(crate) fn strip_players(html: &str) -> String {
+    let mut out = html.to_string();
+    for (open, close) in [
+        ("<div class=\"embed-frame\">", "</div>"),
+        ("<video", "</video>"),
+    ] {
+        while let Some(start) = out.find(open) {
+            let Some(len) = out[start..].find(close) else {
+                break;
+            };
+            out.replace_range(start..start + len + close.len(), "");
         }
-        out.push(bytes[i]);
-        i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    out.replace(
+        "<div class=\"embed-poster\" hidden>",
+        "<div class=\"embed-poster\">",
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn all() -> Vec<String> {
+        vec!["bilibili".into(), "tencent-video".into(), "youtube".into()]
+    }
+
     #[test]
-    fn finds_images_links_references_and_raw_html() {
-        let body = "![图](img/a.png \"t\") [讲义](files/%E8%AE%B2.pdf#p2)\n\n\
-            [另一篇](other.md) [外链](https://x.org/a.png) [邮件](mailto:a@b.c) [锚](#top)\n\n\
-            ![ref][r]\n\n[r]: ./img/b.png\n\n<img src=\"/images/c.png\" alt=\"\">\n\n\
-            `![not](code.png)`\n\n    ![indented](code2.png)\n";
+    fn known_pages_and_players_are_recognised() {
+        let v = recognise("https://www.bilibili.com/video/BV1GJ411x7h7/?spm=x", &all()).unwrap();
         assert_eq!(
-            local_targets(body),
-            vec!["./img/b.png", "/images/c.png", "files/讲.pdf", "img/a.png"]
+            v.player,
+            "https://player.bilibili.com/player.html?bvid=BV1GJ411x7h7&p=1&autoplay=0&high_quality=1"
         );
-    }
-
-    #[test]
-    fn nothing_to_find() {
-        assert!(local_targets("纯文本，没有链接。").is_empty());
-        assert!(local_targets("[x](//cdn.example.org/a.png) [y](?q=1)").is_empty());
-    }
-
-    #[test]
-    fn escapes_and_angle_brackets() {
+        assert_eq!(v.page, "https://www.bilibili.com/video/BV1GJ411x7h7/");
+        let v = recognise(
+            "//player.bilibili.com/player.html?aid=80433022&bvid=BV1GJ411x7h7&cid=137649199&p=2",
+            &all(),
+        )
+        .unwrap();
+        assert!(v.player.contains("bvid=BV1GJ411x7h7&p=2"), "{v:?}");
+        let v = recognise(
+            "https://v.qq.com/x/cover/mzc00200abc/u3501x2k9wd.html",
+            &all(),
+        )
+        .unwrap();
+        assert_eq!(v.page, "https://v.qq.com/x/page/u3501x2k9wd.html");
+        let v = recognise("https://youtu.be/dQw4w9WgXcQ?t=3", &all()).unwrap();
         assert_eq!(
-            local_targets("![a](<my pic.png>) ![b](a\\_b.png) ![c](x%zz.png) ![d](%FF.png)"),
-            vec!["%FF.png", "a_b.png", "my pic.png", "x%zz.png"]
+            v.player,
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+        );
+        assert!(recognise(
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            &["bilibili".into()]
+        )
+        .is_none());
+        assert!(recognise("https://evil.example/video/BV1", &all()).is_none());
+        assert!(recognise("https://www.youtube.com/watch?v=a\"b", &all()).is_none());
+    }
+
+    #[test]
+    fn e_mails_keep_the_link_and_poster_only() {
+        let v = recognise("https://youtu.be/abc", &all()).unwrap();
+        let html = html(
+            &v,
+            "洗手 <六步>",
+            Some("<img src=\"/p.png\" alt=\"p\">"),
+            true,
+        );
+        assert!(html.contains("title=\"洗手 &lt;六步&gt;\""), "{html}");
+        let mail = strip_players(&html);
+        assert!(!mail.contains("iframe"), "{mail}");
+        assert!(mail.contains("<div class=\"embed-poster\"><img"), "{mail}");
+        assert!(
+            mail.contains("在YouTube观看：洗手 &lt;六步&gt;</a>"),
+            "{mail}"
         );
     }
 }

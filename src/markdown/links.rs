@@ -8,7 +8,11 @@
 //! left to defeat is the leniency of browsers' URL parsers: they ignore
 //! leading control characters and spaces and delete tabs and newlines
 //! anywhere, and schemes are case-insensitive. We mimic that before looking
-//! at the scheme, and then allow only a short list of schemes.
+//! at the scheme, and then allow only a short list of schemes: http, https,
+//! mailto, tel and sms, plus those site.yaml adds under `content:
+//! link_schemes:` (`weixin` for WeChat). A scheme is what the URL standard
+//! calls one (a letter, then letters, digits, `+`, `-`, `.`), so `foo):`
+//! (from `[x](foo\):)`) is a relative path, as a browser reads it.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -17,9 +21,16 @@ use pulldown_cmark::CowStr;
 use super::{LinkResolver, MarkdownInput};
 use crate::diagnostics::Diagnostic;
 
-/// Schemes an article may link to. Everything else is refused rather than
-/// listed as bad, so new browser schemes cannot slip through.
-const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+use crate::config::content::{DEFAULT_SCHEMES, FORBIDDEN_SCHEMES};
+
+/// Whether an article may link to `scheme`: one of the defaults or of
+/// `extra` (site.yaml), and never one that runs code. Everything else is
+/// refused rather than listed as bad, so new browser schemes cannot slip
+/// through.
+pub(crate) fn scheme_allowed(scheme: &str, extra: &[String]) -> bool {
+    !FORBIDDEN_SCHEMES.contains(&scheme)
+        && (DEFAULT_SCHEMES.contains(&scheme) || extra.iter().any(|s| s == scheme))
+}
 
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum LinkKind<'u> {
@@ -35,9 +46,9 @@ pub(crate) enum LinkKind<'u> {
     Unsafe { scheme: String },
 }
 
-pub(crate) fn classify(url: &str) -> LinkKind<'_> {
+pub(crate) fn classify<'u>(url: &'u str, schemes: &[String]) -> LinkKind<'u> {
     if let Some(scheme) = scheme_of(url) {
-        return if SAFE_SCHEMES.contains(&scheme.as_str()) {
+        return if scheme_allowed(&scheme, schemes) {
             LinkKind::PassThrough
         } else {
             LinkKind::Unsafe { scheme }
@@ -72,9 +83,17 @@ pub(crate) fn check<'a>(
     resolver: &dyn LinkResolver,
     what: &str,
 ) -> Result<CowStr<'a>, Diagnostic> {
-    let (path, fragment) = match classify(&dest) {
+    let (path, fragment) = match classify(&dest, input.settings.link_schemes) {
         LinkKind::PassThrough => return Ok(dest),
-        LinkKind::Unsafe { scheme } => return Err(unsafe_link(input.file, &scheme, what)),
+        LinkKind::Unsafe { scheme } => {
+            return Err(unsafe_link(
+                input.file,
+                &dest,
+                &scheme,
+                what,
+                input.settings.link_schemes,
+            ))
+        }
         LinkKind::Article { path, fragment } => (path, fragment),
     };
     let Some(target) = resolve_path(input.source_dir, path) else {
@@ -108,25 +127,63 @@ pub(crate) fn check<'a>(
     }
 }
 
-pub(crate) fn unsafe_link(file: &Path, scheme: &str, what: &str) -> Diagnostic {
+/// The error for a link or image whose scheme is not allowed: what was
+/// done with it and what the author can do.
+pub(crate) fn unsafe_link(
+    file: &Path,
+    url: &str,
+    scheme: &str,
+    what: &str,
+    extra: &[String],
+) -> Diagnostic {
+    let shown: String = url.chars().take(60).collect();
+    let ellipsis = if url.chars().count() > 60 { "…" } else { "" };
+    let done = if what == "image" {
+        "its description is shown instead of the image"
+    } else {
+        "its text is shown without a link"
+    };
+    let mut allowed: Vec<&str> = DEFAULT_SCHEMES.to_vec();
+    allowed.extend(
+        extra
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !FORBIDDEN_SCHEMES.contains(s)),
+    );
+    let hint = if FORBIDDEN_SCHEMES.contains(&scheme) {
+        format!(
+            "`{scheme}:` URLs can run code or read the reader's files and are never allowed; link to a web page instead (allowed: {}, and relative paths)",
+            allowed.join(", ")
+        )
+    } else {
+        format!(
+            "allowed: {}, and relative paths; if readers need `{scheme}:` links, add `{scheme}` under `content: link_schemes:` in site.yaml",
+            allowed.join(", ")
+        )
+    };
     Diagnostic::error(
         "unsafe-link",
         file,
-        format!("{what} with `{scheme}:` URL was removed"),
+        format!("{what} `{shown}{ellipsis}` uses the `{scheme}:` scheme, which this site does not allow: {done}"),
     )
-    .hint("only http, https, mailto and tel links and relative paths are allowed")
+    .hint(hint)
 }
 
 /// The lower-cased scheme as a browser would parse it, or `None` for a
-/// relative reference (no `:` before the first `/`, `?` or `#`).
+/// relative reference: no `:` before the first `/`, `?` or `#`, or
+/// something before the `:` that cannot be a scheme (`foo):`, `图:`), which
+/// the URL standard reads as a relative path.
 pub(crate) fn scheme_of(url: &str) -> Option<String> {
     let mut scheme = String::new();
     for c in url.trim_start_matches(|c: char| c <= ' ').chars() {
         match c {
             '\t' | '\n' | '\r' => continue,
-            ':' => return Some(scheme),
-            '/' | '?' | '#' => return None,
-            _ => scheme.extend(c.to_lowercase()),
+            ':' if !scheme.is_empty() => return Some(scheme),
+            c if c.is_ascii_alphabetic() => scheme.push(c.to_ascii_lowercase()),
+            c if !scheme.is_empty() && (c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) => {
+                scheme.push(c)
+            }
+            _ => return None,
         }
     }
     None
@@ -208,6 +265,36 @@ mod tests {
         );
         assert_eq!(scheme_of("dir/a:b"), None);
         assert_eq!(scheme_of("#x:y"), None);
+        // `[x](foo\\):)` arrives as `foo):`: relative, as browsers read it.
+        assert_eq!(scheme_of("foo):"), None);
+        assert_eq!(scheme_of("1abc:x"), None);
+        assert_eq!(scheme_of("图:x"), None);
+        assert_eq!(scheme_of(":x"), None);
+        assert_eq!(scheme_of("weixin://dl/x").as_deref(), Some("weixin"));
+        assert_eq!(scheme_of("web+app:x").as_deref(), Some("web+app"));
+    }
+
+    fn classify(url: &str) -> LinkKind<'_> {
+        super::classify(url, &[])
+    }
+
+    #[test]
+    fn configured_schemes_are_allowed_but_never_dangerous_ones() {
+        let extra = vec!["weixin".to_string(), "javascript".to_string()];
+        assert_eq!(
+            super::classify("weixin://dl/officialaccounts", &extra),
+            LinkKind::PassThrough
+        );
+        assert!(matches!(
+            super::classify("weixin://x", &[]),
+            LinkKind::Unsafe { .. }
+        ));
+        assert!(matches!(
+            super::classify("javascript:x", &extra),
+            LinkKind::Unsafe { .. }
+        ));
+        assert_eq!(classify("sms:+8610086"), LinkKind::PassThrough);
+        assert_eq!(classify("foo):"), LinkKind::PassThrough);
     }
 
     #[test]

@@ -13,25 +13,90 @@
 //! Files: `links.rs` (URL policy, `.md` resolution), `sanitize.rs` (raw HTML
 //! allowlist), `highlight.rs` (syntect, stylesheet), `headings.rs` (anchor
 //! ids), `reading.rs` (reading time), `tables.rs` (cell alignment classes),
-//! `render.rs` (the event pass).
+//! `callouts.rs` (`> [!NOTE]` boxes), `media.rs` (images, videos, local
+//! files), `embeds.rs` (video players of allowlisted hosts),
+//! `shortcodes.rs` (Hugo/Jekyll syntax warnings), `files.rs` (the local
+//! files an article embeds), `render.rs` (the event pass).
 
-pub mod embeds;
+mod callouts;
+mod embeds;
+mod files;
 mod headings;
 mod highlight;
 mod links;
+mod media;
 mod reading;
 mod render;
 mod sanitize;
+mod shortcodes;
 mod tables;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_content;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::assets::{FileProblem, Probe};
 use crate::diagnostics::Diagnostic;
 
+pub use files::{local_files, LocalRef};
 pub use highlight::syntax_css;
 pub use reading::reading_stats;
+
+/// Reads the local files an article embeds (images, videos, downloads).
+/// `Sync` because articles are rendered in parallel.
+pub trait LocalFiles: Sync {
+    /// `target` is a normalized path relative to `content/`, e.g.
+    /// `kids/img/chart.png`. The probe or why the file cannot be used.
+    fn probe(&self, target: &Path) -> Result<Probe, FileProblem>;
+}
+
+/// What the site allows and provides in article bodies (site.yaml
+/// `content:` and the theme's labels). [`Settings::DEFAULT`] is a site with
+/// no extras and no local files.
+#[derive(Clone, Copy)]
+pub struct Settings<'a> {
+    /// Allowed link schemes, lower-case; empty means the defaults.
+    pub link_schemes: &'a [String],
+    /// Number shown in `> [!EMERGENCY]` boxes.
+    pub emergency_number: Option<&'a str>,
+    /// Allowlisted video hosts (`bilibili`, `tencent-video`, `youtube`).
+    pub embeds: &'a [String],
+    /// UI labels in the article's language (`callout_note` ...).
+    pub labels: Option<&'a BTreeMap<String, String>>,
+    /// Local files; `None` leaves relative image paths as written.
+    pub files: Option<&'a dyn LocalFiles>,
+    /// Widths of responsive image variants.
+    pub image_widths: &'a [u32],
+    /// URL folder the article's files are published in, e.g. `/articles/fever/`.
+    pub asset_base: &'a str,
+    /// The article's language (captions' `srclang`, embed wording).
+    pub lang: &'a str,
+}
+
+impl Settings<'static> {
+    pub const DEFAULT: Settings<'static> = Settings {
+        link_schemes: &[],
+        emergency_number: None,
+        embeds: &[],
+        labels: None,
+        files: None,
+        image_widths: &[],
+        asset_base: "",
+        lang: "zh-Hans",
+    };
+}
+
+impl Settings<'_> {
+    /// The label `key` in the article's language, or `fallback`.
+    pub(crate) fn label<'s>(&'s self, key: &str, fallback: &'s str) -> &'s str {
+        self.labels
+            .and_then(|l| l.get(key))
+            .map_or(fallback, String::as_str)
+    }
+}
 
 /// One article body to render.
 pub struct MarkdownInput<'a> {
@@ -44,6 +109,8 @@ pub struct MarkdownInput<'a> {
     /// Directory of the file relative to `content/`, e.g. `kids` (empty for
     /// top level). Relative `.md` links are resolved against it.
     pub source_dir: &'a Path,
+    /// Site settings for bodies: schemes, emergency number, embeds, files.
+    pub settings: &'a Settings<'a>,
 }
 
 /// Maps links between articles to their published URLs. `Sync` because
@@ -77,6 +144,19 @@ pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
     pub reading: ReadingStats,
+}
+
+/// A rendered body as an e-mail shows it: callouts become one-cell tables
+/// with inline styles (clients ignore the theme's CSS), and video players
+/// give way to their poster and link (no client plays them).
+pub fn for_email(html: &str) -> String {
+    embeds::strip_players(&callouts::email_tables(html))
+}
+
+/// A rendered body as a feed carries it: video players give way to their
+/// poster and link (feed readers drop frames).
+pub fn for_feed(html: &str) -> String {
+    embeds::strip_players(html)
 }
 
 /// Renders one article body. Deterministic: the same input always gives the

@@ -4,27 +4,57 @@
 //! collected into a vector, because heading ids can only be chosen once all
 //! explicit `{#id}`s in the document are known. pulldown-cmark's own HTML
 //! writer then serializes the vector, and ammonia runs only if the source
-//! contained raw HTML.
+//! contained raw HTML. Markup ammonia must not see (video players, the
+//! `<video>` element) is held back as a sentinel and put in after it.
 
 use std::ops::Range;
 
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
+use super::callouts::{self, Kind as CalloutKind};
 use super::headings::{self, PendingHeading};
 use super::highlight::{self, Highlight};
-use super::links::{self, LinkKind};
+use super::links;
 use super::reading::Counter;
 use super::sanitize::{self, Findings};
+use super::shortcodes;
 use super::tables::Table;
 use super::{Heading, LinkResolver, MarkdownInput, Rendered};
 use crate::diagnostics::{line_col, Diagnostic};
 
+/// The Markdown dialect of articles; [`super::local_files`] parses with it too.
 pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+#[path = "render_media.rs"]
+mod media_events;
+
+/// Start and end of a sentinel for held-back markup: private-use
+/// characters, which pulldown-cmark and ammonia pass through as text.
+const HELD_OPEN: char = '\u{E000}';
+const HELD_CLOSE: char = '\u{E001}';
+
+/// An image whose description (alt text) is being collected.
+struct PendingImage<'a> {
+    dest: CowStr<'a>,
+    title: CowStr<'a>,
+    alt: String,
+    offset: usize,
+    /// Images nested in the description (their text joins the alt).
+    depth: usize,
+}
+
+/// An open blockquote: a GitHub alert, or a plain one that may turn out
+/// to be an `[!EMERGENCY]` box (index of its start event, source offset).
+enum Quote {
+    Alert,
+    Plain(usize, usize),
 }
 
 /// A fenced or indented code block being collected.
@@ -49,7 +79,14 @@ struct Renderer<'a, 'i> {
     headings: Vec<PendingHeading>,
     in_heading: bool,
     links: Vec<OpenLink>,
-    images: Vec<bool>,
+    image: Option<PendingImage<'a>>,
+    /// Images shown so far: all but the first load lazily.
+    images_shown: usize,
+    quotes: Vec<Quote>,
+    /// Index in `out` of the open paragraph's start (embeds replace it).
+    paragraph: Option<usize>,
+    /// Markup put in after sanitizing, by sentinel number.
+    held: Vec<String>,
     autolink_depth: usize,
     code: Option<Code<'a>>,
     html_block: Option<(String, usize)>,
@@ -75,7 +112,11 @@ pub(super) fn render<'a>(
         headings: Vec::new(),
         in_heading: false,
         links: Vec::new(),
-        images: Vec::new(),
+        image: None,
+        images_shown: 0,
+        quotes: Vec::new(),
+        paragraph: None,
+        held: Vec::new(),
         autolink_depth: 0,
         code: None,
         html_block: None,
@@ -85,6 +126,24 @@ pub(super) fn render<'a>(
         findings: Findings::default(),
         first_finding: 0,
     };
+    r.findings.schemes = input.settings.link_schemes.to_vec();
+    for code in shortcodes::scan(input.body) {
+        let name = if code.name.is_empty() {
+            String::new()
+        } else {
+            format!(" `{}`", code.name)
+        };
+        let d = Diagnostic::warning(
+            "shortcode",
+            input.file,
+            format!(
+                "{}{name} is not supported and would be published as text",
+                code.syntax
+            ),
+        )
+        .hint(shortcodes::hint(&code.name));
+        r.push_diagnostic(d, code.offset);
+    }
     for (event, range) in Parser::new_ext(input.body, options()).into_offset_iter() {
         r.event(event, range);
     }
@@ -93,6 +152,19 @@ pub(super) fn render<'a>(
 
 impl<'a> Renderer<'a, '_> {
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if let Some(image) = &mut self.image {
+            match event {
+                Event::Text(text) | Event::Code(text) => {
+                    image.alt.push_str(&text);
+                    self.counter.feed(&text);
+                }
+                Event::Start(Tag::Image { .. }) => image.depth += 1,
+                Event::End(TagEnd::Image) if image.depth > 0 => image.depth -= 1,
+                Event::End(TagEnd::Image) => self.end_image(),
+                _ => {}
+            }
+            return;
+        }
         if let Some(code) = &mut self.code {
             match event {
                 Event::Text(text) => {
@@ -227,6 +299,8 @@ impl<'a> Renderer<'a, '_> {
                 let autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
                 let dest = if link_type == LinkType::Email {
                     Some(dest_url) // rendered as `mailto:`; never an article path
+                } else if let Some(local) = self.local_link(&dest_url, range.start) {
+                    local
                 } else {
                     self.check_link(dest_url, range.start, "link")
                 };
@@ -245,28 +319,28 @@ impl<'a> Renderer<'a, '_> {
                 self.links.push(OpenLink { kept, autolink });
             }
             Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
+                dest_url, title, ..
             } => {
-                let kept = match links::classify(&dest_url) {
-                    LinkKind::Unsafe { scheme } => {
-                        let d = links::unsafe_link(self.input.file, &scheme, "image");
-                        self.push_diagnostic(d, range.start);
-                        false
-                    }
-                    _ => true,
-                };
-                if kept {
-                    self.out.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
-                self.images.push(kept);
+                self.image = Some(PendingImage {
+                    dest: dest_url,
+                    title,
+                    alt: String::new(),
+                    offset: range.start,
+                    depth: 0,
+                });
+            }
+            Tag::BlockQuote(Some(kind)) => {
+                self.quotes.push(Quote::Alert);
+                let html = callouts::open(CalloutKind::from_gfm(kind), self.input.settings, None);
+                self.out.push(Event::Html(CowStr::from(html)));
+            }
+            Tag::BlockQuote(None) => {
+                self.quotes.push(Quote::Plain(self.out.len(), range.start));
+                self.out.push(Event::Start(Tag::BlockQuote(None)));
+            }
+            Tag::Paragraph => {
+                self.paragraph = Some(self.out.len());
+                self.out.push(Event::Start(Tag::Paragraph));
             }
             Tag::CodeBlock(kind) => {
                 self.code = Some(Code {
@@ -278,6 +352,11 @@ impl<'a> Renderer<'a, '_> {
             Tag::HtmlBlock => self.html_block = Some((String::new(), range.start)),
             Tag::Table(alignments) => {
                 self.table.start(&alignments);
+                // Wide tables scroll in their own box on a phone, not the
+                // page; tabindex lets keyboard users scroll it.
+                self.out.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-scroll\" tabindex=\"0\">",
+                )));
                 self.out.push(Event::Start(Tag::Table(alignments)));
             }
             Tag::TableHead => {
@@ -311,16 +390,31 @@ impl<'a> Renderer<'a, '_> {
                     return;
                 }
             }
-            // A dropped image keeps its alt text, so only its end goes.
-            TagEnd::Image if !self.images.pop().unwrap_or(false) => return,
+            TagEnd::Image => return, // collected in `event`
             TagEnd::TableHead => self.table.end_head(),
+            TagEnd::Table => {
+                self.out.push(Event::End(TagEnd::Table));
+                self.out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+                return;
+            }
+            TagEnd::BlockQuote(_) => {
+                self.counter.boundary();
+                self.end_quote();
+                return;
+            }
+            TagEnd::Paragraph => {
+                self.counter.boundary();
+                if self.embed_paragraph() {
+                    return;
+                }
+            }
             TagEnd::TableCell => {
                 self.counter.boundary();
                 let close = self.table.close_cell();
                 self.out.push(Event::Html(CowStr::Borrowed(close)));
                 return;
             }
-            TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_) => self.counter.boundary(),
+            TagEnd::Item => self.counter.boundary(),
             _ => {}
         }
         self.out.push(Event::End(tag));
@@ -339,6 +433,9 @@ impl<'a> Renderer<'a, '_> {
 
     fn raw_fragment(&mut self, html: CowStr<'a>, offset: usize) {
         if sanitize::is_comment_only(&html) {
+            return;
+        }
+        if self.pasted_player(&html, offset) {
             return;
         }
         self.raw_html = true;
@@ -409,14 +506,15 @@ impl<'a> Renderer<'a, '_> {
         let mut html_out = String::with_capacity(self.input.body.len() * 3 / 2 + 64);
         html::push_html(&mut html_out, std::mem::take(&mut self.out).into_iter());
         if self.raw_html {
-            html_out = sanitize::clean(&html_out);
+            html_out = sanitize::clean(&html_out, self.input.settings.link_schemes);
             if !self.findings.is_empty() {
                 let d = Diagnostic::warning("raw-html", self.input.file, self.findings.message())
-                    .hint(
-                        "use Markdown instead; only simple formatting HTML is allowed in articles",
-                    );
+                    .hint(self.findings.hint());
                 self.push_diagnostic(d, self.first_finding);
             }
+        }
+        if !self.held.is_empty() {
+            html_out = put_back(&html_out, &self.held);
         }
         self.diagnostics.sort_by_key(|d| (d.line, d.column));
         let rendered = Rendered {
@@ -426,4 +524,28 @@ impl<'a> Renderer<'a, '_> {
         };
         (rendered, self.diagnostics)
     }
+}
+
+/// Replaces the sentinels of held-back markup with the markup.
+fn put_back(html: &str, held: &[String]) -> String {
+    let mut out = String::with_capacity(html.len() + held.iter().map(String::len).sum::<usize>());
+    let mut rest = html;
+    while let Some(at) = rest.find(HELD_OPEN) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + HELD_OPEN.len_utf8()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let n = after[..digits].parse::<usize>().ok();
+        match (
+            n.and_then(|n| held.get(n)),
+            after[digits..].strip_prefix(HELD_CLOSE),
+        ) {
+            (Some(markup), Some(tail)) => {
+                out.push_str(markup);
+                rest = tail;
+            }
+            _ => rest = after,
+        }
+    }
+    out.push_str(rest);
+    out
 }

@@ -97,7 +97,13 @@ const GENERIC_ATTRIBUTES: &[&str] = &["class", "id", "lang", "title", "dir"];
 
 const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("a", &["href", "hreflang"]),
-    ("img", &["src", "alt", "width", "height"]),
+    (
+        "img",
+        &[
+            "src", "alt", "width", "height", "srcset", "sizes", "loading", "decoding",
+        ],
+    ),
+    ("div", &["tabindex"]),
     ("ol", &["start", "reversed", "type"]),
     ("td", &["colspan", "rowspan"]),
     ("th", &["colspan", "rowspan", "scope"]),
@@ -128,8 +134,36 @@ const URL_ATTRIBUTES: &[&str] = &[
     "dynsrc",
 ];
 
-static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| builder(&[]));
+
+/// The cleaner for a site that allows `extra` link schemes besides the
+/// defaults (site.yaml `content: link_schemes:`). Built once per set of
+/// schemes: a site has one, tests a few.
+fn cleaner_for(extra: &[String]) -> std::sync::Arc<ammonia::Builder<'static>> {
+    type Cache = std::sync::Mutex<Vec<(Vec<String>, std::sync::Arc<ammonia::Builder<'static>>)>>;
+    static BUILT: LazyLock<Cache> = LazyLock::new(Default::default);
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, b)) = built.iter().find(|(k, _)| k.as_slice() == extra) {
+        return b.clone();
+    }
+    // Leaked once per distinct set: ammonia keeps `&'static str` schemes.
+    let leaked: Vec<&'static str> = extra
+        .iter()
+        .map(|s| &*Box::leak(s.clone().into_boxed_str()))
+        .collect();
+    let b = std::sync::Arc::new(builder(&leaked));
+    built.push((extra.to_vec(), b.clone()));
+    b
+}
+
+fn builder(extra: &[&'static str]) -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
+    let schemes: HashSet<&'static str> = crate::config::content::DEFAULT_SCHEMES
+        .iter()
+        .copied()
+        .chain(extra.iter().copied())
+        .filter(|s| !crate::config::content::FORBIDDEN_SCHEMES.contains(s))
+        .collect();
     let tag_attributes: HashMap<&str, HashSet<&str>> = TAG_ATTRIBUTES
         .iter()
         .map(|(tag, attrs)| (*tag, attrs.iter().copied().collect()))
@@ -139,7 +173,7 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .clean_content_tags(CLEAN_CONTENT_TAGS.iter().copied().collect())
         .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
         .tag_attributes(tag_attributes)
-        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .url_schemes(schemes)
         .url_relative(ammonia::UrlRelative::PassThrough)
         // Pages rendered with and without ammonia must look the same, and
         // pulldown-cmark adds no `rel`.
@@ -152,13 +186,35 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             {
                 return None;
             }
+            // Keyboard access to the scrolling table box, nothing else.
+            if attribute == "tabindex" && value != "0" {
+                return None;
+            }
+            // `srcset` holds URLs ammonia does not look at: only plain
+            // relative or http(s) candidates survive.
+            if attribute == "srcset"
+                && !value.split(',').all(|c| {
+                    let url = c.split_whitespace().next().unwrap_or("");
+                    matches!(
+                        links::scheme_of(url).as_deref(),
+                        None | Some("http" | "https")
+                    )
+                })
+            {
+                return None;
+            }
             Some(value.into())
         });
     builder
-});
+}
 
-pub(crate) fn clean(html: &str) -> String {
-    CLEANER.clean(html).to_string()
+/// Sanitizes a rendered document; `extra` are site.yaml's added schemes.
+pub(crate) fn clean(html: &str, extra: &[String]) -> String {
+    if extra.is_empty() {
+        CLEANER.clean(html).to_string()
+    } else {
+        cleaner_for(extra).clean(html).to_string()
+    }
 }
 
 /// True when the fragment is nothing but HTML comments and whitespace, such
@@ -185,6 +241,8 @@ pub(crate) fn is_comment_only(fragment: &str) -> bool {
 #[derive(Default)]
 pub(crate) struct Findings {
     items: BTreeSet<String>,
+    /// site.yaml's added link schemes, which are not findings.
+    pub schemes: Vec<String>,
 }
 
 impl Findings {
@@ -196,6 +254,19 @@ impl Findings {
     pub fn message(&self) -> String {
         let list: Vec<&str> = self.items.iter().map(String::as_str).collect();
         format!("raw HTML {} was removed", list.join(", "))
+    }
+
+    /// What to do instead, for the `raw-html` warning.
+    pub fn hint(&self) -> &'static str {
+        if self
+            .items
+            .iter()
+            .any(|i| i == "`<iframe>`" || i == "`<video>`")
+        {
+            "to show a video, put the video page's link alone in a paragraph (its host listed under `content: embeds:` in site.yaml), or a local file as ![description](clip.mp4); see docs/content.md"
+        } else {
+            "use Markdown instead; only simple formatting HTML is allowed in articles"
+        }
     }
 
     /// Scans one raw fragment; returns true if it found something.
@@ -262,7 +333,7 @@ impl Findings {
                 self.items.insert("`style=` attribute".to_string());
             } else if URL_ATTRIBUTES.contains(&name.as_str()) {
                 if let Some(scheme) = links::scheme_of(&decode_entities(value)) {
-                    if !matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel") {
+                    if !links::scheme_allowed(&scheme, &self.schemes) {
                         self.items.insert(format!("`{scheme}:` URL"));
                     }
                 }
@@ -341,7 +412,7 @@ mod tests {
         let generated = "<h2 id=\"a\">A</h2><pre class=\"hl-code\"><code class=\"language-rust\"><span class=\"hl-source\">x</span></code></pre>\
             <input disabled=\"\" type=\"checkbox\" checked=\"\">\
             <sup class=\"footnote-reference\"><a href=\"#n\">1</a></sup><div class=\"footnote-definition\" id=\"n\"></div>";
-        let cleaned = clean(generated);
+        let cleaned = clean(generated, &[]);
         for needle in [
             "id=\"a\"",
             "class=\"hl-source\"",
@@ -353,6 +424,10 @@ mod tests {
         ] {
             assert!(cleaned.contains(needle), "{needle} lost: {cleaned}");
         }
-        assert!(!clean("<input type=password>").contains("password"));
+        assert!(!clean("<input type=password>", &[]).contains("password"));
+        let weixin = vec!["weixin".to_string()];
+        assert!(clean("<a href=\"weixin://dl/x\">w</a>", &weixin).contains("weixin://"));
+        assert!(!clean("<a href=\"weixin://dl/x\">w</a>", &[]).contains("weixin://"));
+        assert!(!clean("<img src=a.png srcset=\"javascript:x 1x\">", &[]).contains("srcset"));
     }
 }

@@ -26,6 +26,7 @@ fn render_at(body: &str, body_line: usize) -> (Rendered, Vec<Diagnostic>) {
         body_line,
         file: Path::new("content/kids/fever.md"),
         source_dir: Path::new("kids"),
+        settings: &Settings::DEFAULT,
     };
     render(&input, &Site)
 }

@@ -204,6 +204,20 @@ impl Article {
         }
     }
 
+    /// The local files the body embeds or links to (images, videos and
+    /// their captions and posters, downloads), as paths relative to
+    /// `content/`, in order of appearance. What a build publishes with the
+    /// article, and what a sign-off must cover: hash `root/content/<path>`.
+    /// Entries with `optional` (a video's captions and poster, looked for
+    /// beside it) are published only when they exist.
+    pub fn embedded_files(&self) -> Vec<crate::markdown::LocalRef> {
+        let dir = self
+            .content_path
+            .parent()
+            .unwrap_or(std::path::Path::new(""));
+        crate::markdown::local_files(self.body(), dir)
+    }
+
     /// The date the content was last changed, for feeds and sitemaps.
     pub fn last_modified(&self) -> NaiveDate {
         self.updated.map_or(self.date, |u| u.max(self.date))

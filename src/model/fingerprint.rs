@@ -64,7 +64,7 @@ pub fn fingerprint(title: &str, summary: &str, body: &str) -> String {
 /// A local file the article embeds, as fingerprint v2 covers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmbeddedFile {
-    /// The target as found in the body (see `markdown::embeds`).
+    /// Its path relative to `content/` (see `markdown::local_files`).
     pub target: String,
     /// Site-relative path it resolves to, when that is inside the site.
     pub path: Option<std::path::PathBuf>,
@@ -86,7 +86,7 @@ pub struct V2Input<'a> {
     pub reviewer: &'a str,
     /// `YYYY-MM-DD`, or empty when no review date is recorded.
     pub review_date: &'a str,
-    /// Sorted by target, without duplicates (as `markdown::embeds` gives).
+    /// Sorted by target (bytes), without duplicates.
     pub files: &'a [EmbeddedFile],
 }
 

@@ -12,7 +12,6 @@ use crate::diagnostics::Diagnostic;
 use crate::markdown::{Heading, LinkResolver};
 use crate::output::Writer;
 
-use super::body::render_body;
 use super::index::{Index, PublicLinks};
 use super::jsonld::article_json_ld;
 use super::listing::file_for;
@@ -94,7 +93,7 @@ fn article_context(
     let config = &site.config;
     let urls = &index.urls;
     let article = &site.articles[i];
-    let (rendered, problems) = render_body(article, resolver);
+    let (rendered, problems) = index.body_renderer.render(article, resolver);
     let lang = article.lang.as_str();
     let people = |id: &String| config.people.get(id).map(|p| person_view(id, p, lang));
     let url = urls.article(&article.slug);

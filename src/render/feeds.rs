@@ -133,7 +133,16 @@ pub fn feeds_where(
             config.title.clone(),
             &index.urls.base_path,
             &index.published,
-            &|i| Some(index.public_body(i, &resolver).to_owned()),
+            &|i| {
+                let body = index.public_body(i, &resolver);
+                Some(super::digest::links::rewrite_body(
+                    &crate::markdown::for_feed(body),
+                    &index.urls.origin,
+                    &index.urls.base_path,
+                    None,
+                    &index.site.articles[i].title,
+                ))
+            },
         )?);
     }
     for taxonomy in TAXONOMIES {

@@ -11,7 +11,7 @@ use crate::config::site::TAXONOMIES;
 use crate::markdown::LinkResolver;
 use crate::model::{Site, State};
 
-use super::body::render_body;
+use super::body::BodyRenderer;
 use super::theme::Theme;
 use super::views::{card, Card, SiteView, Urls};
 
@@ -31,6 +31,14 @@ pub struct Index<'a> {
     /// rendering the Markdown again (a third of the digests' time on a
     /// large site). Read it through [`Index::public_body`].
     pub bodies: Vec<OnceLock<String>>,
+    /// Renders bodies with the site's settings and local files.
+    pub body_renderer: BodyRenderer<'a>,
+    /// Whether the articles' local files are written (not in `check`'s
+    /// dry render, where encoding image variants would be wasted).
+    pub publish_files: bool,
+    /// Where encoded image variants are kept between builds: the
+    /// `.healthpress-cache/images/` beside the output (the build sets it).
+    pub image_cache: std::path::PathBuf,
 }
 
 impl<'a> Index<'a> {
@@ -38,7 +46,12 @@ impl<'a> Index<'a> {
     /// rendered now and kept. `resolver` must be the public one
     /// ([`PublicLinks`]); problems in the body are reported by the page.
     pub fn public_body(&self, i: usize, resolver: &dyn LinkResolver) -> &str {
-        self.bodies[i].get_or_init(|| render_body(&self.site.articles[i], resolver).0.html)
+        self.bodies[i].get_or_init(|| {
+            self.body_renderer
+                .render(&self.site.articles[i], resolver)
+                .0
+                .html
+        })
     }
 
     pub fn new(site: &'a Site, theme: &'a Theme) -> Index<'a> {
@@ -70,6 +83,9 @@ impl<'a> Index<'a> {
             cards,
             by_term,
             bodies: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
+            body_renderer: BodyRenderer::new(site, Some(theme)),
+            publish_files: true,
+            image_cache: crate::assets::cache_dir(&site.root.join("public")),
         }
     }
 

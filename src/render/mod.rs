@@ -8,6 +8,7 @@
 
 pub mod article;
 pub mod body;
+pub mod bundles;
 pub mod changes;
 pub mod digest;
 pub mod editorial;
@@ -33,6 +34,7 @@ pub static RENDERERS: &[&dyn Renderer] = &[
     &article::ArticlePages,
     &lists::Listings,
     &statics::StaticFiles,
+    &bundles::BundleFiles,
     &digest::issues::DigestIssues,
     &search::SearchIndex,
     &editorial::EditorialViews,

@@ -18,7 +18,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::load;
 use crate::model::{today_in, Site, State};
 use crate::output::Staging;
-use crate::render::body::render_body;
+use crate::render::body::BodyRenderer;
 use crate::render::index::{AnyLinks, Index, PublicLinks};
 use crate::render::theme::Theme;
 use crate::render::views::Urls;
@@ -139,8 +139,8 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
     // so template and output problems surface here too. Its article pages
     // report the problems in every published body.
     let mut bodies_rendered = false;
-    if let Some(theme) = theme.filter(|_| build_valid && options.dry_render) {
-        match dry_render(&site, &theme) {
+    if let Some(theme) = theme.as_ref().filter(|_| build_valid && options.dry_render) {
+        match dry_render(&site, theme) {
             Ok(found) => {
                 problems.extend(found);
                 bodies_rendered = true;
@@ -152,13 +152,14 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
     let urls = Urls::new(&site.config);
     let public = PublicLinks::new(&site, &urls);
     let any = AnyLinks::new(&site, &urls);
+    let bodies = BodyRenderer::new(&site, theme.as_ref());
     for (i, article) in site.articles.iter().enumerate() {
         // A public page must only link to public pages (the build's rule);
         // an unpublished article only needs its link targets to exist.
         if site.states[i] != State::Published {
-            problems.extend(render_body(article, &any).1);
+            problems.extend(bodies.render(article, &any).1);
         } else if !bodies_rendered {
-            problems.extend(render_body(article, &public).1);
+            problems.extend(bodies.render(article, &public).1);
         }
         problems.extend(super::check_review(
             &site.config,
@@ -195,7 +196,10 @@ fn dry_render(site: &Site, theme: &Theme) -> Result<Vec<Diagnostic>, Diagnostic>
             ),
         )),
         Ok(()) => {
-            let index = Index::new(site, theme);
+            let mut index = Index::new(site, theme);
+            // Images are probed (and their problems reported) by the
+            // bodies; encoding variants into a scratch folder is wasted.
+            index.publish_files = false;
             match Staging::new(&site.root, &scratch.join("public")) {
                 Err(e) => Err(Diagnostic::warning(
                     "dry-render",

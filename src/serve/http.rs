@@ -5,18 +5,17 @@
 //! (`%2f`, `%5c`) are refused before decoding. The file found is then
 //! canonicalized and must lie inside the canonical serve folder. Requests
 //! whose `Host` is not localhost, 127.0.0.1, [::1] or the bind address are
-//! refused with 403 (DNS rebinding). HTML responses get the live-reload
+//! refused with 403 (DNS rebinding), and a request with more or fewer than
+//! one `Host` header with 400. HTML responses get the live-reload
 //! script, and, when needed, the build-error overlay and the "not
 //! published" banner, at response time: nothing of it is written to disk.
 
 use std::fs;
 use std::io::Write;
-use std::net::IpAddr;
+use std::net::{IpAddr, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
-
-use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::html::escape_html;
 
@@ -256,56 +255,100 @@ pub fn inject(html: &str, extra: &str) -> String {
     }
 }
 
-/// Serves requests until the server is dropped; one thread per event stream.
-pub fn serve(server: Arc<Server>, root: PathBuf, hosts: HostPolicy, shared: Arc<Shared>) {
-    for request in server.incoming_requests() {
-        handle(request, &root, &hosts, &shared);
+/// One request as the router sees it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub target: String,
+    /// Header names lower-cased, in the order received, repeats kept.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Request {
+    /// Every value of header `name` (lower-case).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 }
 
-fn text(code: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_string(body)
-        .with_status_code(code)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+/// What a request is answered from: the serve folder, who may be named in
+/// `Host`, and the rebuild status.
+pub struct Router {
+    pub root: PathBuf,
+    pub hosts: HostPolicy,
+    pub shared: Arc<Shared>,
 }
 
-fn header(k: &str, v: &str) -> Header {
-    Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
+/// The answer to one request; [`super::server`] writes it.
+#[derive(Debug)]
+pub enum Reply {
+    Bytes {
+        code: u16,
+        content_type: &'static str,
+        body: Vec<u8>,
+    },
+    /// A file sent as it is on disk, streamed in chunks.
+    File {
+        code: u16,
+        content_type: &'static str,
+        path: PathBuf,
+    },
+    /// The live-reload event stream.
+    Events,
 }
 
-fn handle(request: Request, root: &Path, hosts: &HostPolicy, shared: &Arc<Shared>) {
-    let host = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_string());
-    if !hosts.allows(host.as_deref()) {
-        let _ = request.respond(text(403, "403 Forbidden: unexpected Host header\n"));
-        return;
+/// HTML pages up to this size get the reload script (and overlay, banner)
+/// added; larger ones are streamed as they are.
+const MAX_INJECTED_HTML: u64 = 8 * 1024 * 1024;
+
+fn text(code: u16, body: &str) -> Reply {
+    Reply::Bytes {
+        code,
+        content_type: "text/plain; charset=utf-8",
+        body: body.as_bytes().to_vec(),
     }
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(text(405, "405 Method Not Allowed\n"));
-        return;
+}
+
+/// Answers one request: exactly one `Host` header naming this machine,
+/// GET or HEAD only, then the server's own endpoints or a file of the serve
+/// folder (its 404 page when there is none).
+pub fn route(router: &Router, request: &Request) -> Reply {
+    let hosts = request.all("host");
+    if hosts.len() != 1 {
+        // Two Host headers may be read differently by a proxy and by us.
+        return text(
+            400,
+            "400 Bad Request: exactly one Host header is required\n",
+        );
     }
-    let url = request.url().to_string();
+    if !router.hosts.allows(hosts.first().copied()) {
+        return text(403, "403 Forbidden: unexpected Host header\n");
+    }
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return text(405, "405 Method Not Allowed\n");
+    }
+    let shared = &router.shared;
+    let url = request.target.as_str();
     let path_only = url.split('?').next().unwrap_or("");
     match path_only {
-        "/__healthpress/events" => {
-            let shared = Arc::clone(shared);
-            std::thread::spawn(move || event_stream(request, &shared));
-            return;
-        }
+        "/__healthpress/events" => return Reply::Events,
         "/__healthpress/reload.js" => {
-            let r = Response::from_string(RELOAD_JS)
-                .with_header(header("Content-Type", "text/javascript; charset=utf-8"));
-            let _ = request.respond(r);
-            return;
+            return Reply::Bytes {
+                code: 200,
+                content_type: "text/javascript; charset=utf-8",
+                body: RELOAD_JS.as_bytes().to_vec(),
+            }
         }
         "/__healthpress/overlay.css" => {
-            let r = Response::from_string(OVERLAY_CSS)
-                .with_header(header("Content-Type", "text/css; charset=utf-8"));
-            let _ = request.respond(r);
-            return;
+            return Reply::Bytes {
+                code: 200,
+                content_type: "text/css; charset=utf-8",
+                body: OVERLAY_CSS.as_bytes().to_vec(),
+            }
         }
         "/__healthpress/status" => {
             let body = {
@@ -318,54 +361,55 @@ fn handle(request: Request, root: &Path, hosts: &HostPolicy, shared: &Arc<Shared
                     "last_ms": s.last_ms as u64,
                 })
             };
-            let r = Response::from_string(body.to_string())
-                .with_header(header("Content-Type", "application/json"));
-            let _ = request.respond(r);
-            return;
+            return Reply::Bytes {
+                code: 200,
+                content_type: "application/json",
+                body: body.to_string().into_bytes(),
+            };
         }
         _ => {}
     }
-    let found = safe_relative_path(&url, &shared.base_path())
+    let root = &router.root;
+    let found = safe_relative_path(url, &shared.base_path())
         .and_then(|rel| resolve_file(root, &rel).map(|f| (rel, f)));
     let (code, file, rel) = match found {
         Some((rel, file)) => (200, file, Some(rel)),
         None => match resolve_file(root, Path::new("404.html")) {
             Some(file) => (404, file, None),
-            None => {
-                let _ = request.respond(text(404, "404 Not Found\n"));
-                return;
-            }
+            None => return text(404, "404 Not Found\n"),
         },
     };
+    let content_type = content_type(&file);
+    let small = fs::metadata(&file).is_ok_and(|m| m.len() <= MAX_INJECTED_HTML);
+    if !content_type.starts_with("text/html") || !small {
+        return Reply::File {
+            code,
+            content_type,
+            path: file,
+        };
+    }
     let Ok(bytes) = fs::read(&file) else {
-        let _ = request.respond(text(404, "404 Not Found\n"));
-        return;
+        return text(404, "404 Not Found\n");
     };
-    let kind = content_type(&file);
-    let body = if kind.starts_with("text/html") {
-        let key = rel.map(|r| {
-            let mut k = r.to_string_lossy().replace('\\', "/");
-            if root.join(&k).is_dir() {
-                k += "/index.html";
-            }
-            k
-        });
-        let page = shared.page(key.as_deref());
-        inject(&String::from_utf8_lossy(&bytes), &injection(&page)).into_bytes()
-    } else {
-        bytes
-    };
-    let response = Response::from_data(body)
-        .with_status_code(code)
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"));
-    let _ = request.respond(response);
+    let key = rel.map(|r| {
+        let mut k = r.to_string_lossy().replace('\\', "/");
+        if root.join(&k).is_dir() {
+            k += "/index.html";
+        }
+        k
+    });
+    let page = shared.page(key.as_deref());
+    Reply::Bytes {
+        code,
+        content_type,
+        body: inject(&String::from_utf8_lossy(&bytes), &injection(&page)).into_bytes(),
+    }
 }
 
 /// A server-sent event stream: `hello` with the current generation, then
-/// `reload` after every rebuild; a comment every 15 s detects closed tabs.
-fn event_stream(request: Request, shared: &Shared) {
-    let mut writer = request.into_writer();
+/// `reload` after every rebuild; a comment every 15 s detects closed tabs
+/// (a write that times out or fails ends the stream).
+pub fn event_stream(mut writer: TcpStream, shared: &Shared) {
     let mut seen = shared.generation();
     let head = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n\nevent: hello\ndata: {seen}\n\n"

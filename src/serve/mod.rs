@@ -14,9 +14,10 @@ pub mod http;
 pub mod incremental;
 pub mod report;
 mod rerender;
+pub mod server;
 pub mod watch;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -26,7 +27,7 @@ use chrono::NaiveDate;
 use thiserror::Error;
 
 use crate::diagnostics::Diagnostic;
-use http::{HostPolicy, Shared};
+use http::{HostPolicy, Router, Shared};
 use incremental::{Model, Settings};
 use report::{RebuildError, Report};
 use watch::Change;
@@ -35,7 +36,11 @@ use watch::Change;
 pub const SERVE_DIR: &str = ".healthpress-serve";
 
 /// Longest a burst of events may delay a rebuild.
-const MAX_BATCH_WAIT: Duration = Duration::from_millis(1000);
+const MAX_BATCH_WAIT: Duration = Duration::from_millis(2000);
+/// An event this soon after a rebuild ended is part of a burst of saves...
+const BURST_GAP: Duration = Duration::from_millis(500);
+/// ...and the burst is rebuilt once it has been quiet this long.
+const BURST_QUIET: Duration = Duration::from_millis(300);
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -94,11 +99,11 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(Message)) -> Result<(), ServeEr
         editorial_dir: root.join(SERVE_DIR).join("editorial"),
     };
     let addr = SocketAddr::new(options.bind, options.port);
-    let server = tiny_http::Server::http(addr).map_err(|e| ServeError::Bind {
+    let listener = TcpListener::bind(addr).map_err(|e| ServeError::Bind {
         addr,
         why: e.to_string(),
     })?;
-    let local = server.server_addr().to_ip().unwrap_or(addr);
+    let local = listener.local_addr().unwrap_or(addr);
     if !options.bind.is_loopback() {
         tell(Message::Exposed(options.bind));
     }
@@ -109,23 +114,27 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(Message)) -> Result<(), ServeEr
 
     let shared = Arc::new(Shared::default());
     let mut model = rebuild_full(&settings, &shared, "first build", tell);
-    let server = Arc::new(server);
-    {
-        let (server, dir, shared) = (
-            Arc::clone(&server),
-            settings.public_dir.clone(),
-            Arc::clone(&shared),
-        );
-        let hosts = HostPolicy { bind: options.bind };
-        std::thread::spawn(move || http::serve(server, dir, hosts, shared));
-    }
+    // Connections made during the first build wait in the listen queue.
+    let router = Router {
+        root: settings.public_dir.clone(),
+        hosts: HostPolicy { bind: options.bind },
+        shared: Arc::clone(&shared),
+    };
+    server::start(listener, Arc::new(router), server::Limits::default());
     tell(Message::Serving {
         url: format!("http://{local}/"),
         folder: settings.public_dir.clone(),
         drafts: options.drafts,
     });
 
-    while let Some(batch) = watch::next_batch(&rx, options.debounce, MAX_BATCH_WAIT) {
+    let pacing = watch::Pacing {
+        quiet: options.debounce,
+        burst_gap: BURST_GAP,
+        burst_quiet: BURST_QUIET,
+        max_wait: MAX_BATCH_WAIT,
+    };
+    let mut last_rebuild = Some(Instant::now());
+    while let Some(batch) = watch::next_batch(&rx, &pacing, last_rebuild) {
         for error in batch.errors {
             tell(Message::WatchError(error));
         }
@@ -179,6 +188,7 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(Message)) -> Result<(), ServeEr
                 rebuild_full(&settings, &shared, "retrying after an error", tell)
             }
         };
+        last_rebuild = Some(Instant::now());
     }
     Ok(())
 }

@@ -5,8 +5,11 @@
 //! over the original (vim's rename-on-save). Only events that change
 //! something pass (inotify also reports every *open*, and a build opens
 //! every source file, which would make each rebuild trigger the next).
-//! Batches are debounced ([`next_batch`]), so a burst of saves becomes one
-//! rebuild, then classified: article files can be
+//! Batches are debounced ([`next_batch`]): a save after a quiet while is
+//! rebuilt after a few milliseconds; saves that keep coming right after a
+//! rebuild form a burst, which waits for a longer quiet, so a burst becomes
+//! one rebuild of its last state rather than one per save. Batches are then
+//! classified: article files can be
 //! rebuilt incrementally, everything else needs a full rebuild. The serve
 //! folder, public/, editorial/, target/, .git and editor swap, backup and
 //! lock files are ignored, so a rebuild never triggers itself.
@@ -139,12 +142,31 @@ pub struct Batch {
     pub errors: Vec<String>,
 }
 
-/// Waits for the next batch of changed paths: blocks for the first event,
-/// then keeps collecting until `quiet` passes without one (or `max_wait`
-/// since the first, so a file written continuously still gets previews).
-/// An empty batch after a minute without events; `None` when the
-/// watcher is gone.
-pub fn next_batch(rx: &Receiver<Event>, quiet: Duration, max_wait: Duration) -> Option<Batch> {
+/// How the watcher groups events into rebuilds.
+#[derive(Debug, Clone, Copy)]
+pub struct Pacing {
+    /// Quiet time after an event before rebuilding (the first save of a
+    /// while is rebuilt after this).
+    pub quiet: Duration,
+    /// An event this soon after the previous rebuild ended (or queued while
+    /// it ran) belongs to a burst of saves...
+    pub burst_gap: Duration,
+    /// ...and then waits for this much quiet, so a burst becomes one
+    /// rebuild (of the last state) instead of one per save.
+    pub burst_quiet: Duration,
+    /// Longest a batch may wait after its first event, so a file written
+    /// continuously still gets previews.
+    pub max_wait: Duration,
+}
+
+///
+/// `last_rebuild` is when the previous rebuild ended: the first event of a
+/// batch that comes within `pacing.burst_gap` of it starts a burst.
+pub fn next_batch(
+    rx: &Receiver<Event>,
+    pacing: &Pacing,
+    last_rebuild: Option<Instant>,
+) -> Option<Batch> {
     let mut batch = Batch::default();
     let mut add = |event: Event| match event {
         Ok(paths) => batch.paths.extend(paths),
@@ -157,6 +179,13 @@ pub fn next_batch(rx: &Receiver<Event>, quiet: Duration, max_wait: Duration) -> 
         Err(RecvTimeoutError::Disconnected) => return None,
     };
     let first = Instant::now();
+    let in_burst = last_rebuild.is_some_and(|end| first.duration_since(end) < pacing.burst_gap);
+    let quiet = if in_burst {
+        pacing.burst_quiet.max(pacing.quiet)
+    } else {
+        pacing.quiet
+    };
+    let max_wait = pacing.max_wait;
     while first.elapsed() < max_wait {
         match rx.recv_timeout(quiet.min(max_wait.saturating_sub(first.elapsed()))) {
             Ok(event) => add(event),
@@ -221,7 +250,13 @@ mod tests {
             tx.send(Ok(vec![PathBuf::from(format!("content/{}.md", i % 3))]))
                 .unwrap();
         }
-        let batch = next_batch(&rx, Duration::from_millis(20), Duration::from_secs(1)).unwrap();
+        let pacing = Pacing {
+            quiet: Duration::from_millis(20),
+            burst_gap: Duration::from_millis(500),
+            burst_quiet: Duration::from_millis(300),
+            max_wait: Duration::from_secs(1),
+        };
+        let batch = next_batch(&rx, &pacing, None).unwrap();
         assert_eq!(batch.paths.len(), 3);
         assert!(rx.try_recv().is_err());
         assert!(!changes_something(&EventKind::Access(AccessKind::Open(
@@ -230,5 +265,28 @@ mod tests {
         assert!(changes_something(&EventKind::Access(AccessKind::Close(
             AccessMode::Write
         ))));
+    }
+
+    #[test]
+    fn saves_right_after_a_rebuild_wait_for_the_burst_to_end() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let pacing = Pacing {
+            quiet: Duration::from_millis(1),
+            burst_gap: Duration::from_secs(5),
+            burst_quiet: Duration::from_secs(1),
+            max_wait: Duration::from_secs(10),
+        };
+        let sender = std::thread::spawn(move || {
+            for i in 0..5 {
+                tx.send(Ok(vec![PathBuf::from(format!("content/{i}.md"))]))
+                    .unwrap();
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            tx
+        });
+        // A rebuild just ended: the saves that follow are one burst.
+        let batch = next_batch(&rx, &pacing, Some(Instant::now())).unwrap();
+        assert_eq!(batch.paths.len(), 5, "{:?}", batch.paths);
+        drop(sender.join());
     }
 }

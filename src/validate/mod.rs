@@ -83,6 +83,14 @@ pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
         out.push(Diagnostic::error("newsletter-config", file, why).at(l, c));
     }
     out.extend(check_signing_keys(config, &at));
+    for (key, message, hint) in config.content.problems() {
+        let (l, c) = at(&["content", key], None);
+        out.push(
+            Diagnostic::error("content-config", file, message)
+                .at(l, c)
+                .hint(hint),
+        );
+    }
     for (n, group) in config.search.synonyms.iter().enumerate() {
         if let Some(why) = group.problem() {
             let (l, c) = at(&["search", "synonyms"], None);

@@ -70,7 +70,7 @@ fn signed(text: &str, reviewer: &str, date: &str) -> Option<String> {
         "zh-Hans",
     )
     .ok()?;
-    if !healthpress::markdown::embeds::local_targets(article.body()).is_empty() {
+    if !healthpress::markdown::local_files(article.body(), Path::new("")).is_empty() {
         return None;
     }
     let date = healthpress::config::dates::parse_date(date)?;

@@ -66,9 +66,12 @@ static ATTR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"\b(href|src)="([^"]*)""#).expect("valid regex"));
 
 /// Rewrites the links of a rendered article body (sanitized HTML, attributes
-/// double-quoted) for e-mail: root-relative URLs become absolute, links to
-/// articles (`<base>articles/<slug>/`) get UTM tags (when `utm` is given),
-/// and every `<img>` gets an `alt` (`fallback_alt` if the author left none).
+/// double-quoted) for e-mail and feeds: root-relative URLs become absolute,
+/// links to articles (`<base>articles/<slug>/`) get UTM tags (when `utm` is
+/// given), images lose what only browsers use (`srcset`, lazy loading; the
+/// `src` is a variant no wider than the widest configured) and are at most
+/// [`EMAIL_IMAGE_WIDTH`] wide, and every `<img>` without an `alt` gets
+/// `fallback_alt` (an empty alt is a decorative image and stays).
 pub fn rewrite_body(
     html: &str,
     origin: &str,
@@ -99,20 +102,58 @@ pub fn rewrite_body(
     add_missing_alt(&rewritten, fallback_alt)
 }
 
+/// Widest an image may be in an e-mail: the 600 px column less padding.
+/// Outlook sizes images by their `width` attribute alone.
+pub const EMAIL_IMAGE_WIDTH: u32 = 552;
+
+static BROWSER_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#" (srcset|sizes|loading|decoding)="[^"]*""#).expect("valid regex")
+});
+static SIZE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#" width="(\d+)" height="(\d+)""#).expect("valid regex"));
+
+fn email_image(tag: &str) -> String {
+    let tag = BROWSER_ONLY.replace_all(tag, "");
+    SIZE.replace(&tag, |c: &regex::Captures| {
+        let w: u64 = c[1].parse().unwrap_or(0);
+        let h: u64 = c[2].parse().unwrap_or(0);
+        let max = u64::from(EMAIL_IMAGE_WIDTH);
+        if w > max && w > 0 {
+            format!(" width=\"{max}\" height=\"{}\"", (h * max + w / 2) / w)
+        } else {
+            c[0].to_string()
+        }
+    })
+    .into_owned()
+}
+
+static IDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(\s)(id|href)="(#?)([^"]*)""#).expect("valid regex"));
+
+/// Makes the ids of one article's body unique in a page that holds
+/// several bodies (an e-mail): every `id` gets `prefix`, and so does every
+/// in-page `#fragment` link, so a footnote or table-of-contents link jumps
+/// within its own article.
+pub fn prefix_ids(html: &str, prefix: &str) -> String {
+    IDS.replace_all(html, |c: &regex::Captures| {
+        let (space, attr, hash, value) = (&c[1], &c[2], &c[3], &c[4]);
+        match (attr, hash) {
+            ("id", _) => format!("{space}id=\"{prefix}{hash}{value}\""),
+            ("href", "#") if !value.is_empty() => format!("{space}href=\"#{prefix}{value}\""),
+            _ => c[0].to_string(),
+        }
+    })
+    .into_owned()
+}
+
 static IMG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<img\b[^>]*>").expect("valid regex"));
-static EMPTY_ALT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"\balt=""(\s|/|>)"#).expect("valid regex"));
 
 fn add_missing_alt(html: &str, fallback_alt: &str) -> String {
     let alt = crate::html::escape_html(fallback_alt);
     IMG.replace_all(html, |caps: &regex::Captures| {
-        let tag = &caps[0];
-        if EMPTY_ALT.is_match(tag) {
-            EMPTY_ALT
-                .replace(tag, |c: &regex::Captures| format!("alt=\"{alt}\"{}", &c[1]))
-                .into_owned()
-        } else if tag.contains(" alt=\"") {
-            tag.to_string()
+        let tag = email_image(&caps[0]);
+        if tag.contains(" alt=\"") {
+            tag
         } else {
             format!("<img alt=\"{alt}\"{}", &tag[4..])
         }
@@ -151,6 +192,26 @@ mod tests {
             out.contains(r#"<img alt="标题" src="https://h.org/edu/static/a.png">"#),
             "{out}"
         );
-        assert!(out.contains(r#"<img src="b.png" alt="标题">"#), "{out}");
+        assert!(out.contains(r#"<img src="b.png" alt="">"#), "{out}");
+    }
+
+    #[test]
+    fn images_lose_browser_hints_and_fit_the_column() {
+        let html = r#"<img src="/a/c.1.960.png" srcset="/a/c.1.480.png 480w, /a/c.1.960.png 960w" sizes="(max-width: 46rem) 100vw, 46rem" width="960" height="480" alt="图" loading="lazy" decoding="async">"#;
+        let out = rewrite_body(html, "https://h.org", "/", None, "t");
+        assert_eq!(
+            out,
+            r#"<img src="https://h.org/a/c.1.960.png" width="552" height="276" alt="图">"#
+        );
+    }
+
+    #[test]
+    fn ids_and_fragment_links_are_prefixed() {
+        let html = r##"<h2 id="fa-re">x</h2><a href="#fa-re">a</a><sup class="footnote-reference"><a href="#1">1</a></sup><div class="footnote-definition" id="1"></div><a href="https://x.org/#y">y</a><a href="#">top</a>"##;
+        let out = prefix_ids(html, "fever--");
+        assert_eq!(
+            out,
+            r##"<h2 id="fever--fa-re">x</h2><a href="#fever--fa-re">a</a><sup class="footnote-reference"><a href="#fever--1">1</a></sup><div class="footnote-definition" id="fever--1"></div><a href="https://x.org/#y">y</a><a href="#">top</a>"##
+        );
     }
 }

@@ -15,7 +15,6 @@ use crate::config::newsletter::FooterLink;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::LinkResolver;
 use crate::model::newsletter::Issue;
-use crate::render::body::render_body;
 use crate::render::index::{AnyLinks, Index, PublicLinks};
 use crate::render::views::person_view;
 
@@ -116,7 +115,9 @@ impl<'a> Digests<'a> {
     pub(super) fn body(&self, i: usize) -> Cow<'_, str> {
         if self.preview {
             Cow::Owned(
-                render_body(&self.index.site.articles[i], self.resolver.as_ref())
+                self.index
+                    .body_renderer
+                    .render(&self.index.site.articles[i], self.resolver.as_ref())
                     .0
                     .html,
             )
@@ -164,7 +165,10 @@ impl<'a> Digests<'a> {
                     email_url: utm.tag(&urls.absolute(&path), &a.slug),
                     path,
                     body: Some(links::rewrite_body(
-                        &body,
+                        &crate::markdown::for_email(&links::prefix_ids(
+                            &body,
+                            &format!("{}--", a.slug),
+                        )),
                         &urls.origin,
                         &urls.base_path,
                         Some(&utm),

@@ -103,7 +103,7 @@ pub fn segment_pages(
     let content = |i: usize| {
         let body = digests.body(i);
         Some(rewrite_body(
-            &body,
+            &crate::markdown::for_feed(&body),
             &index.urls.origin,
             &index.urls.base_path,
             None,

@@ -1,0 +1,197 @@
+//! `content:` in site.yaml: what article bodies may contain beyond plain
+//! Markdown. The emergency number shown in `> [!EMERGENCY]` boxes, the link
+//! schemes allowed on top of the safe defaults (`weixin:` for WeChat
+//! accounts), the video hosts whose players may be embedded (none unless
+//! listed), and the limits on images. Everything is documented in
+//! docs/content.md.
+
+use serde::Deserialize;
+
+/// Schemes every site allows: web pages, e-mail, phone calls and texts.
+pub const DEFAULT_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "sms"];
+
+/// Schemes that run code or read local data; never allowed, whatever
+/// site.yaml says.
+pub const FORBIDDEN_SCHEMES: &[&str] = &[
+    "javascript",
+    "vbscript",
+    "data",
+    "file",
+    "blob",
+    "filesystem",
+    "about",
+    "view-source",
+    "jar",
+];
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentConfig {
+    /// Number printed in `> [!EMERGENCY]` boxes, e.g. `"120"`.
+    #[serde(default)]
+    pub emergency_number: Option<String>,
+    /// Extra link schemes, e.g. `[weixin, alipays]`.
+    #[serde(default)]
+    pub link_schemes: Vec<String>,
+    /// Video hosts whose players may be embedded: `bilibili`,
+    /// `tencent-video`, `youtube`. Empty: no embeds.
+    #[serde(default)]
+    pub embeds: Vec<String>,
+    #[serde(default)]
+    pub images: ImageLimits,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageLimits {
+    /// Largest source file accepted, in bytes.
+    #[serde(default = "default_max_bytes")]
+    pub max_bytes: u64,
+    /// Largest source image accepted, in pixels (width x height): decoding
+    /// needs 4 bytes per pixel, so this bounds the memory a build uses.
+    #[serde(default = "default_max_pixels")]
+    pub max_pixels: u64,
+    /// Widths of the responsive variants, in pixels; only those narrower
+    /// than the source are made.
+    #[serde(default = "default_widths")]
+    pub widths: Vec<u32>,
+}
+
+impl Default for ImageLimits {
+    fn default() -> Self {
+        ImageLimits {
+            max_bytes: default_max_bytes(),
+            max_pixels: default_max_pixels(),
+            widths: default_widths(),
+        }
+    }
+}
+
+fn default_max_bytes() -> u64 {
+    8 * 1024 * 1024
+}
+fn default_max_pixels() -> u64 {
+    40_000_000
+}
+fn default_widths() -> Vec<u32> {
+    vec![480, 960, 1440]
+}
+
+/// The video hosts healthpress knows how to embed, by the name site.yaml
+/// uses for them.
+pub const KNOWN_EMBEDS: &[&str] = &["bilibili", "tencent-video", "youtube"];
+
+impl ContentConfig {
+    /// Every allowed link scheme, lower-cased: the defaults and site.yaml's.
+    pub fn schemes(&self) -> Vec<String> {
+        let mut all: Vec<String> = DEFAULT_SCHEMES.iter().map(|s| s.to_string()).collect();
+        for s in &self.link_schemes {
+            let s = s.trim_end_matches(':').to_ascii_lowercase();
+            if !all.contains(&s) {
+                all.push(s);
+            }
+        }
+        all
+    }
+
+    /// Problems with the section, as (key, message, hint).
+    pub fn problems(&self) -> Vec<(&'static str, String, String)> {
+        let mut out = Vec::new();
+        for s in &self.link_schemes {
+            let scheme = s.trim_end_matches(':').to_ascii_lowercase();
+            let well_formed = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+            if FORBIDDEN_SCHEMES.contains(&scheme.as_str()) {
+                out.push((
+                    "link_schemes",
+                    format!("link scheme `{scheme}:` can never be allowed: it runs code or reads the reader's files"),
+                    "remove it; only schemes that open a page or an app (weixin, sms) can be added".to_string(),
+                ));
+            } else if !well_formed {
+                out.push((
+                    "link_schemes",
+                    format!("`{s}` is not a URL scheme"),
+                    "write the scheme alone, e.g. `weixin` for weixin:// links".to_string(),
+                ));
+            }
+        }
+        for host in &self.embeds {
+            if !KNOWN_EMBEDS.contains(&host.as_str()) {
+                out.push((
+                    "embeds",
+                    format!("unknown video host `{host}`"),
+                    format!("known hosts: {}", KNOWN_EMBEDS.join(", ")),
+                ));
+            }
+        }
+        if let Some(number) = &self.emergency_number {
+            if number.trim().is_empty()
+                || !number
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '))
+            {
+                out.push((
+                    "emergency_number",
+                    format!("emergency_number `{number}` is not a phone number"),
+                    "write the digits to dial, e.g. \"120\"".to_string(),
+                ));
+            }
+        }
+        let limits = &self.images;
+        if limits.widths.is_empty() || limits.widths.iter().any(|w| !(16..=8192).contains(w)) {
+            out.push((
+                "images",
+                "images.widths must list widths between 16 and 8192 pixels".to_string(),
+                "the default is [480, 960, 1440]".to_string(),
+            ));
+        }
+        if limits.max_bytes == 0 || limits.max_pixels == 0 {
+            out.push((
+                "images",
+                "images.max_bytes and images.max_pixels must be above 0".to_string(),
+                "the defaults are 8388608 bytes and 40000000 pixels".to_string(),
+            ));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes_add_to_the_defaults_and_dangerous_ones_are_refused() {
+        let c: ContentConfig =
+            serde_yaml::from_str("link_schemes: [weixin, 'SMS:', javascript, 'a b']").unwrap();
+        assert_eq!(
+            c.schemes(),
+            [
+                "http",
+                "https",
+                "mailto",
+                "tel",
+                "sms",
+                "weixin",
+                "javascript",
+                "a b"
+            ]
+        );
+        let problems: Vec<String> = c.problems().into_iter().map(|p| p.1).collect();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("`javascript:` can never be allowed"));
+        assert!(problems[1].contains("`a b` is not a URL scheme"));
+    }
+
+    #[test]
+    fn unknown_embed_hosts_and_bad_numbers_are_reported() {
+        let c: ContentConfig =
+            serde_yaml::from_str("embeds: [bilibili, vimeo]\nemergency_number: call us").unwrap();
+        let problems: Vec<String> = c.problems().into_iter().map(|p| p.1).collect();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("vimeo"));
+        assert!(problems[1].contains("call us"));
+    }
+}
