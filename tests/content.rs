@@ -282,7 +282,9 @@ fn broken_images_and_alt_texts_are_errors_at_their_lines() {
             .strip_prefix("--> content/seniors/falls.md:")
             .and_then(|l| l.split(':').next())
             .and_then(|l| l.parse::<usize>().ok());
-        if let (Some(rule), Some(line)) = (rule, line) {
+        // Findings in the front matter (the fixture's approval is unsigned
+        // v1, which `check` warns about) are not the body's.
+        if let (Some(rule), Some(line)) = (rule, line.filter(|&l| l >= body_line)) {
             reported.push((rule.to_string(), line - body_line));
         }
     }

@@ -31,7 +31,10 @@ fn init_gives_a_site_that_checks_builds_and_ignores_its_outputs() {
     let check = healthpress(&site, &["check"]);
     let text = output_text(&check);
     assert_eq!(check.status.code(), Some(0), "{text}");
-    assert!(text.contains("0 error(s), 0 warning(s)"), "{text}");
+    // The one warning: its approval is not signed (a new site lists no
+    // signing keys yet); the hint says how.
+    assert!(text.contains("0 error(s), 1 warning(s)"), "{text}");
+    assert!(text.contains("warning[unsigned-approval]"), "{text}");
     let build = healthpress(&site, &["build"]);
     assert_eq!(build.status.code(), Some(0), "{}", output_text(&build));
     assert!(site.join("public/index.html").is_file());

@@ -134,7 +134,10 @@ fn a_bad_site_language_is_reported_once_at_site_yaml() {
     }
     site.write(
         "content/own-lang.md",
+        // In review: adding `lang:` to an approved article would (rightly)
+        // void its approval, which is not what this test is about.
         &ArticleSpec::new("own-lang", "English")
+            .status("in-review")
             .to_markdown()
             .replacen("---\n", "---\nlang: en\n", 1),
     );

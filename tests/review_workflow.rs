@@ -147,13 +147,23 @@ fn suppressions_are_honoured_and_listed() {
 fn warnings_only_exit_zero() {
     let site = Fixture::new();
     // No sources; reviewed by a cardiologist; approved long ago.
-    let spec = ArticleSpec::new("fever", "儿童发热怎么办");
+    let spec = ArticleSpec::new("fever", "儿童发热怎么办").status("in-review");
     let text = spec
         .to_markdown()
-        .replace("sources:\n  - 国家卫生健康委员会相关指南（2024）\n", "")
-        .replace("reviewer: dr-li", "reviewer: dr-wang")
-        .replace("date: 2026-09-25", "date: 2024-01-02");
+        .replace("sources:\n  - 国家卫生健康委员会相关指南（2024）\n", "");
     site.write("content/fever.md", &text);
+    let key = common::key_path("dr-wang");
+    let out = site.run(&[
+        "approve",
+        "content/fever.md",
+        "--reviewer",
+        "dr-wang",
+        "--date",
+        "2024-01-02",
+        "--key",
+        &key,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
     // A draft that publishes in three days.
     site.article(
         &ArticleSpec::new("cough", "咳嗽")
@@ -222,7 +232,7 @@ fn approve_then_edit_then_build_unpublishes() {
     let out = approve(&site, "content/fever.md", "dr-li", "2026-11-20");
     assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
     let approved = fs::read_to_string(&path).unwrap();
-    assert!(approved.contains("review:\n  status: approved\n  reviewer: dr-li\n  date: 2026-11-20\n  fingerprint: sha256:"), "{approved}");
+    assert!(approved.contains("review:\n  status: approved\n  reviewer: dr-li\n  date: 2026-11-20\n  fingerprint: sha256v2:"), "{approved}");
     assert_eq!(check(&site, &[]).0, 0);
     site.build(AS_OF);
     assert!(is_published(&site, "fever"));
@@ -255,10 +265,17 @@ fn approve_changes_only_the_review_block() {
     let out = approve(&site, "content/fever.md", "dr-li", "2026-11-20");
     assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
     let after = fs::read_to_string(&path).unwrap();
-    let fp = healthpress::model::fingerprint::fingerprint(
-        "儿童发热: 家庭护理",
-        "发热的 家庭护理。",
-        body,
+    let before = healthpress::load::frontmatter::parse_article(
+        "content/fever.md".into(),
+        "fever.md".into(),
+        format!("{head}{body}"),
+        "zh-Hans",
+    )
+    .unwrap();
+    let fp = healthpress::review::edit::fingerprint_for(
+        &before,
+        "dr-li",
+        healthpress::config::dates::parse_date("2026-11-20").unwrap(),
     );
     let expected_head = head
         .replace("status: changes-requested  #", "status: approved  #")

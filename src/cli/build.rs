@@ -43,7 +43,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                     .map_or(0, |(_, n)| *n)
             };
             println!(
-                "healthpress: as of {}: {} published, {} scheduled, {} drafts, {} in review, {} changes requested, {} stale approvals, {} expired, {} withdrawn, {} withheld (compliance)",
+                "healthpress: as of {}: {} published, {} scheduled, {} drafts, {} in review, {} changes requested, {} stale approvals, {} unsigned, {} bad signatures, {} expired, {} withdrawn, {} withheld (compliance)",
                 report.today,
                 count(State::Published),
                 count(State::Scheduled),
@@ -51,6 +51,8 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 count(State::InReview),
                 count(State::ChangesRequested),
                 count(State::StaleApproval),
+                count(State::Unsigned),
+                count(State::BadSignature),
                 count(State::Expired),
                 count(State::Withdrawn),
                 count(State::ComplianceWithheld),

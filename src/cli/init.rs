@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 use crate::load::read_config;
-use crate::model::fingerprint::fingerprint;
 use crate::model::today_in;
 use crate::render::theme::DEFAULT_THEME;
 
@@ -103,10 +102,21 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     // Dated and reviewed today in the site's own time zone, so it is
     // published at once and its review date is not in the future.
     let today = today_in(&config, None);
-    let article = format!(
-        "---\ntitle: {TITLE}\nslug: winter-heart-care\ndate: {today}\nsummary: {SUMMARY}\naudience: [seniors]\nspecialty: [cardiology]\nseason: [winter]\nauthors: [editor-sun]\nsources:\n  - 中国高血压防治指南（2024年修订版）\nreview:\n  status: approved\n  reviewer: dr-wang\n  date: {today}\n  fingerprint: {}\n---\n{BODY}",
-        fingerprint(TITLE, SUMMARY, BODY)
-    );
+    let article = |fingerprint: &str| {
+        format!(
+            "---\ntitle: {TITLE}\nslug: winter-heart-care\ndate: {today}\nsummary: {SUMMARY}\naudience: [seniors]\nspecialty: [cardiology]\nseason: [winter]\nauthors: [editor-sun]\nsources:\n  - 中国高血压防治指南（2024年修订版）\nreview:\n  status: approved\n  reviewer: dr-wang\n  date: {today}\n  fingerprint: {fingerprint}\n---\n{BODY}"
+        )
+    };
+    // A v2 fingerprint, as `approve` writes (unsigned: a new site has no
+    // signing keys yet, and `check` says how to add them).
+    let parsed = crate::load::frontmatter::parse_article(
+        "content/seniors/winter-heart-care.md".into(),
+        "seniors/winter-heart-care.md".into(),
+        article("sha256v2:0"),
+        &config.language,
+    )
+    .map_err(|_| anyhow::anyhow!("the starter article does not parse"))?;
+    let article = article(&parsed.fingerprint_v2());
     let files: [(&str, &[u8]); 6] = [
         ("site.yaml", SITE_YAML.as_bytes()),
         ("calendar.yaml", CALENDAR_YAML.as_bytes()),

@@ -8,6 +8,7 @@
 //! missing or wrong site.yaml, a refused output folder, unreadable folders,
 //! a failed write.
 
+mod approval;
 mod approve;
 mod build;
 mod check;
@@ -95,13 +96,26 @@ pub enum Command {
     },
     /// Record a reviewer's sign-off (status, reviewer, date, fingerprint) in each FILE.
     #[command(after_help = "Examples:
-  healthpress approve content/seniors/fall-prevention.md --reviewer dr-wang
+  healthpress approve content/seniors/fall-prevention.md --reviewer dr-wang --key ~/.ssh/id_ed25519
+  healthpress approve content/a.md --reviewer dr-li --agent          sign with a key held by ssh-agent
   healthpress approve content/a.md content/b.md --reviewer dr-li --date 2026-11-30")]
     Approve {
         #[command(flatten)]
         site: SiteRoot,
         #[command(flatten)]
         args: approve::Args,
+    },
+    /// Show an article's sign-off, or print its signed statement, its signature or the site's allowed_signers for `ssh-keygen -Y verify`.
+    #[command(after_help = "Verify a sign-off with OpenSSH alone:
+  healthpress approval --allowed-signers > allowed_signers
+  healthpress approval content/a.md --statement > statement
+  healthpress approval content/a.md --signature > a.sig
+  ssh-keygen -Y verify -f allowed_signers -I REVIEWER -n healthpress -s a.sig < statement")]
+    Approval {
+        #[command(flatten)]
+        site: SiteRoot,
+        #[command(flatten)]
+        args: approval::Args,
     },
     /// Scaffold a draft article with valid front matter.
     #[command(after_help = "Examples:
@@ -166,6 +180,7 @@ pub fn run() -> i32 {
         Command::Init(args) => init::run(&args),
         Command::Check { site, args } => check::run(&root(site), &args),
         Command::Approve { site, args } => approve::run(&root(site), &args),
+        Command::Approval { site, args } => approval::run(&root(site), &args),
         Command::New { site, args } => new::run(&root(site), &args),
         Command::Digest { site, args } => digest::run(&root(site), &args),
         Command::Schedule { site, args } => schedule::run(&root(site), &args),

@@ -125,6 +125,10 @@ pub struct Person {
     pub specialty: Option<String>,
     #[serde(default)]
     pub affiliation: Option<String>,
+    /// OpenSSH public key lines (`ssh-ed25519 AAAA… comment`) whose
+    /// signatures count as this person's sign-off (see `model::signoff`).
+    #[serde(default)]
+    pub signing_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -132,13 +136,30 @@ pub struct Person {
 pub struct ReviewPolicy {
     #[serde(default = "default_max_age_days")]
     pub max_age_days: i64,
+    /// An approval counts only with a valid `review.signature` by one of the
+    /// reviewer's `signing_keys` (and so only with a v2 fingerprint).
+    #[serde(default)]
+    pub require_signature: bool,
+    /// Old `sha256:` (v1) fingerprints no longer count as approvals.
+    #[serde(default)]
+    pub require_v2: bool,
 }
 
 impl Default for ReviewPolicy {
     fn default() -> Self {
         ReviewPolicy {
             max_age_days: default_max_age_days(),
+            require_signature: false,
+            require_v2: false,
         }
+    }
+}
+
+impl ReviewPolicy {
+    /// Whether a v1 (`sha256:`) fingerprint still counts: not once a site
+    /// requires v2 or signatures (signatures are only over v2).
+    pub fn accepts_v1(&self) -> bool {
+        !(self.require_v2 || self.require_signature)
     }
 }
 

@@ -73,6 +73,7 @@ fn read_front_matter(f: &mut Fields) -> FrontMatter {
             reviewer: r.text("reviewer", Optional),
             date: r.date("date", Optional),
             fingerprint: r.text("fingerprint", Optional),
+            signature: r.text("signature", Optional),
         }),
     }
 }
@@ -272,6 +273,7 @@ fn article(
         expires: fm.expires,
         withdrawn: fm.withdrawn,
         replaced_by: fm.replaced_by,
+        declared_lang: fm.lang.clone(),
         lang: fm.lang.unwrap_or_else(|| default_lang.to_string()),
         audience: fm.audience.unwrap_or_default(),
         specialty: fm.specialty.unwrap_or_default(),
@@ -284,6 +286,7 @@ fn article(
         raw,
         current_fingerprint,
         positions,
+        embedded: Vec::new(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! typed values. Files are read in parallel; every problem becomes a
 //! diagnostic and loading goes on, so one run reports all broken files.
 
+pub mod embedded;
 pub mod fields;
 pub mod frontmatter;
 
@@ -151,7 +152,9 @@ pub fn read_article(
         )]
     })?;
     let raw = decode_utf8(&source, bytes).map_err(|d| vec![d])?;
-    frontmatter::parse_article(source, content_path, raw, default_lang)
+    let mut article = frontmatter::parse_article(source, content_path, raw, default_lang)?;
+    article.embedded = embedded::embedded_files(root, &article.source, article.body());
+    Ok(article)
 }
 
 /// The one rule for symbolic links inside content/, static/ and a theme

@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::fingerprint::{fingerprint_v2, EmbeddedFile, V2Input};
+use super::verdict::{SignOff, Verdict};
+
 /// Where an article stands in the editorial workflow, as of one day.
 /// Only `Published` articles may appear anywhere under `public/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -16,6 +19,12 @@ pub enum State {
     ChangesRequested,
     /// Approved, but the text changed after sign-off: treated as not approved.
     StaleApproval,
+    /// Approved without a signature on a site that requires signed
+    /// approvals (`review.require_signature`): treated as not approved.
+    Unsigned,
+    /// Approved with a signature that does not prove the approval (another
+    /// person's key, a key no longer listed, another statement, damaged).
+    BadSignature,
     /// Approved with a publish date after today.
     Scheduled,
     /// Approved, but `expires` is today or earlier.
@@ -36,6 +45,8 @@ impl State {
             State::InReview => "in review",
             State::ChangesRequested => "changes requested",
             State::StaleApproval => "stale approval",
+            State::Unsigned => "unsigned",
+            State::BadSignature => "bad signature",
             State::Scheduled => "scheduled",
             State::Expired => "expired",
             State::Withdrawn => "withdrawn",
@@ -74,6 +85,8 @@ pub struct Review {
     pub reviewer: Option<String>,
     pub date: Option<NaiveDate>,
     pub fingerprint: Option<String>,
+    /// Armored SSHSIG over the approval's statement (`model::signoff`).
+    pub signature: Option<String>,
 }
 
 impl Review {
@@ -122,15 +135,23 @@ pub struct Article {
     pub body_offset: usize,
     /// 1-based line of the file where `body` starts.
     pub body_line: usize,
-    /// Fingerprint of the text as it is now.
+    /// v1 fingerprint of the text as it is now.
     pub current_fingerprint: String,
+    /// The local files the body embeds, with their digests (filled in by
+    /// `load`, which can read them; empty when parsed from text alone).
+    pub embedded: Vec<EmbeddedFile>,
+    /// `lang:` as the front matter writes it (`lang` is it or the site's);
+    /// fingerprint v2 covers this, so a new site default does not void
+    /// every approval.
+    pub declared_lang: Option<String>,
     /// Where each front matter key and value is written in `raw`.
     pub positions: crate::config::marked::Positions,
 }
 
 impl Article {
-    /// The publishing rule of product.md, evaluated for `today`.
-    pub fn state(&self, today: NaiveDate) -> State {
+    /// The publishing rule of product.md, evaluated for `today`, given the
+    /// assessment of the sign-off (`model::signoff::assess`).
+    pub fn state(&self, today: NaiveDate, signoff: &SignOff) -> State {
         if self.withdrawn.is_some_and(|w| w <= today) {
             return State::Withdrawn;
         }
@@ -138,17 +159,16 @@ impl Article {
             None | Some(ReviewStatus::Draft) => State::Draft,
             Some(ReviewStatus::InReview) => State::InReview,
             Some(ReviewStatus::ChangesRequested) => State::ChangesRequested,
-            Some(ReviewStatus::Approved) => {
-                if !self.approval_matches() {
+            Some(ReviewStatus::Approved) => match signoff.verdict {
+                Verdict::Stale | Verdict::V1NotAccepted | Verdict::NotApproved => {
                     State::StaleApproval
-                } else if self.date > today {
-                    State::Scheduled
-                } else if self.expires.is_some_and(|e| e <= today) {
-                    State::Expired
-                } else {
-                    State::Published
                 }
-            }
+                Verdict::Unsigned => State::Unsigned,
+                Verdict::BadSignature(_) => State::BadSignature,
+                Verdict::Holds if self.date > today => State::Scheduled,
+                Verdict::Holds if self.expires.is_some_and(|e| e <= today) => State::Expired,
+                Verdict::Holds => State::Published,
+            },
         }
     }
 
@@ -173,9 +193,35 @@ impl Article {
         (approved && self.date < end).then_some(end)
     }
 
-    /// Whether the recorded sign-off is bound to the current text.
+    /// Whether the recorded fingerprint (v1 or v2) is that of the article
+    /// as it is now; says nothing of signatures or site policy.
     pub fn approval_matches(&self) -> bool {
-        self.review.fingerprint.as_deref() == Some(self.current_fingerprint.as_str())
+        match self.review.fingerprint.as_deref() {
+            Some(fp) if fp.starts_with(super::fingerprint::V2_PREFIX) => {
+                fp == self.fingerprint_v2()
+            }
+            Some(fp) => fp == self.current_fingerprint,
+            None => false,
+        }
+    }
+
+    /// The v2 fingerprint of the article as it is now, with its recorded
+    /// reviewer and review date.
+    pub fn fingerprint_v2(&self) -> String {
+        let review_date = self.review.date.map(|d| d.to_string()).unwrap_or_default();
+        fingerprint_v2(&V2Input {
+            title: &self.title,
+            summary: &self.summary,
+            body: self.body(),
+            lang: self.declared_lang.as_deref().unwrap_or(""),
+            audience: &self.audience,
+            specialty: &self.specialty,
+            season: &self.season,
+            sources: &self.sources,
+            reviewer: self.review.reviewer.as_deref().unwrap_or(""),
+            review_date: &review_date,
+            files: &self.embedded,
+        })
     }
 
     pub fn body(&self) -> &str {
@@ -241,36 +287,53 @@ mod tests {
                 reviewer: Some("dr".into()),
                 date: parse_date("2026-01-01"),
                 fingerprint: Some(fp.clone()),
+                signature: None,
             },
             raw: "body".into(),
             body_offset: 0,
             body_line: 5,
             current_fingerprint: fp,
+            embedded: Vec::new(),
+            declared_lang: None,
             positions: Default::default(),
         }
+    }
+
+    fn state_of(a: &Article, today: NaiveDate) -> State {
+        let policy = crate::config::site::ReviewPolicy::default();
+        a.state(
+            today,
+            &crate::model::signoff::assess(&policy, &Default::default(), a),
+        )
     }
 
     #[test]
     fn publishing_rule() {
         let today = parse_date("2026-11-22").unwrap();
-        assert_eq!(approved("2026-11-22", None).state(today), State::Published);
-        assert_eq!(approved("2026-11-23", None).state(today), State::Scheduled);
         assert_eq!(
-            approved("2026-01-01", Some("2026-11-22")).state(today),
+            state_of(&approved("2026-11-22", None), today),
+            State::Published
+        );
+        assert_eq!(
+            state_of(&approved("2026-11-23", None), today),
+            State::Scheduled
+        );
+        assert_eq!(
+            state_of(&approved("2026-01-01", Some("2026-11-22")), today),
             State::Expired
         );
         assert_eq!(
-            approved("2026-01-01", Some("2026-11-23")).state(today),
+            state_of(&approved("2026-01-01", Some("2026-11-23")), today),
             State::Published
         );
         let mut stale = approved("2026-01-01", None);
         stale.current_fingerprint = fingerprint("T", "S", "edited body");
-        assert_eq!(stale.state(today), State::StaleApproval);
+        assert_eq!(state_of(&stale, today), State::StaleApproval);
         let mut draft = approved("2026-01-01", None);
         draft.review.status = Some(ReviewStatus::Draft);
-        assert_eq!(draft.state(today), State::Draft);
+        assert_eq!(state_of(&draft, today), State::Draft);
         draft.review.status = Some(ReviewStatus::InReview);
-        assert_eq!(draft.state(today), State::InReview);
+        assert_eq!(state_of(&draft, today), State::InReview);
     }
 
     #[test]
@@ -280,13 +343,13 @@ mod tests {
         assert_eq!(a.tombstone_date(day("2026-11-30")), None, "still public");
         assert_eq!(a.tombstone_date(day("2026-12-01")), Some(day("2026-12-01")));
         a.withdrawn = Some(day("2026-06-10"));
-        assert_eq!(a.state(day("2026-06-09")), State::Published);
-        assert_eq!(a.state(day("2026-06-10")), State::Withdrawn);
+        assert_eq!(state_of(&a, day("2026-06-09")), State::Published);
+        assert_eq!(state_of(&a, day("2026-06-10")), State::Withdrawn);
         assert_eq!(a.tombstone_date(day("2026-06-10")), Some(day("2026-06-10")));
         // Never public: withdrawn before its date, or never approved.
         let mut early = approved("2026-07-01", None);
         early.withdrawn = Some(day("2026-06-10"));
-        assert_eq!(early.state(day("2026-08-01")), State::Withdrawn);
+        assert_eq!(state_of(&early, day("2026-08-01")), State::Withdrawn);
         assert_eq!(early.tombstone_date(day("2026-08-01")), None);
         let mut draft = approved("2026-03-01", Some("2026-04-01"));
         draft.review.status = Some(ReviewStatus::Draft);

@@ -6,7 +6,9 @@ pub mod article;
 pub mod fingerprint;
 pub mod newsletter;
 pub mod schedule;
+pub mod signoff;
 pub mod slug;
+pub mod verdict;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,6 +28,11 @@ pub struct Site {
     pub articles: Vec<Article>,
     /// `states[i]` is the state of `articles[i]` as of `today`.
     pub states: Vec<State>,
+    /// `signoffs[i]`: how `articles[i]`'s approval was judged (fingerprint
+    /// version, signature, verdict); the review dashboard and `check` show it.
+    pub signoffs: Vec<signoff::SignOff>,
+    /// The people's signing keys from site.yaml.
+    pub keyring: signoff::Keyring,
     pub today: NaiveDate,
     /// Warnings found while loading and validating (errors stop the
     /// pipeline before the model is made).
@@ -83,13 +90,28 @@ impl Site {
         warnings: Vec<Diagnostic>,
     ) -> Site {
         articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
-        let states = articles.iter().map(|a| a.state(today)).collect();
+        let (keyring, _) = signoff::Keyring::new(&config);
+        // Verifying signatures is the costly part: in parallel.
+        let signoffs: Vec<signoff::SignOff> = {
+            use rayon::prelude::*;
+            articles
+                .par_iter()
+                .map(|a| signoff::assess(&config.review, &keyring, a))
+                .collect()
+        };
+        let states = articles
+            .iter()
+            .zip(&signoffs)
+            .map(|(a, s)| a.state(today, s))
+            .collect();
         Site {
             root: root.to_path_buf(),
             config,
             calendar,
             articles,
             states,
+            signoffs,
+            keyring,
             today,
             warnings,
             withheld: Vec::new(),

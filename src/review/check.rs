@@ -174,7 +174,12 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
                     .filter(|d| !bodies_rendered || d.rule == "link-ending-soon"),
             );
         }
-        problems.extend(super::check_review(&site.config, article, today));
+        problems.extend(super::check_review(
+            &site.config,
+            article,
+            &site.signoffs[i],
+            today,
+        ));
     }
 
     diagnostics::sort(&mut problems);

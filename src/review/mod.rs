@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod edit;
+pub mod sign;
 
 use chrono::NaiveDate;
 
@@ -14,14 +15,31 @@ use crate::config::site::Person;
 use crate::config::{yaml, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use crate::model::article::{Article, ReviewStatus};
+use crate::model::fingerprint::Version;
 use crate::model::schedule::AT_RISK_DAYS;
+use crate::model::signoff::{SignOff, Verdict};
 
 /// The review rules `check` applies: id, severity, what it means.
 pub const REVIEW_RULES: &[(&str, &str, &str)] = &[
     (
         "stale-approval",
         "error",
-        "approved, but the title, summary or body changed after sign-off",
+        "approved, but what the fingerprint covers changed after sign-off",
+    ),
+    (
+        "bad-signature",
+        "error",
+        "review.signature does not prove the approval (wrong or removed key, another statement, damaged)",
+    ),
+    (
+        "unsigned-approval",
+        "error/warning",
+        "approval without review.signature (an error when site.yaml review.require_signature is on)",
+    ),
+    (
+        "fingerprint-v1",
+        "error/warning",
+        "approval with a v1 fingerprint (an error when review.require_v2 or require_signature is on)",
     ),
     (
         "review-due",
@@ -93,32 +111,30 @@ fn is_clinical_title(title: &str) -> bool {
 /// The review rules for one article as of `today`. Unknown reviewers and
 /// incomplete approvals are `validate`'s; these rules add the judgement on
 /// top.
-pub fn check_review(config: &SiteConfig, article: &Article, today: NaiveDate) -> Vec<Diagnostic> {
+/// `signoff` is the model's assessment of the article's approval.
+pub fn check_review(
+    config: &SiteConfig,
+    article: &Article,
+    signoff: &SignOff,
+    today: NaiveDate,
+) -> Vec<Diagnostic> {
     let file = &article.source;
     let front = &article.raw[..article.body_offset];
     let at = |keys: &[&str]| yaml::locate(front, keys, None).unwrap_or((1, 1));
     let mut out = Vec::new();
     let review = &article.review;
     let approved = review.status == Some(ReviewStatus::Approved);
+    let reapprove = format!(
+        "healthpress approve {} --reviewer {} --key ~/.ssh/id_ed25519",
+        file.display(),
+        review.reviewer.as_deref().unwrap_or("ID")
+    );
 
-    if approved && review.fingerprint.is_some() && !article.approval_matches() {
-        let (l, c) = at(&["review", "fingerprint"]);
-        out.push(
-            Diagnostic::error(
-                "stale-approval",
-                file,
-                "the text changed after it was approved; the approval no longer applies and the article is not published",
-            )
-            .at(l, c)
-            .hint(format!(
-                "ask the reviewer to read the changes and run `healthpress approve {} --reviewer {}`",
-                file.display(),
-                review.reviewer.as_deref().unwrap_or("ID")
-            )),
-        );
+    if approved && review.fingerprint.is_some() {
+        out.extend(sign_off_findings(config, article, signoff, &reapprove, &at));
     }
 
-    if approved && article.approval_matches() {
+    if approved && signoff.verdict == Verdict::Holds {
         if let Some(date) = review.date {
             if let Some(due) = review.due_by(config.review.max_age_days, today) {
                 let (l, c) = at(&["review", "date"]);
@@ -261,6 +277,107 @@ fn derived_slug_changed(article: &Article) -> Option<Diagnostic> {
     )
 }
 
+/// The findings on an approval's fingerprint and signature.
+fn sign_off_findings(
+    config: &SiteConfig,
+    article: &Article,
+    signoff: &SignOff,
+    reapprove: &str,
+    at: &dyn Fn(&[&str]) -> (usize, usize),
+) -> Vec<Diagnostic> {
+    let file = &article.source;
+    let policy = &config.review;
+    let mut out = Vec::new();
+    let sign_hint = format!("the reviewer signs the approval with their key: `{reapprove}` (keys are listed under `signing_keys:` in site.yaml)");
+    match &signoff.verdict {
+        Verdict::Stale => {
+            let (l, c) = at(&["review", "fingerprint"]);
+            let covered = if signoff.version == Some(Version::V2) {
+                "its title, summary, body, terms, sources, language, reviewer, review date or an embedded file"
+            } else {
+                "its title, summary or body"
+            };
+            out.push(
+                Diagnostic::error(
+                    "stale-approval",
+                    file,
+                    format!("the article changed after it was approved ({covered}); the approval no longer applies and the article is not published"),
+                )
+                .at(l, c)
+                .hint(format!("ask the reviewer to read the changes and run `{reapprove}`")),
+            );
+        }
+        Verdict::BadSignature(why) => {
+            let (l, c) = at(&["review", "signature"]);
+            out.push(
+                Diagnostic::error(
+                    "bad-signature",
+                    file,
+                    format!("the approval's signature does not hold: {why}; the article is not published"),
+                )
+                .at(l, c)
+                .hint(sign_hint.clone()),
+            );
+        }
+        Verdict::Unsigned => {
+            let (l, c) = at(&["review", "status"]);
+            out.push(
+                Diagnostic::error(
+                    "unsigned-approval",
+                    file,
+                    "the approval is not signed and site.yaml requires signed approvals (review.require_signature); the article is not published",
+                )
+                .at(l, c)
+                .hint(sign_hint.clone()),
+            );
+        }
+        Verdict::V1NotAccepted => {
+            let (l, c) = at(&["review", "fingerprint"]);
+            out.push(
+                Diagnostic::error(
+                    "fingerprint-v1",
+                    file,
+                    "the approval has a v1 (`sha256:`) fingerprint and site.yaml requires v2 (review.require_v2); the article is not published",
+                )
+                .at(l, c)
+                .hint(format!("ask the reviewer to approve it again, which records v2: `{reapprove}`")),
+            );
+        }
+        Verdict::Holds | Verdict::NotApproved => {}
+    }
+    if signoff.verdict == Verdict::Holds {
+        if signoff.version == Some(Version::V1) {
+            let (l, c) = at(&["review", "fingerprint"]);
+            out.push(
+                Diagnostic::warning(
+                    "fingerprint-v1",
+                    file,
+                    "still approved with a v1 (`sha256:`) fingerprint, which covers only the title, summary and body",
+                )
+                .at(l, c)
+                .hint(format!("approve it again to record v2 before setting review.require_v2: `{reapprove}`")),
+            );
+        }
+        if review_unsigned(article) && !policy.require_signature {
+            let (l, c) = at(&["review", "status"]);
+            out.push(
+                Diagnostic::warning(
+                    "unsigned-approval",
+                    file,
+                    "the approval is not signed: anyone with write access could have recorded it",
+                )
+                .at(l, c)
+                .hint(sign_hint),
+            );
+        }
+    }
+    out
+}
+
+fn review_unsigned(article: &Article) -> bool {
+    article.review.signature.is_none()
+}
+
 /// How an article that is not approved yet is described ("… but is still
 /// {label}"); `None` for an approved one.
 fn unapproved_label(status: Option<ReviewStatus>) -> Option<&'static str> {
@@ -294,9 +411,15 @@ mod tests {
     }
 
     fn rules(a: &Article, today: &str) -> Vec<(String, usize)> {
-        check_review(&config(), a, parse_date(today).unwrap())
+        let config = config();
+        let (keys, _) = crate::model::signoff::Keyring::new(&config);
+        let judged = crate::model::signoff::assess(&config.review, &keys, a);
+        check_review(&config, a, &judged, parse_date(today).unwrap())
             .into_iter()
             .map(|d| (d.rule, d.line))
+            // These fixtures carry unsigned v1 approvals: the sign-off rules
+            // have their own tests below.
+            .filter(|(rule, _)| rule != "fingerprint-v1" && rule != "unsigned-approval")
             .collect()
     }
 

@@ -83,6 +83,7 @@ pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
         let (l, c) = at(&["newsletter"], None);
         out.push(Diagnostic::error("newsletter-config", file, why).at(l, c));
     }
+    out.extend(check_signing_keys(config, &at));
     for (key, message, hint) in config.content.problems() {
         let (l, c) = at(&["content", key], None);
         out.push(
@@ -107,6 +108,76 @@ pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
                 let (l, c) = at(&["people", id, "specialty"], Some(spec));
                 out.push(unknown_term_error(config, file, "specialty", spec).at(l, c));
             }
+        }
+    }
+    out
+}
+
+/// Finds a key path (and value) in a YAML text: line and column.
+type Locate<'a> = dyn Fn(&[&str], Option<&str>) -> (usize, usize) + 'a;
+
+/// `signing_keys` must be OpenSSH public key lines, each listed for one
+/// person only (a shared key would let one sign as the other), and a signer's
+/// id must be usable as an `allowed_signers` principal.
+fn check_signing_keys(config: &SiteConfig, at: &Locate) -> Vec<Diagnostic> {
+    let file = Path::new("site.yaml");
+    let mut out = Vec::new();
+    let place = |id: &str| {
+        let (l, c) = at(&["people", id, "signing_keys"], None);
+        if l == 0 {
+            at(&["people", id], None)
+        } else {
+            (l, c)
+        }
+    };
+    let (keys, bad) = crate::model::signoff::Keyring::new(config);
+    for b in bad {
+        let (l, c) = place(&b.person);
+        out.push(
+            Diagnostic::error(
+                "bad-signing-key",
+                file,
+                format!(
+                    "`{}`'s signing_keys entry {} is not an OpenSSH public key: {}",
+                    b.person,
+                    b.index + 1,
+                    b.reason
+                ),
+            )
+            .at(l, c)
+            .hint("paste the whole line of the public key file, e.g. the contents of ~/.ssh/id_ed25519.pub (`ssh-ed25519 AAAA… name@host`)"),
+        );
+    }
+    for (fingerprint, people) in keys.shared_keys() {
+        let (l, c) = place(&people[1]);
+        out.push(
+            Diagnostic::error(
+                "shared-signing-key",
+                file,
+                format!(
+                    "the signing key {fingerprint} is listed for {}",
+                    people.join(" and ")
+                ),
+            )
+            .at(l, c)
+            .hint("every reviewer signs with their own key; remove it from everyone but its owner"),
+        );
+    }
+    for (id, person) in &config.people {
+        let ok = id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
+        if !person.signing_keys.is_empty() && !ok {
+            let (l, c) = place(id);
+            out.push(
+                Diagnostic::error(
+                    "bad-signer-id",
+                    file,
+                    format!("`{id}` has signing_keys, but its id can only hold ASCII letters, digits and - _ . @"),
+                )
+                .at(l, c)
+                .hint("rename the person's id, e.g. dr-wang, so it can appear in the signed statement and in allowed_signers"),
+            );
         }
     }
     out

@@ -27,12 +27,73 @@ taxonomies:
     orthopedics: { name: 骨科, name_en: Orthopedics, schema: Musculoskeletal }
   season: [spring, summer, autumn, winter, all-year]
 people:
-  dr-wang: { name: 王明, title: 主任医师, specialty: cardiology }
-  dr-li: { name: 李静, title: 主任医师, specialty: pediatrics }
+  dr-wang: { name: 王明, title: 主任医师, specialty: cardiology, signing_keys: ["DR_WANG_KEY"] }
+  dr-li: { name: 李静, title: 主任医师, specialty: pediatrics, signing_keys: ["DR_LI_KEY"] }
   editor-sun: { name: 孙悦, title: 健康传播编辑 }
 review:
   max_age_days: 730
 "#;
+
+/// The path of a TEST-ONLY private key, for `approve --key`.
+pub fn key_path(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/keys")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A file of tests/keys/ (TEST-ONLY keys, see tests/keys/README.md).
+pub fn test_key(name: &str) -> String {
+    fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/keys")
+            .join(name),
+    )
+    .unwrap_or_default()
+}
+
+/// Signs `text`'s approval as `healthpress approve --key` would, with the
+/// reviewer's TEST-ONLY key, when there is one (otherwise `text` stays an
+/// unsigned v1 approval). Articles embedding local files keep v1 too: this
+/// function cannot see the files.
+fn signed(text: &str, reviewer: &str, date: &str) -> Option<String> {
+    use healthpress::review::edit::{approve_text, fingerprint_for, Approval};
+    let pem = test_key(reviewer);
+    if pem.is_empty() {
+        return None;
+    }
+    let article = healthpress::load::frontmatter::parse_article(
+        "content/fixture.md".into(),
+        "fixture.md".into(),
+        text.to_string(),
+        "zh-Hans",
+    )
+    .ok()?;
+    if !healthpress::markdown::local_files(article.body(), Path::new("")).is_empty() {
+        return None;
+    }
+    let date = healthpress::config::dates::parse_date(date)?;
+    let fingerprint = fingerprint_for(&article, reviewer, date);
+    let statement =
+        healthpress::model::signoff::statement(reviewer, &date.to_string(), &fingerprint);
+    let key = ssh_key::PrivateKey::from_openssh(pem.trim()).ok()?;
+    let sig = key
+        .sign(
+            "healthpress",
+            ssh_key::HashAlg::Sha512,
+            statement.as_bytes(),
+        )
+        .ok()?
+        .to_pem(ssh_key::LineEnding::LF)
+        .ok()?;
+    let approval = Approval {
+        reviewer,
+        date,
+        signature: Some(sig),
+    };
+    approve_text(&article, &approval).ok().map(|a| a.text)
+}
 
 pub const CALENDAR_YAML: &str = r#"seasons:
   spring: { from: 03-01, to: 05-31 }
@@ -167,6 +228,18 @@ impl ArticleSpec {
             );
         }
         fm += "---\n";
+        if self.status == "approved" {
+            // Signed over the text the reviewer saw (the old body if stale).
+            let seen = if self.stale {
+                format!("{fm}{}\n（审核前的旧版本）", self.body)
+            } else {
+                format!("{fm}{}", self.body)
+            };
+            if let Some(text) = signed(&seen, &self.reviewer, &self.review_date) {
+                let head = &text[..text.len() - (seen.len() - fm.len())];
+                return format!("{head}{}", self.body);
+            }
+        }
         fm + &self.body
     }
 }
@@ -182,8 +255,13 @@ impl Fixture {
         Fixture::with_config(SITE_YAML, CALENDAR_YAML)
     }
 
+    /// A site with this site.yaml (its `DR_WANG_KEY` / `DR_LI_KEY` stand-ins
+    /// replaced by the TEST-ONLY public keys) and calendar.yaml.
     pub fn with_config(site_yaml: &str, calendar_yaml: &str) -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
+        let site_yaml = site_yaml
+            .replace("DR_WANG_KEY", test_key("dr-wang.pub").trim())
+            .replace("DR_LI_KEY", test_key("dr-li.pub").trim());
         fs::write(dir.path().join("site.yaml"), site_yaml).unwrap();
         fs::write(dir.path().join("calendar.yaml"), calendar_yaml).unwrap();
         fs::create_dir_all(dir.path().join("content")).unwrap();

@@ -34,10 +34,14 @@ pub enum PlanState {
     Missed,
     /// Was published; `expires` has passed.
     Expired,
+    /// Approved without the signature the site requires.
+    Unsigned,
+    /// Approved with a signature that does not hold.
+    BadSignature,
 }
 
 impl PlanState {
-    pub const ALL: [PlanState; 10] = [
+    pub const ALL: [PlanState; 12] = [
         PlanState::Planned,
         PlanState::Draft,
         PlanState::InReview,
@@ -48,6 +52,8 @@ impl PlanState {
         PlanState::AtRisk,
         PlanState::Missed,
         PlanState::Expired,
+        PlanState::Unsigned,
+        PlanState::BadSignature,
     ];
 
     /// Stable machine key, used for CSS classes and `data-state`.
@@ -63,6 +69,8 @@ impl PlanState {
             PlanState::AtRisk => "at-risk",
             PlanState::Missed => "missed",
             PlanState::Expired => "expired",
+            PlanState::Unsigned => "unsigned",
+            PlanState::BadSignature => "bad-signature",
         }
     }
 
@@ -79,6 +87,8 @@ impl PlanState {
             PlanState::AtRisk => "at risk",
             PlanState::Missed => "missed",
             PlanState::Expired => "expired",
+            PlanState::Unsigned => "unsigned approval",
+            PlanState::BadSignature => "bad signature",
         }
     }
 
@@ -102,6 +112,8 @@ impl From<State> for PlanState {
             State::StaleApproval => PlanState::StaleApproval,
             // Not public and needing an editor: shown like a request for changes.
             State::ComplianceWithheld => PlanState::ChangesRequested,
+            State::Unsigned => PlanState::Unsigned,
+            State::BadSignature => PlanState::BadSignature,
         }
     }
 }

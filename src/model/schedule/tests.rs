@@ -49,11 +49,14 @@ fn article(
             reviewer: Some("dr".into()),
             date: Some(d("2026-11-01")),
             fingerprint: Some(fp.clone()),
+            signature: None,
         },
         raw: "body".into(),
         body_offset: 0,
         body_line: 5,
         current_fingerprint: fp,
+        embedded: Vec::new(),
+        declared_lang: None,
         positions: Default::default(),
     }
 }
