@@ -96,6 +96,7 @@ fn index_documents(receiver: mpsc::Receiver<Document>) -> Indexed {
         let mut index =
             PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
         let mut pages = 0;
+        let started = std::time::Instant::now();
         for doc in receiver {
             index
                 .add_html_file(None, Some(doc.url.clone()), doc.html)
@@ -103,10 +104,13 @@ fn index_documents(receiver: mpsc::Receiver<Document>) -> Indexed {
                 .map_err(|e| format!("cannot index {}: {e}", doc.url))?;
             pages += 1;
         }
+        crate::timings::since("    search: pages read by Pagefind", &started);
+        let started = std::time::Instant::now();
         let files = index
             .get_files()
             .await
             .map_err(|e| format!("cannot write the search index: {e}"))?;
+        crate::timings::since("    search: index built", &started);
         let kept = files
             .into_iter()
             .filter(|f| is_needed(&f.filename))
