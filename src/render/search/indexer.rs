@@ -39,15 +39,19 @@ struct Document {
 /// The indexing thread's result: the bundle's files and the page count.
 type Indexed = Result<(Vec<IndexFile>, usize), String>;
 
+/// Documents queued for Pagefind at most; the renderer waits beyond that,
+/// so records are not all held in memory at once on a large site.
+const QUEUE: usize = 512;
+
 pub struct Indexer {
-    sender: Option<mpsc::Sender<Document>>,
+    sender: Option<mpsc::SyncSender<Document>>,
     worker: Option<JoinHandle<Indexed>>,
 }
 
 impl Indexer {
     /// Starts the indexing thread.
     pub fn start() -> Indexer {
-        let (sender, receiver) = mpsc::channel::<Document>();
+        let (sender, receiver) = mpsc::sync_channel::<Document>(QUEUE);
         let worker = std::thread::Builder::new()
             .name("search-index".into())
             .spawn(move || index_documents(receiver))
