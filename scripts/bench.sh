@@ -18,7 +18,7 @@
 #   rebuild  over the previous build's output: public/ is swapped out and
 #            kept in .healthpress-cache/ as the next build's starting tree
 #   fresh    into a new, empty folder (--out), as on a CI checkout
-# plus the file count and size of the output. Set HEALTHPRESS_TIMINGS=1 to
+# plus the file count and size of the output and of its search index. Set HEALTHPRESS_TIMINGS=1 to
 # also see the per-phase timings of the last run of each mode.
 # Fresh outputs are deleted only at the end: ext4 makes new inodes skip
 # recently deleted ones one by one, so `rm -rf public` right before a build
@@ -119,5 +119,10 @@ for n in $sizes; do
     disk=$(du -sk "$site/public" | cut -f1)
     printf '%6s articles  output   %d files, %d MB (%d MB on disk)\n' "$n" "$files" \
         "$((bytes / 1000000))" "$((disk / 1024))"
+    if [ -d "$site/public/pagefind" ]; then
+        printf '%6s articles  search   %d files, %.1f MB in public/pagefind (docs/search.md)\n' "$n" \
+            "$(find "$site/public/pagefind" -type f | wc -l)" \
+            "$(du -sb "$site/public/pagefind" | awk '{ print $1 / 1000000 }')"
+    fi
 done
 rm -rf "$work"/fresh-*

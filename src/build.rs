@@ -20,7 +20,7 @@ use crate::model::{today_in, Site, State};
 use crate::output::{self, OutputError, Staging, Writer};
 use crate::render::index::Index;
 use crate::render::theme::Theme;
-use crate::render::{Folder, Scope, RENDERERS};
+use crate::render::{Folder, Rendered, Scope, RENDERERS};
 use crate::timings::Laps;
 use crate::validate;
 
@@ -250,15 +250,43 @@ pub fn render_folder(
 ) -> Result<FolderRendered, Vec<Diagnostic>> {
     let mut laps = Laps::new("  ");
     let mut all = FolderRendered::default();
-    for renderer in RENDERERS.iter().filter(|r| r.folder() == folder) {
-        let rendered = renderer.render(index, &Scope::Everything, out);
+    let mut absorb = |name: &'static str, rendered: Rendered| {
         all.pages += rendered.pages;
         all.problems.extend(rendered.problems);
         all.confined.extend(rendered.confined);
         all.counts.extend(rendered.counts);
-        all.outputs.push((renderer.name(), rendered.files));
-        laps.lap(renderer.name());
-    }
+        all.outputs.push((name, rendered.files));
+    };
+    // A renderer that asks for it runs on a thread of its own beside the
+    // ones after it (its work is mostly serial, e.g. the search index), and
+    // is waited for before the folder is done.
+    std::thread::scope(|scope| {
+        let mut beside = Vec::new();
+        for renderer in RENDERERS.iter().filter(|r| r.folder() == folder) {
+            if renderer.in_background() {
+                let job = scope.spawn(move || renderer.render(index, &Scope::Everything, out));
+                beside.push((renderer.name(), job));
+                continue;
+            }
+            absorb(
+                renderer.name(),
+                renderer.render(index, &Scope::Everything, out),
+            );
+            laps.lap(renderer.name());
+        }
+        for (name, job) in beside {
+            let rendered = job.join().unwrap_or_else(|_| Rendered {
+                problems: vec![Diagnostic::error(
+                    "internal",
+                    "site.yaml",
+                    format!("the {name} output stopped unexpectedly"),
+                )],
+                ..Rendered::default()
+            });
+            absorb(name, rendered);
+            laps.lap(&format!("{name} (beside the others, waited for)"));
+        }
+    });
     diagnostics::sort(&mut all.problems);
     diagnostics::sort(&mut all.confined);
     if all.problems.iter().any(Diagnostic::is_error) {

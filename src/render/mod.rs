@@ -34,11 +34,12 @@ pub use renderer::{Folder, Part, Rendered, Renderer, Scope};
 /// that collides with a page is the one reported.
 pub static RENDERERS: &[&dyn Renderer] = &[
     &article::ArticlePages,
+    // Runs beside the renderers after it (Renderer::in_background).
+    &search::SearchIndex,
     &lists::Listings,
     &tombstone::Tombstones,
     &statics::StaticFiles,
     &bundles::BundleFiles,
     &digest::issues::DigestIssues,
-    &search::SearchIndex,
     &editorial::EditorialViews,
 ];

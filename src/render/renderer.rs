@@ -113,6 +113,14 @@ pub trait Renderer: Sync {
         self.depends_on().iter().any(|&part| edit.touched(part))
     }
 
+    /// Whether a build may run it on a thread of its own beside the
+    /// renderers after it in [`super::RENDERERS`] (they must not need its
+    /// files). For outputs whose work is mostly serial, so the build's
+    /// other cores keep working; only `render_folder` looks at it.
+    fn in_background(&self) -> bool {
+        false
+    }
+
     /// Renders what `scope` asks for into `out`. Every problem is returned,
     /// none printed; with an error, the caller discards what was written.
     fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered;

@@ -39,15 +39,19 @@ struct Document {
 /// The indexing thread's result: the bundle's files and the page count.
 type Indexed = Result<(Vec<IndexFile>, usize), String>;
 
+/// Documents queued for Pagefind at most; the renderer waits beyond that,
+/// so records are not all held in memory at once on a large site.
+const QUEUE: usize = 512;
+
 pub struct Indexer {
-    sender: Option<mpsc::Sender<Document>>,
+    sender: Option<mpsc::SyncSender<Document>>,
     worker: Option<JoinHandle<Indexed>>,
 }
 
 impl Indexer {
     /// Starts the indexing thread.
     pub fn start() -> Indexer {
-        let (sender, receiver) = mpsc::channel::<Document>();
+        let (sender, receiver) = mpsc::sync_channel::<Document>(QUEUE);
         let worker = std::thread::Builder::new()
             .name("search-index".into())
             .spawn(move || index_documents(receiver))
@@ -96,6 +100,7 @@ fn index_documents(receiver: mpsc::Receiver<Document>) -> Indexed {
         let mut index =
             PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
         let mut pages = 0;
+        let started = std::time::Instant::now();
         for doc in receiver {
             index
                 .add_html_file(None, Some(doc.url.clone()), doc.html)
@@ -103,10 +108,13 @@ fn index_documents(receiver: mpsc::Receiver<Document>) -> Indexed {
                 .map_err(|e| format!("cannot index {}: {e}", doc.url))?;
             pages += 1;
         }
+        crate::timings::since("    search: pages read by Pagefind", &started);
+        let started = std::time::Instant::now();
         let files = index
             .get_files()
             .await
             .map_err(|e| format!("cannot write the search index: {e}"))?;
+        crate::timings::since("    search: index built", &started);
         let kept = files
             .into_iter()
             .filter(|f| is_needed(&f.filename))

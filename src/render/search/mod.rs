@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use crate::diagnostics::Diagnostic;
 use crate::output::Writer;
 use crate::search::Synonyms;
+use crate::timings::Laps;
 
 use super::index::{Index, PublicLinks};
 use super::renderer::{Part, Rendered, Renderer, Scope};
@@ -35,11 +36,19 @@ impl Renderer for SearchIndex {
         &[Part::PublicArticles, Part::Config, Part::Theme]
     }
 
+    /// Pagefind reads the pages one at a time and compresses its files on
+    /// one thread: beside the listings and digests, that keeps most of its
+    /// time off the build's critical path.
+    fn in_background(&self) -> bool {
+        true
+    }
+
     /// Renders everything whatever the scope: Pagefind cannot update a
     /// built index, so an edit in `serve` re-indexes every public article
     /// (docs/search.md gives the cost).
     fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
         let mut rendered = Rendered::default();
+        let mut laps = Laps::new("    search: ");
         match page::search_page(index) {
             Ok(p) => rendered.write_all(out, vec![(p.path, p.html.into_bytes())], true),
             Err(d) => rendered.problems.push(d),
@@ -63,7 +72,10 @@ impl Renderer for SearchIndex {
                 indexer.add(url, doc);
             }
         }
-        match indexer.finish() {
+        laps.lap("records");
+        let finished = indexer.finish();
+        laps.lap("index");
+        match finished {
             Ok((files, stats)) => {
                 let files = files
                     .into_iter()
