@@ -36,6 +36,9 @@ pub struct Lexicon {
     pub product: Vec<String>,
     /// A population, a disease or a study being described.
     pub population: Vec<String>,
+    /// Advice and possibility (可以, 有助于, may, can help) before a claim in
+    /// its clause: patient-education register, used by rules with `advice`.
+    pub soft: Vec<String>,
     /// Last characters of a disease name (肺结核, 宫颈癌, 感染…).
     pub disease_suffix: Vec<String>,
     /// Words of outcome that make a number a rate claim (有效, cured…).
@@ -59,6 +62,8 @@ pub struct Reading {
     /// Quoted, framed as a myth or asked as a question.
     pub reported: bool,
     pub question: bool,
+    /// An advice or possibility cue earlier in the claim's clause.
+    pub soft: bool,
     pub speaker: Speaker,
 }
 
@@ -157,6 +162,7 @@ impl<'a> Sentence<'a> {
             negated,
             reported,
             question,
+            soft: !self.find(&lex.soft, clause, start).is_empty(),
             speaker: self.speaker(lex, start),
         }
     }

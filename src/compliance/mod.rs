@@ -270,7 +270,11 @@ impl Linter {
         let mut sentences: HashMap<usize, Sentence> = HashMap::new();
         let mut kept: Vec<(Hit, Tier)> = Vec::new();
         for hit in found {
-            if kept.last().is_some_and(|(k, _)| hit.start < k.end) {
+            // An overlapping match is read only if it could raise the kept
+            // one from a review note to an error (a broad structural note
+            // must not hide a prohibited term inside it).
+            let overlaps = kept.last().is_some_and(|(k, _)| hit.start < k.end);
+            if overlaps && kept.last().is_some_and(|(_, t)| *t == Tier::Error) {
                 continue;
             }
             let tier = match hit.tier {
@@ -290,7 +294,12 @@ impl Linter {
                     decide(&self.rules[hit.rule].tiers, reading)
                 }
             };
-            if tier != Tier::None {
+            if overlaps {
+                if tier == Tier::Error {
+                    kept.pop();
+                    kept.push((hit, tier));
+                }
+            } else if tier != Tier::None {
                 kept.push((hit, tier));
             }
         }
@@ -373,6 +382,12 @@ fn decide(tiers: &rules::Tiers, reading: context::Reading) -> Tier {
             Speaker::Population => tiers.population,
             Speaker::Other => tiers.other,
         }
+    };
+    // Advice to the reader or a hedged statement about a disease is the
+    // register of patient education; an institution or product keeps its tier.
+    let base = match (tiers.advice, reading.speaker) {
+        (Some(advice), Speaker::Population | Speaker::Other) if reading.soft => advice,
+        _ => base,
     };
     match base {
         Tier::None => Tier::None,

@@ -70,6 +70,9 @@ pub struct When {
     pub product: Option<Tier>,
     pub population: Option<Tier>,
     pub other: Option<Tier>,
+    /// The tier when a population or other subject is hedged as advice
+    /// (可以, 有助于, may, can help) before the claim in its clause.
+    pub advice: Option<Tier>,
 }
 
 /// How a rule decides its tier from the reading of a match.
@@ -80,6 +83,8 @@ pub struct Tiers {
     pub product: Tier,
     pub population: Tier,
     pub other: Tier,
+    /// Tier for advice-hedged claims (see `When::advice`); None: not used.
+    pub advice: Option<Tier>,
 }
 
 /// A term: either a bare string or a string with context exceptions.
@@ -305,6 +310,7 @@ fn finish(spec: RuleSpec) -> Result<Resolved, String> {
         product: when.product.unwrap_or(base),
         population: when.population.unwrap_or(base),
         other: when.other.unwrap_or(base),
+        advice: when.advice,
     };
     Ok(Resolved {
         info: RuleInfo {
