@@ -15,7 +15,7 @@ use std::path::Path;
 use healthpress::config::{yaml, Calendar, SiteConfig};
 use healthpress::diagnostics::Diagnostic;
 use healthpress::load::frontmatter::parse_article;
-use healthpress::markdown::{render, LinkResolver, MarkdownInput, Settings};
+use healthpress::markdown::{render, LinkProblem, LinkResolver, MarkdownInput, Settings};
 use proptest::prelude::*;
 
 fn cases() -> u32 {
@@ -246,10 +246,10 @@ fn inert(html: &str) -> Result<(), TestCaseError> {
 struct NoArticles;
 
 impl LinkResolver for NoArticles {
-    fn resolve(&self, target: &Path) -> Result<String, String> {
+    fn resolve(&self, target: &Path) -> Result<String, LinkProblem> {
         match target.to_str() {
             Some("a.md") | Some("kids/fever.md") => Ok("/articles/a/".into()),
-            _ => Err("no such article".into()),
+            _ => Err(LinkProblem::Missing("no such article".into())),
         }
     }
 }

@@ -379,7 +379,7 @@ fn the_example_site_in_the_repository_builds() {
     assert!(out.status.success(), "{}", output_text(&out));
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(
-        summary.contains("16 published, 1 scheduled, 1 drafts, 1 in review, 1 changes requested, 0 stale approvals, 1 expired"),
+        summary.contains("16 published, 1 scheduled, 1 drafts, 1 in review, 1 changes requested, 0 stale approvals, 0 unsigned, 0 bad signatures, 1 expired"),
         "the README's description of the example site:\n{summary}"
     );
     for marker in ["winter-heart-health", "winter-tonic-myths"] {

@@ -228,7 +228,9 @@ fn dry_render(site: &Site, theme: &Theme) -> Result<Vec<Diagnostic>, Diagnostic>
                             "site.yaml",
                             e.to_string(),
                         )),
-                        (Ok(()), Ok(rendered)) => Ok([rendered.problems, rendered.confined].concat()),
+                        (Ok(()), Ok(rendered)) => {
+                            Ok([rendered.problems, rendered.confined].concat())
+                        }
                         (Ok(()), Err(problems)) => Ok(problems),
                     }
                 }
