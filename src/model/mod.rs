@@ -60,20 +60,29 @@ impl Site {
     /// finds an error (review notes do not withhold), keeping the errors in
     /// `withheld`. Decided per article: the rest of the site is unaffected.
     pub fn withhold_noncompliant(&mut self, linter: &Linter) {
-        for (i, article) in self.articles.iter().enumerate() {
-            if !matches!(self.states[i], State::Published | State::Scheduled) {
-                continue;
-            }
-            let errors: Vec<Diagnostic> = linter
-                .scan(&article.source, &article.raw)
-                .diagnostics
-                .into_iter()
-                .filter(Diagnostic::is_error)
-                .collect();
-            if !errors.is_empty() {
-                self.states[i] = State::ComplianceWithheld;
-                self.withheld.extend(errors);
-            }
+        // Scanning (segmentation included) is the costly part: in parallel,
+        // then applied in article order so the output stays deterministic.
+        use rayon::prelude::*;
+        let states = &self.states;
+        let found: Vec<(usize, Vec<Diagnostic>)> = self
+            .articles
+            .par_iter()
+            .enumerate()
+            .filter(|(i, _)| matches!(states[*i], State::Published | State::Scheduled))
+            .map(|(i, article)| {
+                let errors: Vec<Diagnostic> = linter
+                    .scan(&article.source, &article.raw)
+                    .diagnostics
+                    .into_iter()
+                    .filter(Diagnostic::is_error)
+                    .collect();
+                (i, errors)
+            })
+            .filter(|(_, errors)| !errors.is_empty())
+            .collect();
+        for (i, errors) in found {
+            self.states[i] = State::ComplianceWithheld;
+            self.withheld.extend(errors);
         }
         diagnostics::sort(&mut self.withheld);
     }
