@@ -30,7 +30,7 @@ fn dev_set_meets_the_recall_and_false_alarm_targets() {
     assert!(pages >= 20, "at least 20 clean pages");
     // Dev-set floors a little under the held-out targets (>= 95%, < 2%, < 8%,
     // < 3% of pages), so a change that moves away from them fails here.
-    assert!(recall >= 0.93, "recall {recall:.3}");
+    assert!(recall >= 0.96, "recall {recall:.3}");
     assert!(identifiers >= 0.99, "identifier recall {identifiers:.3}");
     assert!(errors < 0.02, "errors on clean sentences {errors:.3}");
     assert!(

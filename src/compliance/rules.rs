@@ -15,6 +15,10 @@ use super::{ascii_word_bounded, ComplianceConfig, Hit};
 use crate::diagnostics::Severity;
 
 const BUILTIN: &str = include_str!("builtin_rules.yaml");
+/// Review-note rules, appended to the built-in ones (same shape, no lexicon).
+const REVIEW: &str = include_str!("review_rules.yaml");
+/// Identifier and suppression rules (detectors in code).
+const IDENTIFIERS: &str = include_str!("identifier_rules.yaml");
 
 /// One rule as written in YAML. In `builtin_rules.yaml` every rule is
 /// complete; in site.yaml an entry whose id names a built-in rule overrides
@@ -171,6 +175,16 @@ struct BuiltinFile {
 
 /// Path shown in errors about the built-in rule file.
 pub const BUILTIN_PATH: &str = "src/compliance/builtin_rules.yaml";
+/// Path shown in errors about the built-in review-note rule file.
+pub const REVIEW_PATH: &str = "src/compliance/review_rules.yaml";
+/// Path shown in errors about the built-in identifier rule file.
+pub const IDENTIFIERS_PATH: &str = "src/compliance/identifier_rules.yaml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleList {
+    rules: Vec<RuleSpec>,
+}
 
 /// Parses a rule file; the error names its line, as `file:line: message`.
 fn parse_rule_file(file: &str, text: &str) -> Result<BuiltinFile, String> {
@@ -192,17 +206,30 @@ pub fn builtin_lexicon() -> Result<Lexicon, String> {
 pub(crate) fn resolve(
     config: &ComplianceConfig,
 ) -> Result<(Vec<Resolved>, HashSet<String>, Lexicon), String> {
-    resolve_file(config, BUILTIN_PATH, BUILTIN)
+    resolve_file(
+        config,
+        BUILTIN_PATH,
+        BUILTIN,
+        &[(REVIEW_PATH, REVIEW), (IDENTIFIERS_PATH, IDENTIFIERS)],
+    )
 }
 
 pub(crate) fn resolve_file(
     config: &ComplianceConfig,
     file: &str,
     text: &str,
+    more: &[(&str, &str)],
 ) -> Result<(Vec<Resolved>, HashSet<String>, Lexicon), String> {
     let builtin = parse_rule_file(file, text)?;
     let lexicon = builtin.lexicon;
     let mut specs = builtin.rules;
+    for (file, text) in more {
+        let list: RuleList = serde_yaml::from_str(text).map_err(|e| match e.location() {
+            Some(at) => format!("{file}:{}: rule file does not parse: {e}", at.line()),
+            None => format!("{file}: rule file does not parse: {e}"),
+        })?;
+        specs.extend(list.rules);
+    }
     let builtin_count = specs.len();
     let mut seen = HashSet::new();
     for custom in &config.rules {

@@ -136,7 +136,7 @@ fn identifiers_in_every_format_are_errors_but_site_contacts_are_not() {
 #[test]
 fn a_rule_file_that_does_not_parse_is_an_error_at_its_line() {
     let bad = "lexicon:\n  negation: [不]\nrules:\n  - id: x\n    terms: [a\n";
-    let err = rules::resolve_file(&ComplianceConfig::default(), "rules.yaml", bad)
+    let err = rules::resolve_file(&ComplianceConfig::default(), "rules.yaml", bad, &[])
         .err()
         .expect("does not parse");
     assert!(err.starts_with("rules.yaml:"), "{err}");
