@@ -274,7 +274,7 @@ pub(crate) fn resolve_path(source_dir: &Path, link_path: &str) -> Option<PathBuf
 /// Authors write `my%20file.md` because Markdown link destinations cannot
 /// contain spaces; the resolver wants the real file name. Invalid escapes or
 /// non-UTF-8 results keep the original text.
-fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains('%') {
         return s.into();
     }

@@ -45,6 +45,7 @@ use crate::diagnostics::Diagnostic;
 
 pub use files::{local_files, LocalRef};
 pub use highlight::syntax_css;
+pub(crate) use links::percent_decode;
 pub use links::scheme_of;
 pub use reading::reading_stats;
 

@@ -123,7 +123,7 @@ impl ArticleUrls {
             page.push_str("/articles/\u{0}/");
             format!("/{page}{url}")
         };
-        let parts = normalize(&percent_decoded(&path));
+        let parts = normalize(&crate::markdown::percent_decode(&path));
         let rest = parts.strip_prefix(self.base.as_slice())?;
         match rest {
             [articles, slug, ..] if articles == "articles" && slug != "\u{0}" => {
@@ -202,28 +202,6 @@ fn normalize(path: &str) -> Vec<String> {
 
 /// `%xx` escapes decoded (browsers and servers decode them before matching
 /// a file); text that does not decode to UTF-8 is kept as it was.
-fn percent_decoded(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
