@@ -26,8 +26,8 @@ use chrono::NaiveDate;
 
 use crate::build::{build_site, model_site, BuildOptions};
 use crate::diagnostics::Diagnostic;
-use crate::load::{self, Sources};
-use crate::model::{Article, Site};
+use crate::load::{self, Loaded, Sources};
+use crate::model::Site;
 use crate::render::changes::{diff_sites, Edit};
 use crate::render::index::Index;
 use crate::render::theme::Theme;
@@ -55,7 +55,7 @@ pub struct Model {
     config_text: String,
     calendar_text: String,
     /// Latest read of every article file, keyed by path under `content/`.
-    files: BTreeMap<PathBuf, Result<Article, Vec<Diagnostic>>>,
+    files: BTreeMap<PathBuf, Loaded>,
     /// Files re-read since the last good build (paths under `content/`):
     /// only they can differ between `files` and `site`.
     dirty: BTreeSet<PathBuf>,
@@ -106,12 +106,29 @@ impl Model {
         };
         let config_text = sources.config_text.clone();
         let calendar_text = sources.calendar_text.clone();
+        // The load's problems name the stand-ins' files; keep each with its
+        // file so that an incremental rebuild reports them again.
         let files = sources
             .articles
             .iter()
-            .map(|a| (a.content_path.clone(), Ok(a.clone())))
+            .map(|a| {
+                let own = if sources.stand_ins.contains(&a.source) {
+                    problems
+                        .iter()
+                        .filter(|d| d.file == a.source)
+                        .cloned()
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let loaded = Loaded {
+                    article: a.clone(),
+                    problems: own,
+                };
+                (a.content_path.clone(), loaded)
+            })
             .collect();
-        let site = model_site(&settings.root, sources, problems, settings.as_of)
+        let site = model_site(&settings.root, sources, problems, settings.as_of, true)
             .map_err(RebuildError::Invalid)?;
         let theme =
             Theme::load(&settings.root, site.config.theme_name()).map_err(RebuildError::Invalid)?;
@@ -155,6 +172,7 @@ impl Model {
                 written: built.public.files,
                 removed: 0,
                 warnings,
+                withheld: built.withheld,
             },
         ))
     }
@@ -177,11 +195,13 @@ impl Model {
         phase("reread", &started);
         let mut problems: Vec<Diagnostic> = Vec::new();
         let mut articles = Vec::with_capacity(self.files.len());
+        let mut stand_ins = BTreeSet::new();
         for entry in self.files.values() {
-            match entry {
-                Ok(a) => articles.push(a.clone()),
-                Err(found) => problems.extend(found.iter().cloned()),
+            if entry.is_stand_in() {
+                problems.extend(entry.problems.iter().cloned());
+                stand_ins.insert(entry.article.source.clone());
             }
+            articles.push(entry.article.clone());
         }
         let sources = Sources {
             config: self.site.config.clone(),
@@ -189,10 +209,17 @@ impl Model {
             calendar: self.site.calendar.clone(),
             calendar_text: self.calendar_text.clone(),
             articles,
+            stand_ins,
         };
         phase("sources", &started);
-        let site = model_site(&self.settings.root, sources, problems, self.settings.as_of)
-            .map_err(RebuildError::Invalid)?;
+        let site = model_site(
+            &self.settings.root,
+            sources,
+            problems,
+            self.settings.as_of,
+            true,
+        )
+        .map_err(RebuildError::Invalid)?;
         phase("validate", &started);
         if site.today != self.site.today {
             return Ok(Err(Fallback::keep(format!(
@@ -243,6 +270,7 @@ impl Model {
             report
         };
         phase("render", &started);
+        report.withheld = site.withheld.clone();
         if self.settings.drafts {
             // Draft previews show related public articles, so any public
             // change re-renders all of them; otherwise only edited drafts.
@@ -306,7 +334,7 @@ impl Model {
             // Editors' temporary files and non-Markdown files are not content.
             Ok(meta) if meta.file_type().is_file() && !is_md => Ok(()),
             Ok(meta) if meta.file_type().is_file() => {
-                let read = load::read_article(
+                let read = load::read_article_kept(
                     &self.settings.root,
                     content_path.to_path_buf(),
                     &self.site.config.language,
@@ -320,6 +348,20 @@ impl Model {
                 path.display()
             ))),
         }
+    }
+
+    /// The output files (as the server keys pages) of the articles shown
+    /// with edits not yet approved ([`Site::preview_edits`]).
+    pub fn edited_pages(&self) -> BTreeSet<String> {
+        let urls = crate::render::views::Urls::new(&self.site.config);
+        self.site
+            .edited
+            .iter()
+            .map(|&i| {
+                let url = urls.article(&self.site.articles[i].slug);
+                crate::render::listing::file_for(&urls, &url)
+            })
+            .collect()
     }
 
     /// True when, without `--as-of`, today (in the site's time zone) is no
