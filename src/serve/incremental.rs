@@ -159,7 +159,7 @@ impl Model {
         };
         let mut warnings = built.warnings;
         if settings.drafts {
-            let index = Index::new(&model.site, &model.theme);
+            let index = serve_index(&model.site, &model.theme, &settings.public_dir);
             let drafts = &mut model.draft_pages;
             warnings.extend(render_drafts(&settings.public_dir, drafts, &index, None)?);
         }
@@ -231,7 +231,8 @@ impl Model {
         phase("diff", &started);
         // The new site's index, shared by the renderers and the draft
         // previews; built only if one of them needs it.
-        let index = LazyCell::new(|| Index::new(&site, &self.theme));
+        let public_dir = self.settings.public_dir.clone();
+        let index = LazyCell::new(|| serve_index(&site, &self.theme, &public_dir));
         let edit = Edit::new(&self.site, &self.theme, &diff);
         let mut report = if diff.public.is_empty() {
             let kind = if diff.private.is_empty() {
@@ -318,6 +319,9 @@ impl Model {
         }
         let full = self.settings.root.join(path);
         let is_md = path.extension().is_some_and(|x| x == "md");
+        if !is_md && crate::assets::kind_of(&path.to_string_lossy()).is_some() {
+            return self.reread_embedding(content_path);
+        }
         match fs::symlink_metadata(&full) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 self.dirty.insert(content_path.to_path_buf());
@@ -364,12 +368,37 @@ impl Model {
             .collect()
     }
 
+    /// An article's own file (`content_path`, under `content/`) changed,
+    /// appeared or went: re-reads every article that embeds it, so their
+    /// recorded digests, pages and published files follow.
+    fn reread_embedding(&mut self, content_path: &Path) -> Result<(), NeedFull> {
+        let target = content_path.to_string_lossy().replace('\\', "/");
+        let embedding: Vec<PathBuf> = self
+            .files
+            .iter()
+            .filter(|(_, l)| l.article.embedded.iter().any(|f| f.target == target))
+            .map(|(md, _)| Path::new("content").join(md))
+            .collect();
+        for md in embedding {
+            self.reread(&md)?;
+        }
+        Ok(())
+    }
+
     /// True when, without `--as-of`, today (in the site's time zone) is no
     /// longer the day the model was built for: states may have changed.
     pub fn day_changed(&self) -> bool {
         self.settings.as_of.is_none()
             && crate::model::today_in(&self.site.config, None) != self.site.today
     }
+}
+
+/// The index of `site` for rendering into the serve folder `public_dir`:
+/// images use the variant cache a full build into that folder uses.
+fn serve_index<'a>(site: &'a Site, theme: &'a Theme, public_dir: &Path) -> Index<'a> {
+    let mut index = Index::new(site, theme);
+    index.image_cache = crate::assets::cache_dir(public_dir);
+    index
 }
 
 /// With `HEALTHPRESS_TIMINGS` set, prints the time since `since`.
