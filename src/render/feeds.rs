@@ -71,6 +71,19 @@ pub fn entry(index: &Index, i: usize, content: Option<String>) -> EntryView {
     }
 }
 
+/// When an empty feed (a term with no public article yet) was last
+/// changed: when the site last changed, its newest public article
+/// (`published`, indices into `site.articles`), or today when nothing is
+/// public. An edit that moves it re-renders every empty feed
+/// ([`super::changes::Reach::site_updated`]).
+pub fn site_updated(site: &crate::model::Site, published: &[usize]) -> chrono::NaiveDate {
+    published
+        .iter()
+        .map(|&i| site.articles[i].last_modified())
+        .max()
+        .unwrap_or(site.today)
+}
+
 /// The Atom feed of the latest [`FEED_LENGTH`] of `items`, for the page at
 /// `page_url` (root-relative); `content` gives an entry's full content, if
 /// the feed carries it. The digests' segment feeds use it too.
@@ -91,17 +104,7 @@ pub fn feed(
         .take(FEED_LENGTH)
         .map(|&i| index.site.articles[i].last_modified())
         .max()
-        // An empty feed (a term with no public article yet) was last
-        // changed when the site last changed: its newest public article,
-        // or today when nothing is public.
-        .or_else(|| {
-            index
-                .published
-                .iter()
-                .map(|&i| index.site.articles[i].last_modified())
-                .max()
-        })
-        .unwrap_or(index.site.today);
+        .unwrap_or_else(|| site_updated(index.site, &index.published));
     let updated = atom_time(updated, index.site.config.tz());
     let self_url = index.urls.absolute(&format!("{page_url}atom.xml"));
     let view = FeedView {

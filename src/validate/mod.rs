@@ -108,7 +108,14 @@ pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
         if schema_org::is_medical_specialty(schema) {
             continue;
         }
-        let (l, c) = at(&["taxonomies", "specialty", id, "schema"], Some(schema));
+        // `schema:` may sit in a flow mapping on the term's line, where a
+        // line-based search for the key below the term finds nothing.
+        let (l, c) = yaml::locate(
+            text,
+            &["taxonomies", "specialty", id],
+            Some(&format!("schema: {schema}")),
+        )
+        .unwrap_or_else(|| at(&["taxonomies", "specialty", id, "schema"], Some(schema)));
         let hint = match schema_org::suggest_medical_specialty(schema) {
             Some(meant) => format!("did you mean `{meant}`? the value must be a member of https://schema.org/MedicalSpecialty, spelt exactly"),
             None => format!(
