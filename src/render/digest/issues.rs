@@ -168,7 +168,8 @@ fn digest_changes(
         // An empty segment feed shows the site's newest change as its
         // `updated` time, which the edit may have moved.
         let empty_feed = after.iter().all(|issue| issue.articles.is_empty());
-        if !touched && !(site_updated && empty_feed) {
+        let stale_empty_feed = site_updated && empty_feed;
+        if !touched && !stale_empty_feed {
             continue;
         }
         let before = segment_issues(old, newsletter, old.today, false);
