@@ -302,7 +302,8 @@ pub fn render_folder(
             laps.lap(&format!("{name} (beside the others, waited for)"));
         }
     });
-    diagnostics::sort(&mut all.problems);
+    // A template error repeats on every page of its template: once each.
+    diagnostics::sort_and_collapse(&mut all.problems);
     diagnostics::sort(&mut all.confined);
     if all.problems.iter().any(Diagnostic::is_error) {
         all.problems.append(&mut all.confined);

@@ -3,6 +3,7 @@
 //! approvals are complete, and calendar.yaml refers to real things.
 
 pub mod calendar;
+pub mod schema_org;
 mod unknown;
 
 use unknown::empty_person_error;
@@ -121,6 +122,36 @@ pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
                     .hint("write { lay: [发烧], medical: [发热], source: 出处 }"),
             );
         }
+    }
+    for (id, term) in &config.taxonomies.specialty {
+        let Some(schema) = &term.schema else { continue };
+        if schema_org::is_medical_specialty(schema) {
+            continue;
+        }
+        // `schema:` may sit in a flow mapping on the term's line, where a
+        // line-based search for the key below the term finds nothing.
+        let (l, c) = yaml::locate(
+            text,
+            &["taxonomies", "specialty", id],
+            Some(&format!("schema: {schema}")),
+        )
+        .unwrap_or_else(|| at(&["taxonomies", "specialty", id, "schema"], Some(schema)));
+        let hint = match schema_org::suggest_medical_specialty(schema) {
+            Some(meant) => format!("did you mean `{meant}`? the value must be a member of https://schema.org/MedicalSpecialty, spelt exactly"),
+            None => format!(
+                "use a member of https://schema.org/MedicalSpecialty ({}), or remove `schema:`",
+                schema_org::MEDICAL_SPECIALTIES.join(", ")
+            ),
+        };
+        out.push(
+            Diagnostic::error(
+                "bad-schema",
+                file,
+                format!("specialty `{id}`: `schema: {schema}` is not a schema.org MedicalSpecialty; every article of it would carry invalid JSON-LD"),
+            )
+            .at(l, c)
+            .hint(hint),
+        );
     }
     for (id, person) in &config.people {
         if let Some(spec) = &person.specialty {
