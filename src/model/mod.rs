@@ -40,6 +40,10 @@ pub struct Site {
     /// The compliance errors that withheld articles (state
     /// `ComplianceWithheld`), for the build to print with file and line.
     pub withheld: Vec<Diagnostic>,
+    /// The compliance linter that decided them, kept so outputs that add
+    /// text of their own (WeChat posts) are checked by the same rules
+    /// without building it again (building it is the costly part).
+    pub linter: Option<std::sync::Arc<Linter>>,
 }
 
 /// The day publishing decisions are made for: `--as-of` if given, else the
@@ -124,6 +128,7 @@ impl Site {
             today,
             warnings,
             withheld: Vec::new(),
+            linter: None,
         }
     }
 

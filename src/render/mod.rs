@@ -25,6 +25,7 @@ pub mod statics;
 pub mod theme;
 pub mod tombstone;
 pub mod views;
+pub mod wechat;
 
 pub use renderer::{Folder, Part, Rendered, Renderer, Scope};
 
@@ -41,5 +42,7 @@ pub static RENDERERS: &[&dyn Renderer] = &[
     &statics::StaticFiles,
     &bundles::BundleFiles,
     &digest::issues::DigestIssues,
+    &wechat::QrImages,
     &editorial::EditorialViews,
+    &wechat::WechatPosts,
 ];
