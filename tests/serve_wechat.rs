@@ -50,16 +50,27 @@ fn serve_shows_the_wechat_post_of_the_article_being_edited() {
     let serve = Serve::start(&site, &[]);
     let (code, page) = serve.get("/articles/edited/");
     assert_eq!(code, 200);
-    assert!(page.contains("href=\"/__healthpress/wechat/edited/\""), "{page}");
+    assert!(
+        page.contains("href=\"/__healthpress/wechat/edited/\""),
+        "{page}"
+    );
     let (code, post) = serve.get("/__healthpress/wechat/edited/");
     assert_eq!(code, 200);
     assert!(post.contains("复制到公众号") && post.contains("/__healthpress/reload.js"));
 
     let path = site.root().join("content/edited.md");
-    save(&path, &spec.clone().body("## 要点\n\n新写的一句：每天散步。\n").to_markdown());
-    serve.wait_for("/__healthpress/wechat/edited/", "the edit in the post", |b| {
-        b.contains("新写的一句：每天散步。")
-    });
+    save(
+        &path,
+        &spec
+            .clone()
+            .body("## 要点\n\n新写的一句：每天散步。\n")
+            .to_markdown(),
+    );
+    serve.wait_for(
+        "/__healthpress/wechat/edited/",
+        "the edit in the post",
+        |b| b.contains("新写的一句：每天散步。"),
+    );
     serve.settle(Duration::from_millis(300));
     same_posts_as_a_full_build(&site);
 

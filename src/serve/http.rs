@@ -394,14 +394,15 @@ pub fn route(router: &Router, request: &Request) -> Reply {
         }
         _ => {}
     }
-    let in_wechat = path_only == WECHAT_PREFIX || path_only.starts_with(&format!("{WECHAT_PREFIX}/"));
+    let in_wechat =
+        path_only == WECHAT_PREFIX || path_only.starts_with(&format!("{WECHAT_PREFIX}/"));
     let (root, base) = if in_wechat {
         (&router.wechat, WECHAT_PREFIX.to_string())
     } else {
         (&router.root, shared.base_path())
     };
-    let found = safe_relative_path(url, &base)
-        .and_then(|rel| resolve_file(root, &rel).map(|f| (rel, f)));
+    let found =
+        safe_relative_path(url, &base).and_then(|rel| resolve_file(root, &rel).map(|f| (rel, f)));
     let (code, file, rel) = match found {
         Some((rel, file)) => (200, file, Some(rel)),
         None => match resolve_file(root, Path::new("404.html")) {

@@ -13,8 +13,8 @@ use crate::render::digest::segment_issues;
 use crate::render::views::person_view;
 
 use super::post::{context, document, render_post};
-use super::transform::Reference;
 use super::posts::{read_more_url, IndexEntry, Posts, FOLDER};
+use super::transform::Reference;
 
 /// The template of an issue's post.
 pub const ISSUE_TEMPLATE: &str = "wechat/issue.html";

@@ -132,17 +132,19 @@ impl Renderer for WechatPosts {
                 for (_, slug) in &edit.diff.gone {
                     rendered.removed.extend(post_files(slug));
                 }
-                let mut chosen: Vec<usize> =
-                    reach.changed_now.iter().chain(&reach.linking).copied().collect();
+                let mut chosen: Vec<usize> = reach
+                    .changed_now
+                    .iter()
+                    .chain(&reach.linking)
+                    .copied()
+                    .collect();
                 chosen.sort_unstable();
                 chosen.dedup();
                 chosen
             }
         };
-        let results: Vec<ArticleFiles> = chosen
-            .par_iter()
-            .map(|&i| posts.article_files(i))
-            .collect();
+        let results: Vec<ArticleFiles> =
+            chosen.par_iter().map(|&i| posts.article_files(i)).collect();
         let mut files = Vec::new();
         for (found, problem) in results {
             files.extend(found);
@@ -180,7 +182,10 @@ impl Renderer for WechatPosts {
             Ok(html) => files.push((format!("{FOLDER}/index.html"), html.into_bytes())),
             Err(d) => rendered.problems.push(d),
         }
-        let pages = files.iter().filter(|(p, _)| p.ends_with("index.html")).count();
+        let pages = files
+            .iter()
+            .filter(|(p, _)| p.ends_with("index.html"))
+            .count();
         rendered
             .removed
             .retain(|r| !files.iter().any(|(p, _)| p == r));

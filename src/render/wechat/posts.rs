@@ -72,9 +72,11 @@ impl<'a> Posts<'a> {
         // the site through `build::open_site`); building one is costly.
         let linter = match &index.site.linter {
             Some(linter) => Arc::clone(linter),
-            None => Arc::new(Linter::new(&config.compliance, &config.contact).map_err(|e| {
-                Diagnostic::error("compliance-config", "site.yaml", format!("compliance: {e}"))
-            })?),
+            None => Arc::new(
+                Linter::new(&config.compliance, &config.contact).map_err(|e| {
+                    Diagnostic::error("compliance-config", "site.yaml", format!("compliance: {e}"))
+                })?,
+            ),
         };
         Ok(Posts {
             index,
@@ -229,4 +231,3 @@ fn withheld(file: &str, error: &Diagnostic) -> Diagnostic {
     )
     .hint("fix the wording in themes/<theme>/templates/wechat/ or site.yaml (disclaimer, people)")
 }
-
