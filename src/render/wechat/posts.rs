@@ -72,11 +72,9 @@ impl<'a> Posts<'a> {
         // the site through `build::open_site`); building one is costly.
         let linter = match &index.site.linter {
             Some(linter) => Arc::clone(linter),
-            None => Arc::new(
-                Linter::new(&config.compliance, &config.contact).map_err(|e| {
-                    Diagnostic::error("compliance-config", "site.yaml", format!("compliance: {e}"))
-                })?,
-            ),
+            None => linter_for(&config.compliance, &config.contact).map_err(|e| {
+                Diagnostic::error("compliance-config", "site.yaml", format!("compliance: {e}"))
+            })?,
         };
         Ok(Posts {
             index,
@@ -201,6 +199,27 @@ impl<'a> Posts<'a> {
         ctx.insert("issues", issues);
         index.theme.render(INDEX_TEMPLATE, &ctx)
     }
+}
+
+/// A linter for a model made without one (`Site::from_parts`, as tests and
+/// library users do): the last one built is kept for the same settings, so
+/// many builds of one site build it once.
+fn linter_for(
+    config: &crate::compliance::ComplianceConfig,
+    contacts: &[String],
+) -> Result<Arc<Linter>, String> {
+    static LAST: Mutex<Option<(String, Arc<Linter>)>> = Mutex::new(None);
+    let key = format!("{config:?}{contacts:?}");
+    if let Some((k, linter)) = LAST.lock().ok().as_deref().and_then(Option::as_ref) {
+        if *k == key {
+            return Ok(Arc::clone(linter));
+        }
+    }
+    let linter = Arc::new(Linter::new(config, contacts)?);
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some((key, Arc::clone(&linter)));
+    }
+    Ok(linter)
 }
 
 /// What the preview page template receives as `page`.
