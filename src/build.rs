@@ -158,6 +158,7 @@ pub fn model_site(
         site.preview_edits();
     }
     site.withhold_noncompliant(&linter);
+    site.linter = Some(std::sync::Arc::new(linter));
     Ok(site)
 }
 
@@ -196,6 +197,8 @@ pub fn build_site(
     let internal = internal.map_err(BuildError::Invalid)?;
     let gaps = internal.count("gaps");
     warnings.extend(internal.problems);
+    // Confined to one article (a WeChat post left out): shown, not fatal.
+    warnings.extend(internal.confined);
     phases.lap("editorial");
     let (public_files, editorial_files) = (public.count(), editorial.count());
     output::commit_all(vec![public, editorial]).map_err(|failed| {

@@ -11,6 +11,9 @@
 #     email.html renders at 600 px without horizontal scrolling; every
 #     page of the example site and of fixtures/phone/ (wide tables, long
 #     URLs, long code lines) at 320 px without horizontal scrolling;
+#   - WeChat posts (wechat.mjs): the "复制到公众号" button clicked with the
+#     clipboard permission granted, the clipboard's HTML equal to the post's
+#     wechat.html, screenshots at 375 px;
 #   - site search (search.mjs): queries typed into the search box in
 #     Chromium, each expecting its article first (docs/search.md);
 #   - Python feedparser (every Atom feed, no bozo), icalendar (every .ics),
@@ -81,6 +84,9 @@ python3 "$here/check_outputs.py" "$out/site/public" "$out/site/editorial" || sta
 echo "== headless Chromium: axe-core, console, screenshots, e-mail width, 320 px pages"
 node "$here/browser.mjs" "$out/site/public" "$out/site/editorial" "$out/screenshots" \
   "$out/phone/public" || status=1
+echo "== WeChat posts: the copy button and the clipboard in headless Chromium, 375 px"
+base_url=$(sed -n 's/^base_url:[[:space:]]*\([^[:space:]#]*\).*/\1/p' site.yaml | head -1)
+node "$here/wechat.mjs" "$out/site/public" "$out/site/editorial" "$out/screenshots" "$base_url" || status=1
 echo "screenshots: $out/screenshots"
 
 echo "== site search: queries typed into the search box in headless Chromium"

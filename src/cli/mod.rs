@@ -18,6 +18,7 @@ mod new;
 mod schedule;
 mod serve;
 mod shared;
+mod wechat;
 
 pub use shared::{
     config_unusable, failure_code, parse_as_of, print_diagnostics, EXIT_CONFIG, EXIT_ERRORS,
@@ -137,6 +138,17 @@ pub enum Command {
         #[command(flatten)]
         args: digest::Args,
     },
+    /// Print one public article as a WeChat Official Account post (what
+    /// the "复制到公众号" button copies), or write it to --out (see docs/wechat.md).
+    #[command(after_help = "Examples:
+  healthpress wechat content/winter-heart-health.md > post.html
+  healthpress wechat winter-heart-health --out post.html")]
+    Wechat {
+        #[command(flatten)]
+        site: SiteRoot,
+        #[command(flatten)]
+        args: wechat::Args,
+    },
     /// Preview the site on 127.0.0.1 with live reload (builds into .healthpress-serve/).
     #[command(after_help = "Examples:
   healthpress serve                        http://127.0.0.1:1111/
@@ -184,6 +196,7 @@ pub fn run() -> i32 {
         Command::New { site, args } => new::run(&root(site), &args),
         Command::Digest { site, args } => digest::run(&root(site), &args),
         Command::Schedule { site, args } => schedule::run(&root(site), &args),
+        Command::Wechat { site, args } => wechat::run(&root(site), &args),
         Command::Serve { site, args } => serve::run_cli(&root(site), &args),
         Command::Theme(ThemeCommand::Eject { site, args }) => init::eject(&root(site), &args),
     };

@@ -45,6 +45,10 @@ pub struct Site {
     /// yet ([`Site::preview_edits`]): only `serve` asks for this; a build's
     /// model leaves it empty.
     pub edited: Vec<usize>,
+    /// The compliance linter that decided them, kept so outputs that add
+    /// text of their own (WeChat posts) are checked by the same rules
+    /// without building it again (building it is the costly part).
+    pub linter: Option<std::sync::Arc<Linter>>,
 }
 
 /// The day publishing decisions are made for: `--as-of` if given, else the
@@ -149,6 +153,7 @@ impl Site {
             warnings,
             withheld: Vec::new(),
             edited: Vec::new(),
+            linter: None,
         }
     }
 

@@ -26,6 +26,7 @@ pub mod theme;
 pub mod theme_errors;
 pub mod tombstone;
 pub mod views;
+pub mod wechat;
 
 pub use renderer::{Folder, Part, Rendered, Renderer, Scope};
 
@@ -42,5 +43,7 @@ pub static RENDERERS: &[&dyn Renderer] = &[
     &statics::StaticFiles,
     &bundles::BundleFiles,
     &digest::issues::DigestIssues,
+    &wechat::QrImages,
     &editorial::EditorialViews,
+    &wechat::WechatPosts,
 ];

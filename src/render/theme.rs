@@ -45,6 +45,11 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/digest_list.html",
     "templates/digest_email.html",
     "templates/digest_email.txt",
+    // WeChat posts (docs/wechat.md).
+    "templates/wechat/article.html",
+    "templates/wechat/issue.html",
+    "templates/wechat/page.html",
+    "templates/wechat/index.html",
     "templates/editorial/base.html",
     "templates/editorial/macros.html",
     "templates/editorial/schedule.html",

@@ -233,7 +233,28 @@ const OVERLAY_CSS: &str = ".healthpress-overlay{position:fixed;inset:0;z-index:2
 background:rgba(20,0,0,.92);color:#fff;font:15px/1.5 system-ui,sans-serif;padding:2rem}\
 .healthpress-overlay pre{white-space:pre-wrap;font:14px/1.5 ui-monospace,monospace;background:#300;padding:1rem;border-left:4px solid #f55}\
 .healthpress-banner{position:fixed;left:0;right:0;bottom:0;z-index:2147483646;background:#b45309;color:#fff;\
-font:bold 16px/1.4 system-ui,sans-serif;padding:.6rem 1rem;text-align:center}\n";
+font:bold 16px/1.4 system-ui,sans-serif;padding:.6rem 1rem;text-align:center}\
+.healthpress-wechat{position:fixed;right:.75rem;top:.75rem;z-index:2147483645;background:#07c160;color:#fff;\
+font:bold 14px/1.4 system-ui,sans-serif;padding:.35rem .7rem;border-radius:4px;text-decoration:none}\n";
+
+/// Where serve shows the WeChat posts of `editorial/wechat/`.
+pub const WECHAT_PREFIX: &str = "/__healthpress/wechat";
+
+/// On an article's page (`key` = `articles/<slug>/index.html`) that has a
+/// WeChat post: a link to it, added with the reload script.
+fn wechat_link(wechat: &Path, key: Option<&str>) -> String {
+    let slug = key
+        .and_then(|k| k.strip_prefix("articles/"))
+        .and_then(|k| k.strip_suffix("/index.html"))
+        .filter(|s| !s.is_empty() && !s.contains('/'));
+    match slug {
+        Some(slug) if wechat.join(slug).join("index.html").is_file() => format!(
+            "<a class=\"healthpress-wechat\" href=\"{WECHAT_PREFIX}/{}/\">WeChat / 公众号</a>",
+            escape_html(slug)
+        ),
+        _ => String::new(),
+    }
+}
 
 /// What gets added before `</body>` of an HTML response.
 pub fn injection(status: &PageStatus) -> String {
@@ -301,6 +322,10 @@ impl Request {
 /// `Host`, and the rebuild status.
 pub struct Router {
     pub root: PathBuf,
+    /// The WeChat posts of the editorial folder (`editorial/wechat/`),
+    /// served under [`WECHAT_PREFIX`] so an article being edited can be
+    /// seen as its 公众号 post.
+    pub wechat: PathBuf,
     pub hosts: HostPolicy,
     pub shared: Arc<Shared>,
 }
@@ -393,9 +418,15 @@ pub fn route(router: &Router, request: &Request) -> Reply {
         }
         _ => {}
     }
-    let root = &router.root;
-    let found = safe_relative_path(url, &shared.base_path())
-        .and_then(|rel| resolve_file(root, &rel).map(|f| (rel, f)));
+    let in_wechat =
+        path_only == WECHAT_PREFIX || path_only.starts_with(&format!("{WECHAT_PREFIX}/"));
+    let (root, base) = if in_wechat {
+        (&router.wechat, WECHAT_PREFIX.to_string())
+    } else {
+        (&router.root, shared.base_path())
+    };
+    let found =
+        safe_relative_path(url, &base).and_then(|rel| resolve_file(root, &rel).map(|f| (rel, f)));
     let (code, file, rel) = match found {
         Some((rel, file)) => (200, file, Some(rel)),
         None => match resolve_file(root, Path::new("404.html")) {
@@ -422,11 +453,15 @@ pub fn route(router: &Router, request: &Request) -> Reply {
         }
         k
     });
-    let page = shared.page(key.as_deref());
+    let page = shared.page(key.as_deref().filter(|_| !in_wechat));
+    let mut extra = injection(&page);
+    if !in_wechat {
+        extra += &wechat_link(&router.wechat, key.as_deref());
+    }
     Reply::Bytes {
         code,
         content_type,
-        body: inject(&String::from_utf8_lossy(&bytes), &injection(&page)).into_bytes(),
+        body: inject(&String::from_utf8_lossy(&bytes), &extra).into_bytes(),
     }
 }
 

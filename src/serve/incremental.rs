@@ -35,7 +35,7 @@ use crate::render::{Folder, RENDERERS};
 
 use super::drafts::render_drafts;
 use super::report::{RebuildError, Report};
-use super::rerender::{editorial_affected, editorial_whole, public_edit, Outputs};
+use super::rerender::{editorial_affected, folder_edit, Outputs};
 
 /// Settings fixed for the life of a `serve` run.
 #[derive(Debug, Clone)]
@@ -139,11 +139,6 @@ impl Model {
         let outputs = built
             .outputs
             .into_iter()
-            .filter(|(name, _)| {
-                RENDERERS
-                    .iter()
-                    .any(|r| r.name() == *name && r.folder() == Folder::Public)
-            })
             .map(|(name, files)| (name, files.into_iter().collect()))
             .collect();
         let mut model = Model {
@@ -246,8 +241,9 @@ impl Model {
             phase("index", &started);
             let mut report = Report::new("incremental", site.warnings.clone());
             let public_dir = &self.settings.public_dir;
-            match public_edit(
+            match folder_edit(
                 RENDERERS,
+                Folder::Public,
                 &index,
                 &edit,
                 public_dir,
@@ -283,15 +279,24 @@ impl Model {
         }
         // Last, so the public pages are already written.
         if editorial_affected(RENDERERS, &index, &edit) {
-            let s = &self.settings;
-            match editorial_whole(&s.root, &s.editorial_dir, &index) {
-                Err(RebuildError::Invalid(_)) => {
+            let dir = &self.settings.editorial_dir;
+            let outputs = &mut self.outputs;
+            match folder_edit(
+                RENDERERS,
+                Folder::Editorial,
+                &index,
+                &edit,
+                dir,
+                outputs,
+                &mut report,
+            ) {
+                Err(RebuildError::Invalid(_) | RebuildError::InvalidAfterWrite(_)) => {
                     return Ok(Err(Fallback::rebuild(
                         "an editorial view failed to render".into(),
                     )))
                 }
                 Err(e) => return Err(e),
-                Ok(found) => report.warnings.extend(found),
+                Ok(()) => {}
             }
             phase("editorial", &started);
             report.reason += "; editorial views";

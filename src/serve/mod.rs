@@ -117,6 +117,7 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(Message)) -> Result<(), ServeEr
     // Connections made during the first build wait in the listen queue.
     let router = Router {
         root: settings.public_dir.clone(),
+        wechat: settings.editorial_dir.join("wechat"),
         hosts: HostPolicy { bind: options.bind },
         shared: Arc::clone(&shared),
     };

@@ -5,17 +5,15 @@
 //! other, so the saved article's page (the first renderer's) is on disk
 //! first. Files a renderer reports gone, or that a renderer which rendered
 //! everything did not write again, are removed at the end unless another
-//! renderer wrote them in this rebuild. The editorial folder is not served:
-//! when one of its renderers is affected it is rendered whole and swapped
-//! in through a staging folder, as a build does.
+//! renderer wrote them in this rebuild. The editorial folder is updated the
+//! same way, by its own renderers, after the public one: its WeChat posts
+//! are served (`/__healthpress/wechat/`) beside the article being edited.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Mutex;
 
-use crate::build::render_folder;
-use crate::diagnostics::Diagnostic;
-use crate::output::{OutputError, Staging, Writer};
+use crate::output::{OutputError, Writer};
 use crate::render::changes::Edit;
 use crate::render::index::Index;
 use crate::render::{Folder, Renderer, Scope};
@@ -43,13 +41,14 @@ impl Writer for Buffer {
     }
 }
 
-/// Renders what `edit` touched with `renderers` into `public_dir`, whose
-/// files `outputs` records (updated here). `index` is the new model's.
-pub fn public_edit(
+/// Renders what `edit` touched with the `renderers` of `folder` into `dir`,
+/// whose files `outputs` records (updated here). `index` is the new model's.
+pub fn folder_edit(
     renderers: &[&dyn Renderer],
+    folder: Folder,
     index: &Index,
     edit: &Edit,
-    public_dir: &Path,
+    dir: &Path,
     outputs: &mut Outputs,
     report: &mut Report,
 ) -> Result<(), RebuildError> {
@@ -57,7 +56,7 @@ pub fn public_edit(
     let mut produced: BTreeSet<String> = BTreeSet::new();
     let mut gone: BTreeSet<String> = BTreeSet::new();
     let mut notes: Vec<String> = Vec::new();
-    for renderer in renderers.iter().filter(|r| r.folder() == Folder::Public) {
+    for renderer in renderers.iter().filter(|r| r.folder() == folder) {
         if !renderer.affected_by(edit, index) {
             continue;
         }
@@ -79,7 +78,7 @@ pub fn public_edit(
         report.rendered += files.len();
         for (path, bytes) in &files {
             wrote_any = true;
-            if write_if_changed(public_dir, path, bytes)? {
+            if write_if_changed(dir, path, bytes)? {
                 report.written += 1;
             }
         }
@@ -98,7 +97,7 @@ pub fn public_edit(
         produced.extend(now);
     }
     for rel in gone.difference(&produced) {
-        if remove_file_and_empty_dirs(public_dir, rel)? {
+        if remove_file_and_empty_dirs(dir, rel)? {
             report.removed += 1;
         }
     }
@@ -113,20 +112,6 @@ pub fn editorial_affected(renderers: &[&dyn Renderer], index: &Index, edit: &Edi
     renderers
         .iter()
         .any(|r| r.folder() == Folder::Editorial && r.affected_by(edit, index))
-}
-
-/// Renders the editorial views of `index` into `dir`, replacing the folder
-/// through a staging folder. Returns their warnings.
-pub fn editorial_whole(
-    root: &Path,
-    dir: &Path,
-    index: &Index,
-) -> Result<Vec<Diagnostic>, RebuildError> {
-    let staging = Staging::new(root, dir)?;
-    let rendered =
-        render_folder(index, Folder::Editorial, &staging).map_err(RebuildError::Invalid)?;
-    staging.commit()?;
-    Ok(rendered.problems)
 }
 
 #[cfg(test)]
@@ -213,8 +198,9 @@ mod tests {
         let edit = Edit::new(&old, &theme, &diff);
         let index = Index::new(&new, &theme);
         let mut report = Report::new("incremental", Vec::new());
-        public_edit(
+        folder_edit(
             &[&OnePerArticle],
+            Folder::Public,
             &index,
             &edit,
             &public_dir,

@@ -28,11 +28,21 @@ pub const MAX_BYTES: usize = 102 * 1024;
 /// Inlines the CSS of a rendered e-mail, keeping only `@media` rules in a
 /// `<style>` block. Remote stylesheets are never fetched.
 pub fn inline_css(html: &str) -> Result<String, String> {
+    inline_with(html, true)
+}
+
+/// Inlines every rule and keeps no `<style>` at all, `@media` rules
+/// dropped: for the WeChat editor, which discards `<style>` blocks.
+pub fn inline_css_fully(html: &str) -> Result<String, String> {
+    inline_with(html, false)
+}
+
+fn inline_with(html: &str, keep_at_rules: bool) -> Result<String, String> {
     let inliner = CSSInliner::options()
         .load_remote_stylesheets(false)
         .keep_style_tags(false)
         .keep_link_tags(false)
-        .keep_at_rules(true)
+        .keep_at_rules(keep_at_rules)
         .build();
     inliner.inline(html).map_err(|e| e.to_string())
 }

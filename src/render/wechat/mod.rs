@@ -1,0 +1,231 @@
+//! WeChat Official Account (公众号) posts, internal, in `editorial/`: every
+//! public article ready to paste into the 公众号 editor, and each
+//! newsletter segment's latest issue as one post.
+//!
+//! ```text
+//! editorial/wechat/index.html                  every post, for the editor
+//! editorial/wechat/<slug>/index.html           preview + "复制到公众号"
+//! editorial/wechat/<slug>/wechat.html          exactly what the button copies
+//! editorial/wechat/issues/<segment>/…          this week's post of a segment
+//! public/articles/<slug>/qr.png                the QR code the post shows
+//! ```
+//!
+//! A post ([`post`]) is themed by templates and then reduced to what the
+//! editor keeps: inline styles only, links turned into numbered references
+//! ([`transform`]). Only public articles get a post (they are taken from
+//! `index.published` and issues of published articles), and its frame
+//! (labels, disclaimer, people) is checked by the site's compliance lint:
+//! an error there leaves the article without a post, never the site
+//! without a build. [`WechatPosts`] and [`QrImages`] are the renderers;
+//! [`article_document`] serves `healthpress wechat`.
+
+mod issue;
+pub mod post;
+pub mod posts;
+pub mod qr;
+pub mod transform;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::output::Writer;
+use crate::render::index::Index;
+use crate::render::renderer::{Folder, Part, Rendered, Renderer, Scope};
+
+use post::document;
+pub use posts::{
+    post_files, qr_file, read_more_url, ArticleFiles, IndexEntry, Posts, FOLDER, QR_FILE,
+};
+
+/// The renderer of each public article's QR image (`qr.png` beside its
+/// page, in `public/`): the post links to it by absolute URL because the
+/// 公众号 editor fetches pasted images from their address.
+pub struct QrImages;
+
+impl Renderer for QrImages {
+    fn name(&self) -> &'static str {
+        "qr-images"
+    }
+
+    fn depends_on(&self) -> &'static [Part] {
+        &[Part::PublicArticles, Part::Config]
+    }
+
+    fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
+        let mut rendered = Rendered::default();
+        let chosen: Vec<usize> = match scope {
+            Scope::Everything => index.published.clone(),
+            Scope::Edit(edit) => {
+                rendered.partial = true;
+                for (_, slug) in &edit.diff.gone {
+                    rendered.removed.push(qr_file(index, slug));
+                }
+                edit.reach(index).changed_now.clone()
+            }
+        };
+        let drawn: Vec<Result<(String, Vec<u8>), Diagnostic>> = chosen
+            .par_iter()
+            .map(|&i| {
+                let article = &index.site.articles[i];
+                qr::png(&read_more_url(index, &article.slug))
+                    .map(|png| (qr_file(index, &article.slug), png))
+                    .map_err(|e| Diagnostic::error("qr-code", &article.source, e))
+            })
+            .collect();
+        let mut files = Vec::new();
+        for result in drawn {
+            match result {
+                Ok(file) => files.push(file),
+                // Confined: the article keeps its page, only the post's
+                // picture is missing.
+                Err(d) => rendered.confined.push(d),
+            }
+        }
+        rendered
+            .removed
+            .retain(|r| !files.iter().any(|(p, _)| p == r));
+        rendered.write_all(out, files, false);
+        rendered
+    }
+}
+
+/// The renderer of `editorial/wechat/`: every public article's post and
+/// each segment's latest issue as one post.
+pub struct WechatPosts;
+
+impl Renderer for WechatPosts {
+    fn name(&self) -> &'static str {
+        "wechat"
+    }
+
+    fn folder(&self) -> Folder {
+        Folder::Editorial
+    }
+
+    fn depends_on(&self) -> &'static [Part] {
+        &[
+            Part::PublicArticles,
+            Part::Config,
+            Part::Calendar,
+            Part::Theme,
+        ]
+    }
+
+    /// In a build, every post. After an edit, the posts of the changed
+    /// public articles and of those linking to one that vanished, moved or
+    /// just became public (their references change), the issue posts and
+    /// the list; the posts of articles no longer public are removed.
+    fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
+        let mut rendered = Rendered::default();
+        let posts = match Posts::new(index) {
+            Ok(posts) => posts,
+            Err(d) => {
+                rendered.problems.push(d);
+                return rendered;
+            }
+        };
+        let chosen: Vec<usize> = match scope {
+            Scope::Everything => index.published.clone(),
+            Scope::Edit(edit) => {
+                let reach = edit.reach(index);
+                rendered.partial = true;
+                for (_, slug) in &edit.diff.gone {
+                    rendered.removed.extend(post_files(slug));
+                }
+                let mut chosen: Vec<usize> = reach
+                    .changed_now
+                    .iter()
+                    .chain(&reach.linking)
+                    .copied()
+                    .collect();
+                chosen.sort_unstable();
+                chosen.dedup();
+                chosen
+            }
+        };
+        let results: Vec<ArticleFiles> =
+            chosen.par_iter().map(|&i| posts.article_files(i)).collect();
+        let mut files = Vec::new();
+        for (found, problem) in results {
+            files.extend(found);
+            rendered.confined.extend(problem);
+        }
+        if matches!(scope, Scope::Edit(_)) {
+            // A post that can no longer be made loses its wechat.html.
+            for &i in &chosen {
+                let [_, copy] = post_files(&index.site.articles[i].slug);
+                if !files.iter().any(|(p, _)| *p == copy) {
+                    rendered.removed.push(copy);
+                }
+            }
+        }
+        let (issues, problems) = issue::segment_posts(&posts);
+        rendered.confined.extend(problems);
+        let entries: Vec<IndexEntry> = index
+            .published
+            .iter()
+            .map(|&i| {
+                let a = &index.site.articles[i];
+                IndexEntry {
+                    title: a.title.clone(),
+                    date: a.date.to_string(),
+                    href: format!("{}/", a.slug),
+                }
+            })
+            .collect();
+        let mut issue_entries = Vec::new();
+        for found in issues {
+            issue_entries.push(found.entry);
+            files.extend(found.files);
+        }
+        match posts.index_page(&entries, &issue_entries) {
+            Ok(html) => files.push((format!("{FOLDER}/index.html"), html.into_bytes())),
+            Err(d) => rendered.problems.push(d),
+        }
+        let pages = files
+            .iter()
+            .filter(|(p, _)| p.ends_with("index.html"))
+            .count();
+        rendered
+            .removed
+            .retain(|r| !files.iter().any(|(p, _)| p == r));
+        rendered.write_all(out, files, false);
+        rendered.pages = pages;
+        rendered
+    }
+}
+
+/// `healthpress wechat`: the copyable post of the public article at
+/// `target` (a path to its file, or its slug), as an HTML document whose
+/// body is exactly what the button copies. Errors are sentences for the CLI.
+pub fn article_document(index: &Index, target: &str) -> Result<String, String> {
+    let site = index.site;
+    let wanted = std::path::Path::new(target);
+    let found = site.articles.iter().position(|a| {
+        a.slug == target
+            || a.source == wanted
+            || site.root.join(&a.source) == wanted
+            || a.content_path == wanted
+    });
+    let Some(i) = found.or_else(|| {
+        let canonical = wanted.canonicalize().ok()?;
+        site.articles
+            .iter()
+            .position(|a| site.root.join(&a.source).canonicalize().ok() == Some(canonical.clone()))
+    }) else {
+        return Err(format!(
+            "no article `{target}`: give the path of its Markdown file or its slug"
+        ));
+    };
+    let article = &site.articles[i];
+    if !site.states[i].is_public() {
+        return Err(format!(
+            "{} is not public (its state is {:?}): only published articles have a WeChat post",
+            article.source.display(),
+            site.states[i]
+        ));
+    }
+    let posts = Posts::new(index).map_err(|d| d.to_string())?;
+    let post = posts.article_post(i).map_err(|d| d.to_string())?;
+    Ok(document(&article.title, &article.lang, &post))
+}
