@@ -155,10 +155,10 @@ fn digest_changes(old: &Site, index: &Index, changed: &BTreeSet<PathBuf>) -> Dig
     for newsletter in &new.calendar.newsletters {
         let touched = old_changed
             .iter()
-            .any(|&i| matches(newsletter, &old.articles[i]))
+            .any(|&i| matches(newsletter, &old.articles[i], &old.config.language))
             || new_changed
                 .iter()
-                .any(|&i| matches(newsletter, &new.articles[i]));
+                .any(|&i| matches(newsletter, &new.articles[i], &new.config.language));
         if !touched {
             continue;
         }
