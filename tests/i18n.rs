@@ -35,7 +35,7 @@ fn calendar_yaml() -> String {
 
 fn english(slug: &str, title: &str) -> ArticleSpec {
     ArticleSpec::new(slug, title)
-        .summary(&format!("{title}: what to know."))
+        .summary(&format!("What to know about {title}."))
         .body(&format!(
             "## Key points\n\n{title}. Drink water and rest.\n"
         ))
@@ -361,22 +361,22 @@ fn parse_atom(xml: &str, name: &str) -> Vec<String> {
     let mut links = Vec::new();
     let mut depth = 0usize;
     let mut in_entry = false;
-    let mut names: Vec<Vec<u8>> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     loop {
         match reader.read_event() {
             Ok(Event::Start(e)) => {
                 depth += 1;
-                if e.name().as_ref() == b"entry" {
+                if e.name().as_ref() == "entry" {
                     in_entry = true;
                 }
-                names.push(e.name().as_ref().to_vec());
+                names.push(e.name().as_ref().to_string());
             }
             Ok(Event::Empty(e)) => {
-                if in_entry && e.name().as_ref() == b"link" {
+                if in_entry && e.name().as_ref() == "link" {
                     for a in e.attributes() {
                         let a = a.unwrap();
-                        if a.key.as_ref() == b"href" {
-                            links.push(String::from_utf8_lossy(&a.value).into_owned());
+                        if a.key.as_ref() == "href" {
+                            links.push(a.value.to_string());
                         }
                     }
                 }
@@ -384,7 +384,7 @@ fn parse_atom(xml: &str, name: &str) -> Vec<String> {
             Ok(Event::End(e)) => {
                 assert_eq!(names.pop().as_deref(), Some(e.name().as_ref()), "{name}");
                 depth -= 1;
-                if e.name().as_ref() == b"entry" {
+                if e.name().as_ref() == "entry" {
                     in_entry = false;
                 }
             }
@@ -409,24 +409,24 @@ fn sitemap_entries_carry_alternates_of_public_translations_only() {
     let mut in_loc = false;
     loop {
         match reader.read_event() {
-            Ok(Event::Start(e)) if e.name().as_ref() == b"loc" => in_loc = true,
+            Ok(Event::Start(e)) if e.name().as_ref() == "loc" => in_loc = true,
             Ok(Event::Text(t)) if in_loc => {
-                current = String::from_utf8_lossy(&t).into_owned();
+                current = t.to_string();
                 entries.insert(current.clone(), Vec::new());
                 in_loc = false;
             }
-            Ok(Event::Empty(e)) if e.name().as_ref() == b"xhtml:link" => {
-                let get = |k: &[u8]| {
+            Ok(Event::Empty(e)) if e.name().as_ref() == "xhtml:link" => {
+                let get = |k: &str| {
                     e.attributes()
                         .map(|a| a.unwrap())
                         .find(|a| a.key.as_ref() == k)
-                        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+                        .map(|a| a.value.to_string())
                         .unwrap()
                 };
                 entries
                     .get_mut(&current)
                     .unwrap()
-                    .push((get(b"hreflang"), get(b"href")));
+                    .push((get("hreflang"), get("href")));
             }
             Ok(Event::Eof) => break,
             Ok(_) => {}
