@@ -448,7 +448,13 @@ pub fn not_found_page(index: &Index) -> Result<Page, Diagnostic> {
         "latest",
         &cards(
             index,
-            &index.published.iter().copied().take(5).collect::<Vec<_>>(),
+            &index
+                .published
+                .iter()
+                .copied()
+                .filter(|&i| index.listed_in(&config.language, i))
+                .take(5)
+                .collect::<Vec<_>>(),
         ),
     );
     Ok(Page {
