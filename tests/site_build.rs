@@ -200,7 +200,10 @@ fn article_page_shows_review_credentials_and_json_ld() {
         "reviewer credentials"
     );
     assert!(text.contains("孙悦"), "author");
-    assert!(text.contains("2026-09-25"), "last reviewed date");
+    assert!(
+        text.contains("2026年9月25日"),
+        "last reviewed date, as Chinese writes it"
+    );
     assert!(text.contains("国家卫生健康委员会相关指南"), "sources");
     assert!(text.contains("不能代替医生的诊断"), "disclaimer");
     // 1,600 CJK characters at ~400 a minute.
@@ -391,7 +394,7 @@ fn the_example_site_in_the_repository_builds() {
     assert!(out.status.success(), "{}", output_text(&out));
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(
-        summary.contains("16 published, 1 scheduled, 1 drafts, 1 in review, 1 changes requested, 0 stale approvals, 0 unsigned, 0 bad signatures, 1 expired"),
+        summary.contains("19 published, 2 scheduled, 1 drafts, 1 in review, 1 changes requested, 0 stale approvals, 0 unsigned, 0 bad signatures, 1 expired"),
         "the README's description of the example site:\n{summary}"
     );
     for marker in ["winter-heart-health", "winter-tonic-myths"] {

@@ -98,6 +98,13 @@ pub struct Newsletter {
     /// First issue date; issues before it are never generated.
     #[serde(default)]
     pub start: Option<Date>,
+    /// The language of the issues (default: the site's); an issue carries
+    /// only articles in it.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// Carry articles of every language (an issue then may mix them).
+    #[serde(default)]
+    pub any_language: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -119,9 +126,14 @@ impl Newsletter {
     /// The newsletter's name in `lang`: `name_en` for English, if given.
     pub fn display_name(&self, lang: &str) -> &str {
         match &self.name_en {
-            Some(en) if lang.starts_with("en") => en,
+            Some(en) if super::language::is_english(lang) => en,
             _ => &self.name,
         }
+    }
+
+    /// The language of its issues: `lang:`, or the site's `default`.
+    pub fn language<'a>(&'a self, default: &'a str) -> &'a str {
+        self.lang.as_deref().unwrap_or(default)
     }
 }
 

@@ -41,6 +41,41 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
+/// A date as readers of `lang` write it: `2026年12月1日` in Chinese and
+/// Japanese, `1 December 2026` in English (day first: unambiguous for
+/// readers on both sides of the Atlantic), `2026-12-01` otherwise.
+pub fn long_date(date: NaiveDate, lang: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let primary = lang
+        .split('-')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match primary.as_str() {
+        "zh" | "ja" => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+        "en" => format!(
+            "{} {} {}",
+            date.day(),
+            MONTHS[date.month0() as usize],
+            date.year()
+        ),
+        _ => date.format("%Y-%m-%d").to_string(),
+    }
+}
+
 /// A yearless date written `MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MonthDay {
@@ -105,6 +140,15 @@ impl<'de> Deserialize<'de> for MonthDay {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_dates_follow_the_language() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(long_date(d, "zh-Hans"), "2026年12月1日");
+        assert_eq!(long_date(d, "en"), "1 December 2026");
+        assert_eq!(long_date(d, "en-GB"), "1 December 2026");
+        assert_eq!(long_date(d, "fr"), "2026-12-01");
+    }
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()

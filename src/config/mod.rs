@@ -5,6 +5,8 @@
 pub mod calendar;
 pub mod content;
 pub mod dates;
+pub mod language;
+pub mod languages;
 pub mod marked;
 pub mod newsletter;
 pub mod site;

@@ -18,6 +18,10 @@ pub struct SiteConfig {
     pub base_url: String,
     #[serde(default = "default_language")]
     pub language: String,
+    /// The site's languages with their texts (config/languages.rs); absent
+    /// on a site in one language.
+    #[serde(default)]
+    pub languages: Option<BTreeMap<String, super::language::LanguageConfig>>,
     #[serde(default = "default_timezone")]
     pub timezone: String,
     #[serde(default)]
@@ -125,6 +129,8 @@ pub struct Person {
     pub specialty: Option<String>,
     #[serde(default)]
     pub affiliation: Option<String>,
+    #[serde(default)]
+    pub affiliation_en: Option<String>,
     /// OpenSSH public key lines (`ssh-ed25519 AAAA… comment`) whose
     /// signatures count as this person's sign-off (see `model::signoff`).
     #[serde(default)]
@@ -236,7 +242,7 @@ impl SiteConfig {
 
     /// Display name of a term in the given language (`en*` gets `name_en`).
     pub fn term_name(&self, taxonomy: &str, id: &str, lang: &str) -> String {
-        let english = lang.starts_with("en");
+        let english = super::language::is_english(lang);
         let term = match taxonomy {
             "audience" => self.taxonomies.audience.get(id),
             "specialty" => self.taxonomies.specialty.get(id),

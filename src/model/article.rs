@@ -129,6 +129,11 @@ pub struct Article {
     /// tombstone (front matter `replaced_by:`).
     pub replaced_by: Option<String>,
     pub lang: String,
+    /// Slug of the article this one translates (front matter
+    /// `translation_of:`); see `model::translations`.
+    pub translation_of: Option<String>,
+    /// A key shared by translations of one another (`translation_key:`).
+    pub translation_key: Option<String>,
     pub audience: Vec<String>,
     pub specialty: Vec<String>,
     pub season: Vec<String>,
@@ -283,6 +288,8 @@ mod tests {
             withdrawn: None,
             replaced_by: None,
             lang: "zh-Hans".into(),
+            translation_of: None,
+            translation_key: None,
             audience: vec![],
             specialty: vec![],
             season: vec![],

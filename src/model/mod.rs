@@ -8,6 +8,7 @@ pub mod newsletter;
 pub mod schedule;
 pub mod signoff;
 pub mod slug;
+pub mod translations;
 pub mod verdict;
 
 use std::collections::BTreeMap;
@@ -34,6 +35,8 @@ pub struct Site {
     /// The people's signing keys from site.yaml.
     pub keyring: signoff::Keyring,
     pub today: NaiveDate,
+    /// Which articles translate one another.
+    pub translations: translations::Translations,
     /// Warnings found while loading and validating (errors stop the
     /// pipeline before the model is made).
     pub warnings: Vec<Diagnostic>,
@@ -141,7 +144,9 @@ impl Site {
             .zip(&signoffs)
             .map(|(a, s)| a.state(today, s))
             .collect();
+        let translations = translations::Translations::new(&articles);
         Site {
+            translations,
             root: root.to_path_buf(),
             config,
             calendar,

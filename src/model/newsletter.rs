@@ -21,13 +21,16 @@ pub struct Issue {
     pub articles: Vec<usize>,
 }
 
-/// Whether `article` is for this newsletter's segment: it shares an audience
-/// and, if the newsletter names specialties, a specialty.
-pub fn matches(newsletter: &Newsletter, article: &Article) -> bool {
-    article
-        .audience
-        .iter()
-        .any(|a| newsletter.audience.contains(a))
+/// Whether `article` is for this newsletter's segment: it is in the
+/// newsletter's language (`default_lang` unless it says `lang:`; any with
+/// `any_language: true`), shares an audience and, if the newsletter names
+/// specialties, a specialty.
+pub fn matches(newsletter: &Newsletter, article: &Article, default_lang: &str) -> bool {
+    (newsletter.any_language || article.lang == newsletter.language(default_lang))
+        && article
+            .audience
+            .iter()
+            .any(|a| newsletter.audience.contains(a))
         && (newsletter.specialty.is_empty()
             || article
                 .specialty
@@ -124,7 +127,9 @@ pub fn issues(
     include: impl Fn(State) -> bool,
 ) -> Vec<Issue> {
     let relevant: Vec<usize> = (0..site.articles.len())
-        .filter(|&i| include(site.states[i]) && matches(newsletter, &site.articles[i]))
+        .filter(|&i| {
+            include(site.states[i]) && matches(newsletter, &site.articles[i], &site.config.language)
+        })
         .collect();
     let earliest = relevant
         .iter()

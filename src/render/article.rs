@@ -15,7 +15,7 @@ use crate::output::Writer;
 use super::index::{Index, PublicLinks};
 use super::jsonld::article_json_ld;
 use super::listing::file_for;
-use super::page::{page_context, PageMeta};
+use super::page::{page_context, set_versions, PageMeta};
 use super::renderer::{Part, Rendered, Renderer, Scope};
 use super::views::{person_view, term_links, Card, PersonView, TermLink};
 
@@ -137,6 +137,13 @@ fn article_context(
         feed: None,
     };
     let mut ctx = page_context(index, &meta);
+    let versions = index.article_versions(i);
+    set_versions(&mut ctx, index, lang, &versions);
+    let translations: Vec<(String, String)> = versions
+        .iter()
+        .filter(|(_, u)| *u != url)
+        .map(|(l, u)| (l.clone(), urls.absolute(u)))
+        .collect();
     ctx.insert("article", &view);
     if keep_body {
         // The context holds its own copy now, so the body moves to the cache.
@@ -145,7 +152,13 @@ fn article_context(
     ctx.insert("related", &related);
     ctx.insert(
         "json_ld",
-        &article_json_ld(config, article, &urls.absolute(&url)),
+        &article_json_ld(
+            config,
+            article,
+            &urls.absolute(&url),
+            index.lang(lang).site.publisher.as_ref(),
+            &translations,
+        ),
     );
     if let Some(extra) = extra {
         extra(&mut ctx);

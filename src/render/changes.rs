@@ -194,8 +194,20 @@ impl Reach {
                 (pages, terms, crosses, true)
             }
         };
-        // The sitemap shows URLs and last-modified dates, in site order.
-        let sitemap = extent == Extent::General || !same_dates(old, new, &diff.public);
+        // Translations name each other (hreflang alternates, switcher,
+        // JSON-LD): theirs render anew too, before and after the edit.
+        let mut pages = pages;
+        let partners = translation_partners(old, i1, &diff.public);
+        if !partners.is_empty() {
+            pages.extend(partners);
+            pages.sort_unstable();
+            pages.dedup();
+        }
+        // The sitemap shows URLs, last-modified dates and the alternates of
+        // translations, in site order.
+        let sitemap = extent == Extent::General
+            || !same_dates(old, new, &diff.public)
+            || !same_translation_links(old, new, &diff.public);
         let site_updated = extent != Extent::OwnPage
             && feeds::site_updated(old, &old.published())
                 != feeds::site_updated(new, &i1.published);
@@ -337,6 +349,37 @@ fn same_places(old: &Site, i1: &Index, changed: &BTreeSet<PathBuf>) -> bool {
             }
             _ => false,
         }
+    })
+}
+
+/// Public articles (indices into the new model) translated by a changed
+/// article, in the old or the new model.
+fn translation_partners(old: &Site, i1: &Index, changed: &BTreeSet<PathBuf>) -> Vec<usize> {
+    let new = i1.site;
+    let mut paths: BTreeSet<&Path> = BTreeSet::new();
+    for site in [old, new] {
+        for (i, a) in site.articles.iter().enumerate() {
+            if changed.contains(&a.content_path) {
+                for &j in site.translations.group(i) {
+                    paths.insert(site.articles[j].content_path.as_path());
+                }
+            }
+        }
+    }
+    i1.published
+        .iter()
+        .copied()
+        .filter(|&i| paths.contains(new.articles[i].content_path.as_path()))
+        .collect()
+}
+
+/// True when no changed article has translations, before or after: then
+/// no sitemap alternates can differ.
+fn same_translation_links(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> bool {
+    [old, new].iter().all(|site| {
+        site.articles.iter().enumerate().all(|(i, a)| {
+            !changed.contains(&a.content_path) || site.translations.group(i).len() == 1
+        })
     })
 }
 

@@ -9,6 +9,7 @@ use crate::config::site::TAXONOMIES;
 use crate::diagnostics::Diagnostic;
 
 use super::index::{Index, PublicLinks};
+use super::languages::{alternates, Alternate};
 use super::listing::Page;
 
 pub const FEED_LENGTH: usize = 20;
@@ -65,7 +66,10 @@ pub fn entry(index: &Index, i: usize, content: Option<String>) -> EntryView {
         authors: a
             .authors
             .iter()
-            .filter_map(|id| site.config.people.get(id).map(|p| p.name.clone()))
+            .filter_map(|id| {
+                let p = site.config.people.get(id)?;
+                Some(super::views::person_view(id, p, &a.lang).name)
+            })
             .collect(),
         lang: a.lang.clone(),
     }
@@ -86,9 +90,24 @@ pub fn site_updated(site: &crate::model::Site, published: &[usize]) -> chrono::N
 
 /// The Atom feed of the latest [`FEED_LENGTH`] of `items`, for the page at
 /// `page_url` (root-relative); `content` gives an entry's full content, if
-/// the feed carries it. The digests' segment feeds use it too.
+/// the feed carries it. The digests' segment feeds use it too. In the
+/// site's default language; [`feed_in`] for another.
 pub fn feed(
     index: &Index,
+    title: String,
+    page_url: &str,
+    items: &[usize],
+    content: &dyn Fn(usize) -> Option<String>,
+) -> Result<Page, Diagnostic> {
+    let lang = index.site.config.language.clone();
+    feed_in(index, &lang, title, page_url, items, content)
+}
+
+/// [`feed`] for a page in `lang`: the feed's language and author (the
+/// publisher's name) are that language's.
+pub fn feed_in(
+    index: &Index,
+    lang: &str,
     title: String,
     page_url: &str,
     items: &[usize],
@@ -113,11 +132,11 @@ pub fn feed(
         self_url,
         alternate_url: index.urls.absolute(page_url),
         updated,
-        lang: index.site.config.language.clone(),
+        lang: index.lang(lang).tag.clone(),
         entries,
     };
     let mut ctx = tera::Context::new();
-    ctx.insert("site", &index.site_view);
+    ctx.insert("site", &index.lang(lang).site);
     ctx.insert("feed", &view);
     let xml = index.theme.render("atom.xml", &ctx)?;
     let rel = page_url
@@ -145,88 +164,137 @@ pub fn feeds_where(
 ) -> Result<Vec<Page>, Diagnostic> {
     let config = &index.site.config;
     let mut pages = Vec::new();
-    if keep(None) {
-        // Bodies come from the article pages; the resolver is for any the
-        // build has not rendered (serve re-renders only some pages).
-        let resolver = PublicLinks::new(index.site, &index.urls);
-        pages.push(feed(
-            index,
-            config.title.clone(),
-            &index.urls.base_path,
-            &index.published,
-            &|i| {
-                let body = index.public_body(i, &resolver);
-                Some(super::digest::links::rewrite_body(
-                    &crate::markdown::for_feed(body),
-                    &index.urls.origin,
-                    &index.urls.base_path,
-                    None,
-                    &index.site.articles[i].title,
-                ))
-            },
-        )?);
-    }
-    for taxonomy in TAXONOMIES {
-        for term in config.term_ids(taxonomy) {
-            if !keep(Some((taxonomy, &term))) {
-                continue;
-            }
-            let name = config.term_name(taxonomy, &term, &config.language);
-            let title = format!("{} · {name}", config.title);
-            let url = index.urls.term(taxonomy, &term);
-            pages.push(feed(
+    for language in index.page_languages() {
+        let lang = language.tag.as_str();
+        let title = &language.site.title;
+        if keep(None) {
+            // Bodies come from the article pages; the resolver is for any the
+            // build has not rendered (serve re-renders only some pages).
+            let resolver = PublicLinks::new(index.site, &index.urls);
+            let items: Vec<usize> = listed(index, lang, &index.published);
+            pages.push(feed_in(
                 index,
-                title,
-                &url,
-                index.term_articles(taxonomy, &term),
-                &|_| None,
+                lang,
+                title.clone(),
+                &index.urls.home(lang),
+                &items,
+                &|i| {
+                    let body = index.public_body(i, &resolver);
+                    Some(super::digest::links::rewrite_body(
+                        &crate::markdown::for_feed(body),
+                        &index.urls.origin,
+                        &index.urls.base_path,
+                        None,
+                        &index.site.articles[i].title,
+                    ))
+                },
             )?);
+        }
+        for taxonomy in TAXONOMIES {
+            for term in config.term_ids(taxonomy) {
+                if !keep(Some((taxonomy, &term))) {
+                    continue;
+                }
+                let name = config.term_name(taxonomy, &term, lang);
+                let url = index.urls.term_in(lang, taxonomy, &term);
+                let items = listed(index, lang, index.term_articles(taxonomy, &term));
+                pages.push(feed_in(
+                    index,
+                    lang,
+                    format!("{title} · {name}"),
+                    &url,
+                    &items,
+                    &|_| None,
+                )?);
+            }
         }
     }
     Ok(pages)
+}
+
+/// The articles of `items` a listing in `lang` shows.
+fn listed(index: &Index, lang: &str, items: &[usize]) -> Vec<usize> {
+    items
+        .iter()
+        .copied()
+        .filter(|&i| index.listed_in(lang, i))
+        .take(FEED_LENGTH)
+        .collect()
 }
 
 #[derive(Debug, Serialize)]
 struct SitemapEntry {
     url: String,
     lastmod: Option<String>,
+    /// `xhtml:link` alternates: the page in every language (itself
+    /// included) and `x-default`, when it has other languages.
+    alternates: Vec<Alternate>,
 }
 
-/// `/sitemap.xml` (home, public articles, term pages) and `/robots.txt`.
+/// One entry per language of a page that exists in every language with
+/// pages of its own (`url_in(lang)`), each naming the others.
+fn push_versions(
+    entries: &mut Vec<SitemapEntry>,
+    index: &Index,
+    url_in: &dyn Fn(&str) -> String,
+    lastmod: &dyn Fn(&str) -> Option<String>,
+) {
+    let versions = super::listing::versions(index, url_in);
+    let alternates = alternates(&index.urls, &versions);
+    for (lang, url) in &versions {
+        entries.push(SitemapEntry {
+            url: index.urls.absolute(url),
+            lastmod: lastmod(lang),
+            alternates: alternates.clone(),
+        });
+    }
+}
+
+/// `/sitemap.xml` (every language's home, taxonomy and term pages, and
+/// public articles, each with its language alternates) and `/robots.txt`.
 pub fn sitemap_and_robots(index: &Index) -> Result<Vec<Page>, Diagnostic> {
     let site = index.site;
     let urls = &index.urls;
-    let newest = index
-        .published
-        .first()
-        .map(|&i| site.articles[i].last_modified().to_string());
-    let mut entries = vec![SitemapEntry {
-        url: urls.absolute(&urls.base_path),
-        lastmod: newest.clone(),
-    }];
+    let newest_in = |lang: &str| {
+        index
+            .published
+            .iter()
+            .find(|&&i| index.listed_in(lang, i))
+            .map(|&i| site.articles[i].last_modified().to_string())
+    };
+    let mut entries = Vec::new();
+    push_versions(&mut entries, index, &|l| urls.home(l), &newest_in);
     for &i in &index.published {
         let a = &site.articles[i];
         entries.push(SitemapEntry {
             url: urls.absolute(&urls.article(&a.slug)),
             lastmod: Some(a.last_modified().to_string()),
+            alternates: alternates(urls, &index.article_versions(i)),
         });
     }
     for taxonomy in TAXONOMIES {
-        entries.push(SitemapEntry {
-            url: urls.absolute(&urls.taxonomy(taxonomy)),
-            lastmod: newest.clone(),
-        });
+        push_versions(
+            &mut entries,
+            index,
+            &|l| urls.taxonomy_in(l, taxonomy),
+            &newest_in,
+        );
         for term in site.config.term_ids(taxonomy) {
             let items = index.term_articles(taxonomy, &term);
-            let lastmod = items
-                .iter()
-                .map(|&i| site.articles[i].last_modified())
-                .max()
-                .map(|d| d.to_string());
-            entries.push(SitemapEntry {
-                url: urls.absolute(&urls.term(taxonomy, &term)),
-                lastmod,
-            });
+            let lastmod = |lang: &str| {
+                items
+                    .iter()
+                    .filter(|&&i| index.listed_in(lang, i))
+                    .map(|&i| site.articles[i].last_modified())
+                    .max()
+                    .map(|d| d.to_string())
+            };
+            push_versions(
+                &mut entries,
+                index,
+                &|l| urls.term_in(l, taxonomy, &term),
+                &lastmod,
+            );
         }
     }
     let mut ctx = tera::Context::new();

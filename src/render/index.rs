@@ -15,6 +15,7 @@ use crate::model::{Site, State};
 
 use super::article_urls::{ending_soon, not_public_reason, ArticleUrls};
 use super::body::BodyRenderer;
+use super::languages::{lang_views, pick, LangView};
 use super::theme::Theme;
 use super::views::{card, Card, SiteView, Urls};
 
@@ -22,7 +23,13 @@ pub struct Index<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub urls: Urls,
+    /// The site in its default language (`languages[0].site`).
     pub site_view: SiteView,
+    /// The site in each of its languages, the default first.
+    pub languages: Vec<LangView>,
+    /// Whether languages other than the default have pages of their own
+    /// (`languages:` in site.yaml): then every listing shows one language.
+    pub multilingual: bool,
     /// Indices into `site.articles` of public articles, newest first.
     pub published: Vec<usize>,
     /// `cards[i]` is the card of `site.articles[i]` if it is public.
@@ -59,7 +66,8 @@ impl<'a> Index<'a> {
 
     pub fn new(site: &'a Site, theme: &'a Theme) -> Index<'a> {
         let urls = Urls::new(&site.config);
-        let site_view = SiteView::new(&site.config, &urls, site.today);
+        let languages = lang_views(&site.config, theme, &urls, site.today);
+        let site_view = languages[0].site.clone();
         let published = site.published();
         let mut cards = vec![None; site.articles.len()];
         let mut by_term: BTreeMap<(&'static str, String), Vec<usize>> = BTreeMap::new();
@@ -82,6 +90,8 @@ impl<'a> Index<'a> {
             theme,
             urls,
             site_view,
+            multilingual: site.config.is_multilingual(),
+            languages,
             published,
             cards,
             by_term,
@@ -90,6 +100,12 @@ impl<'a> Index<'a> {
             publish_files: true,
             image_cache: crate::assets::cache_dir(&site.root.join("public")),
         }
+    }
+
+    /// The site in the language of a page in `lang` (see
+    /// [`super::languages::pick`]).
+    pub fn lang(&self, lang: &str) -> &LangView {
+        pick(&self.languages, lang)
     }
 
     pub fn card(&self, i: usize) -> &Card {
@@ -106,7 +122,47 @@ impl<'a> Index<'a> {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// Up to `n` public articles most like `i`: shared specialty counts most,
+    /// The languages with pages of their own (home, listings, feeds): the
+    /// default, and on a multilingual site every other.
+    pub fn page_languages(&self) -> impl Iterator<Item = &LangView> {
+        self.languages
+            .iter()
+            .enumerate()
+            .filter(|(n, l)| *n == 0 || l.has_folder)
+            .map(|(_, l)| l)
+    }
+
+    /// Article `i`'s public versions (itself and its public translations):
+    /// (language tag, root-relative URL), in the order of the site's
+    /// languages. A translation that is not public is never in it.
+    pub fn article_versions(&self, i: usize) -> Vec<(String, String)> {
+        let site = self.site;
+        let group = site.translations.group(i);
+        let mut out: Vec<(usize, String, String)> = group
+            .iter()
+            .filter(|&&j| site.states[j].is_public())
+            .map(|&j| {
+                let a = &site.articles[j];
+                let order = self
+                    .languages
+                    .iter()
+                    .position(|l| l.tag == a.lang)
+                    .unwrap_or(usize::MAX);
+                (order, a.lang.clone(), self.urls.article(&a.slug))
+            })
+            .collect();
+        out.sort();
+        out.into_iter().map(|(_, lang, url)| (lang, url)).collect()
+    }
+
+    /// Whether a listing in `lang` shows article `i`: on a multilingual
+    /// site only the articles in its language, otherwise every one.
+    pub fn listed_in(&self, lang: &str, i: usize) -> bool {
+        !self.multilingual || self.site.articles[i].lang == lang
+    }
+
+    /// Up to `n` public articles most like `i` (in its language, on a
+    /// multilingual site): shared specialty counts most,
     /// then audience, then season; newer first on ties. Candidates come from
     /// a window around `i` in each of its term lists, so the cost per article
     /// stays constant however large the site grows.
@@ -135,7 +191,7 @@ impl<'a> Index<'a> {
         };
         let mut scored: Vec<(usize, usize)> = candidates
             .into_iter()
-            .filter(|&c| c != i)
+            .filter(|&c| c != i && self.listed_in(&article.lang, c))
             .map(|c| {
                 (
                     shared("specialty", c) * 4 + shared("audience", c) * 2 + shared("season", c),

@@ -5,8 +5,11 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::config::site::Publisher;
 use crate::config::SiteConfig;
 use crate::model::Article;
+
+use super::views::person_view;
 
 /// schema.org MedicalSpecialty member for common specialty ids, used when
 /// site.yaml gives no `schema:` for the term.
@@ -41,8 +44,8 @@ fn default_schema_specialty(id: &str) -> Option<&'static str> {
     })
 }
 
-fn person(config: &SiteConfig, id: &str, publisher: &Value) -> Option<Value> {
-    let p = config.people.get(id)?;
+fn person(config: &SiteConfig, id: &str, lang: &str, publisher: &Value) -> Option<Value> {
+    let p = person_view(id, config.people.get(id)?, lang);
     let mut v = Map::new();
     v.insert("@type".into(), json!("Person"));
     v.insert("name".into(), json!(p.name));
@@ -57,11 +60,20 @@ fn person(config: &SiteConfig, id: &str, publisher: &Value) -> Option<Value> {
 
 /// The JSON-LD object, serialized so it can sit inside a `<script>` element:
 /// `<`, `>` and `&` are written as `\u003c` etc., so no text in an article can
-/// close the script element early.
-pub fn article_json_ld(config: &SiteConfig, article: &Article, url: &str) -> String {
-    let publisher = config
-        .publisher
-        .as_ref()
+/// close the script element early. Every text is in the article's language
+/// (people's `*_en` fields, the publisher's name from `languages:`, the
+/// audience's `name_en` on an English page); `translations` are the
+/// absolute URLs and languages of its public translations
+/// (`workTranslation`).
+pub fn article_json_ld(
+    config: &SiteConfig,
+    article: &Article,
+    url: &str,
+    publisher: Option<&Publisher>,
+    translations: &[(String, String)],
+) -> String {
+    let lang = article.lang.as_str();
+    let publisher = publisher
         .map(|p| {
             let mut v = json!({"@type": "Hospital", "name": p.name});
             if let Some(u) = &p.url {
@@ -90,14 +102,14 @@ pub fn article_json_ld(config: &SiteConfig, article: &Article, url: &str) -> Str
         .review
         .reviewer
         .as_deref()
-        .and_then(|id| person(config, id, &publisher))
+        .and_then(|id| person(config, id, lang, &publisher))
     {
         page.insert("reviewedBy".into(), reviewer);
     }
     let authors: Vec<Value> = article
         .authors
         .iter()
-        .filter_map(|id| person(config, id, &Value::Null))
+        .filter_map(|id| person(config, id, lang, &Value::Null))
         .collect();
     if !authors.is_empty() {
         page.insert("author".into(), Value::Array(authors));
@@ -132,7 +144,8 @@ pub fn article_json_ld(config: &SiteConfig, article: &Article, url: &str) -> Str
         .iter()
         .filter_map(|id| {
             let term = config.taxonomies.audience.get(id)?;
-            let mut v = json!({"@type": "MedicalAudience", "audienceType": term.name});
+            let name = config.term_name("audience", id, lang);
+            let mut v = json!({"@type": "MedicalAudience", "audienceType": name});
             if let Some(min) = term.min_age {
                 v["suggestedMinAge"] = json!(min);
             }
@@ -148,6 +161,13 @@ pub fn article_json_ld(config: &SiteConfig, article: &Article, url: &str) -> Str
     page.insert("audience".into(), json!("https://schema.org/Patient"));
     if !article.sources.is_empty() {
         page.insert("citation".into(), json!(article.sources));
+    }
+    if !translations.is_empty() {
+        let works: Vec<Value> = translations
+            .iter()
+            .map(|(lang, url)| json!({"@type": "MedicalWebPage", "inLanguage": lang, "url": url}))
+            .collect();
+        page.insert("workTranslation".into(), Value::Array(works));
     }
     page.insert(
         "mainContentOfPage".into(),

@@ -7,7 +7,7 @@ use crate::config::site::TAXONOMIES;
 use crate::diagnostics::Diagnostic;
 
 use super::index::Index;
-use super::page::{page_context, PageMeta};
+use super::page::{page_context, set_switcher, set_versions, PageMeta};
 use super::views::{Card, TermLink, Urls};
 
 /// One output page: where it goes and its bytes.
@@ -33,17 +33,10 @@ struct PageLink {
 }
 
 #[derive(Debug, Serialize)]
-struct TermSummary {
+pub struct TermSummary {
     #[serde(flatten)]
     link: TermLink,
     count: usize,
-}
-
-#[derive(Debug, Serialize)]
-struct ObservanceView {
-    date: String,
-    name: String,
-    specialty: Option<TermLink>,
 }
 
 fn page_url(base: &str, n: usize) -> String {
@@ -77,25 +70,38 @@ pub fn file_for(urls: &Urls, url: &str) -> String {
     format!("{rel}index.html")
 }
 
-fn term_link(index: &Index, taxonomy: &str, id: &str) -> TermLink {
-    let lang = &index.site.config.language;
+/// A term's name and page in the language `lang`.
+pub fn term_link(index: &Index, lang: &str, taxonomy: &str, id: &str) -> TermLink {
     TermLink {
         taxonomy: taxonomy.to_string(),
         id: id.to_string(),
         name: index.site.config.term_name(taxonomy, id, lang),
-        url: index.urls.term(taxonomy, id),
+        url: index.urls.term_in(lang, taxonomy, id),
     }
 }
 
-fn cards<'a>(index: &'a Index, ids: &[usize]) -> Vec<&'a Card> {
+/// The same page in every language with pages of its own: (language tag,
+/// root-relative URL) for [`set_versions`].
+pub fn versions(index: &Index, url_in: impl Fn(&str) -> String) -> Vec<(String, String)> {
+    index
+        .page_languages()
+        .map(|l| (l.tag.clone(), url_in(&l.tag)))
+        .collect()
+}
+
+pub fn cards<'a>(index: &'a Index, ids: &[usize]) -> Vec<&'a Card> {
     ids.iter().map(|&i| index.card(i)).collect()
 }
 
 /// Pages of a list of articles under `base_url`, `paginate` per page; an
 /// empty list still gets one page, so term links never 404.
+/// `versions` are the listing's first page in every language: page 1 has
+/// them as hreflang alternates, every page in its switcher.
+#[allow(clippy::too_many_arguments)]
 fn paginated(
     index: &Index,
     template: &str,
+    (lang, versions): (&str, &[(String, String)]),
     base_url: &str,
     title: &str,
     items: &[usize],
@@ -120,10 +126,15 @@ fn paginated(
             title: page_title,
             description: String::new(),
             path: url.clone(),
-            lang: index.site.config.language.clone(),
+            lang: lang.to_string(),
             feed: Some(format!("{base_url}atom.xml")),
         };
         let mut ctx = page_context(index, &meta);
+        if n == 1 {
+            set_versions(&mut ctx, index, lang, versions);
+        } else {
+            set_switcher(&mut ctx, index, lang, versions);
+        }
         ctx.extend(extra.clone());
         ctx.insert("articles", &cards(index, chunk));
         ctx.insert(
@@ -177,7 +188,8 @@ pub fn term_pages_where(
     term_jobs(index, keep)
         .into_par_iter()
         .map(|job| {
-            let main = term_link(index, &job.taxonomy, &job.term);
+            let lang = job.lang.as_str();
+            let main = term_link(index, lang, &job.taxonomy, &job.term);
             let mut extra = tera::Context::new();
             extra.insert("taxonomy", &job.taxonomy);
             extra.insert("term", &main);
@@ -185,15 +197,29 @@ pub fn term_pages_where(
             let (url, title) = match &job.cross {
                 None => (main.url.clone(), main.name.clone()),
                 Some((other_tax, other)) => {
-                    let second = term_link(index, other_tax, other);
+                    let second = term_link(index, lang, other_tax, other);
                     let title = format!("{} · {}", main.name, second.name);
                     extra.insert("second_term", &second);
                     (job.url(index), title)
                 }
             };
+            // The same listing in the languages that have it (a cross page
+            // exists only where articles of that language have both terms).
+            let others: Vec<(String, String)> = index
+                .page_languages()
+                .filter_map(|l| {
+                    let twin = TermJob {
+                        lang: l.tag.clone(),
+                        ..job.clone()
+                    };
+                    (twin.cross.is_none() || !twin.items(index).is_empty())
+                        .then(|| (l.tag.clone(), twin.url(index)))
+                })
+                .collect();
             paginated(
                 index,
                 "term.html",
+                (lang, &others),
                 &url,
                 &title,
                 &items,
@@ -221,8 +247,13 @@ pub fn term_page_files(index: &Index, keep: &KeepTerm<'_>) -> Vec<String> {
     files
 }
 
-/// One paginated term listing: a term, or an audience × specialty pair.
+/// One paginated term listing: a term, or an audience × specialty pair, in
+/// one language.
+#[derive(Clone)]
 struct TermJob {
+    /// The language of the page and of the articles it lists (on a
+    /// multilingual site).
+    lang: String,
     taxonomy: String,
     term: String,
     /// The second (taxonomy, term) of an audience × specialty page.
@@ -233,19 +264,20 @@ impl TermJob {
     /// The public articles it lists, newest first.
     fn items(&self, index: &Index) -> Vec<usize> {
         let items = index.term_articles(&self.taxonomy, &self.term);
-        match &self.cross {
-            None => items.to_vec(),
-            Some((other_tax, other)) => items
-                .iter()
-                .copied()
-                .filter(|&i| index.site.articles[i].terms(other_tax).contains(other))
-                .collect(),
-        }
+        items
+            .iter()
+            .copied()
+            .filter(|&i| index.listed_in(&self.lang, i))
+            .filter(|&i| match &self.cross {
+                None => true,
+                Some((other_tax, other)) => index.site.articles[i].terms(other_tax).contains(other),
+            })
+            .collect()
     }
 
     /// Root-relative URL of its first page.
     fn url(&self, index: &Index) -> String {
-        let main = index.urls.term(&self.taxonomy, &self.term);
+        let main = index.urls.term_in(&self.lang, &self.taxonomy, &self.term);
         match &self.cross {
             None => main,
             Some((other_tax, other)) => format!("{main}{other_tax}/{other}/"),
@@ -253,29 +285,35 @@ impl TermJob {
     }
 }
 
-/// Every term listing `keep` accepts: each term of each taxonomy, and each
-/// audience × specialty pair with at least one public article.
+/// Every term listing `keep` accepts, in every language with pages of its
+/// own: each term of each taxonomy, and each audience × specialty pair with
+/// at least one public article in that language.
 fn term_jobs(index: &Index, keep: &KeepTerm<'_>) -> Vec<TermJob> {
     let mut jobs: Vec<TermJob> = Vec::new();
-    for (taxonomy, term) in index.by_term.keys() {
-        jobs.push(TermJob {
-            taxonomy: taxonomy.to_string(),
-            term: term.clone(),
-            cross: None,
-        });
-    }
-    for audience in index.site.config.term_ids("audience") {
-        for specialty in index.site.config.term_ids("specialty") {
-            let both = index
-                .term_articles("audience", &audience)
-                .iter()
-                .any(|&i| index.site.articles[i].specialty.contains(&specialty));
-            if both {
-                jobs.push(TermJob {
-                    taxonomy: "audience".into(),
-                    term: audience.clone(),
-                    cross: Some(("specialty".into(), specialty)),
+    for language in index.page_languages() {
+        let lang = &language.tag;
+        for (taxonomy, term) in index.by_term.keys() {
+            jobs.push(TermJob {
+                lang: lang.clone(),
+                taxonomy: taxonomy.to_string(),
+                term: term.clone(),
+                cross: None,
+            });
+        }
+        for audience in index.site.config.term_ids("audience") {
+            for specialty in index.site.config.term_ids("specialty") {
+                let both = index.term_articles("audience", &audience).iter().any(|&i| {
+                    index.listed_in(lang, i)
+                        && index.site.articles[i].specialty.contains(&specialty)
                 });
+                if both {
+                    jobs.push(TermJob {
+                        lang: lang.clone(),
+                        taxonomy: "audience".into(),
+                        term: audience.clone(),
+                        cross: Some(("specialty".into(), specialty)),
+                    });
+                }
             }
         }
     }
@@ -290,46 +328,59 @@ fn term_jobs(index: &Index, keep: &KeepTerm<'_>) -> Vec<TermJob> {
 }
 
 /// `/audience/`, `/specialty/`, `/season/`: every term with its count.
+/// In every language with pages of its own.
 pub fn taxonomy_pages(index: &Index) -> Result<Vec<Page>, Diagnostic> {
     let mut pages = Vec::new();
-    for taxonomy in TAXONOMIES {
-        let terms = term_summaries(index, taxonomy);
-        let url = index.urls.taxonomy(taxonomy);
-        let labels = index
-            .theme
-            .labels_for(&index.site.config.language, &index.site.config.language);
-        let title = labels
-            .get(&format!("taxonomy_{taxonomy}"))
-            .cloned()
-            .unwrap_or_else(|| taxonomy.to_string());
-        let meta = PageMeta {
-            title,
-            description: String::new(),
-            path: url.clone(),
-            lang: index.site.config.language.clone(),
-            feed: None,
-        };
-        let mut ctx = page_context(index, &meta);
-        ctx.insert("taxonomy", taxonomy);
-        ctx.insert("terms", &terms);
-        ctx.insert("crosses", &cross_links(index, taxonomy));
-        pages.push(Page {
-            path: file_for(&index.urls, &url),
-            html: index.theme.render("taxonomy.html", &ctx)?,
-        });
+    for language in index.page_languages() {
+        let lang = language.tag.as_str();
+        for taxonomy in TAXONOMIES {
+            let terms = term_summaries(index, lang, taxonomy);
+            let url = index.urls.taxonomy_in(lang, taxonomy);
+            let title = language
+                .labels
+                .get(&format!("taxonomy_{taxonomy}"))
+                .cloned()
+                .unwrap_or_else(|| taxonomy.to_string());
+            let meta = PageMeta {
+                title,
+                description: String::new(),
+                path: url.clone(),
+                lang: lang.to_string(),
+                feed: None,
+            };
+            let mut ctx = page_context(index, &meta);
+            let others = versions(index, |l| index.urls.taxonomy_in(l, taxonomy));
+            set_versions(&mut ctx, index, lang, &others);
+            ctx.insert("taxonomy", taxonomy);
+            ctx.insert("terms", &terms);
+            ctx.insert("crosses", &cross_links(index, lang, taxonomy));
+            pages.push(Page {
+                path: file_for(&index.urls, &url),
+                html: index.theme.render("taxonomy.html", &ctx)?,
+            });
+        }
     }
     Ok(pages)
 }
 
-fn term_summaries(index: &Index, taxonomy: &str) -> Vec<TermSummary> {
+/// How many public articles in `lang` a term has.
+fn term_count(index: &Index, lang: &str, taxonomy: &str, id: &str) -> usize {
+    index
+        .term_articles(taxonomy, id)
+        .iter()
+        .filter(|&&i| index.listed_in(lang, i))
+        .count()
+}
+
+pub fn term_summaries(index: &Index, lang: &str, taxonomy: &str) -> Vec<TermSummary> {
     index
         .site
         .config
         .term_ids(taxonomy)
         .into_iter()
         .map(|id| TermSummary {
-            count: index.term_articles(taxonomy, &id).len(),
-            link: term_link(index, taxonomy, &id),
+            count: term_count(index, lang, taxonomy, &id),
+            link: term_link(index, lang, taxonomy, &id),
         })
         .collect()
 }
@@ -341,7 +392,7 @@ struct CrossLink {
 }
 
 /// For the audience index: each audience with the specialties it has.
-fn cross_links(index: &Index, taxonomy: &str) -> Vec<CrossLink> {
+fn cross_links(index: &Index, lang: &str, taxonomy: &str) -> Vec<CrossLink> {
     if taxonomy != "audience" {
         return Vec::new();
     }
@@ -350,7 +401,7 @@ fn cross_links(index: &Index, taxonomy: &str) -> Vec<CrossLink> {
         .term_ids("audience")
         .into_iter()
         .map(|aud| {
-            let audience = term_link(index, "audience", &aud);
+            let audience = term_link(index, lang, "audience", &aud);
             let specialties = config
                 .term_ids("specialty")
                 .into_iter()
@@ -358,10 +409,13 @@ fn cross_links(index: &Index, taxonomy: &str) -> Vec<CrossLink> {
                     let count = index
                         .term_articles("audience", &aud)
                         .iter()
-                        .filter(|&&i| index.site.articles[i].specialty.contains(&spec))
+                        .filter(|&&i| {
+                            index.listed_in(lang, i)
+                                && index.site.articles[i].specialty.contains(&spec)
+                        })
                         .count();
                     (count > 0).then(|| {
-                        let mut link = term_link(index, "specialty", &spec);
+                        let mut link = term_link(index, lang, "specialty", &spec);
                         link.url = format!("{}specialty/{spec}/", audience.url);
                         TermSummary { link, count }
                     })
@@ -374,72 +428,6 @@ fn cross_links(index: &Index, taxonomy: &str) -> Vec<CrossLink> {
         })
         .filter(|c| !c.specialties.is_empty())
         .collect()
-}
-
-/// The home page: in season now, upcoming observances, latest, browse.
-pub fn home_page(index: &Index) -> Result<Page, Diagnostic> {
-    let site = index.site;
-    let config = &site.config;
-    let seasons = site.calendar.seasons_on(site.today);
-    let current: Vec<String> = seasons
-        .iter()
-        .filter(|s| *s != "all-year")
-        .cloned()
-        .collect();
-    let in_season: Vec<usize> = index
-        .published
-        .iter()
-        .copied()
-        .filter(|&i| site.articles[i].season.iter().any(|s| current.contains(s)))
-        .take(6)
-        .collect();
-    let latest: Vec<usize> = index.published.iter().copied().take(8).collect();
-    let horizon = site.today + chrono::Duration::days(60);
-    let observances: Vec<ObservanceView> = site
-        .calendar
-        .observances_between(site.today, horizon)
-        .into_iter()
-        .map(|(date, o)| ObservanceView {
-            date: date.to_string(),
-            name: if config.language.starts_with("en") {
-                o.name_en.clone().unwrap_or(o.name.clone())
-            } else {
-                o.name.clone()
-            },
-            specialty: o
-                .specialty
-                .as_ref()
-                .map(|s| term_link(index, "specialty", s)),
-        })
-        .collect();
-    let meta = PageMeta {
-        title: config.title.clone(),
-        description: config.description.clone().unwrap_or_default(),
-        path: index.urls.base_path.clone(),
-        lang: config.language.clone(),
-        feed: Some(format!("{}atom.xml", index.urls.base_path)),
-    };
-    let mut ctx = page_context(index, &meta);
-    ctx.insert("is_home", &true);
-    ctx.insert(
-        "current_seasons",
-        &current
-            .iter()
-            .map(|s| term_link(index, "season", s))
-            .collect::<Vec<_>>(),
-    );
-    ctx.insert("in_season", &cards(index, &in_season));
-    ctx.insert("latest", &cards(index, &latest));
-    ctx.insert("observances", &observances);
-    let browse: Vec<(String, Vec<TermSummary>)> = TAXONOMIES
-        .iter()
-        .map(|t| (t.to_string(), term_summaries(index, t)))
-        .collect();
-    ctx.insert("browse", &browse);
-    Ok(Page {
-        path: "index.html".into(),
-        html: index.theme.render("index.html", &ctx)?,
-    })
 }
 
 pub fn not_found_page(index: &Index) -> Result<Page, Diagnostic> {
@@ -460,7 +448,13 @@ pub fn not_found_page(index: &Index) -> Result<Page, Diagnostic> {
         "latest",
         &cards(
             index,
-            &index.published.iter().copied().take(5).collect::<Vec<_>>(),
+            &index
+                .published
+                .iter()
+                .copied()
+                .filter(|&i| index.listed_in(&config.language, i))
+                .take(5)
+                .collect::<Vec<_>>(),
         ),
     );
     Ok(Page {

@@ -15,6 +15,7 @@ use crate::output::Writer;
 
 use super::changes::Extent;
 use super::feeds;
+use super::home;
 use super::index::Index;
 use super::listing::{self, Page};
 use super::renderer::{Part, Rendered, Renderer, Scope};
@@ -72,7 +73,7 @@ impl Renderer for Listings {
                             || items.iter().any(|i| reach.changed_now.contains(i))
                     };
                     let mut pages = vec![
-                        listing::home_page(index).map(|p| vec![p]),
+                        home::home_pages(index),
                         listing::not_found_page(index).map(|p| vec![p]),
                         listing::taxonomy_pages(index),
                     ];
@@ -126,12 +127,7 @@ fn everything(index: &Index, out: &dyn Writer) -> Rendered {
             match job {
                 Job::Terms => emit(&mut part, out, listing::term_pages(index), true),
                 Job::Feeds => emit(&mut part, out, vec![feeds::feeds(index)], false),
-                Job::Home => emit(
-                    &mut part,
-                    out,
-                    vec![listing::home_page(index).map(|p| vec![p])],
-                    true,
-                ),
+                Job::Home => emit(&mut part, out, vec![home::home_pages(index)], true),
                 Job::NotFound => emit(
                     &mut part,
                     out,

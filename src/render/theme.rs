@@ -154,6 +154,7 @@ impl Theme {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![""]);
         tera.set_escape_fn(escape_html);
+        tera.register_filter("long_date", long_date_filter);
         let mut templates = Vec::new();
         let mut origins = Origins::default();
         let mut labels: LabelsByLang = BTreeMap::new();
@@ -245,6 +246,21 @@ impl Theme {
     }
 }
 
+/// `{{ article.date | long_date(lang=page.lang) }}`: a `YYYY-MM-DD` date as
+/// readers of `lang` write it (`2026年12月1日`, `1 December 2026`); any other
+/// value passes through unchanged.
+fn long_date_filter(
+    value: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let lang = args.get("lang").and_then(|v| v.as_str()).unwrap_or("");
+    let text = value.as_str().unwrap_or_default();
+    Ok(match crate::config::dates::parse_date(text) {
+        Some(date) => tera::Value::String(crate::config::dates::long_date(date, lang)),
+        None => value.clone(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,6 +278,20 @@ mod tests {
             let out = tera.render(name, &ctx).unwrap();
             assert_eq!(out, "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;");
         }
+    }
+
+    #[test]
+    fn long_date_filter_follows_the_language() {
+        let mut tera = Tera::default();
+        tera.register_filter("long_date", long_date_filter);
+        tera.add_raw_template("d", "{{ d | long_date(lang=l) }}")
+            .unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("d", "2026-12-01");
+        ctx.insert("l", "zh-Hans");
+        assert_eq!(tera.render("d", &ctx).unwrap(), "2026年12月1日");
+        ctx.insert("l", "en");
+        assert_eq!(tera.render("d", &ctx).unwrap(), "1 December 2026");
     }
 
     #[test]

@@ -76,9 +76,7 @@ pub fn tombstone_pages(index: &Index) -> Result<Vec<Page>, Diagnostic> {
             .and_then(|slug| site.article_by_slug(slug))
             .filter(|&r| site.states[r].is_public())
             .map(|r| index.card(r).clone());
-        let labels = index
-            .theme
-            .public_labels_for(&article.lang, &site.config.language);
+        let labels = &index.lang(&article.lang).public_labels;
         let meta = PageMeta {
             title: labels
                 .get("tombstone_title")

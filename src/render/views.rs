@@ -6,17 +6,23 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::config::languages::{is_english, Language};
 use crate::config::site::{Person, TAXONOMIES};
 use crate::config::SiteConfig;
 use crate::model::Article;
 
-/// Site-wide values every template can use.
+/// Site-wide values every template can use, in one of the site's
+/// languages (`Index::site_view_for`).
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView {
     pub title: String,
     pub description: String,
     pub lang: String,
     pub base_path: String,
+    /// Root-relative URL of this language's home page (`base_path` for the
+    /// default language, `/en/` for English on a multilingual site); the
+    /// header, the footer feed link and the taxonomy links start from it.
+    pub home: String,
     pub base_url: String,
     pub publisher: Option<crate::config::site::Publisher>,
     pub contact: Option<String>,
@@ -59,19 +65,52 @@ pub struct Card {
     pub specialty: Vec<TermLink>,
 }
 
-/// URLs of everything, root-relative with the site's base path.
+/// URLs of everything, root-relative with the site's base path. Articles
+/// have one URL whatever their language (`/articles/<slug>/`: slugs are
+/// unique across languages); the home page, taxonomy and term pages and
+/// feeds of a language with its own folder live under `/<prefix>/`.
 #[derive(Debug, Clone)]
 pub struct Urls {
     pub base_path: String,
     pub origin: String,
+    /// Language tag -> root-relative home, for languages with a folder.
+    homes: std::collections::BTreeMap<String, String>,
 }
 
 impl Urls {
     pub fn new(config: &SiteConfig) -> Urls {
+        let base_path = config.base_path();
+        let homes = config
+            .languages()
+            .into_iter()
+            .filter_map(|l| {
+                let prefix = l.prefix?;
+                Some((l.tag, format!("{base_path}{prefix}/")))
+            })
+            .collect();
         Urls {
-            base_path: config.base_path(),
+            base_path,
             origin: config.origin().to_string(),
+            homes,
         }
+    }
+    /// Root-relative home of language `lang` (the site root for the
+    /// default language and any language without a folder of its own).
+    pub fn home(&self, lang: &str) -> String {
+        self.homes
+            .get(lang)
+            .cloned()
+            .unwrap_or_else(|| self.base_path.clone())
+    }
+    /// Whether `lang` has pages of its own under a folder.
+    pub fn has_folder(&self, lang: &str) -> bool {
+        self.homes.contains_key(lang)
+    }
+    pub fn taxonomy_in(&self, lang: &str, taxonomy: &str) -> String {
+        format!("{}{taxonomy}/", self.home(lang))
+    }
+    pub fn term_in(&self, lang: &str, taxonomy: &str, term: &str) -> String {
+        format!("{}{taxonomy}/{term}/", self.home(lang))
     }
     pub fn article(&self, slug: &str) -> String {
         format!("{}articles/{slug}/", self.base_path)
@@ -88,23 +127,43 @@ impl Urls {
 }
 
 impl SiteView {
+    /// The site in its default language.
     pub fn new(config: &SiteConfig, urls: &Urls, today: NaiveDate) -> SiteView {
+        let default = config.languages().swap_remove(0);
+        SiteView::in_language(config, &default, urls, today)
+    }
+
+    /// The site's texts in `language`.
+    pub fn in_language(
+        config: &SiteConfig,
+        language: &Language,
+        urls: &Urls,
+        today: NaiveDate,
+    ) -> SiteView {
+        let home = urls.home(&language.tag);
+        let publisher = config.publisher.clone().map(|mut p| {
+            if let Some(name) = &language.publisher {
+                p.name = name.clone();
+            }
+            p
+        });
         SiteView {
-            title: config.title.clone(),
-            description: config.description.clone().unwrap_or_default(),
-            lang: config.language.clone(),
+            title: language.title.clone(),
+            description: language.description.clone().unwrap_or_default(),
+            lang: language.tag.clone(),
             base_path: urls.base_path.clone(),
             base_url: config.base_url.trim_end_matches('/').to_string(),
-            publisher: config.publisher.clone(),
+            publisher,
             contact: (!config.contact.is_empty()).then(|| config.contact.join(" · ")),
-            disclaimer: config.disclaimer.clone(),
+            disclaimer: language.disclaimer.clone(),
             taxonomies: TAXONOMIES
                 .iter()
                 .map(|t| TaxonomyLink {
                     id: t.to_string(),
-                    url: urls.taxonomy(t),
+                    url: format!("{home}{t}/"),
                 })
                 .collect(),
+            home,
             today: today.to_string(),
         }
     }
@@ -122,13 +181,16 @@ pub fn term_links(
             taxonomy: taxonomy.to_string(),
             id: id.clone(),
             name: config.term_name(taxonomy, id, lang),
-            url: urls.term(taxonomy, id),
+            url: urls.term_in(lang, taxonomy, id),
         })
         .collect()
 }
 
+/// A person's name, title and affiliation in `lang`: the `*_en` fields on
+/// English pages (each falling back to the default text), the plain ones
+/// elsewhere.
 pub fn person_view(id: &str, person: &Person, lang: &str) -> PersonView {
-    let english = lang.starts_with("en");
+    let english = is_english(lang);
     let pick = |en: &Option<String>, zh: &Option<String>| {
         if english {
             en.clone().or_else(|| zh.clone())
@@ -147,7 +209,7 @@ pub fn person_view(id: &str, person: &Person, lang: &str) -> PersonView {
             person.name.clone()
         },
         title: pick(&person.title_en, &person.title),
-        affiliation: person.affiliation.clone(),
+        affiliation: pick(&person.affiliation_en, &person.affiliation),
     }
 }
 

@@ -85,6 +85,25 @@ pub fn check_calendar(
                     .hint("use lowercase ASCII letters, digits and hyphens; it becomes /digests/<segment>/"),
             );
         }
+        if let Some(lang) = &n.lang {
+            let languages = config.language_tags();
+            if !languages.contains(lang) {
+                let (l, c) = locate("newsletters", &[&n.segment, lang]);
+                out.push(
+                    Diagnostic::error(
+                        "unknown-lang",
+                        file,
+                        format!(
+                            "newsletter `{}` has `lang: {lang}`, which is not one of the site's languages: {}",
+                            n.segment,
+                            languages.join(", ")
+                        ),
+                    )
+                    .at(l, c)
+                    .hint("use one of them, or declare the language under `languages:` in site.yaml"),
+                );
+            }
+        }
         if n.audience.is_empty() {
             let (l, c) = locate("newsletters", &[&n.segment]);
             out.push(

@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod schema_org;
+mod translations;
 mod unknown;
 
 use unknown::empty_person_error;
@@ -31,6 +32,7 @@ pub fn check_sources(sources: &crate::load::Sources) -> Vec<Diagnostic> {
     }
     problems.extend(check_unique_slugs(&sources.articles));
     problems.extend(check_replacements(&sources.articles));
+    problems.extend(translations::check_translations(&sources.articles));
     problems.extend(calendar::check_calendar(
         &sources.config,
         &sources.calendar,
@@ -96,6 +98,21 @@ pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
             .hint("use a BCP 47 tag such as zh-Hans or en; every article without `lang:` has this language"),
         );
     }
+    for (keys, message, hint) in crate::config::languages::problems(config) {
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let (l, c) = at(&keys, None);
+        let (l, c) = if l == 0 {
+            at(&keys[..keys.len().min(2)], None)
+        } else {
+            (l, c)
+        };
+        out.push(
+            Diagnostic::error("languages-config", file, message)
+                .at(l, c)
+                .hint(hint),
+        );
+    }
+    out.extend(untranslated_names(config, &at));
     if config.paginate == 0 {
         let (l, c) = at(&["paginate"], None);
         out.push(Diagnostic::error("bad-paginate", file, "paginate must be at least 1").at(l, c));
@@ -158,6 +175,62 @@ pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
             if !config.has_term("specialty", spec) {
                 let (l, c) = at(&["people", id, "specialty"], Some(spec));
                 out.push(unknown_term_error(config, file, "specialty", spec).at(l, c));
+            }
+        }
+    }
+    out
+}
+
+/// On a site with English pages, every term and person shown there needs
+/// its English text (`name_en`, `title_en`, `affiliation_en`), or the page
+/// shows the Chinese one: a warning each.
+fn untranslated_names(config: &SiteConfig, at: &Locate) -> Vec<Diagnostic> {
+    let file = Path::new("site.yaml");
+    let english = config
+        .languages()
+        .iter()
+        .any(|l| l.is_english() && l.prefix.is_some());
+    let mut out = Vec::new();
+    if !english || crate::config::languages::is_english(&config.language) {
+        return out;
+    }
+    let mut missing = |keys: &[&str], what: String| {
+        let (l, c) = at(keys, None);
+        out.push(
+            Diagnostic::warning("untranslated-name", file, what)
+                .at(l, c)
+                .hint("English pages show the text in the default language until you add it"),
+        );
+    };
+    for (taxonomy, terms) in [
+        ("audience", &config.taxonomies.audience),
+        ("specialty", &config.taxonomies.specialty),
+    ] {
+        for (id, term) in terms {
+            if term.name_en.is_none() {
+                missing(
+                    &["taxonomies", taxonomy, id],
+                    format!("{taxonomy} `{id}` has no `name_en`"),
+                );
+            }
+        }
+    }
+    for (id, person) in &config.people {
+        for (field, has_text, has_en) in [
+            ("name_en", true, person.name_en.is_some()),
+            (
+                "title_en",
+                person.title.is_some(),
+                person.title_en.is_some(),
+            ),
+            (
+                "affiliation_en",
+                person.affiliation.is_some(),
+                person.affiliation_en.is_some(),
+            ),
+        ] {
+            if has_text && !has_en {
+                missing(&["people", id], format!("`{id}` has no `{field}`"));
             }
         }
     }
@@ -254,6 +327,27 @@ pub fn check_article(config: &SiteConfig, article: &Article) -> Vec<Diagnostic> 
             Diagnostic::error("empty-field", file, "the summary is empty")
                 .at(l, c)
                 .hint("write one or two sentences; they become the page description and the digest teaser"),
+        );
+    }
+    let languages = config.language_tags();
+    if !languages.contains(&article.lang) {
+        let (l, c) = at(&["lang"], None);
+        out.push(
+            Diagnostic::error(
+                "unknown-lang",
+                file,
+                format!(
+                    "`lang: {}` is not one of the site's languages: {}",
+                    article.lang,
+                    languages.join(", ")
+                ),
+            )
+            .at(l, c)
+            .hint(format!(
+                "use one of {}, or add `{}` under `languages:` in site.yaml with its title, description and disclaimer",
+                languages.join(", "),
+                article.lang
+            )),
         );
     }
     for taxonomy in TAXONOMIES {

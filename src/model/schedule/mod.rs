@@ -74,7 +74,7 @@ impl Schedule {
         let segments_of = |i: usize| -> Vec<String> {
             newsletters
                 .iter()
-                .filter(|n| matches(n, &site.articles[i]))
+                .filter(|n| matches(n, &site.articles[i], &site.config.language))
                 .map(|n| n.segment.clone())
                 .collect()
         };

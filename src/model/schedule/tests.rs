@@ -38,6 +38,8 @@ fn article(
         expires: None,
         withdrawn: None,
         replaced_by: None,
+        translation_of: None,
+        translation_key: None,
         lang: "en".into(),
         audience: vec![audience.into()],
         specialty: vec![specialty.into()],

@@ -160,10 +160,10 @@ fn digest_changes(
     for newsletter in &new.calendar.newsletters {
         let touched = old_changed
             .iter()
-            .any(|&i| matches(newsletter, &old.articles[i]))
+            .any(|&i| matches(newsletter, &old.articles[i], &old.config.language))
             || new_changed
                 .iter()
-                .any(|&i| matches(newsletter, &new.articles[i]));
+                .any(|&i| matches(newsletter, &new.articles[i], &new.config.language));
         let after = segment_issues(new, newsletter, new.today, false);
         // An empty segment feed shows the site's newest change as its
         // `updated` time, which the edit may have moved.

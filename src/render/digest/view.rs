@@ -126,9 +126,9 @@ impl<'a> Digests<'a> {
         }
     }
 
-    fn labels(&self) -> &std::collections::BTreeMap<String, String> {
-        let lang = &self.index.site.config.language;
-        self.index.theme.labels_for(lang, lang)
+    /// The labels of an issue in `lang`.
+    fn labels(&self, lang: &str) -> &std::collections::BTreeMap<String, String> {
+        &self.index.lang(lang).labels
     }
 
     /// The view of one issue, with full bodies (e-mail fitting may drop them).
@@ -137,7 +137,7 @@ impl<'a> Digests<'a> {
         let site = index.site;
         let config = &site.config;
         let urls = &index.urls;
-        let lang = config.language.clone();
+        let lang = newsletter.language(&config.language).to_string();
         let utm = Utm::new(&issue.segment, issue.date);
         let seg_path = segment_path(index, &issue.segment);
         let articles: Vec<DigestArticle> = issue
@@ -178,16 +178,22 @@ impl<'a> Digests<'a> {
                 }
             })
             .collect();
-        let labels = self.labels();
+        let labels = self.labels(&lang);
         let name = newsletter.display_name(&lang).to_string();
         let nl = &config.newsletter;
+        let site_in_lang = &index.lang(&lang).site;
+        // The sender name and footer text of site.yaml are in the default
+        // language: an issue in another uses its publisher's name and the
+        // theme's footer labels only (the postal address stays as written).
+        let default_lang = lang == config.language;
         IssueView {
             segment: issue.segment.clone(),
             from_name: nl
                 .from_name
                 .clone()
-                .or_else(|| config.publisher.as_ref().map(|p| p.name.clone()))
-                .unwrap_or_else(|| config.title.clone()),
+                .filter(|_| default_lang)
+                .or_else(|| site_in_lang.publisher.as_ref().map(|p| p.name.clone()))
+                .unwrap_or_else(|| site_in_lang.title.clone()),
             name,
             date: issue.date.to_string(),
             from: (issue.window_start + Duration::days(1)).to_string(),
@@ -209,15 +215,15 @@ impl<'a> Digests<'a> {
                 })
                 .collect(),
             address: nl.address.clone(),
-            footer: nl.footer.clone(),
+            footer: nl.footer.clone().filter(|_| default_lang),
         }
     }
 
     /// Context shared by the e-mail and text templates.
     pub(super) fn context(&self, view: &IssueView) -> Context {
         let mut ctx = Context::new();
-        ctx.insert("site", &self.index.site_view);
-        ctx.insert("t", self.labels());
+        ctx.insert("site", &self.index.lang(&view.lang).site);
+        ctx.insert("t", self.labels(&view.lang));
         ctx.insert("issue", view);
         ctx
     }

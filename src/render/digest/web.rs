@@ -11,19 +11,19 @@ use serde::Serialize;
 use crate::config::calendar::Newsletter;
 use crate::diagnostics::Diagnostic;
 use crate::model::newsletter::Issue;
-use crate::render::feeds::{feed, FEED_LENGTH};
+use crate::render::feeds::{feed_in, FEED_LENGTH};
 use crate::render::index::Index;
 use crate::render::page::{page_context, PageMeta};
 
 use super::links::rewrite_body;
 use super::view::{segment_path, Digests, IssueView};
 
-fn meta(index: &Index, title: String, description: String, path: String, feed: String) -> PageMeta {
+fn meta(lang: &str, title: String, description: String, path: String, feed: String) -> PageMeta {
     PageMeta {
         title,
         description,
         path,
-        lang: index.site.config.language.clone(),
+        lang: lang.to_string(),
         feed: Some(feed),
     }
 }
@@ -32,7 +32,7 @@ fn meta(index: &Index, title: String, description: String, path: String, feed: S
 pub fn issue_page(index: &Index, view: &IssueView) -> Result<String, Diagnostic> {
     let seg = segment_path(index, &view.segment);
     let meta = meta(
-        index,
+        &view.lang,
         format!("{} · {}", view.name, view.date),
         view.preheader.clone(),
         format!("{seg}{}/", view.date),
@@ -63,7 +63,8 @@ pub fn segment_pages(
     let index = digests.index;
     let site = index.site;
     let seg = segment_path(index, &newsletter.segment);
-    let name = newsletter.display_name(&site.config.language).to_string();
+    let lang = newsletter.language(&site.config.language);
+    let name = newsletter.display_name(lang).to_string();
     let issues: Vec<IssueLink> = found
         .iter()
         .rev()
@@ -81,7 +82,7 @@ pub fn segment_pages(
         .collect();
     let feed_path = format!("{seg}atom.xml");
     let meta = meta(
-        index,
+        lang,
         name.clone(),
         name.clone(),
         seg.clone(),
@@ -110,7 +111,7 @@ pub fn segment_pages(
             &site.articles[i].title,
         ))
     };
-    let title = format!("{} · {name}", site.config.title);
-    let feed = feed(index, title, &seg, &items, &content)?.html;
+    let title = format!("{} · {name}", index.lang(lang).site.title);
+    let feed = feed_in(index, lang, title, &seg, &items, &content)?.html;
     Ok(vec![("index.html".into(), list), ("atom.xml".into(), feed)])
 }

@@ -49,8 +49,15 @@ impl Renderer for SearchIndex {
     fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
         let mut rendered = Rendered::default();
         let mut laps = Laps::new("    search: ");
-        match page::search_page(index) {
-            Ok(p) => rendered.write_all(out, vec![(p.path, p.html.into_bytes())], true),
+        match page::search_pages(index) {
+            Ok(pages) => rendered.write_all(
+                out,
+                pages
+                    .into_iter()
+                    .map(|p| (p.path, p.html.into_bytes()))
+                    .collect(),
+                true,
+            ),
             Err(d) => rendered.problems.push(d),
         }
         let synonyms = Synonyms::new(&index.site.config.search);

@@ -31,11 +31,20 @@ struct FilterTerm {
     count: usize,
 }
 
-pub fn search_page(index: &Index) -> Result<Page, Diagnostic> {
+/// The search page of every language with pages of its own (`/search/`,
+/// `/en/search/`): the same index, its labels, filters and browse links in
+/// the page's language (search.js ranks hits in it first).
+pub fn search_pages(index: &Index) -> Result<Vec<Page>, Diagnostic> {
+    index
+        .page_languages()
+        .map(|l| search_page(index, &l.tag))
+        .collect()
+}
+
+fn search_page(index: &Index, lang: &str) -> Result<Page, Diagnostic> {
     let config = &index.site.config;
-    let lang = config.language.as_str();
-    let labels = index.theme.labels_for(lang, lang);
-    let url = format!("{}search/", index.urls.base_path);
+    let labels = &index.lang(lang).labels;
+    let url = format!("{}search/", index.urls.home(lang));
     let meta = PageMeta {
         title: labels
             .get("search")
@@ -50,20 +59,27 @@ pub fn search_page(index: &Index) -> Result<Page, Diagnostic> {
         .iter()
         .map(|&taxonomy| FilterGroup {
             taxonomy,
-            url: index.urls.taxonomy(taxonomy),
+            url: index.urls.taxonomy_in(lang, taxonomy),
             terms: config
                 .term_ids(taxonomy)
                 .into_iter()
                 .map(|id| FilterTerm {
                     name: config.term_name(taxonomy, &id, lang),
-                    url: index.urls.term(taxonomy, &id),
-                    count: index.term_articles(taxonomy, &id).len(),
+                    url: index.urls.term_in(lang, taxonomy, &id),
+                    count: index
+                        .term_articles(taxonomy, &id)
+                        .iter()
+                        .filter(|&&i| index.listed_in(lang, i))
+                        .count(),
                     id,
                 })
                 .collect(),
         })
         .collect();
     let mut ctx = page_context(index, &meta);
+    let others =
+        super::super::listing::versions(index, |l| format!("{}search/", index.urls.home(l)));
+    super::super::page::set_versions(&mut ctx, index, lang, &others);
     ctx.insert("filters", &filters);
     ctx.insert("bundle", &format!("{}{BUNDLE_DIR}/", index.urls.base_path));
     Ok(Page {
