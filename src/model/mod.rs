@@ -83,6 +83,9 @@ impl Site {
                     if c.is_clean(k) {
                         return (i, Vec::new());
                     }
+                    if let Some(errors) = c.errors(k) {
+                        return (i, errors);
+                    }
                 }
                 let errors: Vec<Diagnostic> = linter
                     .scan(&article.source, &article.raw)
@@ -90,8 +93,12 @@ impl Site {
                     .into_iter()
                     .filter(Diagnostic::is_error)
                     .collect();
-                if let (Some(c), Some(k), true) = (cache, key, errors.is_empty()) {
-                    c.record_clean(k);
+                if let (Some(c), Some(k)) = (cache, key) {
+                    if errors.is_empty() {
+                        c.record_clean(k);
+                    } else {
+                        c.record_errors(k, &errors);
+                    }
                 }
                 (i, errors)
             })

@@ -8,17 +8,30 @@
 //! program, which holds the built-in rules, and the site's `compliance:`
 //! and contact settings), the file's path and its whole text. Only clean
 //! results are kept: a file with any finding is scanned again, so its
-//! errors are always reported fresh, with their own lines and messages.
+//! errors are always reported fresh, with their own lines and messages
+//! (within one process, e.g. `serve`, a file's errors are remembered in
+//! memory, since the same text always gives the same errors).
 //! The cache is `.healthpress-cache/compliance-clean` in the site folder;
 //! a missing, unreadable or foreign file is an empty cache, and a failed
 //! write only costs the next build its speed, never its correctness.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
+
+use crate::diagnostics::Diagnostic;
 
 use sha2::{Digest, Sha256};
+
+/// Errors found in this process, by key: `serve` re-models the site on
+/// every edit, and files with errors (withheld articles) would otherwise be
+/// scanned again each time. Kept in memory only, so a new build always
+/// reports them from a fresh scan.
+fn errors_seen() -> &'static Mutex<HashMap<Key, Vec<Diagnostic>>> {
+    static SEEN: OnceLock<Mutex<HashMap<Key, Vec<Diagnostic>>>> = OnceLock::new();
+    SEEN.get_or_init(Default::default)
+}
 
 /// First bytes of the cache file, then the 16-byte identity, then keys.
 const MAGIC: &[u8; 8] = b"hpscan01";
@@ -73,6 +86,17 @@ impl ScanCache {
             self.record_clean(*key);
         }
         known
+    }
+
+    /// The errors this process found earlier for `key`, if any.
+    pub fn errors(&self, key: &Key) -> Option<Vec<Diagnostic>> {
+        errors_seen().lock().ok()?.get(key).cloned()
+    }
+
+    pub fn record_errors(&self, key: Key, errors: &[Diagnostic]) {
+        if let Ok(mut seen) = errors_seen().lock() {
+            seen.insert(key, errors.to_vec());
+        }
     }
 
     pub fn record_clean(&self, key: Key) {
