@@ -23,6 +23,7 @@ use crate::diagnostics::Diagnostic;
 use crate::load::fields::{Fields, Need};
 use crate::model::article::{Article, Review, ReviewStatus};
 use crate::model::fingerprint::fingerprint;
+use crate::model::shortlink::{generate_id, id_problem};
 use crate::model::slug::{slug_problem, slugify};
 
 /// Largest front matter accepted. Front matter holds metadata only; the
@@ -35,6 +36,7 @@ pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
 struct FrontMatter {
     title: Option<String>,
     slug: Option<String>,
+    id: Option<String>,
     date: Option<NaiveDate>,
     updated: Option<NaiveDate>,
     expires: Option<NaiveDate>,
@@ -68,6 +70,7 @@ fn read_front_matter(f: &mut Fields) -> FrontMatter {
         season: f.list("season", Required),
         authors: f.list("authors", Optional),
         sources: f.list("sources", Optional),
+        id: f.text("id", Optional),
         review: f.map("review", Optional, |r| Review {
             status: r.choice("status", Required, &ReviewStatus::CHOICES),
             reviewer: r.text("reviewer", Optional),
@@ -202,6 +205,16 @@ pub fn parse_article(
             );
         }
     }
+    if let Some(id) = &fm.id {
+        if let Some(problem) = id_problem(id) {
+            f.problem_at(
+                "id",
+                "bad-id",
+                format!("id `{id}`: {problem}"),
+                &format!("the id is the article's permanent short link `/s/<id>/`; use lowercase ASCII letters, digits and hyphens, e.g. `{}`", generate_id(id, |_| false)),
+            );
+        }
+    }
     if let Some(lang) = &fm.lang {
         if !is_language_tag(lang) {
             f.problem_at(
@@ -266,6 +279,7 @@ fn article(
         source,
         content_path,
         slug,
+        id: fm.id,
         title,
         summary,
         date: fm.date.unwrap_or_default(),
@@ -390,6 +404,16 @@ mod tests {
         let err = problem(&GOOD.replace("title:", "slug: \"\"\ntitle:"));
         assert_eq!((err.rule.as_str(), err.line), ("bad-slug", 2));
         assert!(err.message.contains("empty"), "{}", err.message);
+    }
+
+    #[test]
+    fn ids_are_read_and_bad_ones_refused_at_their_line() {
+        let a = parse(&GOOD.replace("title:", "id: k3x9qd\ntitle:"), "a.md").unwrap();
+        assert_eq!((a.id.as_deref(), a.short_id()), (Some("k3x9qd"), "k3x9qd"));
+        assert_eq!(parse(GOOD, "flu.md").unwrap().short_id(), "flu");
+        let err = problem(&GOOD.replace("title:", "id: Flu/2\ntitle:"));
+        assert_eq!((err.rule.as_str(), err.line), ("bad-id", 2));
+        assert!(err.hint.unwrap().contains("/s/<id>/"));
     }
 
     #[test]

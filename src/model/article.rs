@@ -111,6 +111,10 @@ pub struct Article {
     /// Path relative to `content/`, the form relative links resolve to.
     pub content_path: PathBuf,
     pub slug: String,
+    /// The stable id of front matter `id:`: the short link `/s/<id>/`
+    /// printed in QR codes, which never changes with the slug. Read it
+    /// through [`Article::short_id`].
+    pub id: Option<String>,
     pub title: String,
     pub summary: String,
     pub date: NaiveDate,
@@ -170,6 +174,13 @@ impl Article {
                 Verdict::Holds => State::Published,
             },
         }
+    }
+
+    /// The id of its short link: `id:`, or the slug for an article that
+    /// has none yet (`check` hints to write it down, so that a later slug
+    /// change does not move the short link).
+    pub fn short_id(&self) -> &str {
+        self.id.as_deref().unwrap_or(&self.slug)
     }
 
     /// The first day the article is no longer public by its own dates: the
@@ -269,6 +280,7 @@ mod tests {
             source: "content/a.md".into(),
             content_path: "a.md".into(),
             slug: "a".into(),
+            id: None,
             title: "T".into(),
             summary: "S".into(),
             date: parse_date(date).unwrap(),

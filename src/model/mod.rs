@@ -6,6 +6,7 @@ pub mod article;
 pub mod fingerprint;
 pub mod newsletter;
 pub mod schedule;
+pub mod shortlink;
 pub mod signoff;
 pub mod slug;
 pub mod verdict;

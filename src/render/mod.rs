@@ -19,6 +19,7 @@ pub mod jsonld;
 pub mod listing;
 pub mod lists;
 pub mod page;
+pub mod qr;
 pub mod renderer;
 pub mod search;
 pub mod statics;

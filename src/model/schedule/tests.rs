@@ -31,6 +31,7 @@ fn article(
         source: format!("content/{slug}.md").into(),
         content_path: format!("{slug}.md").into(),
         slug: slug.into(),
+        id: None,
         title: format!("Title {slug}"),
         summary: "S".into(),
         date: d(date),
