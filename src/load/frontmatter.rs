@@ -21,6 +21,7 @@ use crate::config::marked::{self, Positions};
 use crate::config::site::is_language_tag;
 use crate::diagnostics::Diagnostic;
 use crate::load::fields::{Fields, Need};
+use crate::model::aliases::alias_problem;
 use crate::model::article::{Article, Review, ReviewStatus};
 use crate::model::fingerprint::fingerprint;
 use crate::model::shortlink::{generate_id, id_problem};
@@ -37,6 +38,7 @@ struct FrontMatter {
     title: Option<String>,
     slug: Option<String>,
     id: Option<String>,
+    aliases: Option<Vec<String>>,
     date: Option<NaiveDate>,
     updated: Option<NaiveDate>,
     expires: Option<NaiveDate>,
@@ -71,6 +73,7 @@ fn read_front_matter(f: &mut Fields) -> FrontMatter {
         authors: f.list("authors", Optional),
         sources: f.list("sources", Optional),
         id: f.text("id", Optional),
+        aliases: f.list("aliases", Optional),
         review: f.map("review", Optional, |r| Review {
             status: r.choice("status", Required, &ReviewStatus::CHOICES),
             reviewer: r.text("reviewer", Optional),
@@ -215,6 +218,17 @@ pub fn parse_article(
             );
         }
     }
+    for alias in fm.aliases.iter().flatten() {
+        if let Some(problem) = alias_problem(alias) {
+            f.problem_at_item(
+                "aliases",
+                alias,
+                "bad-alias",
+                format!("alias `{alias}`: {problem}"),
+                "write each old URL as a path on this site, e.g. `aliases: [/articles/old-slug/]`",
+            );
+        }
+    }
     if let Some(lang) = &fm.lang {
         if !is_language_tag(lang) {
             f.problem_at(
@@ -280,6 +294,7 @@ fn article(
         content_path,
         slug,
         id: fm.id,
+        aliases: fm.aliases.unwrap_or_default(),
         title,
         summary,
         date: fm.date.unwrap_or_default(),

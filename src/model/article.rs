@@ -115,6 +115,9 @@ pub struct Article {
     /// printed in QR codes, which never changes with the slug. Read it
     /// through [`Article::short_id`].
     pub id: Option<String>,
+    /// Old URLs of the article (front matter `aliases:`), as written:
+    /// each gets a redirect page to the current URL (`model::aliases`).
+    pub aliases: Vec<String>,
     pub title: String,
     pub summary: String,
     pub date: NaiveDate,
@@ -281,6 +284,7 @@ mod tests {
             content_path: "a.md".into(),
             slug: "a".into(),
             id: None,
+            aliases: Vec::new(),
             title: "T".into(),
             summary: "S".into(),
             date: parse_date(date).unwrap(),

@@ -2,6 +2,7 @@
 //! article's publishing state fixed for one "today". Every renderer reads
 //! from this; nothing downstream re-reads files or re-derives states.
 
+pub mod aliases;
 pub mod article;
 pub mod fingerprint;
 pub mod newsletter;

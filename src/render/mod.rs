@@ -18,8 +18,11 @@ pub mod index;
 pub mod jsonld;
 pub mod listing;
 pub mod lists;
+pub mod manifest;
 pub mod page;
+pub mod poster;
 pub mod qr;
+pub mod redirects;
 pub mod renderer;
 pub mod search;
 pub mod statics;
@@ -39,6 +42,8 @@ pub static RENDERERS: &[&dyn Renderer] = &[
     &search::SearchIndex,
     &lists::Listings,
     &tombstone::Tombstones,
+    &redirects::Redirects,
+    &poster::Posters,
     &statics::StaticFiles,
     &bundles::BundleFiles,
     &digest::issues::DigestIssues,

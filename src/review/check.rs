@@ -182,6 +182,9 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
         ));
     }
 
+    // Short links and published URLs that would move or break.
+    problems.extend(super::moved::check_moved(&site, &root.join("public")));
+
     diagnostics::sort(&mut problems);
     report.diagnostics = problems;
     report

@@ -3,6 +3,7 @@
 //! approvals are complete, and calendar.yaml refers to real things.
 
 pub mod calendar;
+pub mod redirects;
 mod unknown;
 
 use unknown::empty_person_error;
@@ -25,6 +26,7 @@ pub fn check_sources(sources: &crate::load::Sources) -> Vec<Diagnostic> {
     }
     problems.extend(check_unique_slugs(&sources.articles));
     problems.extend(check_replacements(&sources.articles));
+    problems.extend(redirects::check_redirects(&sources.articles));
     problems.extend(calendar::check_calendar(
         &sources.config,
         &sources.calendar,

@@ -32,6 +32,7 @@ fn article(
         content_path: format!("{slug}.md").into(),
         slug: slug.into(),
         id: None,
+        aliases: Vec::new(),
         title: format!("Title {slug}"),
         summary: "S".into(),
         date: d(date),
