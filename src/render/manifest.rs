@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::index::Index;
-use super::redirects::Redirect;
+use super::redirect_table::Redirect;
 
 /// Bumped when the shape changes; a manifest of another version is ignored.
 pub const MANIFEST_VERSION: u32 = 1;

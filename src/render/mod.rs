@@ -22,6 +22,7 @@ pub mod manifest;
 pub mod page;
 pub mod poster;
 pub mod qr;
+pub mod redirect_table;
 pub mod redirects;
 pub mod renderer;
 pub mod search;

@@ -16,7 +16,7 @@ use crate::model::aliases::alias_key;
 use crate::model::shortlink::generate_id;
 use crate::model::Site;
 use crate::render::manifest::{read_manifest, source_digest, Manifest, ManifestArticle};
-use crate::render::redirects::{legacy_slug, MANIFEST_FILE};
+use crate::render::redirect_table::{legacy_slug, MANIFEST_FILE};
 use crate::render::views::Urls;
 
 /// The rules of this module: id, severity, what it means.
