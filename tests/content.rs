@@ -65,7 +65,7 @@ fn article_files(fx: &Fixture) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(fx.public().join("articles/fever"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "index.html")
+        .filter(|n| n != "index.html" && n != "poster")
         .collect();
     names.sort();
     names

@@ -48,7 +48,10 @@ fn missing_ids(site: &Site) -> Vec<Diagnostic> {
         if a.id.is_some() {
             continue;
         }
-        let (suggested, why) = if site.states[i].is_public() {
+        // Public, or withdrawn with a tombstone: /s/<slug>/ is served now
+        // and may be printed, so that is the id to keep.
+        let served = site.states[i].is_public() || a.tombstone_date(site.today).is_some();
+        let (suggested, why) = if served {
             (
                 a.slug.clone(),
                 format!("it keeps the short link /s/{}/ that is served now", a.slug),
