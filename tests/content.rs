@@ -65,8 +65,8 @@ fn article_files(fx: &Fixture) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(fx.public().join("articles/fever"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        // The page, and the QR code of WeChat posts (tests/wechat.rs).
-        .filter(|n| n != "index.html" && n != "qr.png")
+        // The page, its poster and the QR code of WeChat posts (tests/wechat.rs).
+        .filter(|n| n != "index.html" && n != "qr.png" && n != "poster")
         .collect();
     names.sort();
     names

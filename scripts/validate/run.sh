@@ -17,7 +17,10 @@
 #   - site search (search.mjs): queries typed into the search box in
 #     Chromium, each expecting its article first (docs/search.md);
 #   - Python feedparser (every Atom feed, no bozo), icalendar (every .ics),
-#     JSON-LD of every article, e-mail size and width.
+#     JSON-LD of every article, e-mail size and width;
+#   - a ward poster printed with `chromium --print-to-pdf` (poster_pdf.mjs):
+#     exactly one A4 page. (Redirect pages and posters are .html under
+#     public/, so the Nu HTML Checker above covers them.)
 #
 # Usage: scripts/validate/run.sh [--install]
 #   --install  first install what the lane needs (Debian chromium and a JRE,
@@ -91,5 +94,8 @@ echo "screenshots: $out/screenshots"
 
 echo "== site search: queries typed into the search box in headless Chromium"
 node "$here/search.mjs" "$out/site/public" || status=1
+
+echo "== a ward poster printed to PDF by headless Chromium: exactly one A4 page"
+node "$here/poster_pdf.mjs" "$out/site/public" "$out/poster.pdf" || status=1
 
 exit $status

@@ -319,6 +319,9 @@ fn print_rules(root: &Path) -> i32 {
     for (id, severity, message) in crate::review::REVIEW_RULES {
         println!("{id:<28} {severity:<8} {:<12} {message}", "review");
     }
+    for (id, severity, message) in crate::review::moved::MOVED_RULES {
+        println!("{id:<28} {severity:<8} {:<12} {message}", "urls");
+    }
     0
 }
 

@@ -102,9 +102,14 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     // Dated and reviewed today in the site's own time zone, so it is
     // published at once and its review date is not in the future.
     let today = today_in(&config, None);
+    // Its permanent short link /s/<id>/ (docs/posters.md), as `new` writes.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let id = crate::model::shortlink::generate_id(&format!("{} {nanos}", dir.display()), |_| false);
     let article = |fingerprint: &str| {
         format!(
-            "---\ntitle: {TITLE}\nslug: winter-heart-care\ndate: {today}\nsummary: {SUMMARY}\naudience: [seniors]\nspecialty: [cardiology]\nseason: [winter]\nauthors: [editor-sun]\nsources:\n  - 中国高血压防治指南（2024年修订版）\nreview:\n  status: approved\n  reviewer: dr-wang\n  date: {today}\n  fingerprint: {fingerprint}\n---\n{BODY}"
+            "---\ntitle: {TITLE}\nslug: winter-heart-care\nid: {id}\ndate: {today}\nsummary: {SUMMARY}\naudience: [seniors]\nspecialty: [cardiology]\nseason: [winter]\nauthors: [editor-sun]\nsources:\n  - 中国高血压防治指南（2024年修订版）\nreview:\n  status: approved\n  reviewer: dr-wang\n  date: {today}\n  fingerprint: {fingerprint}\n---\n{BODY}"
         )
     };
     // A v2 fingerprint, as `approve` writes (unsigned: a new site has no

@@ -18,6 +18,7 @@ use thiserror::Error;
 use crate::config::yaml::scalar;
 use crate::config::SiteConfig;
 use crate::load::{load_articles, read_config};
+use crate::model::shortlink::generate_id;
 use crate::model::slug::{slug_problem, slugify};
 use crate::model::today_in;
 
@@ -150,7 +151,16 @@ fn scaffold(root: &Path, config: &SiteConfig, args: &NewArticle) -> anyhow::Resu
         .into());
     }
     let date = args.date.unwrap_or_else(|| today_in(config, None));
-    let text = front_matter(title, &slug, date, args);
+    // The permanent short link: unlike the slug, never derived from the
+    // title, so it survives any later rename. Unique among the site's
+    // short links (ids, and the slugs standing in for missing ids).
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let id = generate_id(&format!("{} {nanos}", rel.display()), |id| {
+        articles.iter().any(|a| a.short_id() == id)
+    });
+    let text = front_matter(title, &slug, &id, date, args);
     let path = root.join(&rel);
     fs::create_dir_all(path.parent().unwrap_or(root))
         .with_context(|| format!("cannot create {}", dir.display()))?;
@@ -196,11 +206,18 @@ fn list(values: &[String]) -> String {
 }
 
 /// The scaffolded file. Only fields the loader accepts, in product.md order.
-pub fn front_matter(title: &str, slug: &str, date: NaiveDate, args: &NewArticle) -> String {
+pub fn front_matter(
+    title: &str,
+    slug: &str,
+    id: &str,
+    date: NaiveDate,
+    args: &NewArticle,
+) -> String {
     let summary = args.summary.as_deref().unwrap_or(SUMMARY_PLACEHOLDER);
     let mut text = String::from("---\n");
     text += &format!("title: {}\n", scalar(title));
     text += &format!("slug: {slug}\n");
+    text += &format!("id: {id}   # 永久短链接 /s/{id}/（二维码用），请勿修改\n");
     text += &format!("date: {date}\n");
     text += &format!("summary: {}\n", scalar(summary));
     text += &format!("audience: {}\n", list(&args.audience));
@@ -234,7 +251,7 @@ mod tests {
             authors: vec!["editor-sun".into()],
         };
         let date = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        let text = front_matter(&args.title, "dong-ji", date, &args);
+        let text = front_matter(&args.title, "dong-ji", "k3x9qd", date, &args);
         let a = parse_article(
             "content/dong-ji.md".into(),
             "dong-ji.md".into(),
@@ -245,6 +262,7 @@ mod tests {
         assert_eq!(a.title, "冬季: 防跌倒 #1");
         assert_eq!(a.summary, SUMMARY_PLACEHOLDER);
         assert_eq!(a.slug, "dong-ji");
+        assert_eq!(a.id.as_deref(), Some("k3x9qd"));
         assert_eq!(a.authors, vec!["editor-sun"]);
         assert!(a.sources.is_empty());
     }

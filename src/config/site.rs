@@ -54,6 +54,19 @@ pub struct SiteConfig {
     /// Site search: synonym groups beside the built-in list (docs/search.md).
     #[serde(default)]
     pub search: crate::search::SearchConfig,
+    /// Ward posters with QR codes (docs/posters.md).
+    #[serde(default)]
+    pub posters: PosterConfig,
+}
+
+/// `posters:` in site.yaml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PosterConfig {
+    /// `utm_campaign` of the posters' QR codes (e.g. `ward-2026`); none by
+    /// default (they carry `utm_medium=poster&utm_source=<id>`).
+    #[serde(default)]
+    pub campaign: Option<String>,
 }
 
 /// `contact: a@b.cn` or `contact: [a@b.cn, 0731-1234567]`.

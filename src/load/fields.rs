@@ -355,6 +355,35 @@ impl<'a> Fields<'a> {
         );
     }
 
+    /// Like [`Fields::problem_at`], at the item `item` of the list under
+    /// `key` (or at the key when no item is written so).
+    pub fn problem_at_item(
+        &mut self,
+        key: &str,
+        item: &str,
+        rule: &str,
+        message: String,
+        hint: &str,
+    ) {
+        let found = self
+            .entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .and_then(|(_, v)| match &v.value {
+                Value::Seq(items) => items.iter().find(|n| n.as_str() == Some(item)),
+                _ => None,
+            })
+            .map(|n| (n.line, n.column));
+        match found {
+            Some((line, column)) => self.problems.push(
+                Diagnostic::error(rule, self.file, message)
+                    .at(line, column)
+                    .hint(hint),
+            ),
+            None => self.problem_at(key, rule, message, hint),
+        }
+    }
+
     /// True when no problem has been found so far.
     pub fn is_clean(&self) -> bool {
         self.problems.is_empty()

@@ -21,8 +21,10 @@ use crate::config::marked::{self, Positions};
 use crate::config::site::is_language_tag;
 use crate::diagnostics::Diagnostic;
 use crate::load::fields::{Fields, Need};
+use crate::model::aliases::alias_problem;
 use crate::model::article::{Article, Review, ReviewStatus};
 use crate::model::fingerprint::fingerprint;
+use crate::model::shortlink::{generate_id, id_problem};
 use crate::model::slug::{slug_problem, slugify};
 
 /// Largest front matter accepted. Front matter holds metadata only; the
@@ -36,6 +38,8 @@ pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
 struct FrontMatter {
     title: Option<String>,
     slug: Option<String>,
+    id: Option<String>,
+    aliases: Option<Vec<String>>,
     date: Option<NaiveDate>,
     updated: Option<NaiveDate>,
     expires: Option<NaiveDate>,
@@ -73,6 +77,8 @@ fn read_front_matter(f: &mut Fields) -> FrontMatter {
         season: f.list("season", Required),
         authors: f.list("authors", Optional),
         sources: f.list("sources", Optional),
+        id: f.text("id", Optional),
+        aliases: f.list("aliases", Optional),
         review: f.map("review", Optional, |r| Review {
             status: r.choice("status", Required, &ReviewStatus::CHOICES),
             reviewer: r.text("reviewer", Optional),
@@ -294,6 +300,27 @@ fn read_parts(
             );
         }
     }
+    if let Some(id) = &fm.id {
+        if let Some(problem) = id_problem(id) {
+            f.problem_at(
+                "id",
+                "bad-id",
+                format!("id `{id}`: {problem}"),
+                &format!("the id is the article's permanent short link `/s/<id>/`; use lowercase ASCII letters, digits and hyphens, e.g. `{}`", generate_id(id, |_| false)),
+            );
+        }
+    }
+    for alias in fm.aliases.iter().flatten() {
+        if let Some(problem) = alias_problem(alias) {
+            f.problem_at_item(
+                "aliases",
+                alias,
+                "bad-alias",
+                format!("alias `{alias}`: {problem}"),
+                "write each old URL as a path on this site, e.g. `aliases: [/articles/old-slug/]`",
+            );
+        }
+    }
     if let Some(lang) = &fm.lang {
         if !is_language_tag(lang) {
             f.problem_at(
@@ -357,6 +384,8 @@ fn article(
         source,
         content_path,
         slug,
+        id: fm.id,
+        aliases: fm.aliases.unwrap_or_default(),
         title,
         summary,
         date: fm.date.unwrap_or_default(),
@@ -483,6 +512,16 @@ mod tests {
         let err = problem(&GOOD.replace("title:", "slug: \"\"\ntitle:"));
         assert_eq!((err.rule.as_str(), err.line), ("bad-slug", 2));
         assert!(err.message.contains("empty"), "{}", err.message);
+    }
+
+    #[test]
+    fn ids_are_read_and_bad_ones_refused_at_their_line() {
+        let a = parse(&GOOD.replace("title:", "id: k3x9qd\ntitle:"), "a.md").unwrap();
+        assert_eq!((a.id.as_deref(), a.short_id()), (Some("k3x9qd"), "k3x9qd"));
+        assert_eq!(parse(GOOD, "flu.md").unwrap().short_id(), "flu");
+        let err = problem(&GOOD.replace("title:", "id: Flu/2\ntitle:"));
+        assert_eq!((err.rule.as_str(), err.line), ("bad-id", 2));
+        assert!(err.hint.unwrap().contains("/s/<id>/"));
     }
 
     #[test]

@@ -117,6 +117,13 @@ pub struct Article {
     /// Path relative to `content/`, the form relative links resolve to.
     pub content_path: PathBuf,
     pub slug: String,
+    /// The stable id of front matter `id:`: the short link `/s/<id>/`
+    /// printed in QR codes, which never changes with the slug. Read it
+    /// through [`Article::short_id`].
+    pub id: Option<String>,
+    /// Old URLs of the article (front matter `aliases:`), as written:
+    /// each gets a redirect page to the current URL (`model::aliases`).
+    pub aliases: Vec<String>,
     pub title: String,
     pub summary: String,
     pub date: NaiveDate,
@@ -181,6 +188,13 @@ impl Article {
                 Verdict::Holds => State::Published,
             },
         }
+    }
+
+    /// The id of its short link: `id:`, or the slug for an article that
+    /// has none yet (`check` hints to write it down, so that a later slug
+    /// change does not move the short link).
+    pub fn short_id(&self) -> &str {
+        self.id.as_deref().unwrap_or(&self.slug)
     }
 
     /// The first day the article is no longer public by its own dates: the
@@ -280,6 +294,8 @@ mod tests {
             source: "content/a.md".into(),
             content_path: "a.md".into(),
             slug: "a".into(),
+            id: None,
+            aliases: Vec::new(),
             title: "T".into(),
             summary: "S".into(),
             date: parse_date(date).unwrap(),

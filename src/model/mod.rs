@@ -2,11 +2,13 @@
 //! article's publishing state fixed for one "today". Every renderer reads
 //! from this; nothing downstream re-reads files or re-derives states.
 
+pub mod aliases;
 pub mod article;
 pub mod fingerprint;
 pub mod newsletter;
 pub mod scan_cache;
 pub mod schedule;
+pub mod shortlink;
 pub mod signoff;
 pub mod slug;
 pub mod translations;

@@ -20,7 +20,12 @@ pub mod jsonld;
 pub mod languages;
 pub mod listing;
 pub mod lists;
+pub mod manifest;
 pub mod page;
+pub mod poster;
+pub mod qr;
+pub mod redirect_table;
+pub mod redirects;
 pub mod renderer;
 pub mod search;
 pub mod statics;
@@ -42,6 +47,8 @@ pub static RENDERERS: &[&dyn Renderer] = &[
     &search::SearchIndex,
     &lists::Listings,
     &tombstone::Tombstones,
+    &redirects::Redirects,
+    &poster::Posters,
     &statics::StaticFiles,
     &bundles::BundleFiles,
     &digest::issues::DigestIssues,

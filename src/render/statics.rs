@@ -67,6 +67,11 @@ fn copy_site_static(root: &Path, out: &dyn Writer, rendered: &mut Rendered) {
         if !entry.file_type().is_file() {
             continue;
         }
+        // The site's own rules go first in the generated `_redirects`
+        // (render/redirects.rs), not over it.
+        if rel == Path::new("_redirects") {
+            continue;
+        }
         match fs::read(entry.path()) {
             Ok(bytes) => {
                 let rel = rel.to_string_lossy().into_owned();

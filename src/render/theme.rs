@@ -35,6 +35,10 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/term.html",
     "templates/404.html",
     "templates/tombstone.html",
+    // Short links and old URLs (render/redirects.rs), posters (render/poster.rs).
+    "templates/redirect.html",
+    "templates/poster.html",
+    "static/poster.css",
     // Site search (docs/search.md).
     "templates/search.html",
     "templates/atom.xml",

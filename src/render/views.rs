@@ -115,6 +115,10 @@ impl Urls {
     pub fn article(&self, slug: &str) -> String {
         format!("{}articles/{slug}/", self.base_path)
     }
+    /// The permanent short link `/s/<id>/` (`model::shortlink`).
+    pub fn short_link(&self, id: &str) -> String {
+        crate::model::shortlink::short_link_path(&self.base_path, id)
+    }
     pub fn taxonomy(&self, taxonomy: &str) -> String {
         format!("{}{taxonomy}/", self.base_path)
     }

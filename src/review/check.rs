@@ -197,6 +197,12 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
         }
     }
 
+    // Short links and published URLs that would move or break (once the
+    // site builds: before that, its errors come first).
+    if build_valid {
+        problems.extend(super::moved::check_moved(&site, &root.join("public")));
+    }
+
     diagnostics::sort(&mut problems);
     report.diagnostics = problems;
     report

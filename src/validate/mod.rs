@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod schema_org;
 mod translations;
+pub mod redirects;
 mod unknown;
 
 use unknown::empty_person_error;
@@ -33,6 +34,7 @@ pub fn check_sources(sources: &crate::load::Sources) -> Vec<Diagnostic> {
     problems.extend(check_unique_slugs(&sources.articles));
     problems.extend(check_replacements(&sources.articles));
     problems.extend(translations::check_translations(&sources.articles));
+    problems.extend(redirects::check_redirects(&sources.articles));
     problems.extend(calendar::check_calendar(
         &sources.config,
         &sources.calendar,

@@ -31,6 +31,8 @@ fn article(
         source: format!("content/{slug}.md").into(),
         content_path: format!("{slug}.md").into(),
         slug: slug.into(),
+        id: None,
+        aliases: Vec::new(),
         title: format!("Title {slug}"),
         summary: "S".into(),
         date: d(date),

@@ -1,0 +1,285 @@
+//! QR codes for print and chat: the short link of an article encoded with
+//! the `qrcode` crate, at error correction level M or higher (a poster in a
+//! ward gets scuffed, folded and photographed at an angle), with the
+//! standard four-module quiet zone, drawn as an inline SVG of a given
+//! printed or on-screen size, or as a greyscale bitmap / PNG for places that
+//! refuse SVG (the WeChat editor). The SVG is one `<path>` of horizontal
+//! runs with `shape-rendering="crispEdges"`, so it stays sharp at any print
+//! resolution and costs a few KB. [`read_svg`] reads such an SVG back into
+//! modules, so tests can decode what a page really shows.
+
+use std::fmt::Write as _;
+
+use qrcode::types::{Color, QrError};
+use qrcode::{EcLevel, QrCode};
+use thiserror::Error;
+
+/// Modules of light margin around the symbol (ISO/IEC 18004 asks for 4).
+pub const QUIET_ZONE: usize = 4;
+
+/// How much damage the code survives; M (~15 %) is the least we write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Correction {
+    /// ~15 % of the symbol may be lost.
+    #[default]
+    Medium,
+    /// ~25 %.
+    Quartile,
+    /// ~30 %.
+    High,
+}
+
+impl Correction {
+    fn level(self) -> EcLevel {
+        match self {
+            Correction::Medium => EcLevel::M,
+            Correction::Quartile => EcLevel::Q,
+            Correction::High => EcLevel::H,
+        }
+    }
+}
+
+/// The printed or displayed edge length of the whole code, quiet zone
+/// included.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum QrSize {
+    /// For print: `Millimetres(40.0)` is 4 cm on paper.
+    Millimetres(f32),
+    /// For screens.
+    Pixels(u32),
+}
+
+impl QrSize {
+    /// The CSS length (`40mm`, `160px`).
+    pub fn css(self) -> String {
+        match self {
+            QrSize::Millimetres(mm) => format!("{}mm", trim_float(mm)),
+            QrSize::Pixels(px) => format!("{px}px"),
+        }
+    }
+}
+
+fn trim_float(x: f32) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum QrCodeError {
+    #[error("the text is too long for a QR code ({0} bytes)")]
+    TooLong(usize),
+    #[error("cannot encode the QR code: {0}")]
+    Encode(String),
+}
+
+/// The modules of one QR code, quiet zone included: `width` x `width`,
+/// row by row, `true` for dark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrMatrix {
+    pub width: usize,
+    pub dark: Vec<bool>,
+}
+
+impl QrMatrix {
+    /// Encodes `text` (a URL) at `correction` with the quiet zone.
+    pub fn encode(text: &str, correction: Correction) -> Result<QrMatrix, QrCodeError> {
+        let code = QrCode::with_error_correction_level(text.as_bytes(), correction.level())
+            .map_err(|e| match e {
+                QrError::DataTooLong => QrCodeError::TooLong(text.len()),
+                other => QrCodeError::Encode(other.to_string()),
+            })?;
+        let inner = code.width();
+        let width = inner + 2 * QUIET_ZONE;
+        let mut dark = vec![false; width * width];
+        for (i, color) in code.to_colors().into_iter().enumerate() {
+            let (x, y) = (i % inner + QUIET_ZONE, i / inner + QUIET_ZONE);
+            dark[y * width + x] = color == Color::Dark;
+        }
+        Ok(QrMatrix { width, dark })
+    }
+
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        self.dark[y * self.width + x]
+    }
+
+    /// An inline `<svg>` element of edge `size`, labelled `label` for
+    /// screen readers (e.g. the URL it encodes). Deterministic: the same
+    /// input gives the same bytes.
+    pub fn to_svg(&self, size: QrSize, label: &str) -> String {
+        let w = self.width;
+        let mut path = String::new();
+        for y in 0..w {
+            let mut x = 0;
+            while x < w {
+                if !self.is_dark(x, y) {
+                    x += 1;
+                    continue;
+                }
+                let start = x;
+                while x < w && self.is_dark(x, y) {
+                    x += 1;
+                }
+                let _ = write!(path, "M{start} {y}h{}v1H{start}z", x - start);
+            }
+        }
+        let size = size.css();
+        let label = escape(label);
+        format!(
+            concat!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" class="qr" viewBox="0 0 {w} {w}" width="{size}" height="{size}" "#,
+                r#"shape-rendering="crispEdges" role="img" aria-label="{label}">"#,
+                r##"<rect width="{w}" height="{w}" fill="#fff"/><path fill="#000" d="{path}"/></svg>"##
+            ),
+            w = w,
+            size = size,
+            label = label,
+            path = path
+        )
+    }
+
+    /// A greyscale bitmap, `module_px` pixels per module (0 dark, 255 light).
+    pub fn to_luma(&self, module_px: u32) -> image::GrayImage {
+        let scale = module_px.max(1);
+        let edge = self.width as u32 * scale;
+        image::GrayImage::from_fn(edge, edge, |x, y| {
+            let dark = self.is_dark((x / scale) as usize, (y / scale) as usize);
+            image::Luma([if dark { 0 } else { 255 }])
+        })
+    }
+
+    /// The bitmap of [`QrMatrix::to_luma`] as PNG bytes.
+    pub fn to_png(&self, module_px: u32) -> Result<Vec<u8>, QrCodeError> {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        self.to_luma(module_px)
+            .write_to(&mut bytes, image::ImageFormat::Png)
+            .map_err(|e| QrCodeError::Encode(e.to_string()))?;
+        Ok(bytes.into_inner())
+    }
+}
+
+/// `text` as an inline SVG QR code of edge `size` at level M: the one call
+/// posters and the WeChat view make.
+pub fn svg(text: &str, size: QrSize) -> Result<String, QrCodeError> {
+    Ok(QrMatrix::encode(text, Correction::Medium)?.to_svg(size, text))
+}
+
+/// Reads back an SVG written by [`QrMatrix::to_svg`] (its `viewBox` and the
+/// runs of its path), or `None` if it is not one. For tests and tools that
+/// decode what a page shows.
+pub fn read_svg(svg: &str) -> Option<QrMatrix> {
+    let view_box = svg.split("viewBox=\"0 0 ").nth(1)?;
+    let width: usize = view_box.split(' ').next()?.parse().ok()?;
+    let path = svg.split("<path").nth(1)?.split(" d=\"").nth(1)?;
+    let path = &path[..path.find('"')?];
+    let mut dark = vec![false; width.checked_mul(width)?];
+    for run in path.split('M').filter(|r| !r.is_empty()) {
+        // `{x} {y}h{len}v1H{x}z`
+        let (x, rest) = run.split_once(' ')?;
+        let (y, rest) = rest.split_once('h')?;
+        let (len, _) = rest.split_once('v')?;
+        let (x, y, len): (usize, usize, usize) =
+            (x.parse().ok()?, y.parse().ok()?, len.parse().ok()?);
+        if y >= width || x + len > width {
+            return None;
+        }
+        dark[y * width + x..y * width + x + len].fill(true);
+    }
+    Some(QrMatrix { width, dark })
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decodes `matrix` with an independent decoder (rqrr), drawn at 4 px
+    /// per module the way a camera would see a printed code.
+    fn decode(matrix: &QrMatrix) -> (String, usize) {
+        let img = matrix.to_luma(4);
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+            img.width() as usize,
+            img.height() as usize,
+            |x, y| img.get_pixel(x as u32, y as u32).0[0],
+        );
+        let grids = prepared.detect_grids();
+        assert_eq!(grids.len(), 1, "one QR code expected");
+        let (meta, content) = grids[0].decode().expect("decodes");
+        (content, meta.ecc_level as usize)
+    }
+
+    const URL: &str =
+        "https://health.example.org/s/k3x9qd/?utm_medium=poster&utm_source=k3x9qd&utm_campaign=ward";
+
+    #[test]
+    fn svg_decodes_back_to_the_url_at_level_m_with_a_quiet_zone() {
+        let svg = svg(URL, QrSize::Millimetres(40.0)).unwrap();
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.contains(r#"width="40mm" height="40mm""#), "{svg}");
+        assert!(
+            svg.contains("utm_medium=poster&amp;utm_source"),
+            "label escaped"
+        );
+        let matrix = read_svg(&svg).expect("reads its own SVG");
+        assert_eq!(matrix, QrMatrix::encode(URL, Correction::Medium).unwrap());
+        let (content, ecc) = decode(&matrix);
+        assert_eq!(content, URL);
+        // rqrr numbers levels as the format bits do: M is 0, L 1, H 2, Q 3.
+        assert_eq!(ecc, 0, "level M");
+        // Quiet zone: the four outer rings of modules are light.
+        let w = matrix.width;
+        for i in 0..w {
+            for ring in 0..QUIET_ZONE {
+                assert!(!matrix.is_dark(i, ring) && !matrix.is_dark(i, w - 1 - ring));
+                assert!(!matrix.is_dark(ring, i) && !matrix.is_dark(w - 1 - ring, i));
+            }
+        }
+        // The finder pattern starts right inside the quiet zone.
+        assert!(matrix.is_dark(QUIET_ZONE, QUIET_ZONE));
+    }
+
+    #[test]
+    fn higher_levels_and_pixels_and_png() {
+        let m = QrMatrix::encode("https://h.org/s/a/", Correction::High).unwrap();
+        assert_eq!(decode(&m), ("https://h.org/s/a/".to_string(), 2));
+        let q = QrMatrix::encode("https://h.org/s/a/", Correction::Quartile).unwrap();
+        assert_eq!(decode(&q).1, 3);
+        let svg = m.to_svg(QrSize::Pixels(160), "x");
+        assert!(svg.contains(r#"width="160px""#));
+        let png = m.to_png(3).unwrap();
+        let img = image::load_from_memory(&png).unwrap().to_luma8();
+        assert_eq!(img.width() as usize, m.width * 3);
+        assert_eq!(QrSize::Millimetres(32.5).css(), "32.5mm");
+    }
+
+    #[test]
+    fn deterministic_and_refuses_what_does_not_fit() {
+        assert_eq!(
+            svg(URL, QrSize::Millimetres(40.0)),
+            svg(URL, QrSize::Millimetres(40.0))
+        );
+        let long = "x".repeat(5000);
+        assert_eq!(
+            QrMatrix::encode(&long, Correction::Medium),
+            Err(QrCodeError::TooLong(5000))
+        );
+        assert_eq!(read_svg("<svg></svg>"), None);
+        assert_eq!(
+            read_svg(r#"<svg viewBox="0 0 3 3"><path d="M2 0h5v1H2z"/></svg>"#),
+            None
+        );
+    }
+}

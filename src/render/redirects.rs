@@ -1,0 +1,124 @@
+//! Redirects: the URLs that must keep working after an article moves. For
+//! every article that is public, or was public and left a tombstone, the
+//! build writes
+//!
+//! - its short link `/s/<id>/` (what QR codes on posters encode),
+//! - a page at each of its `aliases:` (old URLs),
+//! - a page at the URL older versions derived from its file name, when the
+//!   phrase-aware pinyin now derives another slug (issue 11: a changed
+//!   derived slug comes with an alias),
+//!
+//! each a small HTML page (`redirect.html`: meta refresh, canonical link and
+//! a plain link, so it works on any static host) pointing at the article's
+//! current URL, where the article or its tombstone is. The same mapping
+//! goes to `/_redirects` for hosts that read it (Netlify, Cloudflare Pages),
+//! after the site's own `static/_redirects` rules, if any. Articles that
+//! were never public get nothing: no page, no line, nothing in the manifest.
+
+use serde::Serialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::output::Writer;
+
+use super::index::Index;
+use super::manifest::manifest_json;
+use super::page::{page_context, PageMeta};
+pub use super::redirect_table::{redirect_table, Redirect, RedirectKind, MANIFEST_FILE};
+use super::renderer::{Part, Rendered, Renderer, Scope};
+
+#[derive(Debug, Serialize)]
+struct RedirectView<'a> {
+    /// Root-relative target.
+    to: &'a str,
+    /// Absolute target (the canonical URL).
+    canonical: String,
+}
+
+/// The redirect pages, `_redirects` and the manifest (see the module
+/// documentation).
+pub struct Redirects;
+
+impl Renderer for Redirects {
+    fn name(&self) -> &'static str {
+        "redirects"
+    }
+
+    /// Which articles are public or tombstoned, their ids, slugs and
+    /// aliases; the site's own `static/_redirects`.
+    fn depends_on(&self) -> &'static [Part] {
+        &[
+            Part::AnyArticle,
+            Part::Config,
+            Part::Theme,
+            Part::StaticFiles,
+        ]
+    }
+
+    /// Small and few: always renders everything.
+    fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
+        let mut rendered = Rendered::default();
+        let table = redirect_table(index);
+        let mut pages = Vec::with_capacity(table.len());
+        for redirect in &table {
+            match redirect_page(index, redirect) {
+                Ok(html) => pages.push((redirect.file.clone(), html.into_bytes())),
+                Err(d) => rendered.problems.push(d),
+            }
+        }
+        rendered.write_all(out, pages, false);
+        let own = std::fs::read_to_string(index.site.root.join("static/_redirects")).ok();
+        let files = vec![
+            (
+                "_redirects".to_string(),
+                redirects_file(&table, own.as_deref()).into_bytes(),
+            ),
+            (MANIFEST_FILE.to_string(), manifest_json(index, &table)),
+        ];
+        rendered.write_all(out, files, false);
+        rendered.counts.push(("redirects", table.len()));
+        rendered
+    }
+}
+
+/// The page at `redirect.from`.
+fn redirect_page(index: &Index, redirect: &Redirect) -> Result<String, Diagnostic> {
+    let article = &index.site.articles[redirect.article];
+    let labels = index
+        .theme
+        .public_labels_for(&article.lang, &index.site.config.language);
+    let meta = PageMeta {
+        title: labels
+            .get("redirect_title")
+            .cloned()
+            .unwrap_or_else(|| "Moved".into()),
+        description: String::new(),
+        path: redirect.to.clone(),
+        lang: article.lang.clone(),
+        feed: None,
+    };
+    let mut ctx = page_context(index, &meta);
+    ctx.insert(
+        "redirect",
+        &RedirectView {
+            to: &redirect.to,
+            canonical: index.urls.absolute(&redirect.to),
+        },
+    );
+    index.theme.render("redirect.html", &ctx)
+}
+
+/// `_redirects`: the site's own rules first (the first match wins), then
+/// one line per redirect: `from to status`.
+pub fn redirects_file(table: &[Redirect], own: Option<&str>) -> String {
+    let mut text = String::new();
+    if let Some(own) = own.filter(|o| !o.trim().is_empty()) {
+        text.push_str("# The site's own rules (static/_redirects)\n");
+        text.push_str(own.trim_end());
+        text.push_str("\n\n");
+    }
+    text.push_str("# Written by healthpress: short links and old URLs of articles.\n");
+    for r in table {
+        text.push_str(&format!("{} {} {}\n", r.from, r.to, r.kind.status()));
+    }
+    text
+}
