@@ -3,9 +3,9 @@
 //! approvals are complete, and calendar.yaml refers to real things.
 
 pub mod calendar;
+pub mod redirects;
 pub mod schema_org;
 mod translations;
-pub mod redirects;
 mod unknown;
 
 use unknown::empty_person_error;
