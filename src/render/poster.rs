@@ -164,10 +164,14 @@ fn poster_page(index: &Index, i: usize) -> Result<(String, String), Diagnostic> 
             .as_ref()
             .and_then(|id| config.people.get(id).map(|p| person_view(id, p, lang))),
         last_reviewed: article.review.date.map(|d| d.to_string()),
-        hospital: config
-            .publisher
-            .as_ref()
-            .map_or_else(|| config.title.clone(), |p| p.name.clone()),
+        // The hospital as this article's language names it.
+        hospital: {
+            let site_view = &index.lang(lang).site;
+            site_view
+                .publisher
+                .as_ref()
+                .map_or_else(|| site_view.title.clone(), |p| p.name.clone())
+        },
         qr_svg,
         qr_url,
         short_url: short

@@ -42,7 +42,7 @@ fn article(
         replaced_by: None,
         translation_of: None,
         translation_key: None,
-        lang: "en".into(),
+        lang: "zh-Hans".into(),
         audience: vec![audience.into()],
         specialty: vec![specialty.into()],
         season: vec!["all-year".into()],
