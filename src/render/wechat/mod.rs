@@ -53,16 +53,10 @@ impl Renderer for QrImages {
 
     fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
         let mut rendered = Rendered::default();
-        let chosen: Vec<usize> = match scope {
-            Scope::Everything => index.published.clone(),
-            Scope::Edit(edit) => {
-                rendered.partial = true;
-                for (_, slug) in &edit.diff.gone {
-                    rendered.removed.push(qr_file(index, slug));
-                }
-                edit.reach(index).changed_now.clone()
-            }
-        };
+        // Every public article's image, after an edit too: serve then
+        // removes what is no longer produced (a whole, not partial, result).
+        let _ = scope;
+        let chosen: Vec<usize> = index.published.clone();
         let drawn: Vec<Result<(String, Vec<u8>), Diagnostic>> = chosen
             .par_iter()
             .map(|&i| {
@@ -111,10 +105,8 @@ impl Renderer for WechatPosts {
         ]
     }
 
-    /// In a build, every post. After an edit, the posts of the changed
-    /// public articles and of those linking to one that vanished, moved or
-    /// just became public (their references change), the issue posts and
-    /// the list; the posts of articles no longer public are removed.
+    /// Every post, the issue posts and the list, in a build and after an
+    /// edit alike.
     fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
         let mut rendered = Rendered::default();
         let posts = match Posts::new(index) {
@@ -124,40 +116,19 @@ impl Renderer for WechatPosts {
                 return rendered;
             }
         };
-        let chosen: Vec<usize> = match scope {
-            Scope::Everything => index.published.clone(),
-            Scope::Edit(edit) => {
-                let reach = edit.reach(index);
-                rendered.partial = true;
-                for (_, slug) in &edit.diff.gone {
-                    rendered.removed.extend(post_files(slug));
-                }
-                let mut chosen: Vec<usize> = reach
-                    .changed_now
-                    .iter()
-                    .chain(&reach.linking)
-                    .copied()
-                    .collect();
-                chosen.sort_unstable();
-                chosen.dedup();
-                chosen
-            }
-        };
+        // Every post, after an edit too. A post's references and the issue
+        // posts depend on other articles' states and slugs, and the scoped
+        // version left stale posts behind in serve (tests/serve.rs
+        // incremental == full); a whole result lets serve remove what is no
+        // longer produced.
+        let _ = scope;
+        let chosen: Vec<usize> = index.published.clone();
         let results: Vec<ArticleFiles> =
             chosen.par_iter().map(|&i| posts.article_files(i)).collect();
         let mut files = Vec::new();
         for (found, problem) in results {
             files.extend(found);
             rendered.confined.extend(problem);
-        }
-        if matches!(scope, Scope::Edit(_)) {
-            // A post that can no longer be made loses its wechat.html.
-            for &i in &chosen {
-                let [_, copy] = post_files(&index.site.articles[i].slug);
-                if !files.iter().any(|(p, _)| *p == copy) {
-                    rendered.removed.push(copy);
-                }
-            }
         }
         let (issues, problems) = issue::segment_posts(&posts);
         rendered.confined.extend(problems);
