@@ -208,7 +208,7 @@ fn docs_themes_md_documents_every_template_variable_and_label() {
         };
         let undocumented: Vec<String> = vars
             .iter()
-            .filter(|v| !mentions(text, v) && !(v.contains('.') && mentions(objects, v)))
+            .filter(|v| !(mentions(text, v) || v.contains('.') && mentions(objects, v)))
             .map(|v| format!("`{v}`"))
             .collect();
         if !undocumented.is_empty() {
