@@ -32,3 +32,4 @@ pub mod search;
 pub mod serve;
 pub mod timings;
 pub mod validate;
+pub mod wordseg;

@@ -162,7 +162,13 @@ impl<'a> Sentence<'a> {
             negated,
             reported,
             question,
-            soft: !self.find(&lex.soft, clause, start).is_empty(),
+            // A soft cue opening the sentence (建议…, "Ask your doctor…")
+            // makes every clause of it advice.
+            soft: !self.find(&lex.soft, clause, start).is_empty()
+                || self
+                    .find(&lex.soft, self.start, start)
+                    .first()
+                    .is_some_and(|&(s, _)| self.text[self.start..s].trim().is_empty()),
             speaker: self.speaker(lex, start),
         }
     }

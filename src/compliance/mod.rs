@@ -26,8 +26,8 @@ use context::{Lexicon, Sentence, Speaker};
 use identifiers::{IdentifierMatcher, DETECTORS};
 use rules::{Source, TermMatcher, Tier};
 
+pub use crate::wordseg::dictionary_load_time;
 pub use rules::{DetailedTerm, RuleInfo, RuleSpec, TermSpec};
-pub use segment::dictionary_load_time;
 
 /// Rate detectors, in the order of `Linter::rate_rules`.
 const RATE_DETECTORS: [&str; 3] = ["absolute-rate", "cure-rate", "efficacy-figure"];

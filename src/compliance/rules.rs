@@ -19,6 +19,8 @@ const BUILTIN: &str = include_str!("builtin_rules.yaml");
 const REVIEW: &str = include_str!("review_rules.yaml");
 /// Identifier and suppression rules (detectors in code).
 const IDENTIFIERS: &str = include_str!("identifier_rules.yaml");
+/// Claim shapes by category (guarantees, permanence, instant results, …).
+const SHAPES: &str = include_str!("claim_shape_rules.yaml");
 
 /// One rule as written in YAML. In `builtin_rules.yaml` every rule is
 /// complete; in site.yaml an entry whose id names a built-in rule overrides
@@ -179,6 +181,8 @@ pub const BUILTIN_PATH: &str = "src/compliance/builtin_rules.yaml";
 pub const REVIEW_PATH: &str = "src/compliance/review_rules.yaml";
 /// Path shown in errors about the built-in identifier rule file.
 pub const IDENTIFIERS_PATH: &str = "src/compliance/identifier_rules.yaml";
+/// Path shown in errors about the built-in claim-shape rule file.
+pub const SHAPES_PATH: &str = "src/compliance/claim_shape_rules.yaml";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -210,7 +214,11 @@ pub(crate) fn resolve(
         config,
         BUILTIN_PATH,
         BUILTIN,
-        &[(REVIEW_PATH, REVIEW), (IDENTIFIERS_PATH, IDENTIFIERS)],
+        &[
+            (REVIEW_PATH, REVIEW),
+            (SHAPES_PATH, SHAPES),
+            (IDENTIFIERS_PATH, IDENTIFIERS),
+        ],
     )
 }
 
@@ -395,7 +403,10 @@ pub(crate) struct TermMatcher {
     regexes: [Option<Regex>; 2],
     /// Keyed by the lowercased term.
     literals: HashMap<String, TermEntry>,
-    /// Each pattern anchored on its own, to tell which one a match came from.
+    /// Each pattern anchored at the start on its own: at a position where
+    /// the combined regex matched, every pattern that also matches there is
+    /// a candidate (a broad pattern of one rule must not hide another
+    /// rule's pattern starting at the same character).
     patterns: Vec<(Regex, TermEntry)>,
 }
 
@@ -445,7 +456,7 @@ impl TermMatcher {
                 alternatives.push(regex::escape(term));
             }
             for pattern in pats {
-                let anchored = RegexBuilder::new(&format!("^(?:{pattern})$"))
+                let anchored = RegexBuilder::new(&format!("^(?:{pattern})"))
                     .case_insensitive(true)
                     .build()
                     .map_err(|e| format!("compliance rule `{id}`: bad pattern: {e}"))?;
@@ -507,17 +518,35 @@ impl TermMatcher {
         let mut pos = 0;
         while let Some(m) = regex.find_at(text, pos) {
             pos = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+            if is_pattern {
+                let rest = &text[m.start()..];
+                let mut rules_seen: Vec<usize> = Vec::new();
+                for (anchored, entry) in &self.patterns {
+                    if rules_seen.contains(&entry.rule) {
+                        continue;
+                    }
+                    let Some(pm) = anchored.find(rest) else {
+                        continue;
+                    };
+                    let end = m.start() + pm.end();
+                    if !ascii_word_bounded(text, m.start(), end) {
+                        continue;
+                    }
+                    rules_seen.push(entry.rule);
+                    out.push(Hit {
+                        start: m.start(),
+                        end,
+                        rule: entry.rule,
+                        hint: entry.hint.as_deref(),
+                        tier: None,
+                        literal: false,
+                    });
+                }
+                continue;
+            }
             let matched = m.as_str();
-            let entry = if is_pattern {
-                match self.patterns.iter().find(|(r, _)| r.is_match(matched)) {
-                    Some((_, entry)) => entry,
-                    None => continue,
-                }
-            } else {
-                match self.literals.get(&matched.to_lowercase()) {
-                    Some(entry) => entry,
-                    None => continue,
-                }
+            let Some(entry) = self.literals.get(&matched.to_lowercase()) else {
+                continue;
             };
             if !ascii_word_bounded(text, m.start(), m.end())
                 || entry.excepted(text, m.start(), m.end())

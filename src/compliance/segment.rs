@@ -1,31 +1,11 @@
 //! Sentences, clauses and words. Chinese has no spaces, so a term such as
 //! 神药 would otherwise be found inside 精神药品: the sentence around a
-//! match is segmented with jieba (its built-in dictionary, loaded once per
-//! process on first use and only when a file has a Chinese candidate) and
+//! match is segmented with jieba (the process's one instance, [`crate::wordseg`],
+//! loaded on first use and only when a file has a Chinese candidate) and
 //! a match counts only when it starts and ends on word boundaries.
 //! English words are runs of ASCII letters, digits and apostrophes.
 
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
-
-use jieba_rs::Jieba;
-
-static JIEBA: OnceLock<(Jieba, Duration)> = OnceLock::new();
-
-fn jieba() -> &'static Jieba {
-    &JIEBA
-        .get_or_init(|| {
-            let started = Instant::now();
-            let jieba = Jieba::new();
-            (jieba, started.elapsed())
-        })
-        .0
-}
-
-/// How long loading the jieba dictionary took, if this process loaded it.
-pub fn dictionary_load_time() -> Option<Duration> {
-    JIEBA.get().map(|(_, took)| *took)
-}
+use crate::wordseg::jieba;
 
 /// Ends a sentence: negation, speaker and quotation are judged within one.
 fn ends_sentence(c: char) -> bool {

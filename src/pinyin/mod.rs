@@ -2,7 +2,8 @@
 //! depends on the word it is in (血 is xue in 高血压, 重 is chong in 重庆, 癌
 //! is ai, not yan), so reading character by character (what deunicode does)
 //! puts wrong syllables into permanent URLs. Text is segmented first with
-//! jieba-rs (its built-in dictionary), then each word is read as a whole
+//! jieba-rs (the one shared instance in [`crate::wordseg`], also used by
+//! the compliance lint), then each word is read as a whole
 //! phrase where a phrase table knows it, by the longest known phrases
 //! inside it otherwise, and character by character for the rest.
 //!
@@ -22,7 +23,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use jieba_rs::Jieba;
+use crate::wordseg::jieba;
 
 const CHARS: &str = include_str!("chars.txt");
 const PHRASES: &str = include_str!("phrases.txt");
@@ -78,11 +79,6 @@ fn tables() -> &'static Tables {
             longest,
         }
     })
-}
-
-fn jieba() -> &'static Jieba {
-    static JIEBA: OnceLock<Jieba> = OnceLock::new();
-    JIEBA.get_or_init(Jieba::new)
 }
 
 fn is_han(c: char) -> bool {

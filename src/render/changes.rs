@@ -241,7 +241,10 @@ pub fn diff_sites(old: &Site, new: &Site, dirty: &BTreeSet<PathBuf>) -> Diff {
         }
         match (a, b) {
             (Some((x, sx)), Some((y, sy)))
-                if x.raw == y.raw && x.source == y.source && sx == sy => {}
+                if x.raw == y.raw
+                    && x.embedded == y.embedded
+                    && x.source == y.source
+                    && sx == sy => {}
             (None, None) => {}
             _ => match (public(a), public(b)) {
                 (None, None) => {

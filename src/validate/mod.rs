@@ -19,10 +19,15 @@ use crate::model::article::{Article, ReviewStatus};
 
 /// Every cross-check of loaded sources, in one order shared by `build`,
 /// `check` and `serve`: config, each article, unique slugs, the calendar.
+/// A problem located in an article's file is that article's alone (see
+/// [`confined_to_articles`]).
 pub fn check_sources(sources: &crate::load::Sources) -> Vec<Diagnostic> {
     let mut problems = check_config(&sources.config, &sources.config_text);
     for article in &sources.articles {
-        problems.extend(check_article(&sources.config, article));
+        // A stand-in's problems were found loading it.
+        if !sources.stand_ins.contains(&article.source) {
+            problems.extend(check_article(&sources.config, article));
+        }
     }
     problems.extend(check_unique_slugs(&sources.articles));
     problems.extend(check_replacements(&sources.articles));
@@ -33,6 +38,21 @@ pub fn check_sources(sources: &crate::load::Sources) -> Vec<Diagnostic> {
         &sources.articles,
     ));
     problems
+}
+
+/// Splits `problems` into those confined to one article (errors located in
+/// the file of one of `articles`: they withhold that article, never the
+/// site) and the rest (site.yaml, calendar.yaml, the theme, the content
+/// folder itself: an error among them fails the build).
+pub fn confined_to_articles(
+    problems: Vec<Diagnostic>,
+    articles: &[Article],
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let files: std::collections::BTreeSet<&Path> =
+        articles.iter().map(|a| a.source.as_path()).collect();
+    problems
+        .into_iter()
+        .partition(|d| d.is_error() && files.contains(d.file.as_path()))
 }
 
 /// Checks site.yaml on its own.
