@@ -86,16 +86,44 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
+/// What a build reports while it runs, for the CLI to show on a terminal
+/// (only the CLI prints). Called from the build's threads; cheap.
+pub trait Progress: Sync {
+    /// A phase starts (`rendering articles`); `items` is how many things
+    /// it works on, when known.
+    fn phase(&self, name: &str, items: Option<usize>) {
+        let _ = (name, items);
+    }
+    /// `files` more files were written.
+    fn wrote(&self, files: usize) {
+        let _ = files;
+    }
+}
+
+/// Progress nobody watches.
+pub struct Silent;
+impl Progress for Silent {}
+
 /// Builds the site at `options.root`: load -> validate -> model, the
 /// theme, then [`build_site`].
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    build_with(options, &Silent)
+}
+
+/// [`build`], reporting its phases to `progress`.
+pub fn build_with(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let mut phases = Laps::new("");
+    progress.phase("loading the site", None);
     let site = open_site(&options.root, options.as_of).map_err(BuildError::Invalid)?;
+    progress.phase("loading the theme", None);
     let theme =
         Theme::load(&options.root, site.config.theme_name()).map_err(BuildError::Invalid)?;
     phases.lap("load");
-    let mut report = build_site(&site, &theme, options)?;
+    let mut report = build_site_with(&site, &theme, options, progress)?;
     report.elapsed = started.elapsed();
     Ok(report)
 }
@@ -176,7 +204,18 @@ pub fn build_site(
     theme: &Theme,
     options: &BuildOptions,
 ) -> Result<BuildReport, BuildError> {
+    build_site_with(site, theme, options, &Silent)
+}
+
+/// [`build_site`], reporting its phases to `progress`.
+pub fn build_site_with(
+    site: &Site,
+    theme: &Theme,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
+    progress.phase("indexing articles", Some(site.articles.len()));
     let mut phases = Laps::new("");
     let mut index = Index::new(site, theme);
     index.image_cache = crate::assets::cache_dir(&options.public_dir);
@@ -185,7 +224,7 @@ pub fn build_site(
     // Overlapping outputs are refused before either is touched.
     output::check_separate(&options.public_dir, &options.editorial_dir)?;
     let public = Staging::new(&options.root, &options.public_dir)?;
-    let rendered = render_folder(&index, Folder::Public, &public);
+    let rendered = render_folder_with(&index, Folder::Public, &public, progress);
     public.check_environment()?; // a full disk is one error, not one per file
     let mut rendered = rendered.map_err(BuildError::Invalid)?;
     let mut warnings = std::mem::take(&mut rendered.problems);
@@ -196,7 +235,7 @@ pub fn build_site(
     // Rendered into its own staging folder before anything is committed, so
     // a failure in either output leaves both folders as they were.
     let editorial = Staging::new(&options.root, &options.editorial_dir)?;
-    let internal = render_folder(&index, Folder::Editorial, &editorial);
+    let internal = render_folder_with(&index, Folder::Editorial, &editorial, progress);
     editorial.check_environment()?;
     let internal = internal.map_err(BuildError::Invalid)?;
     let gaps = internal.count("gaps");
@@ -205,6 +244,7 @@ pub fn build_site(
     warnings.extend(internal.confined);
     phases.lap("editorial");
     let (public_files, editorial_files) = (public.count(), editorial.count());
+    progress.phase("swapping in the new output", None);
     output::commit_all(vec![public, editorial]).map_err(|failed| {
         if failed.updated.is_empty() {
             BuildError::Output(failed.error)
@@ -270,9 +310,20 @@ pub fn render_folder(
     folder: Folder,
     out: &dyn Writer,
 ) -> Result<FolderRendered, Vec<Diagnostic>> {
+    render_folder_with(index, folder, out, &Silent)
+}
+
+/// [`render_folder`], reporting each renderer to `progress`.
+pub fn render_folder_with(
+    index: &Index,
+    folder: Folder,
+    out: &dyn Writer,
+    progress: &dyn Progress,
+) -> Result<FolderRendered, Vec<Diagnostic>> {
     let mut laps = Laps::new("  ");
     let mut all = FolderRendered::default();
     let mut absorb = |name: &'static str, rendered: Rendered| {
+        progress.wrote(rendered.files.len());
         all.pages += rendered.pages;
         all.problems.extend(rendered.problems);
         all.confined.extend(rendered.confined);
@@ -285,6 +336,7 @@ pub fn render_folder(
     std::thread::scope(|scope| {
         let mut beside = Vec::new();
         for renderer in RENDERERS.iter().filter(|r| r.folder() == folder) {
+            progress.phase(&format!("rendering {}", renderer.name()), None);
             if renderer.in_background() {
                 let job = scope.spawn(move || renderer.render(index, &Scope::Everything, out));
                 beside.push((renderer.name(), job));

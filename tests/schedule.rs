@@ -182,7 +182,7 @@ fn every_state_and_gap_is_labelled() {
         .next()
         .is_some());
 
-    // Gaps and risks list: every kind, sorted by date.
+    // Gaps and risks list: every kind, risks first, each group by date.
     let gaps: Vec<(String, String, String)> = dec
         .select(&sel("ol.ed-gaplist li.ed-gap"))
         .map(|li| {
@@ -210,8 +210,41 @@ fn every_state_and_gap_is_labelled() {
         !has("uncovered-observance", "儿童健康日"),
         "covered by approved-future"
     );
-    assert!(has("quiet-week", "职场人群: 这一周没有新内容"));
-    assert!(gaps.windows(2).all(|w| w[0].0 <= w[1].0), "sorted by date");
+    // Quiet weeks: one line per audience, with the number of weeks.
+    assert!(has("quiet-week", "职场人群: "), "{gaps:#?}");
+    assert!(has("quiet-week", "周没有新内容"), "{gaps:#?}");
+    let quiet_lines = |aud: &str| {
+        gaps.iter()
+            .filter(|(_, k, t)| k == "quiet-week" && t.contains(aud))
+            .count()
+    };
+    assert_eq!(quiet_lines("职场人群"), 1, "{gaps:#?}");
+    let risk = |k: &str| ["missed", "at-risk", "old-article"].contains(&k);
+    let first_hole = gaps.iter().position(|(_, k, _)| !risk(k)).unwrap();
+    assert!(
+        gaps[first_hole..].iter().all(|(_, k, _)| !risk(k)),
+        "risks first: {gaps:#?}"
+    );
+    for group in [&gaps[..first_hole], &gaps[first_hole..]] {
+        let urgency = |k: &str| {
+            [
+                "missed",
+                "at-risk",
+                "old-article",
+                "empty-issue",
+                "uncovered-observance",
+                "quiet-week",
+            ]
+            .iter()
+            .position(|x| *x == k)
+        };
+        assert!(
+            group
+                .windows(2)
+                .all(|w| (urgency(&w[0].1), &w[0].0) <= (urgency(&w[1].1), &w[1].0)),
+            "each kind by date: {gaps:#?}"
+        );
+    }
     assert!(
         gaps.iter().any(|(_, _, t)| t.contains("空期刊")),
         "kind has a text label"
@@ -468,11 +501,16 @@ fn schedule_cli_prints_states_and_gaps() {
         "empty issue",
         "Gaps and risks",
         "observance without an article",
-        "week with nothing new",
+        "weeks with nothing new",
         "missed: “过期的计划”",
     ] {
         assert!(text.contains(needle), "missing {needle}:\n{text}");
     }
+    // Risks head the list, before the holes in the plan.
+    let gaps = &text[text.find("Gaps and risks").unwrap()..];
+    let missed = gaps.find("missed:").unwrap();
+    let empty = gaps.find("empty newsletter issue").unwrap();
+    assert!(missed < empty, "{gaps}");
     assert!(!text.contains('\x1b'), "no colours when not a terminal");
     assert!(
         !text.contains("冬季护肤计划"),

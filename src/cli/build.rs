@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::build::{build, BuildError, BuildOptions};
+use crate::build::{build, build_with, BuildError, BuildOptions};
 use crate::model::State;
 
 /// `healthpress build`'s command-line arguments.
@@ -19,6 +19,10 @@ pub struct Args {
     /// Output folder for the editorial views (default: editorial/ in the site root).
     #[arg(long)]
     pub editorial_out: Option<PathBuf>,
+    /// Print only warnings and errors: no progress line (shown on a
+    /// terminal when a build takes over a second) and no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
@@ -30,7 +34,15 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
     if let Some(out) = &args.editorial_out {
         options.editorial_dir = out.clone();
     }
-    match build(&options) {
+    let progress = super::progress::Terminal::start(args.quiet);
+    let result = match &progress {
+        Some(line) => build_with(&options, line),
+        None => build(&options),
+    };
+    if let Some(line) = &progress {
+        line.finish();
+    }
+    match result {
         Ok(report) => {
             super::shared::print_diagnostics(&report.warnings);
             // Errors confined to one article: it is withheld, the site is built.
@@ -40,6 +52,9 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 eprintln!(
                     "healthpress: {invalid} article(s) withheld because of the errors above; the rest of the site was built (run `healthpress check` before merging)"
                 );
+            }
+            if args.quiet {
+                return Ok(0);
             }
             let count = |s: State| count_state(&report.counts, s);
             println!(

@@ -138,7 +138,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     }
     println!("healthpress: wrote a starter site to {}", dir.display());
     println!(
-        "next: cd {} && healthpress check && healthpress build; commit it with .github/workflows/healthpress.yml (check on pull requests, a daily build)",
+        "next: cd {} && healthpress check && healthpress build; commit it with .github/workflows/healthpress.yml (check on pull requests, a daily build; set the repository variable HEALTHPRESS_GIT to the healthpress git URL it installs from)",
         dir.display()
     );
     if !args.eject_theme {

@@ -15,6 +15,7 @@ mod check;
 mod digest;
 mod init;
 mod new;
+mod progress;
 mod schedule;
 mod serve;
 mod shared;

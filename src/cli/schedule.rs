@@ -188,9 +188,17 @@ fn describe(g: &Gap) -> String {
             g.topic.as_deref().unwrap_or(""),
             g.date
         ),
-        GapKind::QuietWeek => format!(
+        GapKind::QuietWeek if g.pending == 1 => format!(
             "audience {}: nothing new in the week of {} to {other}",
             g.name, g.date
+        ),
+        GapKind::QuietWeek => format!(
+            "audience {}: nothing new in {} weeks between {} and {other}",
+            g.name, g.pending, g.date
+        ),
+        GapKind::OldArticle => format!(
+            "“{}” was published on {other}, long before this slot: the day brings nothing new",
+            g.name
         ),
         GapKind::AtRisk | GapKind::Missed => {
             let what = match g.workflow {

@@ -21,6 +21,36 @@ pub struct Calendar {
     pub newsletters: Vec<Newsletter>,
     #[serde(default)]
     pub slots: Vec<Slot>,
+    /// Who must get something new every week; absent: everyone.
+    #[serde(default)]
+    pub weekly_content: WeeklyContent,
+}
+
+/// Which audiences and newsletter segments need new content every week
+/// (calendar.yaml `weekly_content:`): the schedule reports a quiet week
+/// only for these audiences and an empty issue only for these segments.
+/// A list left out means every audience (every newsletter).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeeklyContent {
+    #[serde(default)]
+    pub audiences: Option<Vec<String>>,
+    #[serde(default)]
+    pub segments: Option<Vec<String>>,
+}
+
+impl WeeklyContent {
+    pub fn audience_needs_it(&self, audience: &str) -> bool {
+        self.audiences
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|a| a == audience))
+    }
+
+    pub fn segment_needs_it(&self, segment: &str) -> bool {
+        self.segments
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|s| s == segment))
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]

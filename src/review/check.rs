@@ -250,7 +250,18 @@ fn dry_render(site: &Site, theme: &Theme) -> Result<Vec<Diagnostic>, Diagnostic>
                             e.to_string(),
                         )),
                         (Ok(()), Ok(rendered)) => {
-                            Ok([rendered.problems, rendered.confined].concat())
+                            let mut found = [rendered.problems, rendered.confined].concat();
+                            // Links as a reader follows them, on the pages
+                            // written (committed into the scratch folder).
+                            let public = scratch.join("public");
+                            if staging.commit().is_ok() {
+                                let bodies = BodyRenderer::new(site, Some(theme));
+                                let links = PublicLinks::new(site, &index.urls);
+                                found.extend(super::links::check_rendered_links(
+                                    site, &bodies, &links, &public,
+                                ));
+                            }
+                            Ok(found)
                         }
                         (Ok(()), Err(problems)) => Ok(problems),
                     }

@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod edit;
+pub mod links;
 pub mod moved;
 pub mod sign;
 

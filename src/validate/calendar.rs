@@ -210,6 +210,32 @@ pub fn check_calendar(
             }
         }
     }
+    let weekly = &calendar.weekly_content;
+    for aud in weekly.audiences.iter().flatten() {
+        if !config.has_term("audience", aud) {
+            let (l, c) = locate("weekly_content", &[aud.as_str()]);
+            out.push(unknown_term_error(config, file, "audience", aud).at(l, c));
+        }
+    }
+    for segment in weekly.segments.iter().flatten() {
+        if !segments.contains(segment.as_str()) {
+            let (l, c) = locate("weekly_content", &[segment.as_str()]);
+            out.push(
+                Diagnostic::error(
+                    "unknown-segment",
+                    file,
+                    format!(
+                        "weekly_content names segment `{segment}`, which no newsletter defines"
+                    ),
+                )
+                .at(l, c)
+                .hint(format!(
+                    "use one of: {}",
+                    segments.iter().copied().collect::<Vec<_>>().join(", ")
+                )),
+            );
+        }
+    }
     out
 }
 

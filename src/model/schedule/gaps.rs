@@ -12,12 +12,23 @@
 //!   published or scheduled article of that specialty dated in the 14 days
 //!   before it (the day itself included). Observances without a specialty
 //!   are never gaps.
-//! - **quiet week**: a Monday-to-Sunday week in which an audience has nothing
-//!   new: no article for it (in any state but expired) and no slot for a
-//!   segment whose newsletter serves it.
+//! - **quiet weeks**: Monday-to-Sunday weeks in which an audience has
+//!   nothing new: no article for it (in any state but expired) and no slot
+//!   for a segment whose newsletter serves it. One gap per audience, from
+//!   its first quiet week to its last, with the count of weeks.
+//!
+//! calendar.yaml `weekly_content:` says which audiences (quiet weeks) and
+//! segments (empty issues) need something new every week; by default all.
 //!
 //! Risks are entries that are *at risk* (within 7 days, not approved) or
-//! *missed* (date passed, not published) anywhere in the schedule window.
+//! *missed* (date passed, not published) anywhere in the schedule window,
+//! and slots from today on that name an article published more than
+//! [`OLD_ARTICLE_DAYS`] days before the slot: the slot looks done while
+//! its day brings nothing new. Risks are listed first.
+
+/// A slot naming an article published more than this many days before
+/// the slot's date is flagged: longer than a monthly newsletter's window.
+pub const OLD_ARTICLE_DAYS: i64 = 31;
 
 use std::collections::BTreeSet;
 
@@ -43,7 +54,14 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
     let mut gaps = Vec::new();
 
     for issue in &schedule.issues {
-        if issue.date < today || issue.date > horizon || issue.ready > 0 {
+        if issue.date < today
+            || issue.date > horizon
+            || issue.ready > 0
+            || !site
+                .calendar
+                .weekly_content
+                .segment_needs_it(&issue.segment)
+        {
             continue;
         }
         gaps.push(Gap {
@@ -123,39 +141,70 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
             }
         }
     }
-    let audiences = site.config.term_ids("audience");
-    let mut week = first_week;
-    while week <= horizon {
-        for aud in &audiences {
-            if !busy.contains(&(week, aud.clone())) {
-                let segments = site
-                    .calendar
-                    .newsletters
-                    .iter()
-                    .filter(|n| n.audience.contains(aud))
-                    .map(|n| n.segment.clone())
-                    .collect();
-                gaps.push(Gap {
-                    date: week,
-                    kind: GapKind::QuietWeek,
-                    subject: aud.clone(),
-                    name: site
-                        .config
-                        .term_name("audience", aud, &site.config.language),
-                    pending: 0,
-                    other_date: Some(week + Duration::days(6)),
-                    topic: None,
-                    workflow: None,
-                    segments,
-                    specialties: Vec::new(),
-                    owners: Vec::new(),
-                });
-            }
+    let weekly = &site.calendar.weekly_content;
+    for aud in site.config.term_ids("audience") {
+        if !weekly.audience_needs_it(&aud) {
+            continue;
         }
-        week += Duration::days(7);
+        let mut quiet = Vec::new();
+        let mut week = first_week;
+        while week <= horizon {
+            if !busy.contains(&(week, aud.clone())) {
+                quiet.push(week);
+            }
+            week += Duration::days(7);
+        }
+        let (Some(&first), Some(&last)) = (quiet.first(), quiet.last()) else {
+            continue;
+        };
+        let segments = site
+            .calendar
+            .newsletters
+            .iter()
+            .filter(|n| n.audience.contains(&aud))
+            .map(|n| n.segment.clone())
+            .collect();
+        gaps.push(Gap {
+            date: first,
+            kind: GapKind::QuietWeek,
+            name: site
+                .config
+                .term_name("audience", &aud, &site.config.language),
+            subject: aud,
+            pending: quiet.len(),
+            other_date: Some(last + Duration::days(6)),
+            topic: None,
+            workflow: None,
+            segments,
+            specialties: Vec::new(),
+            owners: Vec::new(),
+        });
     }
 
     for e in &schedule.entries {
+        let published_long_before = match (e.slot, e.article) {
+            (Some(_), Some(ai)) if e.date >= today && e.state == PlanState::Published => {
+                let published = site.articles[ai].date;
+                (published + Duration::days(OLD_ARTICLE_DAYS) < e.date).then_some(published)
+            }
+            _ => None,
+        };
+        if let Some(published) = published_long_before {
+            gaps.push(Gap {
+                date: e.date,
+                kind: GapKind::OldArticle,
+                subject: e.title.clone(),
+                name: e.title.clone(),
+                pending: 0,
+                other_date: Some(published),
+                topic: None,
+                workflow: e.workflow,
+                segments: e.segments.clone(),
+                specialties: e.specialties.clone(),
+                owners: e.owners.clone(),
+            });
+            continue;
+        }
         let kind = match e.state {
             PlanState::AtRisk => GapKind::AtRisk,
             PlanState::Missed => GapKind::Missed,
@@ -177,8 +226,10 @@ pub fn find(site: &Site, schedule: &Schedule) -> Vec<Gap> {
     }
 
     gaps.sort_by(|a, b| {
-        a.date
-            .cmp(&b.date)
+        a.kind
+            .urgency()
+            .cmp(&b.kind.urgency())
+            .then_with(|| a.date.cmp(&b.date))
             .then_with(|| a.kind.cmp(&b.kind))
             .then_with(|| a.subject.cmp(&b.subject))
     });

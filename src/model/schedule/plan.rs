@@ -199,7 +199,7 @@ pub struct Schedule {
     pub entries: Vec<Entry>,
     pub issues: Vec<IssueEntry>,
     pub observances: Vec<ObservanceEntry>,
-    /// Gaps and risks, sorted by date.
+    /// Gaps and risks: risks first ([`GapKind::urgency`]), then by date.
     pub gaps: Vec<Gap>,
 }
 
@@ -227,6 +227,9 @@ pub enum GapKind {
     QuietWeek,
     AtRisk,
     Missed,
+    /// A slot names an article published long before the slot's date: the
+    /// slot shows "published" while that day gets nothing new.
+    OldArticle,
 }
 
 impl GapKind {
@@ -237,6 +240,20 @@ impl GapKind {
             GapKind::QuietWeek => "quiet-week",
             GapKind::AtRisk => "at-risk",
             GapKind::Missed => "missed",
+            GapKind::OldArticle => "old-article",
+        }
+    }
+
+    /// Where it is listed: what needs an editor now first (missed, at
+    /// risk, a slot filled by an old article), then holes in the plan.
+    pub fn urgency(self) -> u8 {
+        match self {
+            GapKind::Missed => 0,
+            GapKind::AtRisk => 1,
+            GapKind::OldArticle => 2,
+            GapKind::EmptyIssue => 3,
+            GapKind::UncoveredObservance => 4,
+            GapKind::QuietWeek => 5,
         }
     }
 
@@ -244,7 +261,8 @@ impl GapKind {
         match self {
             GapKind::EmptyIssue => "empty newsletter issue",
             GapKind::UncoveredObservance => "observance without an article",
-            GapKind::QuietWeek => "week with nothing new",
+            GapKind::QuietWeek => "weeks with nothing new",
+            GapKind::OldArticle => "slot names an old article",
             GapKind::AtRisk => "at risk",
             GapKind::Missed => "missed",
         }
@@ -262,10 +280,12 @@ pub struct Gap {
     /// Display name of the subject: the newsletter's name, the observance's
     /// name, the audience's name in the site language, or the entry's title.
     pub name: String,
-    /// Empty issue: articles in its window that are not yet approved.
+    /// Empty issue: articles in its window that are not yet approved;
+    /// quiet weeks: how many weeks.
     pub pending: usize,
-    /// Quiet week: its last day (Sunday); uncovered observance: the first
-    /// day of the lead time in which an article was looked for.
+    /// Quiet weeks: the last day (Sunday) of the last one; uncovered
+    /// observance: the first day of the lead time in which an article was
+    /// looked for; old article: the article's publishing date.
     pub other_date: Option<NaiveDate>,
     /// Uncovered observance: the specialty's name in the site language.
     pub topic: Option<String>,

@@ -206,7 +206,7 @@ fn window_is_whole_months_and_capped() {
 }
 
 #[test]
-fn gaps_of_every_kind_sorted_by_date() {
+fn gaps_of_every_kind_risks_first_then_by_date() {
     let s = Schedule::build(&site("2026-12-01"));
     let kinds = |k: GapKind| -> Vec<(String, String)> {
         s.gaps
@@ -252,7 +252,11 @@ fn gaps_of_every_kind_sorted_by_date() {
             ("2026-11-25".into(), "Title late-draft".into())
         ]
     );
-    assert!(s.gaps.windows(2).all(|w| w[0].date <= w[1].date));
+    // Risks first, then each kind by date.
+    assert!(s
+        .gaps
+        .windows(2)
+        .all(|w| (w[0].kind.urgency(), w[0].date) <= (w[1].kind.urgency(), w[1].date)));
 }
 
 #[test]
@@ -280,4 +284,66 @@ fn review_queues() {
         .map(|&(i, _)| site.articles[i].slug.as_str())
         .collect();
     assert_eq!(due, vec!["old-approval"]);
+}
+
+fn site_with_calendar(today: &str, calendar: &str) -> Site {
+    let mut s = site(today);
+    s.calendar = serde_yaml::from_str(calendar).unwrap();
+    s
+}
+
+#[test]
+fn risks_come_first_and_quiet_weeks_are_one_line_per_audience() {
+    let s = Schedule::build(&site("2026-12-01"));
+    let kinds: Vec<GapKind> = s.gaps.iter().map(|g| g.kind).collect();
+    let first_hole = kinds
+        .iter()
+        .position(|k| k.urgency() > GapKind::OldArticle.urgency())
+        .unwrap();
+    assert!(
+        kinds[..first_hole]
+            .iter()
+            .all(|k| matches!(k, GapKind::Missed | GapKind::AtRisk)),
+        "{kinds:?}"
+    );
+    assert!(kinds[first_hole..]
+        .iter()
+        .all(|k| !matches!(k, GapKind::Missed | GapKind::AtRisk)));
+    let quiet: Vec<&Gap> = s
+        .gaps
+        .iter()
+        .filter(|g| g.kind == GapKind::QuietWeek)
+        .collect();
+    let seniors: Vec<&&Gap> = quiet.iter().filter(|g| g.subject == "seniors").collect();
+    assert_eq!(seniors.len(), 1, "{quiet:?}");
+    // Seniors have nothing from this week through the horizon.
+    let weeks = ((s.horizon - seniors[0].date).num_days() / 7 + 1) as usize;
+    assert_eq!(seniors[0].pending, weeks);
+    assert_eq!(seniors[0].date, d("2026-11-30"));
+}
+
+#[test]
+fn weekly_content_says_who_needs_something_every_week() {
+    let calendar = format!("{CALENDAR}weekly_content:\n  audiences: [parents]\n  segments: []\n");
+    let s = Schedule::build(&site_with_calendar("2026-12-01", &calendar));
+    assert!(s
+        .gaps
+        .iter()
+        .all(|g| g.subject != "seniors" && g.kind != GapKind::EmptyIssue));
+}
+
+#[test]
+fn a_slot_naming_an_article_published_long_before_is_flagged() {
+    let calendar = format!(
+        "{CALENDAR}  - {{ id: s5, date: 2027-01-20, article: pub-kids, segment: parents, owner: ed }}\n"
+    );
+    let s = Schedule::build(&site_with_calendar("2026-12-01", &calendar));
+    let old: Vec<(String, Option<NaiveDate>)> = s
+        .gaps
+        .iter()
+        .filter(|g| g.kind == GapKind::OldArticle)
+        .map(|g| (g.date.to_string(), g.other_date))
+        .collect();
+    // s4 (2026-12-14) is two weeks after publishing: not flagged.
+    assert_eq!(old, [("2027-01-20".to_string(), Some(d("2026-11-30")))]);
 }
