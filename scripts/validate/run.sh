@@ -14,7 +14,10 @@
 #   - site search (search.mjs): queries typed into the search box in
 #     Chromium, each expecting its article first (docs/search.md);
 #   - Python feedparser (every Atom feed, no bozo), icalendar (every .ics),
-#     JSON-LD of every article, e-mail size and width.
+#     JSON-LD of every article, e-mail size and width;
+#   - scripts/fingerprint.py, the independent Python implementation of the
+#     approval fingerprints (v1, v2) and statements, against healthpress on
+#     every example article and fixtures/fingerprints/ (compare_fingerprints.py).
 #
 # Usage: scripts/validate/run.sh [--install]
 #   --install  first install what the lane needs (Debian chromium and a JRE,
@@ -70,6 +73,9 @@ fi
 
 echo "== feeds, calendars, JSON-LD, e-mail size"
 python3 "$here/check_outputs.py" "$out/site/public" "$out/site/editorial" || status=1
+
+echo "== scripts/fingerprint.py (independent Python) agrees with healthpress on v1, v2 and statements"
+python3 "$here/compare_fingerprints.py" "$bin" "$repo" "$here/fixtures/fingerprints" || status=1
 
 echo "== building the phone fixture (wide tables, long URLs, long code lines)"
 rm -rf "$out/phone"
