@@ -255,6 +255,39 @@ fn every_covered_field_and_the_image_void_the_sign_off_and_the_others_do_not() {
     );
 }
 
+/// `SHA256:…` of a TEST-ONLY public key.
+fn key_fingerprint(name: &str) -> String {
+    ssh_key::PublicKey::from_openssh(test_key(&format!("{name}.pub")).trim())
+        .unwrap()
+        .fingerprint(ssh_key::HashAlg::Sha256)
+        .to_string()
+}
+
+/// The dashboard's "approvals" rows: (slug, version, signature state,
+/// signature cell text, verdict cell text).
+fn dashboard_signoffs(site: &Fixture) -> Vec<(String, String, String, String, String)> {
+    let html = scraper::Html::parse_document(&site.read("editorial/review/index.html"));
+    let rows = scraper::Selector::parse("section#signoffs tr[data-slug]").unwrap();
+    let td = scraper::Selector::parse("td").unwrap();
+    html.select(&rows)
+        .map(|tr| {
+            let cells: Vec<_> = tr.select(&td).collect();
+            let text = |i: usize| cells[i].text().collect::<String>();
+            (
+                tr.value().attr("data-slug").unwrap().to_string(),
+                text(5),
+                cells[6]
+                    .value()
+                    .attr("data-signature")
+                    .unwrap_or("")
+                    .to_string(),
+                text(6),
+                text(7),
+            )
+        })
+        .collect()
+}
+
 /// `text` with its `review.signature` block replaced by `armored`.
 fn with_signature(text: &str, armored: &str) -> String {
     let start =
@@ -362,6 +395,37 @@ fn signatures_that_do_not_prove_the_approval_withhold_the_article_and_say_why() 
         output_text(&out)
     );
     assert!(published(&site, "sig-good"));
+    // The review dashboard shows each approval's signature, key and version.
+    let rows = dashboard_signoffs(&site);
+    let cell = |slug: &str| {
+        rows.iter()
+            .find(|r| r.0 == slug)
+            .unwrap_or_else(|| panic!("{slug}: {rows:?}"))
+    };
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    let good = cell("sig-good");
+    assert_eq!(
+        (good.1.as_str(), good.2.as_str()),
+        ("v2", "valid"),
+        "{good:?}"
+    );
+    assert!(
+        good.3.contains(&key_fingerprint("dr-li")) && good.3.contains("(dr-li)"),
+        "{good:?}"
+    );
+    let other = cell("sig-other-person");
+    assert_eq!(other.2, "invalid");
+    assert!(
+        other.3.contains(&key_fingerprint("dr-zhang")) && other.3.contains("(dr-wang)"),
+        "{other:?}"
+    );
+    assert!(other.4.contains("not of the reviewer"), "{other:?}");
+    let rotated_row = cell("sig-rotated");
+    assert!(
+        rotated_row.3.contains(&key_fingerprint("dr-wang")) && !rotated_row.3.contains("(dr-"),
+        "{rotated_row:?}"
+    );
+    assert_eq!(cell("sig-truncated").2, "invalid");
     let report = check_json(&site);
     let cases = [
         (
@@ -438,8 +502,31 @@ fn without_the_policy_an_unsigned_approval_works_but_check_warns() {
         REVIEW_DATE,
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
+    // A v1 approval, as written before fingerprint v2.
+    let v1 = common::ArticleSpec::new("old-v1", "旧的批准");
+    let text = v1.to_markdown();
+    let start = text.find("  fingerprint:").unwrap();
+    let end = text.find("\n---\n").unwrap() + 1;
+    let fp = healthpress::model::fingerprint::fingerprint(&v1.title, &v1.summary, &v1.body);
+    site.write(
+        "content/old-v1.md",
+        &format!("{}  fingerprint: {fp}\n{}", &text[..start], &text[end..]),
+    );
     site.build(AS_OF);
-    assert!(published(&site, "plain"));
+    assert!(published(&site, "plain") && published(&site, "old-v1"));
+    let rows = dashboard_signoffs(&site);
+    let plain = rows.iter().find(|r| r.0 == "plain").unwrap();
+    assert_eq!(
+        (plain.1.as_str(), plain.2.as_str()),
+        ("v2", "none"),
+        "{rows:?}"
+    );
+    let old = rows.iter().find(|r| r.0 == "old-v1").unwrap();
+    assert_eq!(
+        (old.1.as_str(), old.2.as_str(), old.4.as_str()),
+        ("v1", "none", "有效"),
+        "{rows:?}"
+    );
     let found = findings(&check_json(&site), &file);
     assert!(
         found
@@ -455,7 +542,7 @@ fn without_the_policy_an_unsigned_approval_works_but_check_warns() {
     site.write("site.yaml", &strict);
     let out = site.build(AS_OF);
     assert!(
-        output_text(&out).contains("1 unsigned"),
+        output_text(&out).contains("2 unsigned"),
         "{}",
         output_text(&out)
     );

@@ -21,6 +21,9 @@
 #   - a ward poster printed with `chromium --print-to-pdf` (poster_pdf.mjs):
 #     exactly one A4 page. (Redirect pages and posters are .html under
 #     public/, so the Nu HTML Checker above covers them.)
+#   - scripts/fingerprint.py, the independent Python implementation of the
+#     approval fingerprints (v1, v2) and statements, against healthpress on
+#     every example article and fixtures/fingerprints/ (compare_fingerprints.py).
 #
 # Usage: scripts/validate/run.sh [--install]
 #   --install  first install what the lane needs (Debian chromium and a JRE,
@@ -83,6 +86,9 @@ fi
 
 echo "== feeds, calendars, JSON-LD, e-mail size"
 python3 "$here/check_outputs.py" "$out/site/public" "$out/site/editorial" || status=1
+
+echo "== scripts/fingerprint.py (independent Python) agrees with healthpress on v1, v2 and statements"
+python3 "$here/compare_fingerprints.py" "$bin" "$repo" "$here/fixtures/fingerprints" || status=1
 
 echo "== headless Chromium: axe-core, console, screenshots, e-mail width, 320 px pages"
 node "$here/browser.mjs" "$out/site/public" "$out/site/editorial" "$out/screenshots" \

@@ -1,4 +1,4 @@
-//! `healthpress approval FILE [--statement | --signature]` and
+//! `healthpress approval FILE [--statement | --signature | --fingerprints]` and
 //! `healthpress approval --allowed-signers`: shows how an article's
 //! sign-off stands (fingerprint version, whether it still matches, the
 //! signature and its key), and prints exactly the files an auditor needs to
@@ -34,6 +34,11 @@ pub struct Args {
     /// Print the recorded signature (armored SSHSIG).
     #[arg(long, conflicts_with = "allowed_signers")]
     pub signature: bool,
+    /// Print the article's current v1 and v2 fingerprints and the files v2
+    /// covers (`v1 …`, `v2 …`, `file PATH SHA256|missing` lines), approved
+    /// or not; `scripts/fingerprint.py --json` computes the same.
+    #[arg(long, conflicts_with_all = ["statement", "signature", "allowed_signers"])]
+    pub fingerprints: bool,
     /// Print an OpenSSH allowed_signers file of every signing key in site.yaml.
     #[arg(long)]
     pub allowed_signers: bool,
@@ -86,6 +91,19 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
             return Ok(1);
         };
         out.write_all(text.as_bytes())?;
+        return Ok(0);
+    }
+    if args.fingerprints {
+        writeln!(out, "v1 {}", article.current_fingerprint)?;
+        writeln!(out, "v2 {}", article.fingerprint_v2())?;
+        for f in &article.embedded {
+            writeln!(
+                out,
+                "file {} {}",
+                f.target,
+                f.sha256.as_deref().unwrap_or("missing")
+            )?;
+        }
         return Ok(0);
     }
     if args.signature {

@@ -98,6 +98,14 @@ impl Keyring {
         self.keys.iter().find(|k| k.key.key_data() == key)
     }
 
+    /// The person a listed key (by its `SHA256:…` fingerprint) belongs to.
+    pub fn owner_of(&self, fingerprint: &str) -> Option<&str> {
+        self.keys
+            .iter()
+            .find(|k| k.fingerprint == fingerprint)
+            .map(|k| k.person.as_str())
+    }
+
     /// Keys listed for more than one person: (key fingerprint, people).
     pub fn shared_keys(&self) -> Vec<(String, Vec<String>)> {
         let mut by_key: BTreeMap<String, Vec<String>> = BTreeMap::new();

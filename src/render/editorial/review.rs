@@ -1,12 +1,19 @@
 //! The review dashboard: per reviewer, the articles awaiting review; then
-//! stale approvals, approvals due for re-review, and changes requested.
+//! stale approvals, approvals due for re-review, and changes requested;
+//! last every recorded approval with how its sign-off stands: signed or
+//! not, by which key (`SHA256:…`, and whose it is in site.yaml), and the
+//! fingerprint version (v1 or v2). Every row of an approval carries the same
+//! sign-off columns.
 
 use serde::Serialize;
 
 use super::labels::{editorial_context, Labels};
 use crate::diagnostics::Diagnostic;
+use crate::model::article::ReviewStatus;
+use crate::model::fingerprint::Version;
 use crate::model::schedule::article_plan_state;
 use crate::model::schedule::review::ReviewQueues;
+use crate::model::signoff::{Signature, Verdict};
 use crate::model::Site;
 use crate::render::theme::Theme;
 
@@ -23,6 +30,24 @@ pub struct Row {
     /// Age of the approval in days (re-review list only).
     pub age_days: Option<i64>,
     pub due_on: Option<String>,
+    /// How the recorded approval stands; `None` when nothing is approved.
+    pub signoff: Option<SignOffView>,
+}
+
+/// One approval's sign-off as the dashboard shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignOffView {
+    /// `v1`, `v2`, or `unknown` for a value with neither prefix.
+    pub version: &'static str,
+    /// `valid`, `invalid` or `none`.
+    pub signature: &'static str,
+    /// `SHA256:…` of the key that signed, when the signature is readable.
+    pub key: Option<String>,
+    /// The person site.yaml lists that key for, if anyone.
+    pub key_owner: Option<String>,
+    /// Whether the approval counts (`holds`, or why not).
+    pub verdict: String,
+    pub holds: bool,
 }
 
 /// One section of the dashboard: a reviewer's queue or one of the lists.
@@ -55,7 +80,41 @@ fn row(site: &Site, labels: &Labels, i: usize) -> Row {
         review_date: a.review.date.map(|d| d.to_string()),
         age_days: None,
         due_on: None,
+        signoff: signoff_view(site, labels, i),
     }
+}
+
+fn signoff_view(site: &Site, labels: &Labels, i: usize) -> Option<SignOffView> {
+    if site.articles[i].review.status != Some(ReviewStatus::Approved) {
+        return None;
+    }
+    let judged = &site.signoffs[i];
+    let (signature, key) = match &judged.signature {
+        Signature::None => ("none", None),
+        Signature::Valid { key } => ("valid", Some(key.clone())),
+        Signature::Invalid { key } => ("invalid", key.clone()),
+    };
+    let verdict = match &judged.verdict {
+        Verdict::Holds => labels.get("ed_signoff_holds", "holds"),
+        Verdict::Stale => labels.get("ed_signoff_stale", "stale: changed after sign-off"),
+        Verdict::V1NotAccepted => labels.get("ed_signoff_v1", "v1 no longer accepted"),
+        Verdict::Unsigned => labels.get("ed_signoff_unsigned", "unsigned, signature required"),
+        Verdict::BadSignature(why) => {
+            format!("{}: {why}", labels.get("ed_signoff_bad", "bad signature"))
+        }
+        Verdict::NotApproved => return None,
+    };
+    Some(SignOffView {
+        version: judged.version.map_or("unknown", Version::label),
+        signature,
+        key_owner: key
+            .as_deref()
+            .and_then(|k| site.keyring.owner_of(k))
+            .map(str::to_string),
+        key,
+        verdict,
+        holds: judged.verdict == Verdict::Holds,
+    })
 }
 
 pub fn page(
@@ -132,6 +191,20 @@ pub fn page(
             .changes_requested
             .iter()
             .map(|&i| row(site, labels, i))
+            .collect(),
+    });
+    sections.push(Section {
+        id: "signoffs".into(),
+        kind: "signoffs",
+        heading: labels.get("ed_signoffs", "Approvals: signatures and fingerprints"),
+        note: Some(format!(
+            "review.require_signature = {}, review.require_v2 = {}",
+            site.config.review.require_signature,
+            !site.config.review.accepts_v1()
+        )),
+        rows: (0..site.articles.len())
+            .filter(|&i| site.articles[i].review.status == Some(ReviewStatus::Approved))
+            .map(|i| row(site, labels, i))
             .collect(),
     });
     let title = labels.get("ed_review", "Review dashboard");
