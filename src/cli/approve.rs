@@ -11,7 +11,9 @@
 //! file). Only the `review:` block of the file changes (see `review::edit`);
 //! the file is replaced atomically, then the review rules' warnings for the
 //! new sign-off are printed (e.g. a reviewer outside the article's
-//! specialty). Exit 0 when every file was approved, 1 when any was refused,
+//! specialty), and so are links to articles that are not public (or stop
+//! being public within two weeks): once approved, the page would show them
+//! as plain text, so the doctor should know before vouching for it. Exit 0 when every file was approved, 1 when any was refused,
 //! 2 on usage or configuration errors.
 
 use std::fs;
@@ -41,6 +43,11 @@ const FIXED_BY_APPROVING: &[&str] = &[
     "bad-signature",
     "fingerprint-v1",
 ];
+
+/// Link warnings shown when approving: the target is not public (a draft,
+/// a stale or unsigned approval, expired…) or stops being public soon, so
+/// the approved page would show the link as plain text.
+const LINK_WARNINGS: &[&str] = &["link-to-unpublished", "link-ending-soon"];
 
 /// Text `healthpress new` writes for the editor to replace: an article
 /// still holding it was not finished, whatever its status says.
@@ -154,6 +161,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
         as_of: None,
         dry_render: false,
         horizon_days: crate::review::check::DEFAULT_HORIZON_DAYS,
+        links_as_public: true,
     };
     let report = match check_site(root, &options) {
         Ok(report) => report,
@@ -206,7 +214,17 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 // The review rules of the new sign-off (the report above
                 // judged the old one).
                 let judged = signoff::assess(&config.review, &keys, &article);
-                super::shared::print_diagnostics(&check_review(&config, &article, &judged, today));
+                let mut warnings = check_review(&config, &article, &judged, today);
+                // Links that will not work once it is public: the doctor
+                // vouches for the page as patients will see it.
+                warnings.extend(
+                    report
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.file == source && LINK_WARNINGS.contains(&d.rule.as_str()))
+                        .cloned(),
+                );
+                super::shared::print_diagnostics(&warnings);
             }
             Err(ApproveError::Refused(r)) => code = refuse(r),
             Err(ApproveError::Io(e)) => return Err(e),

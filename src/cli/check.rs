@@ -46,6 +46,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
         as_of: args.as_of,
         dry_render: true,
         horizon_days: args.horizon,
+        links_as_public: false,
     };
     match check_site(root, &options) {
         Ok(report) => {

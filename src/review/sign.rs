@@ -9,7 +9,8 @@
 
 use std::path::{Path, PathBuf};
 
-use ssh_key::{HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
+use ssh_key::private::{KeypairData, RsaKeypair};
+use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 use thiserror::Error;
 
 use crate::model::signoff::{Keyring, NAMESPACE};
@@ -114,9 +115,12 @@ impl SigningKey {
     pub fn sign(&self, statement: &str) -> Result<Signed, SignError> {
         let failed = |e: &dyn std::fmt::Display| SignError::Failed(e.to_string());
         let sig = match self {
-            SigningKey::Private(k) => k
-                .sign(NAMESPACE, HashAlg::Sha512, statement.as_bytes())
-                .map_err(|e| failed(&e))?,
+            SigningKey::Private(k) => match k.key_data() {
+                KeypairData::Rsa(rsa_key) => sign_rsa(rsa_key, k.public_key(), statement)?,
+                _ => k
+                    .sign(NAMESPACE, HashAlg::Sha512, statement.as_bytes())
+                    .map_err(|e| failed(&e))?,
+            },
             SigningKey::Agent(public) => {
                 let data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, statement.as_bytes())
                     .map_err(|e| failed(&e))?;
@@ -139,6 +143,54 @@ impl SigningKey {
     }
 }
 
+/// SSHSIG with an RSA key, as `ssh-keygen -Y sign` makes it: PKCS #1 v1.5
+/// over the signed data with SHA-512 (`rsa-sha2-512`). `ssh-key` 0.6.7's own
+/// RSA signing cannot work (it builds the private key from the prime p
+/// twice, RustCrypto/SSH#217), so the key is assembled here from its p and
+/// q; the `rsa` crate checks it and does the arithmetic.
+/// The smallest RSA key `ssh-key` verifies (and NIST still accepts).
+const MIN_RSA_BITS: usize = 2048;
+
+fn sign_rsa(key: &RsaKeypair, public: &PublicKey, statement: &str) -> Result<SshSig, SignError> {
+    use rsa::signature::{SignatureEncoding, Signer as _};
+    let failed = |e: &dyn std::fmt::Display| SignError::Failed(format!("RSA: {e}"));
+    let int =
+        |m: &ssh_key::Mpint| rsa::BigUint::from_bytes_be(m.as_positive_bytes().unwrap_or(&[]));
+    let private = rsa::RsaPrivateKey::from_components(
+        int(&key.public.n),
+        int(&key.public.e),
+        int(&key.private.d),
+        vec![int(&key.private.p), int(&key.private.q)],
+    )
+    .map_err(|e| failed(&e))?;
+    let bits = rsa::traits::PublicKeyParts::size(&private) * 8;
+    if bits < MIN_RSA_BITS {
+        return Err(SignError::Failed(format!(
+            "the RSA key has {bits} bits; RSA keys under {MIN_RSA_BITS} bits are too weak and are not verified, make a new key (`ssh-keygen -t ed25519`)"
+        )));
+    }
+    let data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, statement.as_bytes())
+        .map_err(|e| failed(&e))?;
+    let raw = rsa::pkcs1v15::SigningKey::<sha2::Sha512>::new(private)
+        .try_sign(&data)
+        .map_err(|e| failed(&e))?
+        .to_vec();
+    let signature = ssh_key::Signature::new(
+        Algorithm::Rsa {
+            hash: Some(HashAlg::Sha512),
+        },
+        raw,
+    )
+    .map_err(|e| failed(&e))?;
+    SshSig::new(
+        public.key_data().clone(),
+        NAMESPACE,
+        HashAlg::Sha512,
+        signature,
+    )
+    .map_err(|e| failed(&e))
+}
+
 fn read_key(path: &Path) -> Result<SigningKey, SignError> {
     let shown = path.display().to_string();
     let unreadable = |reason: String| SignError::Unreadable {
@@ -150,7 +202,18 @@ fn read_key(path: &Path) -> Result<SigningKey, SignError> {
         .trim_start()
         .starts_with("-----BEGIN OPENSSH PRIVATE KEY-----")
     {
-        let key = PrivateKey::from_openssh(text.trim()).map_err(|e| unreadable(e.to_string()))?;
+        let key = PrivateKey::from_openssh(text.trim()).map_err(|e| match e {
+            // ssh-key 0.6 expects an ECDSA private scalar at its full
+            // width; OpenSSH writes it as an mpint without leading zero
+            // bytes, so about half of all P-521 keys (and 1 in 256 P-256 or
+            // P-384 keys) do not load. The agent signs them fine.
+            ssh_key::Error::Encoding(_) => {
+                unreadable(format!(
+                    "{e}: the signing library cannot load this private key (it happens with some ECDSA keys); load it into ssh-agent (`ssh-add {shown}`) and sign with `--key {shown}.pub` or `--agent`"
+                ))
+            }
+            _ => unreadable(e.to_string()),
+        })?;
         if key.is_encrypted() {
             return Err(SignError::Encrypted { path: shown });
         }
@@ -200,4 +263,75 @@ fn agent_identities() -> Result<Vec<PublicKey>, SignError> {
             ssh_agent_client_rs::Identity::Certificate(_) => None,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A TEST-ONLY private key from tests/keys/ (see its README).
+    fn test_key(name: &str) -> PrivateKey {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/keys")
+            .join(name);
+        PrivateKey::from_openssh(std::fs::read_to_string(path).unwrap().trim())
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    const STATEMENT: &str =
+        "healthpress approval\nreviewer: dr-li\ndate: 2026-11-20\nfingerprint: sha256v2:00\n";
+
+    /// Signs with every key type OpenSSH makes (Ed25519, ECDSA P-256/384/521,
+    /// RSA as rsa-sha2-512) and checks the SSHSIG as a verifier would.
+    #[test]
+    fn every_key_type_signs_a_verifiable_sshsig() {
+        for (name, algorithm) in [
+            ("dr-li", "ssh-ed25519"),
+            ("dr-fang", "ecdsa-sha2-nistp256"),
+            ("dr-chen", "ecdsa-sha2-nistp384"),
+            ("ecdsa-p521", "ecdsa-sha2-nistp521"),
+            ("rsa-3072", "rsa-sha2-512"),
+        ] {
+            let key = SigningKey::Private(Box::new(test_key(name)));
+            let signed = key
+                .sign(STATEMENT)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let sig = SshSig::from_pem(&signed.armored)
+                .unwrap_or_else(|e| panic!("{name}: {e}\n{}", signed.armored));
+            assert_eq!(sig.namespace(), NAMESPACE, "{name}");
+            assert_eq!(sig.hash_alg(), HashAlg::Sha512, "{name}");
+            assert_eq!(sig.signature().algorithm().as_str(), algorithm, "{name}");
+            let public = key.public();
+            assert_eq!(
+                signed.key_fingerprint,
+                public.fingerprint(HashAlg::Sha256).to_string()
+            );
+            public
+                .verify(NAMESPACE, STATEMENT.as_bytes(), &sig)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let other = STATEMENT.replace("dr-li", "dr-wang");
+            assert!(
+                public.verify(NAMESPACE, other.as_bytes(), &sig).is_err(),
+                "{name}: a signature holds for its statement only"
+            );
+            assert!(public.verify("git", STATEMENT.as_bytes(), &sig).is_err());
+        }
+    }
+
+    #[test]
+    fn an_ecdsa_key_the_library_cannot_load_points_to_the_agent() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys/ecdsa-p521-short");
+        let err = read_key(&path).err().expect("unreadable").to_string();
+        assert!(err.contains("ssh-add") && err.contains("--agent"), "{err}");
+    }
+
+    #[test]
+    fn a_short_rsa_key_is_refused_with_the_reason() {
+        let key = SigningKey::Private(Box::new(test_key("rsa-1024")));
+        let err = key.sign(STATEMENT).expect_err("refused").to_string();
+        assert!(
+            err.contains("1024 bits") && err.contains("ssh-keygen -t ed25519"),
+            "{err}"
+        );
+    }
 }
