@@ -79,7 +79,8 @@ pub struct BuildReport {
     /// Each renderer's files, relative to its folder (serve tracks them).
     pub outputs: Vec<(&'static str, Vec<String>)>,
     pub warnings: Vec<Diagnostic>,
-    /// Compliance errors that withheld articles from every output.
+    /// Errors that withheld articles from every output: compliance errors
+    /// and the errors of an article's own file (front matter, validation).
     pub withheld: Vec<Diagnostic>,
     pub elapsed: Duration,
 }
@@ -100,30 +101,40 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 
 /// Load -> validate -> model: reads the site at `root` and fixes each
 /// article's state for `as_of` (default today in the site's time zone).
-/// Fails with every error found (sorted), or returns the model with its
-/// warnings.
+/// Fails with every error found (sorted) when one makes the whole site
+/// wrong (site.yaml, calendar.yaml); an article's own errors withhold it
+/// (state `Invalid`, errors in `withheld`). Else returns the model with
+/// its warnings.
 pub fn open_site(root: &Path, as_of: Option<NaiveDate>) -> Result<Site, Vec<Diagnostic>> {
     let (sources, problems) = load::load(root);
     let Some(sources) = sources else {
         return Err(problems);
     };
-    model_site(root, sources, problems, as_of)
+    model_site(root, sources, problems, as_of, false)
 }
 
 /// Validate -> model (with the compliance linter withholding articles
 /// with errors) for already loaded `sources` (plus the `problems` found
 /// loading them). `serve` calls it after re-reading only the files
-/// that changed.
+/// that changed, with `preview_edits` (see [`Site::preview_edits`]); a
+/// build never previews edits.
 pub fn model_site(
     root: &Path,
     sources: Sources,
     mut problems: Vec<Diagnostic>,
     as_of: Option<NaiveDate>,
+    preview_edits: bool,
 ) -> Result<Site, Vec<Diagnostic>> {
     problems.extend(validate::check_sources(&sources));
     diagnostics::sort(&mut problems);
+    // Only what makes the whole site wrong fails: an article's own errors
+    // withhold that article (product.md, "decided per article").
+    let (confined, problems) = validate::confined_to_articles(problems, &sources.articles);
     if problems.iter().any(Diagnostic::is_error) {
-        return Err(problems);
+        let mut all = problems;
+        all.extend(confined);
+        diagnostics::sort(&mut all);
+        return Err(all);
     }
     // The compliance rules decide per article: an error withholds that
     // article, never the site.
@@ -142,6 +153,10 @@ pub fn model_site(
         today,
         problems,
     );
+    site.withhold_invalid(confined);
+    if preview_edits {
+        site.preview_edits();
+    }
     site.withhold_noncompliant(&linter);
     Ok(site)
 }
@@ -287,7 +302,8 @@ pub fn render_folder(
             laps.lap(&format!("{name} (beside the others, waited for)"));
         }
     });
-    diagnostics::sort(&mut all.problems);
+    // A template error repeats on every page of its template: once each.
+    diagnostics::sort_and_collapse(&mut all.problems);
     diagnostics::sort(&mut all.confined);
     if all.problems.iter().any(Diagnostic::is_error) {
         all.problems.append(&mut all.confined);

@@ -105,6 +105,32 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
+/// Sorts `diagnostics` and keeps one of each run of identical ones (same
+/// file, position, rule and message), saying how often it occurred: a
+/// template error hits every page rendered with that template, and one
+/// report with a count is what a theme author needs, not one per article.
+pub fn sort_and_collapse(diagnostics: &mut Vec<Diagnostic>) {
+    sort(diagnostics);
+    let mut out: Vec<(Diagnostic, usize)> = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics.drain(..) {
+        match out.last_mut() {
+            Some((last, n)) if *last == d => *n += 1,
+            _ => out.push((d, 1)),
+        }
+    }
+    diagnostics.extend(out.into_iter().map(|(mut d, n)| {
+        if n > 1 {
+            let what = if d.rule == "template" {
+                "pages"
+            } else {
+                "times"
+            };
+            d.message = format!("{} (on {n} {what})", d.message);
+        }
+        d
+    }));
+}
+
 /// Line and column (1-based, column counted in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

@@ -154,8 +154,22 @@ fn a_missing_site_yaml_exits_two_for_every_command() {
 
 #[test]
 fn content_errors_exit_one_and_bad_arguments_two() {
+    // An article's own errors withhold it: `build` and `schedule` go on
+    // (exit 0, errors printed); `check` fails. A calendar.yaml error makes
+    // the whole site wrong: all three exit 1.
     let site = Fixture::new();
     site.write("content/broken.md", "---\ntitle: [unclosed\n---\nbody\n");
+    for (args, code) in [
+        (&["build", "--as-of", TODAY][..], 0),
+        (&["check", "--as-of", TODAY], 1),
+        (&["schedule", "--as-of", TODAY], 0),
+    ] {
+        let out = site.run(args);
+        let text = output_text(&out);
+        assert_eq!(out.status.code(), Some(code), "{args:?}:\n{text}");
+        assert!(text.contains("content/broken.md:2:"), "{args:?}:\n{text}");
+    }
+    site.write("calendar.yaml", "slots: [unclosed\n");
     for args in [
         &["build", "--as-of", TODAY][..],
         &["check", "--as-of", TODAY],

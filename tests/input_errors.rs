@@ -171,3 +171,24 @@ fn a_bad_article_language_is_reported_at_its_line() {
     assert_eq!(found.len(), 1, "{}", output_text(&out));
     assert_eq!((found[0].0, found[0].1.as_str()), (2, "bad-lang"));
 }
+
+#[test]
+fn a_specialty_schema_outside_schema_org_is_an_error_with_a_suggestion() {
+    let site = Fixture::with_config(
+        &SITE_YAML.replace("schema: Cardiovascular", "schema: Cardiology"),
+        common::CALENDAR_YAML,
+    );
+    site.article(&ArticleSpec::new("a", "文章").specialty(&["cardiology"]));
+    let out = site.run(&["check", "--format", "json", "--as-of", TODAY]);
+    // A config error: exit 2, reported once at site.yaml.
+    assert_eq!(out.status.code(), Some(2), "{}", output_text(&out));
+    let found = problems_in(&out, "site.yaml");
+    assert_eq!(found.len(), 1, "{}", output_text(&out));
+    let (line, rule, hint) = &found[0];
+    assert_eq!((*line, rule.as_str()), (14, "bad-schema"));
+    assert!(hint.contains("`Cardiovascular`"), "{hint}");
+    // Nothing is written: the JSON-LD of every cardiology page would be invalid.
+    let build = site.run(&["build", "--as-of", TODAY]);
+    assert_ne!(build.status.code(), Some(0));
+    assert!(problems_in(&site.run(&["check", "--format", "json"]), "content/a.md").is_empty());
+}

@@ -4,7 +4,8 @@
 //! warns about them, and ahead of time about targets that are about to
 //! expire; and a site walked day by day through a year of expiries and
 //! scheduled articles builds every day without ever publishing an
-//! unpublished marker.
+//! unpublished marker (an article whose own front matter is wrong
+//! included).
 
 mod common;
 
@@ -218,6 +219,12 @@ fn year_site() -> Fixture {
              [秋季](../autumn/) ![冬](/articles/winter/a.png) <https://health.test.example/articles/winter/>\n",
         ),
         ArticleSpec::new("never", "从未发布").status("draft"),
+        // Its own front matter is wrong all year: withheld, never failing.
+        ArticleSpec::new("broken-fm", "坏的元数据")
+            .date("2027-02-01")
+            .front("tags: [x]"),
+        ArticleSpec::new("links-broken", "链接坏文章")
+            .body("见[坏的](broken-fm.md)与[坏的绝对](/articles/broken-fm/)。\n"),
     ];
     for spec in &specs {
         site.article(spec);
@@ -245,7 +252,15 @@ fn a_year_of_daily_builds_always_succeeds_and_never_leaks() {
     use healthpress::model::Site;
     let (sources, problems) = healthpress::load::load(site.root());
     let sources = sources.expect("the fixture loads");
-    assert!(!problems.iter().any(|d| d.is_error()), "{problems:?}");
+    // Only the broken article's own errors: they withhold it every day.
+    let problems = [problems, healthpress::validate::check_sources(&sources)].concat();
+    let (confined, site_wide) =
+        healthpress::validate::confined_to_articles(problems, &sources.articles);
+    assert!(!site_wide.iter().any(|d| d.is_error()), "{site_wide:?}");
+    assert!(
+        !confined.is_empty() && confined.iter().all(|d| d.file.ends_with("broken-fm.md")),
+        "{confined:?}"
+    );
     let linter =
         healthpress::compliance::Linter::new(&sources.config.compliance, &sources.config.contact)
             .unwrap();
@@ -263,6 +278,7 @@ fn a_year_of_daily_builds_always_succeeds_and_never_leaks() {
             day,
             Vec::new(),
         );
+        model.withhold_invalid(confined.clone());
         model.withhold_noncompliant(&linter);
         if let Err(e) = build_site(&model, &theme, &options) {
             panic!("{as_of}: the build failed: {e:?}");
@@ -289,7 +305,11 @@ fn a_year_of_daily_builds_always_succeeds_and_never_leaks() {
         }
         for (path, bytes) in &files {
             assert!(
-                !String::from_utf8_lossy(bytes).contains("从未发布") && !path.contains("never"),
+                !["从未发布", "坏的元数据", "broken-fm"]
+                    .iter()
+                    .any(|m| String::from_utf8_lossy(bytes).contains(m))
+                    && !path.contains("never")
+                    && !path.contains("broken-fm"),
                 "{as_of}: the draft leaked into public/{path}"
             );
         }

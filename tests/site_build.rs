@@ -258,6 +258,18 @@ fn term_pages_paginate_and_feeds_sitemap_robots_exist() {
     let feed = site.read("public/audience/parents/atom.xml");
     assert!(feed.starts_with("<?xml"));
     assert_eq!(feed.matches("<entry ").count(), 12);
+    // Times are midnight in the site's zone (Asia/Shanghai), with its offset.
+    assert!(
+        feed.contains("<updated>2026-10-12T00:00:00+08:00</updated>"),
+        "{feed}"
+    );
+    // An empty feed was last updated when the site was, never in 1970.
+    let empty_feed = site.read("public/audience/seniors/atom.xml");
+    assert!(!empty_feed.contains("1970"), "{empty_feed}");
+    assert!(
+        empty_feed.contains("<updated>2026-10-12T00:00:00+08:00</updated>"),
+        "{empty_feed}"
+    );
     let site_feed = site.read("public/atom.xml");
     assert!(site_feed.contains("https://health.test.example/articles/p11/"));
     let sitemap = site.read("public/sitemap.xml");

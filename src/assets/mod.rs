@@ -211,7 +211,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// The ASCII stem of a published name: `补液 图.png` -> `bu-ye-tu`.
-fn stem_of(name: &str) -> String {
+pub fn stem_of(name: &str) -> String {
     let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
     let mut out = String::new();
@@ -236,7 +236,7 @@ fn stem_of(name: &str) -> String {
     out
 }
 
-fn extension_of(name: &str) -> String {
+pub fn extension_of(name: &str) -> String {
     name.rsplit_once('.')
         .map_or(String::new(), |(_, e)| e.to_ascii_lowercase())
 }

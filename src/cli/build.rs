@@ -35,15 +35,15 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
             super::shared::print_diagnostics(&report.warnings);
             // Errors confined to one article: it is withheld, the site is built.
             super::shared::print_diagnostics(&report.withheld);
-            let count = |s: State| {
-                report
-                    .counts
-                    .iter()
-                    .find(|(k, _)| *k == s)
-                    .map_or(0, |(_, n)| *n)
-            };
+            let invalid = count_state(&report.counts, State::Invalid);
+            if invalid > 0 {
+                eprintln!(
+                    "healthpress: {invalid} article(s) withheld because of the errors above; the rest of the site was built (run `healthpress check` before merging)"
+                );
+            }
+            let count = |s: State| count_state(&report.counts, s);
             println!(
-                "healthpress: as of {}: {} published, {} scheduled, {} drafts, {} in review, {} changes requested, {} stale approvals, {} unsigned, {} bad signatures, {} expired, {} withdrawn, {} withheld (compliance)",
+                "healthpress: as of {}: {} published, {} scheduled, {} drafts, {} in review, {} changes requested, {} stale approvals, {} unsigned, {} bad signatures, {} expired, {} withdrawn, {} withheld (compliance), {} withheld (errors)",
                 report.today,
                 count(State::Published),
                 count(State::Scheduled),
@@ -56,6 +56,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
                 count(State::Expired),
                 count(State::Withdrawn),
                 count(State::ComplianceWithheld),
+                count(State::Invalid),
             );
             println!(
                 "healthpress: wrote {} pages ({} files) to {} in {} ms{}",
@@ -109,4 +110,12 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
             ))
         }
     }
+}
+
+/// How many articles are in state `state`.
+fn count_state(counts: &[(State, usize)], state: State) -> usize {
+    counts
+        .iter()
+        .find(|(k, _)| *k == state)
+        .map_or(0, |(_, n)| *n)
 }

@@ -79,6 +79,9 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
             return Ok(super::shared::failure_code(&diagnostics));
         }
     };
+    // Articles withheld by their own errors (or compliance errors) are left
+    // out, as the build leaves them out; say why.
+    super::shared::print_diagnostics(&site.withheld);
     let theme = match Theme::load(root, site.config.theme_name()) {
         Ok(theme) => theme,
         Err(diagnostics) => {

@@ -229,6 +229,9 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<i32> {
             return Ok(super::shared::failure_code(&diagnostics));
         }
     };
+    // Articles withheld by their own errors (or compliance errors) are left
+    // out, as the build leaves them out; say why.
+    super::shared::print_diagnostics(&site.withheld);
     let schedule = Schedule::build(&site);
     let ansi = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     print!("{}", render(&site, &schedule, args.weeks, ansi));

@@ -34,11 +34,103 @@ pub struct ContentConfig {
     #[serde(default)]
     pub link_schemes: Vec<String>,
     /// Video hosts whose players may be embedded: `bilibili`,
-    /// `tencent-video`, `youtube`. Empty: no embeds.
+    /// `tencent-video`, `youtube`, or the `name` of one of `embed_hosts`.
+    /// Empty: no embeds.
     #[serde(default)]
     pub embeds: Vec<String>,
+    /// Video hosts beyond the built-in ones (a hospital's own video
+    /// platform), each embeddable once listed in `embeds`.
+    #[serde(default)]
+    pub embed_hosts: Vec<EmbedHost>,
     #[serde(default)]
     pub images: ImageLimits,
+}
+
+/// A video host defined in site.yaml: which page addresses name a video
+/// and the player address to frame for it. `{id}` stands for the video's
+/// id (ASCII letters, digits, `-` and `_`, at most 64), the only part of
+/// the author's address that reaches the player's.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmbedHost {
+    /// What `embeds:` lists, e.g. `hospital-tv` (lowercase, digits, `-`).
+    pub name: String,
+    /// Shown in "在{label}观看：" under the player.
+    pub label: String,
+    /// The same in English pages (default: `label`).
+    #[serde(default)]
+    pub label_en: Option<String>,
+    /// Video page addresses, e.g. `https://tv.example.org/v/{id}`; the
+    /// first is the text link under the player.
+    pub pages: Vec<String>,
+    /// The player to frame, `https://` with `{id}` in its path or query.
+    pub player: String,
+}
+
+impl EmbedHost {
+    /// What is wrong with this definition, if anything.
+    fn problem(&self) -> Option<String> {
+        let name_ok = !self.name.is_empty()
+            && self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !name_ok {
+            return Some(format!(
+                "embed host name `{}` must be lowercase ASCII letters, digits and hyphens",
+                self.name
+            ));
+        }
+        if KNOWN_EMBEDS.contains(&self.name.as_str()) {
+            return Some(format!(
+                "`{}` is a built-in host; give yours another name",
+                self.name
+            ));
+        }
+        if self.label.trim().is_empty() {
+            return Some(format!("embed host `{}` needs a label", self.name));
+        }
+        if self.pages.is_empty() {
+            return Some(format!(
+                "embed host `{}` needs at least one page pattern",
+                self.name
+            ));
+        }
+        let pattern_problem = |pattern: &str, https_only: bool| -> Option<String> {
+            let rest = pattern.strip_prefix("https://").or_else(|| {
+                (!https_only)
+                    .then(|| pattern.strip_prefix("http://"))
+                    .flatten()
+            });
+            let Some(rest) = rest else {
+                let schemes = if https_only {
+                    "https://"
+                } else {
+                    "https:// or http://"
+                };
+                return Some(format!("`{pattern}` must start with {schemes}"));
+            };
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            let host_ok = !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+            if !host_ok {
+                return Some(format!("`{pattern}` must name a host before any `{{id}}`"));
+            }
+            if pattern.matches("{id}").count() != 1 {
+                return Some(format!("`{pattern}` must hold `{{id}}` exactly once"));
+            }
+            if pattern.contains(['"', '<', '>', '\'', ' ', '\\']) {
+                return Some(format!("`{pattern}` holds characters a URL cannot"));
+            }
+            None
+        };
+        self.pages
+            .iter()
+            .find_map(|p| pattern_problem(p, false))
+            .or_else(|| pattern_problem(&self.player, true))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -118,11 +210,32 @@ impl ContentConfig {
             }
         }
         for host in &self.embeds {
-            if !KNOWN_EMBEDS.contains(&host.as_str()) {
+            let defined = self.embed_hosts.iter().any(|h| &h.name == host);
+            if !KNOWN_EMBEDS.contains(&host.as_str()) && !defined {
+                let mut known: Vec<&str> = KNOWN_EMBEDS.to_vec();
+                known.extend(self.embed_hosts.iter().map(|h| h.name.as_str()));
                 out.push((
                     "embeds",
                     format!("unknown video host `{host}`"),
-                    format!("known hosts: {}", KNOWN_EMBEDS.join(", ")),
+                    format!(
+                        "known hosts: {}; define another under `content: embed_hosts:` (see docs/content.md)",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+        for (n, host) in self.embed_hosts.iter().enumerate() {
+            if let Some(why) = host.problem() {
+                out.push((
+                    "embed_hosts",
+                    why,
+                    "write { name: hospital-tv, label: 院内视频, pages: [\"https://tv.example.org/v/{id}\"], player: \"https://tv.example.org/embed/{id}\" }".to_string(),
+                ));
+            } else if self.embed_hosts[..n].iter().any(|h| h.name == host.name) {
+                out.push((
+                    "embed_hosts",
+                    format!("embed host `{}` is defined twice", host.name),
+                    "give each host its own name".to_string(),
                 ));
             }
         }
@@ -183,6 +296,51 @@ mod tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].contains("`javascript:` can never be allowed"));
         assert!(problems[1].contains("`a b` is not a URL scheme"));
+    }
+
+    #[test]
+    fn custom_embed_hosts_are_checked() {
+        let host = |name: &str, pages: &str, player: &str| {
+            format!("embeds: []\nembed_hosts:\n  - {{ name: {name}, label: 院内视频, pages: {pages}, player: '{player}' }}\n")
+        };
+        let pages = "['https://tv.example.org/v/{id}']";
+        let good = host("hospital-tv", pages, "https://tv.example.org/embed/{id}")
+            .replace("embeds: []", "embeds: [hospital-tv]");
+        let c: ContentConfig = serde_yaml::from_str(&good).unwrap();
+        assert!(c.problems().is_empty(), "{:?}", c.problems());
+        for (text, why) in [
+            (
+                host("tv", pages, "http://tv.example.org/e/{id}"),
+                "must start with https://",
+            ),
+            (
+                host("tv", pages, "https://{id}.example.org/"),
+                "must name a host",
+            ),
+            (
+                host("tv", pages, "https://tv.example.org/embed/"),
+                "exactly once",
+            ),
+            (
+                host("youtube", pages, "https://tv.example.org/e/{id}"),
+                "built-in",
+            ),
+            (
+                host("tv", "[]", "https://tv.example.org/e/{id}"),
+                "at least one page",
+            ),
+            (
+                host("TV!", pages, "https://tv.example.org/e/{id}"),
+                "lowercase",
+            ),
+        ] {
+            let c: ContentConfig = serde_yaml::from_str(&text).unwrap();
+            let problems: Vec<String> = c.problems().into_iter().map(|p| p.1).collect();
+            assert!(
+                problems.len() == 1 && problems[0].contains(why),
+                "{text}: {problems:?}"
+            );
+        }
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
 
 /// The front matter keys, as read. `None` where a key is absent or its
 /// value was refused (the problem is recorded).
+#[derive(Default)]
 struct FrontMatter {
     title: Option<String>,
     slug: Option<String>,
@@ -160,6 +161,93 @@ pub fn parse_article(
     raw: String,
     default_lang: &str,
 ) -> Result<Article, Vec<Diagnostic>> {
+    match read_parts(source, content_path, raw, default_lang) {
+        Ok((article, problems)) if problems.is_empty() => Ok(article),
+        Ok((_, problems)) | Err(problems) => Err(problems),
+    }
+}
+
+/// The stand-in for an article file that does not read (its front matter
+/// has errors, or the file itself: not UTF-8, no `---` block): whatever
+/// could be read of it, with a URL-safe slug (the `slug:` if valid, else
+/// derived from the file name), so that links to it and calendar slots
+/// naming it find a (withheld) article rather than a missing one. `raw`
+/// is `None` when the file could not be read as text. Never published:
+/// the model gives it the state `Invalid`.
+pub fn stand_in(
+    source: PathBuf,
+    content_path: PathBuf,
+    raw: Option<String>,
+    default_lang: &str,
+) -> Article {
+    let derived = derived_slug(&content_path);
+    let raw = raw.unwrap_or_default();
+    let mut article = match read_parts(
+        source.clone(),
+        content_path.clone(),
+        raw.clone(),
+        default_lang,
+    ) {
+        Ok((article, _)) => article,
+        Err(_) => {
+            let end = raw.len();
+            let fm = FrontMatter::default();
+            let slug = written_slug(&raw).unwrap_or_else(|| derived.clone());
+            article(
+                source,
+                content_path,
+                raw,
+                default_lang,
+                fm,
+                slug,
+                Positions::default(),
+                (end, 1),
+            )
+        }
+    };
+    if slug_problem(&article.slug).is_some() {
+        article.slug = written_slug(&article.raw).unwrap_or(derived);
+    }
+    article
+}
+
+/// A valid `slug:` written at the start of a line of `raw`'s first 64
+/// lines, for a file whose front matter does not parse (never closed, bad
+/// YAML): calendar slots and links name an article by it.
+fn written_slug(raw: &str) -> Option<String> {
+    raw.lines().take(64).find_map(|line| {
+        let value = line.strip_prefix("slug:")?.trim();
+        let value = value.trim_matches(|c| c == '"' || c == '\'');
+        slug_problem(value).is_none().then(|| value.to_string())
+    })
+}
+
+/// The slug derived from a file name, or (when the name has nothing
+/// URL-safe in it) one made from a hash of the path, so it stays unique.
+fn derived_slug(content_path: &Path) -> String {
+    let stem = content_path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let slug = slugify(stem);
+    if slug_problem(&slug).is_none() {
+        return slug;
+    }
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(content_path.to_string_lossy().as_bytes());
+    let hex: String = hash[..6].iter().map(|b| format!("{b:02x}")).collect();
+    format!("article-{hex}")
+}
+
+/// Reads one article as far as its front matter allows: the article
+/// (absent or refused values defaulted) and every problem found, or only
+/// the problems when the front matter block cannot be found or parsed.
+fn read_parts(
+    source: PathBuf,
+    content_path: PathBuf,
+    raw: String,
+    default_lang: &str,
+) -> Result<(Article, Vec<Diagnostic>), Vec<Diagnostic>> {
     let bom = if raw.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
@@ -232,10 +320,7 @@ pub fn parse_article(
         }
     };
     let (problems, positions) = f.finish(FOREIGN_KEYS);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(article(
+    let article = article(
         source,
         content_path,
         raw,
@@ -244,10 +329,12 @@ pub fn parse_article(
         slug,
         positions,
         (body_offset, body_line),
-    ))
+    );
+    Ok((article, problems))
 }
 
-/// Assembles the article from front matter that read without problems.
+/// Assembles the article from the front matter as read (absent or
+/// refused values defaulted).
 #[allow(clippy::too_many_arguments)]
 fn article(
     source: PathBuf,
@@ -404,6 +491,34 @@ mod tests {
             "{empty:#?}"
         );
         assert_eq!(empty.len(), 6);
+    }
+
+    #[test]
+    fn stand_ins_keep_a_safe_slug_and_what_could_be_read() {
+        let stand_in = |text: Option<&str>, name: &str| {
+            stand_in(
+                format!("content/{name}").into(),
+                name.into(),
+                text.map(str::to_string),
+                "zh-Hans",
+            )
+        };
+        // Unknown key: everything else is read.
+        let a = stand_in(
+            Some(&GOOD.replace("title:", "tags: [x]\ntitle:")),
+            "falls.md",
+        );
+        assert_eq!((a.slug.as_str(), a.title.as_str()), ("falls", "冬季防跌倒"));
+        // A bad `slug:` falls back to the file name.
+        let b = stand_in(Some(&GOOD.replace("title:", "slug: ../x\ntitle:")), "b.md");
+        assert_eq!(b.slug, "b");
+        // Never closed: the written slug is still found.
+        let c = stand_in(Some("---\nslug: kept-slug\ntitle: x\n"), "c.md");
+        assert_eq!(c.slug, "kept-slug");
+        // Not text at all, and a name with nothing URL-safe in it.
+        let d = stand_in(None, "!!!.md");
+        assert!(d.slug.starts_with("article-"), "{}", d.slug);
+        assert!(slug_problem(&d.slug).is_none());
     }
 
     #[test]

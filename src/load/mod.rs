@@ -22,7 +22,30 @@ pub struct Sources {
     pub config_text: String,
     pub calendar: Calendar,
     pub calendar_text: String,
+    /// Every article file, those that do not read included: for each of
+    /// these a stand-in ([`frontmatter::stand_in`]) whose source is in
+    /// `stand_ins`, so the model can withhold it and links and calendar
+    /// slots naming it still find it.
     pub articles: Vec<Article>,
+    /// Sources (`content/…md`) of the articles that are stand-ins: their
+    /// problems were found loading them, and validating their defaulted
+    /// fields would only repeat them.
+    pub stand_ins: std::collections::BTreeSet<PathBuf>,
+}
+
+/// One article file as read: the article, or (with `problems`) the
+/// stand-in for a file that does not read.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub article: Article,
+    /// Empty when the file read; else every problem of its front matter.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn is_stand_in(&self) -> bool {
+        !self.problems.is_empty()
+    }
 }
 
 /// Reads a whole site. Returns the sources and the problems found; the
@@ -44,8 +67,18 @@ pub fn load(root: &Path) -> (Option<Sources>, Vec<Diagnostic>) {
             (Calendar::default(), String::new())
         }
     };
-    let (articles, article_problems) = load_articles(root, &config.language);
+    let (loaded, article_problems) = load_article_files(root, &config.language);
     problems.extend(article_problems);
+    let stand_ins = loaded
+        .iter()
+        .filter(|l| l.is_stand_in())
+        .map(|l| l.article.source.clone())
+        .collect();
+    let mut articles = Vec::with_capacity(loaded.len());
+    for l in loaded {
+        problems.extend(l.problems);
+        articles.push(l.article);
+    }
     (
         Some(Sources {
             config,
@@ -53,6 +86,7 @@ pub fn load(root: &Path) -> (Option<Sources>, Vec<Diagnostic>) {
             calendar,
             calendar_text,
             articles,
+            stand_ins,
         }),
         problems,
     )
@@ -119,21 +153,51 @@ pub fn decode_utf8(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
-/// Finds and parses every Markdown file under `content/`.
+/// Finds and parses every Markdown file under `content/`; files that do
+/// not read are left out (their problems returned).
 pub fn load_articles(root: &Path, default_lang: &str) -> (Vec<Article>, Vec<Diagnostic>) {
-    let (files, mut problems) = find_markdown(root);
-    let results: Vec<Result<Article, Vec<Diagnostic>>> = files
-        .into_par_iter()
-        .map(|rel| read_article(root, rel, default_lang))
-        .collect();
-    let mut articles = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(article) => articles.push(article),
-            Err(found) => problems.extend(found),
+    let (loaded, mut problems) = load_article_files(root, default_lang);
+    let mut articles = Vec::with_capacity(loaded.len());
+    for l in loaded {
+        if l.is_stand_in() {
+            problems.extend(l.problems);
+        } else {
+            articles.push(l.article);
         }
     }
     (articles, problems)
+}
+
+/// Reads every Markdown file under `content/`, each as [`Loaded`]; the
+/// problems returned are those of the folder (unreadable, symbolic links).
+pub fn load_article_files(root: &Path, default_lang: &str) -> (Vec<Loaded>, Vec<Diagnostic>) {
+    let (files, problems) = find_markdown(root);
+    let loaded = files
+        .into_par_iter()
+        .map(|rel| read_article_kept(root, rel, default_lang))
+        .collect();
+    (loaded, problems)
+}
+
+/// Reads one article (path relative to `content/`), keeping a stand-in
+/// for it when it does not read (see [`frontmatter::stand_in`]).
+pub fn read_article_kept(root: &Path, content_path: PathBuf, default_lang: &str) -> Loaded {
+    match read_article(root, content_path.clone(), default_lang) {
+        Ok(article) => Loaded {
+            article,
+            problems: Vec::new(),
+        },
+        Err(problems) => {
+            let source = Path::new("content").join(&content_path);
+            let raw = fs::read(root.join(&source))
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok());
+            Loaded {
+                article: frontmatter::stand_in(source, content_path, raw, default_lang),
+                problems,
+            }
+        }
+    }
 }
 
 /// Reads one article given its path relative to `content/`; returns every

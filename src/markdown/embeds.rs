@@ -9,34 +9,46 @@
 //!
 //! Only URLs of the known players are produced (from the video id), never
 //! the address the author wrote, so nothing but the host's own player can
-//! be framed.
+//! be framed. Hosts defined in site.yaml (`content: embed_hosts:`) work the
+//! same way: their page patterns say where the id is, their player pattern
+//! is filled in with it.
 
+use crate::config::content::EmbedHost;
 use crate::html::escape_html;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Video {
-    /// `bilibili`, `tencent-video` or `youtube` (site.yaml's names).
-    pub host: &'static str,
+    /// `bilibili`, `tencent-video`, `youtube` or a site-defined host's
+    /// name (site.yaml's names).
+    pub host: String,
+    /// The host's name as shown in Chinese and English pages.
+    pub label_zh: String,
+    pub label_en: String,
     /// The player's URL.
     pub player: String,
     /// The video's page, for the text link.
     pub page: String,
 }
 
-/// The host's name in the reader's language.
-fn host_label(host: &str, zh: bool) -> &'static str {
-    match (host, zh) {
-        ("bilibili", true) => "哔哩哔哩",
-        ("bilibili", false) => "Bilibili",
-        ("tencent-video", true) => "腾讯视频",
-        ("tencent-video", false) => "Tencent Video",
-        _ => "YouTube",
+/// A video of a built-in host.
+fn built_in(host: &str, player: String, page: String) -> Video {
+    let (zh, en) = match host {
+        "bilibili" => ("哔哩哔哩", "Bilibili"),
+        "tencent-video" => ("腾讯视频", "Tencent Video"),
+        _ => ("YouTube", "YouTube"),
+    };
+    Video {
+        host: host.to_string(),
+        label_zh: zh.to_string(),
+        label_en: en.to_string(),
+        player,
+        page,
     }
 }
 
 fn is_id(s: &str) -> bool {
     !s.is_empty()
-        && s.len() <= 32
+        && s.len() <= 64
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
@@ -62,8 +74,58 @@ fn query_value<'q>(query: &'q str, key: &str) -> Option<&'q str> {
         .find_map(|kv| kv.split_once('=').filter(|(k, _)| *k == key).map(|x| x.1))
 }
 
-/// The video a URL names, if it is a page or player of an allowed host.
-pub(crate) fn recognise(url: &str, allowed: &[String]) -> Option<Video> {
+/// The video a URL names, if it is a page or player of an allowed host:
+/// a built-in one, or one of `custom` (site.yaml `embed_hosts`).
+pub(crate) fn recognise(url: &str, allowed: &[String], custom: &[EmbedHost]) -> Option<Video> {
+    recognise_built_in(url, allowed).or_else(|| {
+        custom
+            .iter()
+            .filter(|h| allowed.contains(&h.name))
+            .find_map(|h| recognise_custom(url, h))
+    })
+}
+
+/// The video `url` names on the site-defined `host`: the URL matches one of
+/// its page patterns (or its player pattern), `{id}` standing for an id.
+fn recognise_custom(url: &str, host: &EmbedHost) -> Option<Video> {
+    let url = url.split('#').next().unwrap_or(url);
+    let id = host
+        .pages
+        .iter()
+        .chain(std::iter::once(&host.player))
+        .find_map(|pattern| {
+            let (prefix, suffix) = pattern.split_once("{id}")?;
+            let rest = url.strip_prefix(prefix).or_else(|| {
+                // The same page over the other scheme, or scheme-relative.
+                let bare = prefix.split_once("://")?.1;
+                ["https://", "http://", "//"]
+                    .iter()
+                    .find_map(|s| url.strip_prefix(s)?.strip_prefix(bare))
+            })?;
+            let id = if suffix.is_empty() {
+                rest.split(['?', '/']).next().unwrap_or(rest)
+            } else {
+                let at = rest.find(suffix)?;
+                // Nothing but an optional query after the suffix.
+                let after = &rest[at + suffix.len()..];
+                if !(after.is_empty() || after.starts_with('?') || suffix.starts_with('?')) {
+                    return None;
+                }
+                &rest[..at]
+            };
+            is_id(id).then_some(id)
+        })?;
+    Some(Video {
+        host: host.name.clone(),
+        label_zh: host.label.clone(),
+        label_en: host.label_en.clone().unwrap_or_else(|| host.label.clone()),
+        player: host.player.replace("{id}", id),
+        page: host.pages[0].replace("{id}", id),
+    })
+}
+
+/// The video a URL names on a built-in host.
+fn recognise_built_in(url: &str, allowed: &[String]) -> Option<Video> {
     let (host, path, query) = parts(url)?;
     let host = host.to_ascii_lowercase();
     let allows = |name: &str| allowed.iter().any(|a| a == name);
@@ -92,10 +154,12 @@ pub(crate) fn recognise(url: &str, allowed: &[String]) -> Option<Video> {
                 ["txp", "iframe", "player.html"] => query_value(query, "vid")?,
                 _ => query_value(query, "vid")?,
             };
-            is_id(vid).then(|| Video {
-                host: "tencent-video",
-                player: format!("https://v.qq.com/txp/iframe/player.html?vid={vid}&autoplay=false"),
-                page: format!("https://v.qq.com/x/page/{vid}.html"),
+            (is_id(vid) && vid.len() <= 32).then(|| {
+                built_in(
+                    "tencent-video",
+                    format!("https://v.qq.com/txp/iframe/player.html?vid={vid}&autoplay=false"),
+                    format!("https://v.qq.com/x/page/{vid}.html"),
+                )
             })
         }
         "www.youtube.com"
@@ -111,10 +175,12 @@ pub(crate) fn recognise(url: &str, allowed: &[String]) -> Option<Video> {
                 (_, ["embed" | "shorts" | "live", id]) => *id,
                 _ => return None,
             };
-            is_id(id).then(|| Video {
-                host: "youtube",
-                player: format!("https://www.youtube-nocookie.com/embed/{id}"),
-                page: format!("https://www.youtube.com/watch?v={id}"),
+            (is_id(id) && id.len() <= 32).then(|| {
+                built_in(
+                    "youtube",
+                    format!("https://www.youtube-nocookie.com/embed/{id}"),
+                    format!("https://www.youtube.com/watch?v={id}"),
+                )
             })
         }
         _ => None,
@@ -122,7 +188,7 @@ pub(crate) fn recognise(url: &str, allowed: &[String]) -> Option<Video> {
 }
 
 fn bilibili(id: &str, part: Option<&str>) -> Option<Video> {
-    if !is_id(id) {
+    if !is_id(id) || id.len() > 32 {
         return None;
     }
     let part = part.filter(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty());
@@ -131,22 +197,22 @@ fn bilibili(id: &str, part: Option<&str>) -> Option<Video> {
         _ => ("bvid", id),
     };
     let p = part.unwrap_or("1");
-    Some(Video {
-        host: "bilibili",
-        player: format!(
+    Some(built_in(
+        "bilibili",
+        format!(
             "https://player.bilibili.com/player.html?{key}={value}&p={p}&autoplay=0&high_quality=1"
         ),
-        page: format!(
+        format!(
             "https://www.bilibili.com/video/{id}/{}",
             part.map(|p| format!("?p={p}")).unwrap_or_default()
         ),
-    })
+    ))
 }
 
 /// The player and its fallback link. `title` is the link's text (plain);
 /// `poster` an already rendered `<img>` to show in e-mails and feeds.
 pub(crate) fn html(video: &Video, title: &str, poster: Option<&str>, zh: bool) -> String {
-    let host = host_label(video.host, zh);
+    let host = if zh { &video.label_zh } else { &video.label_en };
     let watch = if zh {
         "在{host}观看："
     } else {
@@ -158,7 +224,7 @@ pub(crate) fn html(video: &Video, title: &str, poster: Option<&str>, zh: bool) -
         .unwrap_or_default();
     format!(
         "<figure class=\"embed embed-{name}\">{poster_html}<div class=\"embed-frame\"><iframe src=\"{player}\" title=\"{title_attr}\" loading=\"lazy\" sandbox=\"allow-scripts allow-same-origin allow-presentation allow-popups\" allow=\"fullscreen; picture-in-picture\" allowfullscreen referrerpolicy=\"strict-origin-when-cross-origin\"></iframe></div><figcaption><a href=\"{page}\">{watch}{title_html}</a></figcaption></figure>\n",
-        name = video.host,
+        name = escape_html(&video.host),
         player = escape_html(&video.player),
         title_attr = escape_html(title),
         page = escape_html(&video.page),
@@ -182,9 +248,14 @@ pub(crate) fn strip_players(html: &str) -> String {
             out.replace_range(start..start + len + close.len(), "");
         }
     }
+    // A self-hosted video's poster is a `<span>` (it sits in a paragraph).
     out.replace(
         "<div class=\"embed-poster\" hidden>",
         "<div class=\"embed-poster\">",
+    )
+    .replace(
+        "<span class=\"embed-poster\" hidden>",
+        "<span class=\"embed-poster\">",
     )
 }
 
@@ -198,7 +269,12 @@ mod tests {
 
     #[test]
     fn known_pages_and_players_are_recognised() {
-        let v = recognise("https://www.bilibili.com/video/BV1GJ411x7h7/?spm=x", &all()).unwrap();
+        let v = recognise(
+            "https://www.bilibili.com/video/BV1GJ411x7h7/?spm=x",
+            &all(),
+            &[],
+        )
+        .unwrap();
         assert_eq!(
             v.player,
             "https://player.bilibili.com/player.html?bvid=BV1GJ411x7h7&p=1&autoplay=0&high_quality=1"
@@ -207,32 +283,78 @@ mod tests {
         let v = recognise(
             "//player.bilibili.com/player.html?aid=80433022&bvid=BV1GJ411x7h7&cid=137649199&p=2",
             &all(),
+            &[],
         )
         .unwrap();
         assert!(v.player.contains("bvid=BV1GJ411x7h7&p=2"), "{v:?}");
         let v = recognise(
             "https://v.qq.com/x/cover/mzc00200abc/u3501x2k9wd.html",
             &all(),
+            &[],
         )
         .unwrap();
         assert_eq!(v.page, "https://v.qq.com/x/page/u3501x2k9wd.html");
-        let v = recognise("https://youtu.be/dQw4w9WgXcQ?t=3", &all()).unwrap();
+        let v = recognise("https://youtu.be/dQw4w9WgXcQ?t=3", &all(), &[]).unwrap();
         assert_eq!(
             v.player,
             "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
         );
         assert!(recognise(
             "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-            &["bilibili".into()]
+            &["bilibili".into()],
+            &[]
         )
         .is_none());
-        assert!(recognise("https://evil.example/video/BV1", &all()).is_none());
-        assert!(recognise("https://www.youtube.com/watch?v=a\"b", &all()).is_none());
+        assert!(recognise("https://evil.example/video/BV1", &all(), &[]).is_none());
+        assert!(recognise("https://www.youtube.com/watch?v=a\"b", &all(), &[]).is_none());
+    }
+
+    #[test]
+    fn site_defined_hosts_frame_only_their_own_player() {
+        let tv = EmbedHost {
+            name: "hospital-tv".into(),
+            label: "院内视频".into(),
+            label_en: Some("Hospital TV".into()),
+            pages: vec![
+                "https://tv.example.org/v/{id}".into(),
+                "https://tv.example.org/watch?vid={id}".into(),
+            ],
+            player: "https://tv.example.org/embed/{id}?autoplay=0".into(),
+        };
+        let allowed = vec!["hospital-tv".to_string()];
+        let custom = std::slice::from_ref(&tv);
+        for url in [
+            "https://tv.example.org/v/abc-123",
+            "https://tv.example.org/v/abc-123?from=share#t=3",
+            "http://tv.example.org/v/abc-123",
+            "https://tv.example.org/watch?vid=abc-123",
+            "//tv.example.org/embed/abc-123?autoplay=0",
+        ] {
+            let v = recognise(url, &allowed, custom).unwrap_or_else(|| panic!("{url}"));
+            assert_eq!(v.player, "https://tv.example.org/embed/abc-123?autoplay=0");
+            assert_eq!(v.page, "https://tv.example.org/v/abc-123");
+            assert_eq!(v.host, "hospital-tv");
+        }
+        for url in [
+            "https://tv.example.org/v/a\"b",
+            "https://tv.example.org/v/",
+            "https://tv.example.org.evil.example/v/abc",
+            "https://evil.example/?u=https://tv.example.org/v/abc",
+        ] {
+            assert!(recognise(url, &allowed, custom).is_none(), "{url}");
+        }
+        // Off unless listed.
+        assert!(recognise("https://tv.example.org/v/abc", &[], custom).is_none());
+        let v = recognise("https://tv.example.org/v/abc", &allowed, custom).unwrap();
+        let page = html(&v, "洗手", None, false);
+        assert!(page.contains("Watch on Hospital TV: 洗手"), "{page}");
+        assert!(page.contains("class=\"embed embed-hospital-tv\""), "{page}");
+        assert!(html(&v, "洗手", None, true).contains("在院内视频观看："));
     }
 
     #[test]
     fn e_mails_keep_the_link_and_poster_only() {
-        let v = recognise("https://youtu.be/abc", &all()).unwrap();
+        let v = recognise("https://youtu.be/abc", &all(), &[]).unwrap();
         let html = html(
             &v,
             "洗手 <六步>",

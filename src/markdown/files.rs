@@ -79,7 +79,35 @@ pub fn local_files(body: &str, source_dir: &Path) -> Vec<LocalRef> {
             });
         }
     };
+    // A self-hosted `<video>` block names its files in HTML (read as the
+    // renderer reads it): collected while inside an HTML block.
+    let mut block: Option<(String, usize)> = None;
     for (event, range) in Parser::new_ext(body, super::render::options()).into_offset_iter() {
+        match (&event, &mut block) {
+            (Event::Start(Tag::HtmlBlock), _) => block = Some((String::new(), range.start)),
+            (Event::Html(h) | Event::Text(h), Some((text, _))) => text.push_str(h),
+            (Event::End(pulldown_cmark::TagEnd::HtmlBlock), Some((text, at))) => {
+                let at = *at;
+                if let Some(video) = super::raw_video::parse(text) {
+                    let local: Vec<PathBuf> = video
+                        .addresses()
+                        .iter()
+                        .filter_map(|a| match target(a, source_dir, true) {
+                            Target::File(p) => Some(p),
+                            _ => None,
+                        })
+                        .collect();
+                    // Only a video all of whose files are local is one.
+                    if local.len() == video.addresses().len() {
+                        for path in local {
+                            push(path, false, at);
+                        }
+                    }
+                }
+                block = None;
+            }
+            _ => {}
+        }
         let (dest, image) = match &event {
             Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
             Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),

@@ -27,6 +27,7 @@ mod highlight;
 mod links;
 mod media;
 mod nesting;
+mod raw_video;
 mod reading;
 mod render;
 mod sanitize;
@@ -68,6 +69,9 @@ pub struct Settings<'a> {
     pub emergency_number: Option<&'a str>,
     /// Allowlisted video hosts (`bilibili`, `tencent-video`, `youtube`).
     pub embeds: &'a [String],
+    /// Video hosts defined in site.yaml (`content: embed_hosts:`); only
+    /// those also listed in `embeds` are embedded.
+    pub embed_hosts: &'a [crate::config::content::EmbedHost],
     /// UI labels in the article's language (`callout_note` ...).
     pub labels: Option<&'a BTreeMap<String, String>>,
     /// Local files; `None` leaves relative image paths as written.
@@ -85,6 +89,7 @@ impl Settings<'static> {
         link_schemes: &[],
         emergency_number: None,
         embeds: &[],
+        embed_hosts: &[],
         labels: None,
         files: None,
         image_widths: &[],

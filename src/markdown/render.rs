@@ -472,7 +472,7 @@ impl<'a> Renderer<'a, '_> {
         if let Some(at) = self.nesting.raw_html(&html) {
             return self.nested_too_deep(offset + at);
         }
-        if self.pasted_player(&html, offset) {
+        if self.pasted_player(&html, offset) || self.pasted_video(&html, offset) {
             return;
         }
         if !self.raw_html {

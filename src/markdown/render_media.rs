@@ -11,7 +11,7 @@ use crate::diagnostics::Diagnostic;
 use crate::markdown::callouts::{self, Kind as CalloutKind};
 use crate::markdown::files::{self, Target};
 use crate::markdown::links::{self, LinkKind};
-use crate::markdown::{embeds, media};
+use crate::markdown::{embeds, media, raw_video};
 
 impl<'a> Renderer<'a, '_> {
     /// Pushes markup that must not pass through the sanitizer (it is put
@@ -303,7 +303,8 @@ impl<'a> Renderer<'a, '_> {
         {
             return false;
         }
-        let Some(video) = embeds::recognise(dest_url, allowed) else {
+        let Some(video) = embeds::recognise(dest_url, allowed, self.input.settings.embed_hosts)
+        else {
             return false;
         };
         let mut title = String::new();
@@ -356,7 +357,9 @@ impl<'a> Renderer<'a, '_> {
             let value = &trimmed[at + name.len() + 3..];
             value.split('"').next().map(unescape)
         };
-        let Some(video) = attr("src").and_then(|src| embeds::recognise(&src, allowed)) else {
+        let Some(video) = attr("src")
+            .and_then(|src| embeds::recognise(&src, allowed, self.input.settings.embed_hosts))
+        else {
             return false;
         };
         let title = attr("title").unwrap_or_default();
@@ -375,6 +378,83 @@ impl<'a> Renderer<'a, '_> {
             title
         };
         let markup = embeds::html(&video, title.trim(), None, self.zh());
+        self.push_held(markup);
+        true
+    }
+}
+
+/// Self-hosted `<video>` blocks ([`raw_video`]), beside the image-syntax
+/// videos above.
+impl Renderer<'_, '_> {
+    /// An HTML block that is a self-hosted `<video>` with local sources,
+    /// poster and `<track>`s: rebuilt with the published files. Returns
+    /// true if it was one (a missing file is an error at the block).
+    pub(super) fn pasted_video(&mut self, html: &str, offset: usize) -> bool {
+        let Some(video) = raw_video::parse(html) else {
+            return false;
+        };
+        let mut urls = Vec::new();
+        for address in video.addresses() {
+            let Target::File(path) = files::target(address, self.input.source_dir, true) else {
+                return false; // remote or escaping: the sanitizer's case
+            };
+            let url = match self.probe(&path) {
+                Some(Ok(probe)) => self.file_url(&path, &probe),
+                Some(Err(problem)) => {
+                    let d = Diagnostic::error(
+                        "missing-image",
+                        self.input.file,
+                        format!("video {}: the video is left out", problem.message),
+                    )
+                    .hint(problem.hint);
+                    self.push_diagnostic(d, offset);
+                    return true;
+                }
+                None => address.to_string(),
+            };
+            urls.push(url);
+        }
+        let settings = self.input.settings;
+        let title = match &video.title {
+            Some(title) => title.clone(),
+            None => {
+                let d = Diagnostic::error(
+                    "image-alt",
+                    self.input.file,
+                    "the video has no title: screen-reader users get nothing from it",
+                )
+                .hint("describe what the video shows: <video src=\"handwash.mp4\" title=\"洗手六步法演示\">");
+                self.push_diagnostic(d, offset);
+                if self.zh() { "视频" } else { "Video" }.to_string()
+            }
+        };
+        if video.tracks.is_empty() {
+            let d = Diagnostic::warning(
+                "video-captions",
+                self.input.file,
+                "the video has no captions: deaf and hard-of-hearing readers, and anyone watching without sound, miss what is said",
+            )
+            .hint("add <track kind=\"captions\" src=\"clip.vtt\" srclang=\"zh-Hans\" label=\"中文字幕\"> with a WebVTT file next to the article");
+            self.push_diagnostic(d, offset);
+        }
+        let mut urls = urls.into_iter();
+        let sources: Vec<String> = urls.by_ref().take(video.sources.len()).collect();
+        let poster = video.poster.as_ref().and_then(|_| urls.next());
+        let tracks = video
+            .tracks
+            .iter()
+            .zip(urls)
+            .map(|(track, url)| raw_video::PublishedTrack { url, track })
+            .collect();
+        let markup = raw_video::html(&raw_video::Published {
+            sources,
+            poster,
+            tracks,
+            title: &title,
+            lang: settings.lang,
+            captions_label: settings.label("video_captions", "Captions"),
+            download_label: settings.label("video_download", "Download the video: "),
+        });
         self.push_held(markup);
         true
     }

@@ -366,7 +366,7 @@ impl Findings {
             .iter()
             .any(|i| i == "`<iframe>`" || i == "`<video>`")
         {
-            "to show a video, put the video page's link alone in a paragraph (its host listed under `content: embeds:` in site.yaml), or a local file as ![description](clip.mp4); see docs/content.md"
+            "to show a video, put the video page's link alone in a paragraph (its host listed under `content: embeds:` in site.yaml), or a local file as ![description](clip.mp4) or as <video src=\"clip.mp4\" title=\"…\"> with <track> captions, every file next to the article and no other attributes; see docs/content.md"
         } else {
             "use Markdown instead; only simple formatting HTML is allowed in articles"
         }

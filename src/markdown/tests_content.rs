@@ -68,6 +68,7 @@ fn render_with(
         link_schemes: schemes,
         emergency_number: number,
         embeds,
+        embed_hosts: &[],
         labels: Some(&labels),
         files: Some(&Files),
         image_widths: &[480, 960],
@@ -185,6 +186,58 @@ fn local_videos_get_captions_and_a_download_link() {
     // Raw HTML elsewhere sends the page through the sanitizer: the video stays.
     let (html, _) = render_body("<b>注意</b>\n\n![洗手六步法演示](clip.mp4)\n");
     assert!(html.contains("<video") && html.contains("<track"), "{html}");
+}
+
+#[test]
+fn self_hosted_video_html_with_tracks_is_rebuilt_with_published_files() {
+    let body = "<b>注意</b>\n\n<video src=\"clip.mp4\" poster=\"chart.png\" title=\"洗手演示\" controls>\n  <track kind=\"captions\" src=\"clip.vtt\" srclang=\"zh-Hans\" label=\"中文字幕\" default>\n  浏览器不支持视频。\n</video>\n";
+    let (html, d) = render_body(body);
+    assert!(d.iter().all(|d| d.rule != "raw-html"), "{d:?}");
+    assert!(
+        html.contains("<source src=\"/articles/fever/clip.abcdef0123.mp4\" type=\"video/mp4\">"),
+        "{html}"
+    );
+    assert!(html.contains("<track kind=\"captions\" src=\"/articles/fever/clip.abcdef0123.vtt\" srclang=\"zh-Hans\" label=\"中文字幕\" default>"), "{html}");
+    assert!(
+        html.contains("poster=\"/articles/fever/chart.abcdef0123.png\""),
+        "{html}"
+    );
+    assert!(
+        !html.contains("浏览器不支持"),
+        "fallback text dropped: {html}"
+    );
+    // The files are the article's (published, part of the sign-off).
+    let files: Vec<String> = local_files(body, Path::new("kids"))
+        .into_iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    assert_eq!(files, ["kids/clip.mp4", "kids/chart.png", "kids/clip.vtt"]);
+    // E-mails and feeds: poster and link, no player.
+    let mail = for_email(&html);
+    assert!(
+        !mail.contains("<video") && !mail.contains("<track"),
+        "{mail}"
+    );
+    assert!(
+        mail.contains(
+            "<span class=\"embed-poster\"><img src=\"/articles/fever/chart.abcdef0123.png\""
+        ),
+        "{mail}"
+    );
+    assert!(mail.contains("class=\"video-link\""), "{mail}");
+    // A missing file is an error; a remote source or a handler is not a
+    // self-hosted video: the sanitizer removes it with a warning.
+    let (_, d) = render_body("<video src=\"gone.mp4\" title=\"x\">\n</video>\n");
+    assert_eq!(errors(&d), [("missing-image", 10)]);
+    for html in [
+        "<video src=\"https://cdn.example/a.mp4\" title=\"x\">\n</video>\n",
+        "<video src=\"clip.mp4\" title=\"x\" onplay=\"alert(1)\">\n</video>\n",
+    ] {
+        let (out, d) = render_body(html);
+        assert!(!out.contains("<video"), "{out}");
+        assert!(d.iter().any(|d| d.rule == "raw-html"), "{d:?}");
+        assert!(local_files(html, Path::new("kids")).is_empty());
+    }
 }
 
 #[test]

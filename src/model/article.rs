@@ -35,6 +35,11 @@ pub enum State {
     /// (a prohibited claim or a patient identifier): withheld from every
     /// output until the text is fixed and approved again.
     ComplianceWithheld,
+    /// The article's own file is wrong (front matter that does not read,
+    /// an unknown key, a bad date or enum, an unknown term or person, a
+    /// duplicate slug …): withheld from every output until it is fixed,
+    /// while the rest of the site is built. `check` reports the errors.
+    Invalid,
     Published,
 }
 
@@ -51,6 +56,7 @@ impl State {
             State::Expired => "expired",
             State::Withdrawn => "withdrawn",
             State::ComplianceWithheld => "withheld (compliance)",
+            State::Invalid => "withheld (errors)",
             State::Published => "published",
         }
     }

@@ -37,9 +37,14 @@ pub struct Site {
     /// Warnings found while loading and validating (errors stop the
     /// pipeline before the model is made).
     pub warnings: Vec<Diagnostic>,
-    /// The compliance errors that withheld articles (state
-    /// `ComplianceWithheld`), for the build to print with file and line.
+    /// The errors that withheld articles: compliance errors (state
+    /// `ComplianceWithheld`) and the errors of an article's own file
+    /// (state `Invalid`), for the build to print with file and line.
     pub withheld: Vec<Diagnostic>,
+    /// Articles shown with their edits although the edits are not approved
+    /// yet ([`Site::preview_edits`]): only `serve` asks for this; a build's
+    /// model leaves it empty.
+    pub edited: Vec<usize>,
 }
 
 /// The day publishing decisions are made for: `--as-of` if given, else the
@@ -56,6 +61,23 @@ pub fn today_in(config: &SiteConfig, as_of: Option<NaiveDate>) -> NaiveDate {
 }
 
 impl Site {
+    /// Withholds every article named by one of `errors` (errors located in
+    /// its own file: front matter, validation, a duplicate slug), keeping
+    /// the errors in `withheld`. Decided per article: the rest of the site
+    /// is unaffected, and links to it render as text like links to any
+    /// article that is not public.
+    pub fn withhold_invalid(&mut self, errors: Vec<Diagnostic>) {
+        let files: std::collections::BTreeSet<&Path> =
+            errors.iter().map(|d| d.file.as_path()).collect();
+        for (i, article) in self.articles.iter().enumerate() {
+            if files.contains(article.source.as_path()) {
+                self.states[i] = State::Invalid;
+            }
+        }
+        self.withheld.extend(errors);
+        diagnostics::sort(&mut self.withheld);
+    }
+
     /// Withholds every approved, due or scheduled article in which `linter`
     /// finds an error (review notes do not withhold), keeping the errors in
     /// `withheld`. Decided per article: the rest of the site is unaffected.
@@ -84,6 +106,8 @@ impl Site {
             self.states[i] = State::ComplianceWithheld;
             self.withheld.extend(errors);
         }
+        let states = &self.states;
+        self.edited.retain(|&i| states[i].is_public());
         diagnostics::sort(&mut self.withheld);
     }
 
@@ -124,6 +148,31 @@ impl Site {
             today,
             warnings,
             withheld: Vec::new(),
+            edited: Vec::new(),
+        }
+    }
+
+    /// For `serve`'s preview: an article that would be public but for edits
+    /// made after its sign-off (a stale fingerprint, dates and everything
+    /// else in order) is shown with the edited text, as public, so the
+    /// editor sees the edit and other pages' links to it keep working; the
+    /// preview marks its page "edits not yet approved" (`edited`). Call it
+    /// before [`Site::withhold_noncompliant`], which then judges the edited
+    /// text. The public build never calls it: there the article stays
+    /// withheld until it is approved again.
+    pub fn preview_edits(&mut self) {
+        for i in 0..self.articles.len() {
+            let article = &self.articles[i];
+            let due = article.date <= self.today
+                && article.expires.is_none_or(|e| e > self.today)
+                && article.withdrawn.is_none_or(|w| w > self.today);
+            if self.states[i] == State::StaleApproval
+                && self.signoffs[i].verdict == verdict::Verdict::Stale
+                && due
+            {
+                self.states[i] = State::Published;
+                self.edited.push(i);
+            }
         }
     }
 

@@ -90,6 +90,7 @@ impl<'a> BodyRenderer<'a> {
             link_schemes: &self.schemes,
             emergency_number: config.content.emergency_number.as_deref(),
             embeds: &config.content.embeds,
+            embed_hosts: &config.content.embed_hosts,
             labels: self
                 .theme
                 .map(|t| t.public_labels_for(&article.lang, &config.language)),

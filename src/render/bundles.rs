@@ -6,7 +6,9 @@
 //! width and then taken from the cache beside the output (see
 //! [`crate::assets`]). A file that cannot be used was reported at its line
 //! by the article's body; it is skipped here. Files of unpublished
-//! articles are never written.
+//! articles are never written. After an edit in `serve`, only the edited
+//! articles' files are redone (an edited image is an edit of the articles
+//! embedding it), and their previous names are reported gone.
 
 use std::path::Path;
 
@@ -17,6 +19,7 @@ use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, LocalFiles};
 use crate::output::{OutputError, Writer};
 
+use super::changes::Edit;
 use super::index::Index;
 use super::listing::file_for;
 use super::renderer::{Part, Rendered, Renderer, Scope};
@@ -33,19 +36,79 @@ impl Renderer for BundleFiles {
         &[Part::PublicArticles, Part::Config]
     }
 
-    /// Always every public article's files: they are few next to pages,
-    /// and unchanged variants come from the cache.
-    fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
+    /// Every public article's files, or after an edit only the edited
+    /// articles' (unchanged variants come from the cache either way).
+    fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
         let mut rendered = Rendered::default();
         if !index.publish_files {
             return rendered;
         }
-        let (stats, files, problems) = write_files(index, &index.published, out);
+        let which: Vec<usize> = match scope {
+            Scope::Everything => index.published.clone(),
+            Scope::Edit(edit) => {
+                let site = index.site;
+                rendered.partial = true;
+                rendered.removed = previous_files(edit, &site.config.content.images.widths);
+                index
+                    .published
+                    .iter()
+                    .copied()
+                    .filter(|&i| edit.diff.public.contains(&site.articles[i].content_path))
+                    .collect()
+            }
+        };
+        let (stats, files, problems) = write_files(index, &which, out);
+        if let Scope::Edit(_) = scope {
+            rendered.note = Some(format!("files of {} article(s)", which.len()));
+        }
         rendered.files = files;
         rendered.problems = problems;
         rendered.counts.push(("images encoded", stats.encoded));
         rendered
     }
+}
+
+/// The names the edited articles' files had in the output before the
+/// edit, from the digests recorded when they were read (every width's
+/// variant is named: the ones that did not exist are simply not there).
+/// Those written again are kept by serve, the rest removed.
+fn previous_files(edit: &Edit, widths: &[u32]) -> Vec<String> {
+    let old = edit.old_index();
+    let site = old.site;
+    let mut names = Vec::new();
+    for &i in &old.published {
+        let article = &site.articles[i];
+        if !edit.diff.public.contains(&article.content_path) {
+            continue;
+        }
+        let page = file_for(&old.urls, &old.body_renderer.folder_url(article));
+        let folder = page.trim_end_matches("index.html");
+        for file in &article.embedded {
+            let Some(sha) = &file.sha256 else { continue };
+            let (stem, ext) = (
+                assets::stem_of(&file.target),
+                assets::extension_of(&file.target),
+            );
+            let hash = &sha[..sha.len().min(10)];
+            names.push(format!("{folder}{stem}.{hash}.{ext}"));
+            for w in widths {
+                names.push(format!("{folder}{stem}.{hash}.{w}.{ext}"));
+            }
+        }
+    }
+    names
+}
+
+/// Writes the local files of the articles `which` into `out` (`serve
+/// --drafts` writes its previews' files with it); returns the files
+/// written and the problems.
+pub fn write_article_files(
+    index: &Index,
+    which: &[usize],
+    out: &dyn Writer,
+) -> (Vec<String>, Vec<Diagnostic>) {
+    let (_, files, problems) = write_files(index, which, out);
+    (files, problems)
 }
 
 /// Writes the local files of the articles `which`; returns the work done,

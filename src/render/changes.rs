@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::config::site::TAXONOMIES;
 use crate::model::{Article, Site, State};
 
-use super::feeds::FEED_LENGTH;
+use super::feeds::{self, FEED_LENGTH};
 use super::index::Index;
 use super::theme::Theme;
 use super::views::card;
@@ -126,6 +126,10 @@ pub struct Reach {
     pub main_feed: bool,
     /// Whether the sitemap can differ.
     pub sitemap: bool,
+    /// Whether the site's newest public change moved: a feed with no
+    /// entries shows it as its `updated` time ([`feeds::site_updated`]),
+    /// so every empty feed differs.
+    pub site_updated: bool,
 }
 
 impl Reach {
@@ -192,6 +196,9 @@ impl Reach {
         };
         // The sitemap shows URLs and last-modified dates, in site order.
         let sitemap = extent == Extent::General || !same_dates(old, new, &diff.public);
+        let site_updated = extent != Extent::OwnPage
+            && feeds::site_updated(old, &old.published())
+                != feeds::site_updated(new, &i1.published);
         Reach {
             extent,
             changed_now,
@@ -201,6 +208,7 @@ impl Reach {
             crosses,
             main_feed,
             sitemap,
+            site_updated,
         }
     }
 }
@@ -233,7 +241,10 @@ pub fn diff_sites(old: &Site, new: &Site, dirty: &BTreeSet<PathBuf>) -> Diff {
         }
         match (a, b) {
             (Some((x, sx)), Some((y, sy)))
-                if x.raw == y.raw && x.source == y.source && sx == sy => {}
+                if x.raw == y.raw
+                    && x.embedded == y.embedded
+                    && x.source == y.source
+                    && sx == sy => {}
             (None, None) => {}
             _ => match (public(a), public(b)) {
                 (None, None) => {

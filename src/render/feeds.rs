@@ -37,10 +37,17 @@ pub struct EntryView {
     pub lang: String,
 }
 
-/// Atom date-time for a calendar date: midnight in UTC. Dates carry no time
-/// in the front matter, and a fixed time keeps feeds reproducible.
-pub fn atom_time(date: chrono::NaiveDate) -> String {
-    format!("{date}T00:00:00Z")
+/// Atom date-time for a calendar date: midnight in the site's time zone,
+/// with its UTC offset (`2026-11-23T00:00:00+08:00`), since the site decides
+/// publishing by its own calendar day. Dates carry no time in the front
+/// matter, and a fixed time keeps feeds reproducible.
+pub fn atom_time(date: chrono::NaiveDate, tz: Option<chrono_tz::Tz>) -> String {
+    use chrono::TimeZone;
+    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    match tz.and_then(|tz| tz.from_local_datetime(&midnight).earliest()) {
+        Some(local) => local.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        None => format!("{date}T00:00:00Z"),
+    }
 }
 
 pub fn entry(index: &Index, i: usize, content: Option<String>) -> EntryView {
@@ -51,8 +58,8 @@ pub fn entry(index: &Index, i: usize, content: Option<String>) -> EntryView {
         title: a.title.clone(),
         id: url.clone(),
         url,
-        published: atom_time(a.date),
-        updated: atom_time(a.last_modified()),
+        published: atom_time(a.date, site.config.tz()),
+        updated: atom_time(a.last_modified(), site.config.tz()),
         summary: a.summary.clone(),
         content,
         authors: a
@@ -62,6 +69,19 @@ pub fn entry(index: &Index, i: usize, content: Option<String>) -> EntryView {
             .collect(),
         lang: a.lang.clone(),
     }
+}
+
+/// When an empty feed (a term with no public article yet) was last
+/// changed: when the site last changed, its newest public article
+/// (`published`, indices into `site.articles`), or today when nothing is
+/// public. An edit that moves it re-renders every empty feed
+/// ([`super::changes::Reach::site_updated`]).
+pub fn site_updated(site: &crate::model::Site, published: &[usize]) -> chrono::NaiveDate {
+    published
+        .iter()
+        .map(|&i| site.articles[i].last_modified())
+        .max()
+        .unwrap_or(site.today)
 }
 
 /// The Atom feed of the latest [`FEED_LENGTH`] of `items`, for the page at
@@ -84,7 +104,8 @@ pub fn feed(
         .take(FEED_LENGTH)
         .map(|&i| index.site.articles[i].last_modified())
         .max()
-        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), atom_time);
+        .unwrap_or_else(|| site_updated(index.site, &index.published));
+    let updated = atom_time(updated, index.site.config.tz());
     let self_url = index.urls.absolute(&format!("{page_url}atom.xml"));
     let view = FeedView {
         title,

@@ -93,7 +93,10 @@ impl Renderer for Listings {
                 }
                 let keep_feed = |f: Option<(&str, &str)>| match f {
                     None => reach.main_feed,
-                    Some((t, x)) => reach.terms.contains(&(t.to_string(), x.to_string())),
+                    Some((t, x)) => {
+                        reach.terms.contains(&(t.to_string(), x.to_string()))
+                            || (reach.site_updated && index.term_articles(t, x).is_empty())
+                    }
                 };
                 let mut feeds = vec![feeds::feeds_where(index, &keep_feed)];
                 if reach.sitemap {

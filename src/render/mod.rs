@@ -23,6 +23,7 @@ pub mod renderer;
 pub mod search;
 pub mod statics;
 pub mod theme;
+pub mod theme_errors;
 pub mod tombstone;
 pub mod views;
 

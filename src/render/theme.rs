@@ -15,6 +15,9 @@ use walkdir::WalkDir;
 use crate::diagnostics::Diagnostic;
 use crate::html::escape_html;
 
+pub use super::theme_errors::error_chain;
+use super::theme_errors::Origins;
+
 macro_rules! embed {
     ($($path:literal),* $(,)?) => {
         &[$(($path, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $path)) as &[u8])),*]
@@ -89,6 +92,8 @@ pub struct Theme {
     public_labels: LabelsByLang,
     /// Output path under `static/` -> bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Where each template came from, for errors naming the file and line.
+    origins: Origins,
 }
 
 impl Theme {
@@ -104,6 +109,7 @@ impl Theme {
             })
             .collect();
         let dir = site_root.join("themes").join(name);
+        let mut overridden = std::collections::BTreeSet::new();
         let mut problems = Vec::new();
         if dir.is_dir() {
             for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
@@ -121,6 +127,7 @@ impl Theme {
                 }
                 match fs::read(entry.path()) {
                     Ok(bytes) => {
+                        overridden.insert(key.clone());
                         files.insert(key, (shown, bytes));
                     }
                     Err(e) => {
@@ -143,12 +150,17 @@ impl Theme {
         tera.autoescape_on(vec![""]);
         tera.set_escape_fn(escape_html);
         let mut templates = Vec::new();
+        let mut origins = Origins::default();
         let mut labels: LabelsByLang = BTreeMap::new();
         let mut static_files = BTreeMap::new();
         for (key, (shown, bytes)) in &files {
             if let Some(name) = key.strip_prefix("templates/") {
                 match crate::load::decode_utf8(shown, bytes.clone()) {
-                    Ok(text) => templates.push((name.to_string(), text)),
+                    Ok(text) => {
+                        let from_site = overridden.contains(key).then(|| shown.clone());
+                        origins.insert(name, from_site, &text);
+                        templates.push((name.to_string(), text));
+                    }
                     Err(d) => problems.push(d),
                 }
             } else if let Some(name) = key.strip_prefix("static/") {
@@ -163,15 +175,13 @@ impl Theme {
                 }
             }
         }
-        if let Err(e) = tera.add_raw_templates(templates) {
-            problems.push(
-                Diagnostic::error(
-                    "template",
-                    format!("themes/{name}/templates"),
-                    error_chain(&e),
-                )
-                .hint("fix the template syntax; see https://keats.github.io/tera/docs/"),
-            );
+        // Each template parsed on its own first: every syntax error at its
+        // file and line in one run, not only the first Tera meets.
+        let syntax = origins.syntax_errors();
+        if !syntax.is_empty() {
+            problems.extend(syntax);
+        } else if let Err(e) = tera.add_raw_templates(templates) {
+            problems.push(origins.link_error(name, &e));
         }
         let public_labels = labels
             .iter()
@@ -190,6 +200,7 @@ impl Theme {
                 labels,
                 public_labels,
                 static_files,
+                origins,
             })
         } else {
             Err(problems)
@@ -211,7 +222,7 @@ impl Theme {
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
         self.tera
             .render(template, context)
-            .map_err(|e| template_error(template, &e))
+            .map_err(|e| self.origins.render_error(template, &e))
     }
 
     /// Like `render`, as bytes for a file: skips checking that the output
@@ -224,30 +235,9 @@ impl Theme {
         let mut out = Vec::with_capacity(16 * 1024);
         self.tera
             .render_to(template, context, &mut out)
-            .map_err(|e| template_error(template, &e))?;
+            .map_err(|e| self.origins.render_error(template, &e))?;
         Ok(out)
     }
-}
-
-fn template_error(template: &str, e: &tera::Error) -> Diagnostic {
-    Diagnostic::error(
-        "template",
-        format!("themes/default/templates/{template}"),
-        error_chain(e),
-    )
-    .hint("a template refers to a value the page does not have, or has a syntax error")
-}
-
-/// Tera nests the useful message in its error sources.
-pub fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut message = err.to_string();
-    let mut source = err.source();
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
-    message
 }
 
 #[cfg(test)]

@@ -98,9 +98,13 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
             None
         }
     };
-    // Whether the build would get past validation (compliance and review
-    // findings do not stop a build).
-    let build_valid = !problems.iter().any(Diagnostic::is_error);
+    // Whether the build would get past validation: an article's own errors,
+    // compliance and review findings do not stop a build (they withhold
+    // that article); errors of site.yaml, calendar.yaml or the theme do.
+    let (confined, site_wide) = validate::confined_to_articles(problems, &sources.articles);
+    let build_valid = !site_wide.iter().any(Diagnostic::is_error);
+    let mut problems = site_wide;
+    problems.extend(confined.iter().cloned());
 
     // Compliance: parsed articles from memory; files that failed to parse
     // (named by a loading error) from disk, so their text is checked too.
@@ -142,8 +146,10 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
         today,
         Vec::new(),
     );
-    // The build withholds articles with compliance errors; so does the dry
-    // render (the errors themselves were reported above).
+    // The build withholds articles with errors of their own and with
+    // compliance errors; so does the dry render (the errors themselves were
+    // reported above).
+    site.withhold_invalid(confined);
     site.withhold_noncompliant(&linter);
 
     // Render the public site as the build would, into a throwaway folder,
@@ -179,12 +185,16 @@ pub fn check_site(root: &Path, options: &CheckOptions) -> Result<CheckReport, Ch
                     .filter(|d| !bodies_rendered || d.rule == "link-ending-soon"),
             );
         }
-        problems.extend(super::check_review(
-            &site.config,
-            article,
-            &site.signoffs[i],
-            today,
-        ));
+        // An article whose file does not read has its errors reported;
+        // judging the sign-off of its defaulted fields would only add noise.
+        if site.states[i] != State::Invalid {
+            problems.extend(super::check_review(
+                &site.config,
+                article,
+                &site.signoffs[i],
+                today,
+            ));
+        }
     }
 
     diagnostics::sort(&mut problems);

@@ -1,13 +1,16 @@
 //! Draft previews (`serve --drafts`): drafts, scheduled and in-review
 //! articles written at their future URL in the serve folder with a "not
-//! published" banner. A preview feature of serve, not an output of the
+//! published" banner, with their own files (images, videos, downloads)
+//! beside them as the files renderer would publish them. A preview feature of serve, not an output of the
 //! build, so it is not a renderer: `build` never renders a draft.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
+use crate::output::{OutputError, Writer};
 use crate::render::article::render_article_page;
+use crate::render::bundles::write_article_files;
 use crate::render::index::{AnyLinks, Index};
 use crate::render::listing::file_for;
 
@@ -29,6 +32,7 @@ pub fn render_drafts(
     let resolver = AnyLinks::new(site, &index.urls);
     let mut pages = BTreeMap::new();
     let mut warnings = Vec::new();
+    let mut with_files = Vec::new();
     for (i, state) in site.states.iter().enumerate() {
         if state.is_public() {
             continue;
@@ -45,6 +49,7 @@ pub fn render_drafts(
             match html {
                 Ok(html) => {
                     write_if_changed(public_dir, &path, html.as_bytes())?;
+                    with_files.push(i);
                 }
                 Err(d) => {
                     warnings.push(d);
@@ -54,6 +59,9 @@ pub fn render_drafts(
         }
         pages.insert(path, state.label().to_string());
     }
+    // Their images: unchanged bytes are not rewritten, unchanged variants
+    // come from the cache. (Problems were reported by the pages.)
+    let _ = write_article_files(index, &with_files, &ServeFolder(public_dir));
     let stale: Vec<&String> = draft_pages
         .keys()
         .filter(|old| !pages.contains_key(*old))
@@ -71,4 +79,18 @@ pub fn render_drafts(
     }
     *draft_pages = pages;
     Ok(warnings)
+}
+
+/// Writes into the serve folder, leaving files whose bytes are unchanged.
+struct ServeFolder<'p>(&'p Path);
+
+impl Writer for ServeFolder<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        write_if_changed(self.0, rel, bytes)
+            .map(|_| ())
+            .map_err(|e| OutputError::Io {
+                path: self.0.join(rel),
+                source: std::io::Error::other(e.to_string()),
+            })
+    }
 }

@@ -31,6 +31,11 @@ pub struct Status {
     pub error: Option<String>,
     /// Draft preview pages: output file -> state label.
     pub drafts: std::collections::BTreeMap<String, String>,
+    /// Pages of articles shown with edits not yet approved (output files).
+    pub edited: std::collections::BTreeSet<String>,
+    /// The errors of articles withheld from the preview, as the CLI prints
+    /// them; `None` when no article is withheld by an error.
+    pub withheld: Option<String>,
     pub last_ms: u128,
     /// The base path of the site's URLs (`/` or e.g. `/health/`; empty
     /// until the first good build) as of the last good build, so previews
@@ -69,6 +74,8 @@ impl Shared {
             generation: status.generation,
             error: status.error.clone(),
             draft_label: key.and_then(|k| status.drafts.get(k).cloned()),
+            edited: key.is_some_and(|k| status.edited.contains(k)),
+            withheld: status.withheld.clone(),
         }
     }
 }
@@ -80,6 +87,9 @@ pub struct PageStatus {
     pub error: Option<String>,
     /// The state label when the page is a draft preview.
     pub draft_label: Option<String>,
+    /// The page shows an article's edits that are not approved yet.
+    pub edited: bool,
+    pub withheld: Option<String>,
 }
 
 /// Who may be named in the `Host` header.
@@ -238,6 +248,18 @@ pub fn injection(status: &PageStatus) -> String {
             escape_html(label)
         );
     }
+    if status.edited {
+        s += "<div class=\"healthpress-banner healthpress-edited\" role=\"status\">Edits not yet approved: \
+this preview shows the edited text. The public site keeps this article withheld until a reviewer \
+approves it again (healthpress approve).</div>";
+    }
+    if let Some(withheld) = &status.withheld {
+        s += &format!(
+            "<div class=\"healthpress-overlay healthpress-withheld\" role=\"alert\"><h2>Articles withheld</h2><pre>{}</pre>\
+<p>The rest of the preview is up to date. Fix the file and this page reloads.</p></div>",
+            escape_html(withheld)
+        );
+    }
     if let Some(error) = &status.error {
         s += &format!(
             "<div class=\"healthpress-overlay\" role=\"alert\"><h2>Build failed</h2><pre>{}</pre>\
@@ -358,6 +380,8 @@ pub fn route(router: &Router, request: &Request) -> Reply {
                     "rebuilds": s.rebuilds,
                     "full_rebuilds": s.full_rebuilds,
                     "error": s.error,
+                    "withheld": s.withheld,
+                    "edited": s.edited,
                     "last_ms": s.last_ms as u64,
                 })
             };

@@ -26,8 +26,8 @@ use chrono::NaiveDate;
 
 use crate::build::{build_site, model_site, BuildOptions};
 use crate::diagnostics::Diagnostic;
-use crate::load::{self, Sources};
-use crate::model::{Article, Site};
+use crate::load::{self, Loaded, Sources};
+use crate::model::Site;
 use crate::render::changes::{diff_sites, Edit};
 use crate::render::index::Index;
 use crate::render::theme::Theme;
@@ -55,7 +55,7 @@ pub struct Model {
     config_text: String,
     calendar_text: String,
     /// Latest read of every article file, keyed by path under `content/`.
-    files: BTreeMap<PathBuf, Result<Article, Vec<Diagnostic>>>,
+    files: BTreeMap<PathBuf, Loaded>,
     /// Files re-read since the last good build (paths under `content/`):
     /// only they can differ between `files` and `site`.
     dirty: BTreeSet<PathBuf>,
@@ -106,12 +106,29 @@ impl Model {
         };
         let config_text = sources.config_text.clone();
         let calendar_text = sources.calendar_text.clone();
+        // The load's problems name the stand-ins' files; keep each with its
+        // file so that an incremental rebuild reports them again.
         let files = sources
             .articles
             .iter()
-            .map(|a| (a.content_path.clone(), Ok(a.clone())))
+            .map(|a| {
+                let own = if sources.stand_ins.contains(&a.source) {
+                    problems
+                        .iter()
+                        .filter(|d| d.file == a.source)
+                        .cloned()
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let loaded = Loaded {
+                    article: a.clone(),
+                    problems: own,
+                };
+                (a.content_path.clone(), loaded)
+            })
             .collect();
-        let site = model_site(&settings.root, sources, problems, settings.as_of)
+        let site = model_site(&settings.root, sources, problems, settings.as_of, true)
             .map_err(RebuildError::Invalid)?;
         let theme =
             Theme::load(&settings.root, site.config.theme_name()).map_err(RebuildError::Invalid)?;
@@ -142,7 +159,7 @@ impl Model {
         };
         let mut warnings = built.warnings;
         if settings.drafts {
-            let index = Index::new(&model.site, &model.theme);
+            let index = serve_index(&model.site, &model.theme, &settings.public_dir);
             let drafts = &mut model.draft_pages;
             warnings.extend(render_drafts(&settings.public_dir, drafts, &index, None)?);
         }
@@ -155,6 +172,7 @@ impl Model {
                 written: built.public.files,
                 removed: 0,
                 warnings,
+                withheld: built.withheld,
             },
         ))
     }
@@ -177,11 +195,13 @@ impl Model {
         phase("reread", &started);
         let mut problems: Vec<Diagnostic> = Vec::new();
         let mut articles = Vec::with_capacity(self.files.len());
+        let mut stand_ins = BTreeSet::new();
         for entry in self.files.values() {
-            match entry {
-                Ok(a) => articles.push(a.clone()),
-                Err(found) => problems.extend(found.iter().cloned()),
+            if entry.is_stand_in() {
+                problems.extend(entry.problems.iter().cloned());
+                stand_ins.insert(entry.article.source.clone());
             }
+            articles.push(entry.article.clone());
         }
         let sources = Sources {
             config: self.site.config.clone(),
@@ -189,10 +209,17 @@ impl Model {
             calendar: self.site.calendar.clone(),
             calendar_text: self.calendar_text.clone(),
             articles,
+            stand_ins,
         };
         phase("sources", &started);
-        let site = model_site(&self.settings.root, sources, problems, self.settings.as_of)
-            .map_err(RebuildError::Invalid)?;
+        let site = model_site(
+            &self.settings.root,
+            sources,
+            problems,
+            self.settings.as_of,
+            true,
+        )
+        .map_err(RebuildError::Invalid)?;
         phase("validate", &started);
         if site.today != self.site.today {
             return Ok(Err(Fallback::keep(format!(
@@ -204,7 +231,8 @@ impl Model {
         phase("diff", &started);
         // The new site's index, shared by the renderers and the draft
         // previews; built only if one of them needs it.
-        let index = LazyCell::new(|| Index::new(&site, &self.theme));
+        let public_dir = self.settings.public_dir.clone();
+        let index = LazyCell::new(|| serve_index(&site, &self.theme, &public_dir));
         let edit = Edit::new(&self.site, &self.theme, &diff);
         let mut report = if diff.public.is_empty() {
             let kind = if diff.private.is_empty() {
@@ -243,6 +271,7 @@ impl Model {
             report
         };
         phase("render", &started);
+        report.withheld = site.withheld.clone();
         if self.settings.drafts {
             // Draft previews show related public articles, so any public
             // change re-renders all of them; otherwise only edited drafts.
@@ -290,6 +319,9 @@ impl Model {
         }
         let full = self.settings.root.join(path);
         let is_md = path.extension().is_some_and(|x| x == "md");
+        if !is_md && crate::assets::kind_of(&path.to_string_lossy()).is_some() {
+            return self.reread_embedding(content_path);
+        }
         match fs::symlink_metadata(&full) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 self.dirty.insert(content_path.to_path_buf());
@@ -306,7 +338,7 @@ impl Model {
             // Editors' temporary files and non-Markdown files are not content.
             Ok(meta) if meta.file_type().is_file() && !is_md => Ok(()),
             Ok(meta) if meta.file_type().is_file() => {
-                let read = load::read_article(
+                let read = load::read_article_kept(
                     &self.settings.root,
                     content_path.to_path_buf(),
                     &self.site.config.language,
@@ -322,12 +354,51 @@ impl Model {
         }
     }
 
+    /// The output files (as the server keys pages) of the articles shown
+    /// with edits not yet approved ([`Site::preview_edits`]).
+    pub fn edited_pages(&self) -> BTreeSet<String> {
+        let urls = crate::render::views::Urls::new(&self.site.config);
+        self.site
+            .edited
+            .iter()
+            .map(|&i| {
+                let url = urls.article(&self.site.articles[i].slug);
+                crate::render::listing::file_for(&urls, &url)
+            })
+            .collect()
+    }
+
+    /// An article's own file (`content_path`, under `content/`) changed,
+    /// appeared or went: re-reads every article that embeds it, so their
+    /// recorded digests, pages and published files follow.
+    fn reread_embedding(&mut self, content_path: &Path) -> Result<(), NeedFull> {
+        let target = content_path.to_string_lossy().replace('\\', "/");
+        let embedding: Vec<PathBuf> = self
+            .files
+            .iter()
+            .filter(|(_, l)| l.article.embedded.iter().any(|f| f.target == target))
+            .map(|(md, _)| Path::new("content").join(md))
+            .collect();
+        for md in embedding {
+            self.reread(&md)?;
+        }
+        Ok(())
+    }
+
     /// True when, without `--as-of`, today (in the site's time zone) is no
     /// longer the day the model was built for: states may have changed.
     pub fn day_changed(&self) -> bool {
         self.settings.as_of.is_none()
             && crate::model::today_in(&self.site.config, None) != self.site.today
     }
+}
+
+/// The index of `site` for rendering into the serve folder `public_dir`:
+/// images use the variant cache a full build into that folder uses.
+fn serve_index<'a>(site: &'a Site, theme: &'a Theme, public_dir: &Path) -> Index<'a> {
+    let mut index = Index::new(site, theme);
+    index.image_cache = crate::assets::cache_dir(public_dir);
+    index
 }
 
 /// With `HEALTHPRESS_TIMINGS` set, prints the time since `since`.

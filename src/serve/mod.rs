@@ -242,8 +242,10 @@ fn finish(
             } else {
                 format!(" ({})", report.reason)
             };
+            let mut shown = report.warnings.clone();
+            shown.extend(report.withheld.iter().cloned());
             tell(Message::Rebuilt {
-                warnings: report.warnings.clone(),
+                warnings: shown,
                 summary: format!(
                     "healthpress: {} rebuild{why}: rendered {}, wrote {}, removed {} file(s) in {ms} ms",
                     report.kind, report.rendered, report.written, report.removed
@@ -257,8 +259,19 @@ fn finish(
             Some(text)
         }
     };
+    // Articles withheld by their own errors: the rest of the preview is
+    // current, and every page says which articles are missing and why.
+    let withheld = match result {
+        Ok(report) if report.withheld.iter().any(Diagnostic::is_error) => {
+            Some(withheld_text(&report.withheld))
+        }
+        _ => None,
+    };
     shared.update(|s| {
         s.rebuilds += 1;
+        if error.is_none() {
+            s.withheld = withheld;
+        }
         if full {
             s.full_rebuilds += 1;
         }
@@ -267,7 +280,22 @@ fn finish(
         // A failed rebuild keeps the last good output, and so its base path.
         if let Some(m) = model {
             s.drafts = m.draft_pages.clone();
+            s.edited = m.edited_pages();
             s.base_path = m.site.config.base_path();
         }
     });
+}
+
+/// The overlay text for articles withheld by errors: each error as the CLI
+/// prints it, and what it means.
+fn withheld_text(withheld: &[Diagnostic]) -> String {
+    let errors: Vec<&Diagnostic> = withheld.iter().filter(|d| d.is_error()).collect();
+    let mut files: Vec<&std::path::Path> = errors.iter().map(|d| d.file.as_path()).collect();
+    files.dedup();
+    let mut text: String = errors.iter().map(|d| format!("{d}\n")).collect();
+    text += &format!(
+        "healthpress: {} article(s) withheld because of errors; `healthpress build` leaves them out of public/ too, and builds the rest of the site",
+        files.len()
+    );
+    text
 }

@@ -66,6 +66,9 @@ pub struct Report {
     pub written: usize,
     pub removed: usize,
     pub warnings: Vec<Diagnostic>,
+    /// The errors that withheld articles from the preview (and would from
+    /// `healthpress build`): an article's own errors and compliance errors.
+    pub withheld: Vec<Diagnostic>,
 }
 
 impl Report {
@@ -78,6 +81,7 @@ impl Report {
             written: 0,
             removed: 0,
             warnings,
+            withheld: Vec::new(),
         }
     }
 }

@@ -63,7 +63,7 @@ pub fn public_edit(
         }
         let buffer = Buffer::default();
         let mut rendered = renderer.render(index, &Scope::Edit(edit), &buffer);
-        crate::diagnostics::sort(&mut rendered.problems);
+        crate::diagnostics::sort_and_collapse(&mut rendered.problems);
         if rendered.has_errors() {
             // Nothing written yet: the folder still matches the old model.
             return Err(if wrote_any {

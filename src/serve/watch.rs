@@ -82,8 +82,16 @@ pub fn classify(root: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Option
         match first.as_str() {
             "site.yaml" | "calendar.yaml" => return Some(Change::Full(first)),
             "themes" | "static" => return Some(Change::Full(rel.display().to_string())),
-            // Files other than Markdown may be editors' temporary files or
-            // folders; the model decides (a moved folder needs a full build).
+            // An article's own file (image, video, captions, download):
+            // the model re-reads the articles that embed it.
+            "content"
+                if rel.extension().is_some_and(|x| x != "md")
+                    && crate::assets::kind_of(&name).is_some() =>
+            {
+                articles.insert(rel);
+            }
+            // Other files may be editors' temporary files or folders; the
+            // model decides (a moved folder needs a full build).
             "content" if rel.extension().is_some_and(|x| x != "md") => {}
             "content" if rel.components().count() > 1 => {
                 articles.insert(rel);
@@ -237,10 +245,18 @@ mod tests {
             "content/4913",
             "content/.#a.md",
             "README.md",
-            "content/image.png",
+            "content/notes.psd",
         ] {
             assert_eq!(c(&[noise]), None, "{noise}");
         }
+        // An article's own file: the articles embedding it are re-read.
+        assert_eq!(
+            c(&["content/img/chart.png", "content/clip.vtt"]),
+            Some(Change::Articles(set(&[
+                "content/img/chart.png",
+                "content/clip.vtt"
+            ])))
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! approvals are complete, and calendar.yaml refers to real things.
 
 pub mod calendar;
+pub mod schema_org;
 mod unknown;
 
 use unknown::empty_person_error;
@@ -18,10 +19,15 @@ use crate::model::article::{Article, ReviewStatus};
 
 /// Every cross-check of loaded sources, in one order shared by `build`,
 /// `check` and `serve`: config, each article, unique slugs, the calendar.
+/// A problem located in an article's file is that article's alone (see
+/// [`confined_to_articles`]).
 pub fn check_sources(sources: &crate::load::Sources) -> Vec<Diagnostic> {
     let mut problems = check_config(&sources.config, &sources.config_text);
     for article in &sources.articles {
-        problems.extend(check_article(&sources.config, article));
+        // A stand-in's problems were found loading it.
+        if !sources.stand_ins.contains(&article.source) {
+            problems.extend(check_article(&sources.config, article));
+        }
     }
     problems.extend(check_unique_slugs(&sources.articles));
     problems.extend(check_replacements(&sources.articles));
@@ -32,6 +38,21 @@ pub fn check_sources(sources: &crate::load::Sources) -> Vec<Diagnostic> {
         &sources.articles,
     ));
     problems
+}
+
+/// Splits `problems` into those confined to one article (errors located in
+/// the file of one of `articles`: they withhold that article, never the
+/// site) and the rest (site.yaml, calendar.yaml, the theme, the content
+/// folder itself: an error among them fails the build).
+pub fn confined_to_articles(
+    problems: Vec<Diagnostic>,
+    articles: &[Article],
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let files: std::collections::BTreeSet<&Path> =
+        articles.iter().map(|a| a.source.as_path()).collect();
+    problems
+        .into_iter()
+        .partition(|d| d.is_error() && files.contains(d.file.as_path()))
 }
 
 /// Checks site.yaml on its own.
@@ -101,6 +122,36 @@ pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
                     .hint("write { lay: [发烧], medical: [发热], source: 出处 }"),
             );
         }
+    }
+    for (id, term) in &config.taxonomies.specialty {
+        let Some(schema) = &term.schema else { continue };
+        if schema_org::is_medical_specialty(schema) {
+            continue;
+        }
+        // `schema:` may sit in a flow mapping on the term's line, where a
+        // line-based search for the key below the term finds nothing.
+        let (l, c) = yaml::locate(
+            text,
+            &["taxonomies", "specialty", id],
+            Some(&format!("schema: {schema}")),
+        )
+        .unwrap_or_else(|| at(&["taxonomies", "specialty", id, "schema"], Some(schema)));
+        let hint = match schema_org::suggest_medical_specialty(schema) {
+            Some(meant) => format!("did you mean `{meant}`? the value must be a member of https://schema.org/MedicalSpecialty, spelt exactly"),
+            None => format!(
+                "use a member of https://schema.org/MedicalSpecialty ({}), or remove `schema:`",
+                schema_org::MEDICAL_SPECIALTIES.join(", ")
+            ),
+        };
+        out.push(
+            Diagnostic::error(
+                "bad-schema",
+                file,
+                format!("specialty `{id}`: `schema: {schema}` is not a schema.org MedicalSpecialty; every article of it would carry invalid JSON-LD"),
+            )
+            .at(l, c)
+            .hint(hint),
+        );
     }
     for (id, person) in &config.people {
         if let Some(spec) = &person.specialty {

@@ -111,7 +111,7 @@ impl From<State> for PlanState {
             State::ChangesRequested => PlanState::ChangesRequested,
             State::StaleApproval => PlanState::StaleApproval,
             // Not public and needing an editor: shown like a request for changes.
-            State::ComplianceWithheld => PlanState::ChangesRequested,
+            State::ComplianceWithheld | State::Invalid => PlanState::ChangesRequested,
             State::Unsigned => PlanState::Unsigned,
             State::BadSignature => PlanState::BadSignature,
         }

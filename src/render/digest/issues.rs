@@ -57,7 +57,7 @@ impl Renderer for DigestIssues {
                         .iter()
                         .map(|&i| index.site.articles[i].content_path.clone()),
                 );
-                let changes = digest_changes(edit.old, index, &touched);
+                let changes = digest_changes(edit.old, index, &touched, reach.site_updated);
                 let mut rendered = Rendered {
                     partial: true,
                     problems: changes.problems,
@@ -131,7 +131,12 @@ struct DigestChanges {
 /// the articles at `changed` (paths under `content/`) changed. `changed`
 /// should also hold articles whose rendered body may change, such as pages
 /// linking to an article that moved.
-fn digest_changes(old: &Site, index: &Index, changed: &BTreeSet<PathBuf>) -> DigestChanges {
+fn digest_changes(
+    old: &Site,
+    index: &Index,
+    changed: &BTreeSet<PathBuf>,
+    site_updated: bool,
+) -> DigestChanges {
     let new = index.site;
     let mut out = DigestChanges::default();
     if new.calendar.newsletters.is_empty() || changed.is_empty() {
@@ -159,11 +164,15 @@ fn digest_changes(old: &Site, index: &Index, changed: &BTreeSet<PathBuf>) -> Dig
             || new_changed
                 .iter()
                 .any(|&i| matches(newsletter, &new.articles[i]));
-        if !touched {
+        let after = segment_issues(new, newsletter, new.today, false);
+        // An empty segment feed shows the site's newest change as its
+        // `updated` time, which the edit may have moved.
+        let empty_feed = after.iter().all(|issue| issue.articles.is_empty());
+        let stale_empty_feed = site_updated && empty_feed;
+        if !touched && !stale_empty_feed {
             continue;
         }
         let before = segment_issues(old, newsletter, old.today, false);
-        let after = segment_issues(new, newsletter, new.today, false);
         // Article indices differ between the models; compare by file.
         let key = |site: &'_ Site, issue: &Issue| -> (chrono::NaiveDate, Vec<PathBuf>) {
             let files = issue
