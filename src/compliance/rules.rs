@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use regex::{Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
 use super::context::Lexicon;
@@ -408,6 +408,9 @@ pub(crate) struct TermMatcher {
     /// a candidate (a broad pattern of one rule must not hide another
     /// rule's pattern starting at the same character).
     patterns: Vec<(Regex, TermEntry)>,
+    /// The same anchored patterns as one set: which of them match at a
+    /// candidate position is one pass, not one search per pattern.
+    pattern_set: Option<RegexSet>,
 }
 
 impl TermMatcher {
@@ -456,6 +459,11 @@ impl TermMatcher {
                 alternatives.push(regex::escape(term));
             }
             for pattern in pats {
+                // ASCII word boundaries: a Unicode \b makes the regex engine
+                // leave its fast DFA on any non-ASCII text, and English
+                // patterns only need ASCII words (Chinese is bounded by the
+                // segmenter, not by \b).
+                let pattern = &pattern.replace(r"\b", r"(?-u:\b)");
                 let anchored = RegexBuilder::new(&format!("^(?:{pattern})"))
                     .case_insensitive(true)
                     .build()
@@ -491,10 +499,21 @@ impl TermMatcher {
                 .map(Some)
                 .map_err(|e| format!("compliance rules do not compile together: {e}"))
         };
+        let pattern_set = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                RegexSetBuilder::new(patterns.iter().map(|(r, _)| r.as_str()))
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| format!("compliance rules do not compile together: {e}"))?,
+            )
+        };
         Ok(TermMatcher {
             regexes: [build(&alternatives)?, build(&pattern_sources)?],
             literals,
             patterns,
+            pattern_set,
         })
     }
 
@@ -519,9 +538,19 @@ impl TermMatcher {
         while let Some(m) = regex.find_at(text, pos) {
             pos = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
             if is_pattern {
-                let rest = &text[m.start()..];
+                // Patterns stay within a sentence, so a bounded window is
+                // enough and keeps dense text (huge code blocks) linear.
+                let mut stop = (m.start() + 600).min(text.len()).max(m.end());
+                while !text.is_char_boundary(stop) {
+                    stop += 1;
+                }
+                let rest = &text[m.start()..stop];
                 let mut rules_seen: Vec<usize> = Vec::new();
-                for (anchored, entry) in &self.patterns {
+                let Some(set) = &self.pattern_set else {
+                    continue;
+                };
+                for index in set.matches(rest).into_iter() {
+                    let (anchored, entry) = &self.patterns[index];
                     if rules_seen.contains(&entry.rule) {
                         continue;
                     }
