@@ -102,6 +102,19 @@ fn no_unpublished_article_reaches_any_file_under_public() {
     for (path, bytes) in &files {
         let text = String::from_utf8_lossy(bytes);
         for marker in &markers {
+            // What leads to a tombstone names its URL too: the short link,
+            // the redirect table and the manifest of public URLs.
+            let leads_there = marker.starts_with("zqxexpire")
+                && (path == &format!("s/{marker}/index.html")
+                    || path == "_redirects"
+                    || path == ".healthpress/manifest.json");
+            if leads_there {
+                assert!(
+                    !text.contains(&format!("标题{marker}")),
+                    "{path} names the title"
+                );
+                continue;
+            }
             if tombstone(marker).as_deref() == Some(path.as_str()) {
                 assert!(text.contains("noindex"), "{path} is not a tombstone");
                 for old in [
