@@ -157,6 +157,13 @@ impl QrMatrix {
     }
 }
 
+/// `text` as a PNG QR code at level M, `module_px` pixels per module: for
+/// places that cannot show SVG (the 公众号 editor re-hosts pasted images
+/// and takes PNG, JPEG, GIF or BMP only).
+pub fn png(text: &str, module_px: u32) -> Result<Vec<u8>, QrCodeError> {
+    QrMatrix::encode(text, Correction::Medium)?.to_png(module_px)
+}
+
 /// `text` as an inline SVG QR code of edge `size` at level M: the one call
 /// posters and the WeChat view make.
 pub fn svg(text: &str, size: QrSize) -> Result<String, QrCodeError> {
@@ -281,5 +288,34 @@ mod tests {
             read_svg(r#"<svg viewBox="0 0 3 3"><path d="M2 0h5v1H2z"/></svg>"#),
             None
         );
+    }
+
+    #[test]
+    fn the_png_decodes_to_the_text() {
+        let url = "https://health.example.org/articles/winter-heart-health/";
+        let bytes = png(url, 4).unwrap();
+        let image = image::load_from_memory(&bytes).unwrap().to_luma8();
+        let mut prepared = rqrr::PreparedImage::prepare(image);
+        let grids = prepared.detect_grids();
+        assert_eq!(grids.len(), 1);
+        let (_, content) = grids[0].decode().unwrap();
+        assert_eq!(content, url);
+    }
+
+    #[test]
+    fn the_same_text_gives_the_same_png_bytes() {
+        assert_eq!(
+            png("https://a.org/x/", 4).unwrap(),
+            png("https://a.org/x/", 4).unwrap()
+        );
+        assert_ne!(
+            png("https://a.org/x/", 4).unwrap(),
+            png("https://a.org/y/", 4).unwrap()
+        );
+    }
+
+    #[test]
+    fn too_long_text_for_a_png_is_an_error_not_a_panic() {
+        assert!(png(&"x".repeat(5000), 4).is_err());
     }
 }

@@ -22,7 +22,6 @@
 mod issue;
 pub mod post;
 pub mod posts;
-pub mod qr;
 pub mod transform;
 
 use rayon::prelude::*;
@@ -30,9 +29,14 @@ use rayon::prelude::*;
 use crate::diagnostics::Diagnostic;
 use crate::output::Writer;
 use crate::render::index::Index;
+use crate::render::qr;
 use crate::render::renderer::{Folder, Part, Rendered, Renderer, Scope};
 
 use post::document;
+
+/// Pixels per module of the post's QR image: a version-3 code (a typical
+/// article URL) is 29 + 8 quiet-zone modules, 148 px, sharp at 120-160 px.
+const QR_MODULE_PX: u32 = 4;
 pub use posts::{
     post_files, qr_file, read_more_url, ArticleFiles, IndexEntry, Posts, FOLDER, QR_FILE,
 };
@@ -51,19 +55,18 @@ impl Renderer for QrImages {
         &[Part::PublicArticles, Part::Config]
     }
 
-    fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
+    /// Every public article's image, after an edit too: serve then removes
+    /// what is no longer produced (a whole, not partial, result).
+    fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
         let mut rendered = Rendered::default();
-        // Every public article's image, after an edit too: serve then
-        // removes what is no longer produced (a whole, not partial, result).
-        let _ = scope;
-        let chosen: Vec<usize> = index.published.clone();
-        let drawn: Vec<Result<(String, Vec<u8>), Diagnostic>> = chosen
+        let drawn: Vec<Result<(String, Vec<u8>), Diagnostic>> = index
+            .published
             .par_iter()
             .map(|&i| {
                 let article = &index.site.articles[i];
-                qr::png(&read_more_url(index, &article.slug))
+                qr::png(&read_more_url(index, &article.slug), QR_MODULE_PX)
                     .map(|png| (qr_file(index, &article.slug), png))
-                    .map_err(|e| Diagnostic::error("qr-code", &article.source, e))
+                    .map_err(|e| Diagnostic::error("qr-code", &article.source, e.to_string()))
             })
             .collect();
         let mut files = Vec::new();
@@ -107,7 +110,7 @@ impl Renderer for WechatPosts {
 
     /// Every post, the issue posts and the list, in a build and after an
     /// edit alike.
-    fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
+    fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
         let mut rendered = Rendered::default();
         let posts = match Posts::new(index) {
             Ok(posts) => posts,
@@ -121,10 +124,11 @@ impl Renderer for WechatPosts {
         // version left stale posts behind in serve (tests/serve.rs
         // incremental == full); a whole result lets serve remove what is no
         // longer produced.
-        let _ = scope;
-        let chosen: Vec<usize> = index.published.clone();
-        let results: Vec<ArticleFiles> =
-            chosen.par_iter().map(|&i| posts.article_files(i)).collect();
+        let results: Vec<ArticleFiles> = index
+            .published
+            .par_iter()
+            .map(|&i| posts.article_files(i))
+            .collect();
         let mut files = Vec::new();
         for (found, problem) in results {
             files.extend(found);
