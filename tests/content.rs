@@ -258,6 +258,21 @@ fn e_mails_and_feeds_get_absolute_images_tables_and_unique_ids() {
     }
     assert!(!email.contains("<iframe"));
     assert!(!email.contains("evil.example"));
+    // Long URLs and words break inside the 600 px column (no mail client
+    // scrolls a box sideways).
+    let body_p = doc
+        .select(&sel("p"))
+        .find(|p| p.text().collect::<String>() == "不要给儿童用阿司匹林退热。")
+        .expect("an article paragraph");
+    assert!(
+        body_p
+            .value()
+            .attr("style")
+            .unwrap_or("")
+            .contains("overflow-wrap: anywhere"),
+        "{:?}",
+        body_p.value()
+    );
     let link = doc
         .select(&sel(
             "a[href='https://www.bilibili.com/video/BV1GJ411x7h7/']",
