@@ -87,8 +87,8 @@ fn built_in(host: &str, player: String, page: String) -> Video {
         page,
         // YouTube's player reads document.cookie and stops with a
         // SecurityError in an opaque origin; Bilibili's does not load in
-        // one (both fixed elsewhere by adding allow-same-origin); Tencent's
-        // keeps its settings and viewer id the same way.
+        // one (both fixed elsewhere by adding allow-same-origin). Tencent's
+        // was not tried sandboxed; it is framed like the other two.
         framing: Framing::CrossOrigin,
     }
 }
