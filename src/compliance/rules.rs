@@ -21,6 +21,9 @@ const REVIEW: &str = include_str!("review_rules.yaml");
 const IDENTIFIERS: &str = include_str!("identifier_rules.yaml");
 /// Claim shapes by category (guarantees, permanence, instant results, …).
 const SHAPES: &str = include_str!("claim_shape_rules.yaml");
+/// The model of claims: who promises what outcome (ad copy, no more
+/// treatment, office endorsements, use-then-outcome stories, refunds…).
+const MODEL: &str = include_str!("claim_model_rules.yaml");
 
 /// One rule as written in YAML. In `builtin_rules.yaml` every rule is
 /// complete; in site.yaml an entry whose id names a built-in rule overrides
@@ -183,6 +186,8 @@ pub const REVIEW_PATH: &str = "src/compliance/review_rules.yaml";
 pub const IDENTIFIERS_PATH: &str = "src/compliance/identifier_rules.yaml";
 /// Path shown in errors about the built-in claim-shape rule file.
 pub const SHAPES_PATH: &str = "src/compliance/claim_shape_rules.yaml";
+/// Path shown in errors about the built-in claim-model rule file.
+pub const MODEL_PATH: &str = "src/compliance/claim_model_rules.yaml";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -217,6 +222,7 @@ pub(crate) fn resolve(
         &[
             (REVIEW_PATH, REVIEW),
             (SHAPES_PATH, SHAPES),
+            (MODEL_PATH, MODEL),
             (IDENTIFIERS_PATH, IDENTIFIERS),
         ],
     )
