@@ -35,7 +35,7 @@ fn write_bytes(fx: &Fixture, rel: &str, bytes: &[u8]) {
     fs::write(path, bytes).unwrap();
 }
 
-const BODY: &str = "## 体温怎么看\n\n![体温曲线：发热第一天到第三天逐渐下降](img/chart.png)\n\n[下载护理讲义](handout.pdf)\n\n> [!WARNING]\n> 不要给儿童用阿司匹林退热。\n\n> [!EMERGENCY]\n> 出现抽搐、呼吸困难时[^1]：\n\n[洗手六步法](https://www.bilibili.com/video/BV1GJ411x7h7)\n\n![退热贴贴在额头正中](img/chart.png \"第二次出现\")\n\n[^1]: 三岁以下儿童尤其要注意。\n";
+const BODY: &str = "## 体温怎么看\n\n![体温曲线：发热第一天到第三天逐渐下降](img/chart.png)\n\n[下载护理讲义](handout.pdf)\n\n> [!WARNING]\n> 不要给儿童用阿司匹林退热。\n\n> [!EMERGENCY]\n> 出现抽搐、呼吸困难时[^1]：\n\n[洗手六步法](https://www.bilibili.com/video/BV1GJ411x7h7)\n\n<iframe src=\"https://evil.example/embed/1\" title=\"别处的视频\"></iframe>\n\n[YouTube 上的洗手视频](https://www.youtube.com/watch?v=dQw4w9WgXcQ)\n\n![退热贴贴在额头正中](img/chart.png \"第二次出现\")\n\n[^1]: 三岁以下儿童尤其要注意。\n";
 
 /// A published article with a bundle (`content/kids/`), a second one
 /// whose footnote ids collide with the first's, and a draft with an image.
@@ -132,7 +132,12 @@ fn bundle_images_are_published_hashed_with_variants_and_markup() {
         .next()
         .unwrap();
     assert_eq!(phone.value().attr("href"), Some("tel:120"));
-    // The embed: sandboxed, lazy, titled, with a text link.
+    // The embed: lazy, titled, confined, with a text link. Bilibili's
+    // player needs its own origin, so no sandbox (allow-scripts with
+    // allow-same-origin is an HTML checker error): a strict `allow` and an
+    // origin-only referrer instead.
+    let frames: Vec<_> = page.select(&sel("iframe")).collect();
+    assert_eq!(frames.len(), 1, "only the allowlisted player is framed");
     let frame = page.select(&sel(".embed iframe")).next().unwrap().value();
     assert!(frame
         .attr("src")
@@ -140,7 +145,34 @@ fn bundle_images_are_published_hashed_with_variants_and_markup() {
         .starts_with("https://player.bilibili.com/player.html?bvid=BV1GJ411x7h7"));
     assert_eq!(frame.attr("loading"), Some("lazy"));
     assert_eq!(frame.attr("title"), Some("洗手六步法"));
-    assert!(frame.attr("sandbox").is_some());
+    assert_eq!(frame.attr("sandbox"), None);
+    assert_eq!(frame.attr("allow"), Some("fullscreen; picture-in-picture"));
+    assert_eq!(
+        frame.attr("referrerpolicy"),
+        Some("strict-origin-when-cross-origin")
+    );
+    let mut names: Vec<&str> = frame.attrs().map(|(name, _)| name).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "allow",
+            "allowfullscreen",
+            "loading",
+            "referrerpolicy",
+            "src",
+            "title"
+        ]
+    );
+    // A frame of a host not listed is removed; a link to one stays a link.
+    let html = fx.read("public/articles/fever/index.html");
+    assert!(!html.contains("evil.example"), "{html}");
+    assert!(page
+        .select(&sel(
+            ".content a[href='https://www.youtube.com/watch?v=dQw4w9WgXcQ']"
+        ))
+        .next()
+        .is_some());
     assert!(page
         .select(&sel(
             ".embed figcaption a[href^='https://www.bilibili.com/video/']"
@@ -225,7 +257,32 @@ fn e_mails_and_feeds_get_absolute_images_tables_and_unique_ids() {
         assert!(v.attr("srcset").is_none() && v.attr("loading").is_none());
     }
     assert!(!email.contains("<iframe"));
-    assert!(email.contains("在哔哩哔哩观看：洗手六步法"));
+    assert!(!email.contains("evil.example"));
+    // Long URLs and words break inside the 600 px column (no mail client
+    // scrolls a box sideways).
+    let body_p = doc
+        .select(&sel("p"))
+        .find(|p| p.text().collect::<String>() == "不要给儿童用阿司匹林退热。")
+        .expect("an article paragraph");
+    assert!(
+        body_p
+            .value()
+            .attr("style")
+            .unwrap_or("")
+            .contains("overflow-wrap: anywhere"),
+        "{:?}",
+        body_p.value()
+    );
+    let link = doc
+        .select(&sel(
+            "a[href='https://www.bilibili.com/video/BV1GJ411x7h7/']",
+        ))
+        .next()
+        .expect("the e-mail links to the video page");
+    assert_eq!(
+        link.text().collect::<String>(),
+        "在哔哩哔哩观看：洗手六步法"
+    );
     // Callouts are tables with inline styles, labels kept.
     assert!(
         !email.contains("class=\"callout callout-"),
@@ -250,6 +307,14 @@ fn e_mails_and_feeds_get_absolute_images_tables_and_unique_ids() {
         );
         assert!(!xml.contains("src=&quot;/articles"), "{feed}");
         assert!(!xml.contains("iframe"), "{feed}");
+        assert!(!xml.contains("evil.example"), "{feed}");
+        if feed == "public/atom.xml" {
+            // The player's place: the link to the video page.
+            assert!(
+                xml.contains("href=&quot;https://www.bilibili.com/video/BV1GJ411x7h7/&quot;&gt;在哔哩哔哩观看：洗手六步法"),
+                "{feed}: {xml}"
+            );
+        }
     }
 }
 
@@ -324,4 +389,84 @@ fn dangerous_link_schemes_cannot_be_configured() {
         "{text}"
     );
     assert!(!Path::new(&fx.public()).exists());
+}
+
+/// Each host's player as the page shows it: the built-in ones keep their
+/// origin (no `sandbox`, which with `allow-same-origin` is an HTML checker
+/// error), a site-defined one is sandboxed without `allow-same-origin`, and
+/// `sandbox: false` on the site's own host name is refused.
+#[test]
+fn players_are_confined_per_host_and_never_same_origin_sandboxed() {
+    let hosts = "content:\n  embeds: [tencent-video, youtube, hospital-tv]\n  embed_hosts:\n    - { name: hospital-tv, label: 院内视频, pages: ['https://tv.test.example/v/{id}'], player: 'https://tv.test.example/embed/{id}' }\n";
+    let fx = Fixture::with_config(&format!("{SITE_YAML}{hosts}"), CALENDAR_YAML);
+    let body = "[腾讯视频](https://v.qq.com/x/page/u3501x2k9wd.html)\n\n<iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" title=\"洗手\" allow=\"autoplay; camera\" sandbox=\"allow-scripts allow-same-origin allow-top-navigation\"></iframe>\n\n[院内视频](https://tv.test.example/v/hand-1)\n\n[哔哩哔哩](https://www.bilibili.com/video/BV1GJ411x7h7)\n";
+    fx.article(&ArticleSpec::new("wash", "洗手").body(body));
+    let out = fx.build("2026-10-12");
+    assert!(out.status.success(), "{}", output_text(&out));
+    let page = Html::parse_document(&fx.read("public/articles/wash/index.html"));
+    let frames: Vec<_> = page.select(&sel("iframe")).map(|f| f.value()).collect();
+    let srcs: Vec<&str> = frames.iter().map(|f| f.attr("src").unwrap()).collect();
+    assert_eq!(
+        srcs,
+        [
+            "https://v.qq.com/txp/iframe/player.html?vid=u3501x2k9wd&autoplay=false",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+            "https://tv.test.example/embed/hand-1",
+        ],
+        "bilibili is not listed: its link stays a link"
+    );
+    for frame in &frames[..2] {
+        assert_eq!(frame.attr("sandbox"), None);
+        // The pasted code's own `allow` and `sandbox` are not kept.
+        assert_eq!(frame.attr("allow"), Some("fullscreen; picture-in-picture"));
+        assert_eq!(frame.attr("loading"), Some("lazy"));
+        assert_eq!(
+            frame.attr("referrerpolicy"),
+            Some("strict-origin-when-cross-origin")
+        );
+    }
+    assert_eq!(
+        frames[2].attr("sandbox"),
+        Some("allow-scripts allow-presentation allow-popups allow-popups-to-escape-sandbox")
+    );
+    assert!(!fx
+        .read("public/articles/wash/index.html")
+        .contains("allow-same-origin"));
+    assert!(page
+        .select(&sel(
+            ".content a[href='https://www.bilibili.com/video/BV1GJ411x7h7']"
+        ))
+        .next()
+        .is_some());
+    // Each player's text link, in the page and in the feed.
+    let feed = fx.read("public/atom.xml");
+    for link in [
+        "https://v.qq.com/x/page/u3501x2k9wd.html",
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        "https://tv.test.example/v/hand-1",
+    ] {
+        let a = format!(".embed figcaption a[href='{link}']");
+        assert!(page.select(&sel(&a)).next().is_some(), "{link}");
+        assert!(
+            feed.contains(&format!("href=&quot;{link}&quot;")),
+            "{link}: {feed}"
+        );
+    }
+    assert!(!feed.contains("iframe"), "{feed}");
+
+    // Unsandboxed on the site's own host name: a site.yaml error.
+    let own = hosts
+        .replace("tv.test.example/embed", "health.test.example/embed")
+        .replace(" }\n", ", sandbox: false }\n");
+    fs::write(fx.root().join("site.yaml"), format!("{SITE_YAML}{own}")).unwrap();
+    let out = fx.run(&["check"]);
+    let text = output_text(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("site.yaml"), "{text}");
+    assert!(
+        text.contains(
+            "has `sandbox: false` but its player is on the site's own host `health.test.example`"
+        ),
+        "{text}"
+    );
 }

@@ -4,8 +4,9 @@
 // and every digest e-mail at 600 px without horizontal scrolling.
 //
 // Every page of PUBLIC_DIR and of each FIXTURE_PUBLIC_DIR (a site with wide
-// tables, long URLs and long code lines) is also opened at 320 px, the
-// narrowest phone, and must not scroll sideways.
+// tables, long URLs, long code lines and video players) is also opened at
+// 320 px, the narrowest phone, and must not scroll sideways; a fixture's
+// digest e-mails are opened at 600 px.
 //
 // Usage: node browser.mjs PUBLIC_DIR EDITORIAL_DIR SCREENSHOT_DIR [FIXTURE_PUBLIC_DIR...]
 // Prints one line per problem and a closing 'N passed, N failed' line.
@@ -171,7 +172,12 @@ async function findPages(dir, found = []) {
 for (const dir of [publicDir, ...fixtureDirs]) {
   const site = dir === publicDir ? pub : await serve(dir);
   const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+  // Only the site itself is loaded: video players (player.bilibili.com,
+  // v.qq.com, youtube-nocookie.com) are other hosts, and their frame's box
+  // is the site's CSS, whatever the player draws inside it.
+  await context.route((url) => !url.href.startsWith(site.url), (route) => route.abort());
   const page = await context.newPage();
+  let widest = 0;
   // The fixture: every page. The example site: every article and one page
   // of each other kind (its listings share their templates), to stay fast.
   let files = await findPages(dir);
@@ -202,10 +208,26 @@ for (const dir of [publicDir, ...fixtureDirs]) {
       }
       return { over, what: worst?.what };
     });
-    check(!wide, `${path.basename(dir)}/${rel}: scrolls ${wide?.over}px sideways at 320px (${wide?.what})`);
+    widest = Math.max(widest, wide?.over ?? 0);
+    check(!wide, `${path.basename(path.dirname(dir))}/${rel}: scrolls ${wide?.over}px sideways at 320px (${wide?.what})`);
   }
-  console.log(`320px: ${files.length} pages of ${dir}`);
+  console.log(`320px: ${files.length} pages of ${dir}, widest sideways scroll ${widest}px`);
   await context.close();
+  // A fixture's digest e-mails at 600 px, like the example site's above.
+  if (dir !== publicDir) {
+    const mail = await browser.newContext({ viewport: { width: 600, height: 900 } });
+    await mail.route((url) => !url.href.startsWith(site.url), (route) => route.abort());
+    const tab = await mail.newPage();
+    const fixtureEmails = await findEmails(path.join(dir, "digests")).catch(() => []);
+    check(fixtureEmails.length > 0, `no digest email.html under ${dir}`);
+    for (const file of fixtureEmails) {
+      const rel = path.relative(dir, file).split(path.sep).join("/");
+      await tab.goto(`${site.url}/${rel}`, { waitUntil: "load" });
+      const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check(overflow <= 0, `${path.basename(path.dirname(dir))}/${rel}: ${overflow}px horizontal scrolling at 600px`);
+    }
+    await mail.close();
+  }
   if (site !== pub) site.server.close();
 }
 

@@ -8,7 +8,9 @@ Usage: check_outputs.py PUBLIC_DIR EDITORIAL_DIR
   and a DTEND after DTSTART;
 - every article's JSON-LD parses and is a MedicalWebPage with lastReviewed
   and reviewedBy;
-- every digest email.html is under 102 KB and declares no width over 600 px.
+- every digest email.html is under 102 KB and declares no width over 600 px;
+- no e-mail and no feed entry holds a player (<iframe>, <video>), which no
+  mail or feed client plays: a video's place there is its link.
 
 Prints one line per problem and a closing 'N passed, N failed' line; exits 1
 if anything failed.
@@ -50,6 +52,8 @@ def check_feeds(roots):
             parsed = feedparser.parse(path.read_bytes())
             ok(not parsed.bozo, f"{path}: feedparser bozo: {parsed.get('bozo_exception')}")
             ok(parsed.feed.get("title"), f"{path}: feed has no title")
+            # The raw text: feedparser's sanitizer drops iframes itself.
+            ok(not FEED_PLAYER.search(path.read_text(encoding="utf-8")), f"{path}: an entry holds a player")
             for entry in parsed.entries:
                 ok(entry.get("link") and entry.get("id") and entry.get("updated"),
                    f"{path}: entry without link/id/updated: {entry.get('title')}")
@@ -122,6 +126,8 @@ def check_json_ld(public):
     return count
 
 
+PLAYER = re.compile(r"<(iframe|video)\b", re.I)
+FEED_PLAYER = re.compile(r"(<|&lt;|&#60;|&#x3c;)(iframe|video)\b", re.I)
 WIDTH_ATTR = re.compile(r"""\bwidth\s*=\s*["']?(\d+)""", re.I)
 WIDTH_CSS = re.compile(r"""(?<![-\w])(?:max-)?width\s*:\s*(\d+)px""", re.I)
 
@@ -136,6 +142,7 @@ def check_emails(public):
         text = re.sub(r"@media[^{]*\{", "", data.decode("utf-8"))
         widths = [int(w) for w in WIDTH_ATTR.findall(text) + WIDTH_CSS.findall(text)]
         ok(all(w <= MAX_EMAIL_WIDTH for w in widths), f"{path}: declares a width over 600 px: {sorted(set(widths))}")
+        ok(not PLAYER.search(text), f"{path}: holds a player (<iframe> or <video>)")
     ok(count > 0, "no digest email.html found")
     return count
 

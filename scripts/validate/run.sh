@@ -10,14 +10,16 @@
 #     and 1280 px saved under target/validate/screenshots/; every digest
 #     email.html renders at 600 px without horizontal scrolling; every
 #     page of the example site and of fixtures/phone/ (wide tables, long
-#     URLs, long code lines) at 320 px without horizontal scrolling;
+#     URLs, long code lines, video players, wide images) at 320 px without
+#     horizontal scrolling, and the fixture's e-mails at 600 px;
 #   - WeChat posts (wechat.mjs): the "复制到公众号" button clicked with the
 #     clipboard permission granted, the clipboard's HTML equal to the post's
 #     wechat.html, screenshots at 375 px;
 #   - site search (search.mjs): queries typed into the search box in
 #     Chromium, each expecting its article first (docs/search.md);
 #   - Python feedparser (every Atom feed, no bozo), icalendar (every .ics),
-#     JSON-LD of every article, e-mail size and width;
+#     JSON-LD of every article, e-mail size and width, no player in an
+#     e-mail or feed; for the example site and fixtures/phone/;
 #   - a ward poster printed with `chromium --print-to-pdf` (poster_pdf.mjs):
 #     exactly one A4 page. (Redirect pages and posters are .html under
 #     public/, so the Nu HTML Checker above covers them.)
@@ -60,16 +62,19 @@ echo "== building the example site as of ${VALIDATE_AS_OF:-2026-11-23}"
 "$bin" build --as-of "${VALIDATE_AS_OF:-2026-11-23}" \
   --out "$out/site/public" --editorial-out "$out/site/editorial"
 
-echo "== building the phone fixture (wide tables, long URLs, long code lines)"
+echo "== building the phone fixture (wide tables, long URLs, long code lines, video players)"
 rm -rf "$out/phone"
 "$bin" --root "$here/fixtures/phone" build --as-of 2026-10-12 \
   --out "$out/phone/public" --editorial-out "$out/phone/editorial" >/dev/null
 
 status=0
 # The phone fixture's pages and digest e-mails too: its articles hold the
-# wide tables, long URLs, code blocks and callouts that e-mails rewrite.
+# wide tables, long URLs, code blocks, callouts, images and video players
+# (Bilibili, Tencent Video, YouTube, a sandboxed site-defined host, a host
+# that is not allowed, self-hosted <video> with <track>) that pages and
+# e-mails render differently.
 echo "== Nu HTML Checker"
-pages=$(find "$out/site/public" "$out/site/editorial" "$out/phone/public" -name '*.html' | wc -l)
+pages=$(find "$out/site/public" "$out/site/editorial" "$out/phone/public" "$out/phone/editorial" -name '*.html' | wc -l)
 # Two e-mail conventions are not web HTML and are filtered by exact message:
 # the sender's merge tags (*|UNSUB|*, {{ UnsubscribeURL }}) stand in an href
 # until the e-mail platform replaces them at send time, and Outlook's
@@ -77,7 +82,7 @@ pages=$(find "$out/site/public" "$out/site/editorial" "$out/phone/public" -name 
 filter='.*Bad value “(\*\|[A-Z_]+\|\*|\{\{ ?[A-Za-z]+ ?\}\})” for attribute “href” on element “a”.*|.*CSS: “mso-hide”: Property “mso-hide” doesn.t exist.*'
 if java -jar "$here/node_modules/vnu-jar/build/dist/vnu.jar" --errors-only --skip-non-html \
     --filterpattern "$filter" \
-    "$out/site/public" "$out/site/editorial" "$out/phone/public"; then
+    "$out/site/public" "$out/site/editorial" "$out/phone/public" "$out/phone/editorial"; then
   echo "$pages passed, 0 failed (HTML pages)"
 else
   echo "Nu HTML Checker reported errors in the pages above"
@@ -86,6 +91,7 @@ fi
 
 echo "== feeds, calendars, JSON-LD, e-mail size"
 python3 "$here/check_outputs.py" "$out/site/public" "$out/site/editorial" || status=1
+python3 "$here/check_outputs.py" "$out/phone/public" "$out/phone/editorial" || status=1
 
 echo "== scripts/fingerprint.py (independent Python) agrees with healthpress on v1, v2 and statements"
 python3 "$here/compare_fingerprints.py" "$bin" "$repo" "$here/fixtures/fingerprints" || status=1

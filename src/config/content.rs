@@ -65,6 +65,24 @@ pub struct EmbedHost {
     pub pages: Vec<String>,
     /// The player to frame, `https://` with `{id}` in its path or query.
     pub player: String,
+    /// Frame the player in a `sandbox` without `allow-same-origin` (the
+    /// default). `false` for a player that needs its own cookies or
+    /// storage: it then keeps its origin, which must not be the site's.
+    #[serde(default = "sandboxed_by_default")]
+    pub sandbox: bool,
+}
+
+fn sandboxed_by_default() -> bool {
+    true
+}
+
+/// The host name of an `https://host[:port]/...` URL, lower-cased.
+fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    let host = host.split(':').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 impl EmbedHost {
@@ -269,6 +287,29 @@ impl ContentConfig {
         }
         out
     }
+
+    /// Problems that need the site's address: a host framed without a
+    /// sandbox whose player is on the site's own host name would share the
+    /// site's origin and could script its pages.
+    pub fn frame_problems(&self, base_url: &str) -> Vec<(&'static str, String, String)> {
+        let Some(site) = url_host(base_url) else {
+            return Vec::new();
+        };
+        self.embed_hosts
+            .iter()
+            .filter(|h| !h.sandbox && url_host(&h.player).as_deref() == Some(site.as_str()))
+            .map(|h| {
+                (
+                    "embed_hosts",
+                    format!(
+                        "embed host `{}` has `sandbox: false` but its player is on the site's own host `{site}`: it could read and change the site's pages",
+                        h.name
+                    ),
+                    "keep the default `sandbox: true`, or serve the player from another host name (e.g. tv.example.org)".to_string(),
+                )
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -341,6 +382,31 @@ mod tests {
                 "{text}: {problems:?}"
             );
         }
+    }
+
+    #[test]
+    fn an_unsandboxed_player_cannot_share_the_sites_host() {
+        let yaml = |sandbox: bool, player: &str| {
+            format!("embeds: [tv]\nembed_hosts:\n  - {{ name: tv, label: 院内视频, pages: ['https://tv.example.org/v/{{id}}'], player: '{player}', sandbox: {sandbox} }}\n")
+        };
+        let site = "https://www.example.org/";
+        let problems = |text: String| {
+            let c: ContentConfig = serde_yaml::from_str(&text).unwrap();
+            assert!(c.problems().is_empty(), "{:?}", c.problems());
+            c.frame_problems(site)
+        };
+        let same = "https://WWW.example.org:8443/embed/{id}";
+        let found = problems(yaml(false, same));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].1.contains("site's own host `www.example.org`"));
+        assert!(problems(yaml(true, same)).is_empty());
+        assert!(problems(yaml(false, "https://tv.example.org/embed/{id}")).is_empty());
+        let c: ContentConfig =
+            serde_yaml::from_str(&yaml(true, same).replace(", sandbox: true", "")).unwrap();
+        assert!(
+            c.embed_hosts[0].sandbox,
+            "sandboxed unless site.yaml says otherwise"
+        );
     }
 
     #[test]

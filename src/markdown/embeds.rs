@@ -2,10 +2,21 @@
 //! unless listed). A paragraph holding nothing but a link to a video page
 //! (`[洗手六步法](https://www.bilibili.com/video/BV1GJ411x7h7)`, optionally
 //! with a poster image as the link text) becomes the host's player in a
-//! sandboxed, lazily loaded `<iframe>` with a title, followed by the same
+//! lazily loaded, cross-origin `<iframe>` with a title, followed by the same
 //! link as text, for readers whose browser blocks the frame. E-mails and
 //! feeds cannot play video: they get the link (and the poster, if given)
 //! instead, see [`strip_players`].
+//!
+//! How a player is confined depends on the host ([`Framing`]): the
+//! built-in players read their own cookies and storage, which a `sandbox`
+//! without `allow-same-origin` forbids (they stop with a SecurityError),
+//! and `allow-scripts` with `allow-same-origin` is what the HTML checker
+//! rejects (for a same-origin frame it undoes the sandbox). So they get no
+//! `sandbox` at all: the same-origin policy keeps them out of the page
+//! (another origin), `allow=` delegates only fullscreen and
+//! picture-in-picture, and the referrer policy sends the site's origin
+//! only, never which article a reader is on. Site-defined hosts are
+//! sandboxed without `allow-same-origin` unless site.yaml says otherwise.
 //!
 //! Only URLs of the known players are produced (from the video id), never
 //! the address the author wrote, so nothing but the host's own player can
@@ -28,6 +39,37 @@ pub(crate) struct Video {
     pub player: String,
     /// The video's page, for the text link.
     pub page: String,
+    /// How the player is confined.
+    pub framing: Framing,
+}
+
+/// How a player's `<iframe>` is confined (docs/content.md, "Video embeds").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// `sandbox` without `allow-same-origin`: the player runs in an opaque
+    /// origin, with no cookies or storage, no forms, no top navigation.
+    Sandboxed,
+    /// No `sandbox`: the player keeps its own origin (its cookies and
+    /// storage), which is never the site's, so it still cannot read or
+    /// script the page; only `allow=` features are delegated.
+    CrossOrigin,
+}
+
+impl Framing {
+    /// The attributes that confine the frame. Both delegate only
+    /// fullscreen and picture-in-picture (no autoplay, camera, location…)
+    /// and send only the site's origin as the referrer (YouTube's player
+    /// refuses to play without one, error 153).
+    fn attributes(self) -> &'static str {
+        match self {
+            Framing::Sandboxed => {
+                "sandbox=\"allow-scripts allow-presentation allow-popups allow-popups-to-escape-sandbox\" allow=\"fullscreen; picture-in-picture\" allowfullscreen referrerpolicy=\"strict-origin-when-cross-origin\""
+            }
+            Framing::CrossOrigin => {
+                "allow=\"fullscreen; picture-in-picture\" allowfullscreen referrerpolicy=\"strict-origin-when-cross-origin\""
+            }
+        }
+    }
 }
 
 /// A video of a built-in host.
@@ -43,6 +85,11 @@ fn built_in(host: &str, player: String, page: String) -> Video {
         label_en: en.to_string(),
         player,
         page,
+        // YouTube's player reads document.cookie and stops with a
+        // SecurityError in an opaque origin; Bilibili's does not load in
+        // one (both fixed elsewhere by adding allow-same-origin). Tencent's
+        // was not tried sandboxed; it is framed like the other two.
+        framing: Framing::CrossOrigin,
     }
 }
 
@@ -121,6 +168,11 @@ fn recognise_custom(url: &str, host: &EmbedHost) -> Option<Video> {
         label_en: host.label_en.clone().unwrap_or_else(|| host.label.clone()),
         player: host.player.replace("{id}", id),
         page: host.pages[0].replace("{id}", id),
+        framing: if host.sandbox {
+            Framing::Sandboxed
+        } else {
+            Framing::CrossOrigin
+        },
     })
 }
 
@@ -223,9 +275,10 @@ pub(crate) fn html(video: &Video, title: &str, poster: Option<&str>, zh: bool) -
         .map(|img| format!("<div class=\"embed-poster\" hidden>{img}</div>"))
         .unwrap_or_default();
     format!(
-        "<figure class=\"embed embed-{name}\">{poster_html}<div class=\"embed-frame\"><iframe src=\"{player}\" title=\"{title_attr}\" loading=\"lazy\" sandbox=\"allow-scripts allow-same-origin allow-presentation allow-popups\" allow=\"fullscreen; picture-in-picture\" allowfullscreen referrerpolicy=\"strict-origin-when-cross-origin\"></iframe></div><figcaption><a href=\"{page}\">{watch}{title_html}</a></figcaption></figure>\n",
+        "<figure class=\"embed embed-{name}\">{poster_html}<div class=\"embed-frame\"><iframe src=\"{player}\" title=\"{title_attr}\" loading=\"lazy\" {confine}></iframe></div><figcaption><a href=\"{page}\">{watch}{title_html}</a></figcaption></figure>\n",
         name = escape_html(&video.host),
         player = escape_html(&video.player),
+        confine = video.framing.attributes(),
         title_attr = escape_html(title),
         page = escape_html(&video.page),
         watch = escape_html(&watch),
@@ -320,6 +373,7 @@ mod tests {
                 "https://tv.example.org/watch?vid={id}".into(),
             ],
             player: "https://tv.example.org/embed/{id}?autoplay=0".into(),
+            sandbox: true,
         };
         let allowed = vec!["hospital-tv".to_string()];
         let custom = std::slice::from_ref(&tv);
@@ -350,6 +404,63 @@ mod tests {
         assert!(page.contains("Watch on Hospital TV: 洗手"), "{page}");
         assert!(page.contains("class=\"embed embed-hospital-tv\""), "{page}");
         assert!(html(&v, "洗手", None, true).contains("在院内视频观看："));
+    }
+
+    #[test]
+    fn built_in_players_keep_their_origin_site_defined_ones_are_sandboxed() {
+        // Never both allow-scripts and allow-same-origin (the HTML checker's
+        // error); the built-in players need their origin, so no sandbox.
+        let iframe = |html: &str| {
+            let start = html.find("<iframe").unwrap();
+            html[start..start + html[start..].find('>').unwrap() + 1].to_string()
+        };
+        for url in [
+            "https://www.bilibili.com/video/BV1GJ411x7h7",
+            "https://v.qq.com/x/page/u3501x2k9wd.html",
+            "https://youtu.be/dQw4w9WgXcQ",
+        ] {
+            let v = recognise(url, &all(), &[]).unwrap();
+            assert_eq!(v.framing, Framing::CrossOrigin);
+            let tag = iframe(&html(&v, "洗手", None, true));
+            assert_eq!(
+                tag,
+                format!("<iframe src=\"{}\" title=\"洗手\" loading=\"lazy\" allow=\"fullscreen; picture-in-picture\" allowfullscreen referrerpolicy=\"strict-origin-when-cross-origin\">", escape_html(&v.player))
+            );
+        }
+        let mut tv = EmbedHost {
+            name: "tv".into(),
+            label: "院内视频".into(),
+            label_en: None,
+            pages: vec!["https://tv.example.org/v/{id}".into()],
+            player: "https://tv.example.org/embed/{id}".into(),
+            sandbox: true,
+        };
+        let allowed = vec!["tv".to_string()];
+        let v = recognise(
+            "https://tv.example.org/v/a1",
+            &allowed,
+            std::slice::from_ref(&tv),
+        )
+        .unwrap();
+        let tag = iframe(&html(&v, "洗手", None, true));
+        assert!(
+            tag.contains(" sandbox=\"allow-scripts allow-presentation allow-popups allow-popups-to-escape-sandbox\" "),
+            "{tag}"
+        );
+        assert!(!tag.contains("allow-same-origin"), "{tag}");
+        tv.sandbox = false;
+        let v = recognise(
+            "https://tv.example.org/v/a1",
+            &allowed,
+            std::slice::from_ref(&tv),
+        )
+        .unwrap();
+        let tag = iframe(&html(&v, "洗手", None, true));
+        assert!(!tag.contains("sandbox"), "{tag}");
+        assert!(
+            tag.contains("referrerpolicy=\"strict-origin-when-cross-origin\""),
+            "{tag}"
+        );
     }
 
     #[test]

@@ -281,12 +281,13 @@ fn configured_schemes_pass_and_errors_say_what_to_do() {
 }
 
 #[test]
-fn allowlisted_video_links_become_sandboxed_players() {
+fn allowlisted_video_links_become_players() {
     let embeds = vec!["bilibili".to_string()];
     let body = "看视频：\n\n[洗手六步法](https://www.bilibili.com/video/BV1GJ411x7h7)\n\n[YouTube](https://youtu.be/abcdefghijk)\n\n<iframe src=\"//player.bilibili.com/player.html?bvid=BV1GJ411x7h7&p=1\" scrolling=\"no\" allowfullscreen=\"true\"></iframe>\n";
     let (html, d) = render_with(body, None, &[], &embeds);
     assert_eq!(html.matches("<iframe").count(), 2, "{html}");
-    assert!(html.contains("<iframe src=\"https://player.bilibili.com/player.html?bvid=BV1GJ411x7h7&amp;p=1&amp;autoplay=0&amp;high_quality=1\" title=\"洗手六步法\" loading=\"lazy\" sandbox=\""), "{html}");
+    assert!(html.contains("<iframe src=\"https://player.bilibili.com/player.html?bvid=BV1GJ411x7h7&amp;p=1&amp;autoplay=0&amp;high_quality=1\" title=\"洗手六步法\" loading=\"lazy\" allow=\"fullscreen; picture-in-picture\" allowfullscreen referrerpolicy=\"strict-origin-when-cross-origin\"></iframe>"), "{html}");
+    assert!(!html.contains("allow-same-origin"), "{html}");
     assert!(html.contains("<a href=\"https://www.bilibili.com/video/BV1GJ411x7h7/\">在哔哩哔哩观看：洗手六步法</a>"), "{html}");
     // Not allowlisted: stays a link.
     assert!(

@@ -124,7 +124,10 @@ pub fn check_config(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
         out.push(Diagnostic::error("newsletter-config", file, why).at(l, c));
     }
     out.extend(check_signing_keys(config, &at));
-    for (key, message, hint) in config.content.problems() {
+    let content_problems = config.content.problems().into_iter();
+    for (key, message, hint) in
+        content_problems.chain(config.content.frame_problems(&config.base_url))
+    {
         let (l, c) = at(&["content", key], None);
         out.push(
             Diagnostic::error("content-config", file, message)
