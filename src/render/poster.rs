@@ -218,24 +218,33 @@ impl Renderer for Posters {
                 &edit.reach(index).pages
             }
         };
-        let results: Vec<Result<(String, String), Diagnostic>> =
-            chosen.par_iter().map(|&i| poster_page(index, i)).collect();
-        let mut files = Vec::with_capacity(results.len());
+        // Written as they are made, not held until the end (70 MB at 10k).
+        let results: Vec<Result<String, Diagnostic>> = chosen
+            .par_iter()
+            .map(|&i| {
+                let (path, html) = poster_page(index, i)?;
+                out.write(&path, html.as_bytes())
+                    .map_err(|e| Diagnostic::error("output", &path, e.to_string()))?;
+                Ok(path)
+            })
+            .collect();
         for result in results {
             match result {
-                Ok((path, html)) => files.push((path, html.into_bytes())),
+                Ok(path) => {
+                    rendered.pages += 1;
+                    rendered.files.push(path);
+                }
                 Err(d) => rendered.problems.push(d),
             }
         }
         if let Scope::Edit(edit) = scope {
             for (_, slug) in &edit.diff.gone {
                 let rel = file_for(&index.urls, &poster_path(index, slug));
-                if !files.iter().any(|(p, _)| *p == rel) {
+                if !rendered.files.contains(&rel) {
                     rendered.removed.push(rel);
                 }
             }
         }
-        rendered.write_all(out, files, true);
         rendered
     }
 }
