@@ -420,3 +420,22 @@ fn the_claim_model_leaves_patient_education_alone() {
         "error"
     );
 }
+
+#[test]
+fn a_line_start_pattern_matches_only_where_a_line_starts() {
+    let linter = linter();
+    // "This also protects eyesight": the verb has a subject; from the
+    // repository's example site (content/en/teen-sleep.md).
+    let advice = "- **Get daylight** in the morning. This also protects eyesight, as explained in our article.\n";
+    assert!(
+        !rules_in(&linter, advice).contains(&"ad-copy-verb".to_string()),
+        "{:?}",
+        rules_in(&linter, advice)
+    );
+    let copy = "Intro line.\n- Protects eyesight and relieves dry eyes in seven days.\n";
+    assert!(
+        rules_in(&linter, copy).contains(&"ad-copy-verb".to_string()),
+        "{:?}",
+        rules_in(&linter, copy)
+    );
+}
