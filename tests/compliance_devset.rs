@@ -30,7 +30,7 @@ fn dev_set_meets_the_recall_and_false_alarm_targets() {
     assert!(pages >= 20, "at least 20 clean pages");
     // Dev-set floors a little under the held-out targets (>= 95%, < 2%, < 8%,
     // < 3% of pages), so a change that moves away from them fails here.
-    assert!(recall >= 0.96, "recall {recall:.3}");
+    assert!(recall >= 0.975, "recall {recall:.3}");
     assert!(identifiers >= 0.99, "identifier recall {identifiers:.3}");
     assert!(errors < 0.02, "errors on clean sentences {errors:.3}");
     assert!(
@@ -47,4 +47,26 @@ fn dev_set_meets_the_recall_and_false_alarm_targets() {
             .map(|p| (&p.name, &p.errors))
             .collect::<Vec<_>>()
     );
+}
+
+/// The held-out batches are never tuned to for recall, but their clean
+/// sentences hold the false-error target: a rule that starts flagging
+/// ordinary patient education there fails here.
+#[test]
+fn held_out_clean_sentences_get_no_false_errors() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/compliance_devset");
+    for batch in [
+        "heldout_batch3.tsv",
+        "heldout_batch4.tsv",
+        "heldout_batch6.tsv",
+        "heldout_batch7.tsv",
+    ] {
+        let report = score::score_files(&dir, &[batch.to_string()]).expect("batch loads");
+        let (errors, clean) = rate(&report.rows, |r| !r.prohibited, |o| o == Outcome::Error);
+        assert!(clean >= 20, "{batch}: at least 20 clean sentences");
+        assert!(
+            errors * 50 < clean,
+            "{batch}: errors on {errors} of {clean} clean sentences"
+        );
+    }
 }

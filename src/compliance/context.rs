@@ -133,7 +133,11 @@ impl<'a> Sentence<'a> {
         // A pattern may run past the sentence's end (across a table cell's
         // `|`); the reading is of the part inside the sentence.
         let end = end.clamp(start, self.end.max(start));
-        let clause = segment::clause_start(self.text, self.start, start);
+        let clause = self.negation_clause(
+            segment::clause_start(self.text, self.start, start),
+            start,
+            end,
+        );
         let clause_end = self.text[end..self.end]
             .find(['，', ',', '。', '；', ';'])
             .map_or(self.end, |i| end + i);
@@ -176,16 +180,97 @@ impl<'a> Sentence<'a> {
         }
     }
 
+    /// Where negation and hedging may come from: the claim's clause, or the
+    /// clause before it when the claim continues an enumeration there
+    /// (不能预防、治疗; "aren't meant to treat, prevent or cure"; "not
+    /// intended to diagnose, treat, cure or prevent"): an enumeration comma
+    /// (、), or an English comma when the claim is a list item ("X or
+    /// claim", "claim or Y"). "No side effects, and cures…" is no list:
+    /// nothing stands before the coordinator.
+    fn negation_clause(&self, clause: usize, start: usize, end: usize) -> usize {
+        let words = |from: usize, to: usize| self.text[from..to].split_whitespace().count();
+        let coordinator = |w: &str| matches!(w, "or" | "and" | "nor");
+        let head = self.text[clause..start].to_ascii_lowercase();
+        let head: Vec<&str> = head.split_whitespace().collect();
+        let after = self.text[end..self.end].trim_start().to_ascii_lowercase();
+        // The claim is an item of a list: "…, prevent or cure" / "…, cure or prevent".
+        let in_list = (2..=3).contains(&head.len()) && head.last().is_some_and(|w| coordinator(w))
+            || head.is_empty()
+                && (after.starts_with(',')
+                    || after.split_whitespace().next().is_some_and(coordinator));
+        let mut clause = clause;
+        // Walk back over the list's earlier items (bare words: "diagnose, treat,").
+        for _ in 0..6 {
+            let Some(sep) = self.text[self.start..clause].chars().next_back() else {
+                break;
+            };
+            let continues = match sep {
+                '、' => true,
+                ',' => in_list,
+                _ => false,
+            };
+            if !continues {
+                break;
+            }
+            let before = clause - sep.len_utf8();
+            let previous = segment::clause_start(self.text, self.start, before);
+            clause = previous;
+            // A longer segment is the list's head (…not intended to diagnose).
+            if words(previous, before) > 2 {
+                break;
+            }
+        }
+        clause
+    }
+
+    /// A brand as subject: an English word with a capital inside it or
+    /// letters and digits mixed (NeuroPlus, ProstAid, Activ8) opening the
+    /// sentence before the claim. Products are named, not described.
+    fn brand_before(&self, at: usize) -> bool {
+        // Units, lab tests and platforms are spelled the same way.
+        const NOT_BRANDS: [&str; 12] = [
+            "mmhg",
+            "hba1c",
+            "mrna",
+            "egfr",
+            "covid",
+            "medlineplus",
+            "pubmed",
+            "youtube",
+            "wechat",
+            "whatsapp",
+            "webmd",
+            "iphone",
+        ];
+        // The subject: among the first three words of the sentence.
+        self.words.iter().take(3).any(|w| {
+            let t = w.text;
+            w.end <= at
+                && t.len() >= 4
+                && !NOT_BRANDS.contains(&t.to_ascii_lowercase().as_str())
+                && t.is_ascii()
+                && t.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && (t.chars().skip(1).any(|c| c.is_ascii_uppercase())
+                    && t.chars().any(|c| c.is_ascii_lowercase())
+                    || t.chars().any(|c| c.is_ascii_digit())
+                        && t.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 3)
+        })
+    }
+
     fn speaker(&self, lex: &Lexicon, at: usize) -> Speaker {
         if !self.find(&lex.institution, self.start, self.end).is_empty() {
             return Speaker::Institution;
         }
-        if !self.find(&lex.product, self.start, self.end).is_empty() {
+        if !self.find(&lex.product, self.start, self.end).is_empty() || self.brand_before(at) {
             return Speaker::Product;
         }
+        // 防癌, 抗幽菌, 杀菌 end like a disease but act on it: a product's
+        // word, not a disease as the subject.
+        let acts_on = |t: &str| t.starts_with(['防', '抗', '治', '杀', '灭', '降', '除', '消']);
         let disease = self.words.iter().any(|w| {
             w.end <= at
                 && w.text.chars().count() >= 2
+                && !acts_on(w.text)
                 && lex
                     .disease_suffix
                     .iter()

@@ -21,6 +21,9 @@ const REVIEW: &str = include_str!("review_rules.yaml");
 const IDENTIFIERS: &str = include_str!("identifier_rules.yaml");
 /// Claim shapes by category (guarantees, permanence, instant results, …).
 const SHAPES: &str = include_str!("claim_shape_rules.yaml");
+/// The model of claims: who promises what outcome (ad copy, no more
+/// treatment, office endorsements, use-then-outcome stories, refunds…).
+const MODEL: &str = include_str!("claim_model_rules.yaml");
 
 /// The lazy DFA's cache for the combined term and pattern regexes, per
 /// thread. With the default (2 MB) the combined pattern regex fills it on
@@ -189,6 +192,8 @@ pub const REVIEW_PATH: &str = "src/compliance/review_rules.yaml";
 pub const IDENTIFIERS_PATH: &str = "src/compliance/identifier_rules.yaml";
 /// Path shown in errors about the built-in claim-shape rule file.
 pub const SHAPES_PATH: &str = "src/compliance/claim_shape_rules.yaml";
+/// Path shown in errors about the built-in claim-model rule file.
+pub const MODEL_PATH: &str = "src/compliance/claim_model_rules.yaml";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -223,6 +228,7 @@ pub(crate) fn resolve(
         &[
             (REVIEW_PATH, REVIEW),
             (SHAPES_PATH, SHAPES),
+            (MODEL_PATH, MODEL),
             (IDENTIFIERS_PATH, IDENTIFIERS),
         ],
     )
@@ -414,6 +420,11 @@ pub(crate) struct TermMatcher {
     /// a candidate (a broad pattern of one rule must not hide another
     /// rule's pattern starting at the same character).
     patterns: Vec<(Regex, TermEntry)>,
+    /// `line_start[i]`: pattern `i` opens with `(?m:^)`, so it may match
+    /// only where a line starts. Anchored on a window that begins at the
+    /// candidate, its `^` would hold anywhere ("This also protects
+    /// eyesight" read as a line opening with "protects").
+    line_start: Vec<bool>,
     /// The same anchored patterns as one set: which of them match at a
     /// candidate position is one pass, not one search per pattern.
     pattern_set: Option<RegexSet>,
@@ -423,6 +434,7 @@ impl TermMatcher {
     pub fn new(rules: &[Resolved]) -> Result<TermMatcher, String> {
         let mut literals: HashMap<String, TermEntry> = HashMap::new();
         let mut patterns = Vec::new();
+        let mut line_start = Vec::new();
         let mut alternatives: Vec<String> = Vec::new();
         let mut pattern_sources = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
@@ -486,6 +498,7 @@ impl TermMatcher {
                     not_preceded_by: Vec::new(),
                     hint: None,
                 };
+                line_start.push(pattern.trim_start().starts_with("(?m:^)"));
                 patterns.push((anchored, entry));
                 pattern_sources.push(format!("(?:{pattern})"));
             }
@@ -520,6 +533,7 @@ impl TermMatcher {
             regexes: [build(&alternatives)?, build(&pattern_sources)?],
             literals,
             patterns,
+            line_start,
             pattern_set,
         })
     }
@@ -558,6 +572,11 @@ impl TermMatcher {
                 };
                 for index in set.matches(rest).into_iter() {
                     let (anchored, entry) = &self.patterns[index];
+                    if self.line_start[index]
+                        && !(m.start() == 0 || text[..m.start()].ends_with('\n'))
+                    {
+                        continue;
+                    }
                     if rules_seen.contains(&entry.rule) {
                         continue;
                     }

@@ -369,3 +369,73 @@ fn a_pattern_running_past_a_cell_border_does_not_panic() {
     let text = "| 用了三天后 | 完全消失 |\n| 服用后 | 痊愈 |\n";
     let _ = linter().scan(Path::new("content/a.md"), text);
 }
+
+#[test]
+fn the_claim_model_catches_promises_in_new_wording() {
+    // Who promises what outcome: a product (named or as a brand), ad copy
+    // without a subject, the institution; no-more-treatment, refunds,
+    // endorsement by office, use-then-outcome stories.
+    all(
+        "error",
+        &[
+            "本品让糖友不用再打胰岛素。",
+            "我院院长亲自主刀，术后不再复发。",
+            "ZenoFlex reverses arthritis.",
+            "These capsules help you cut back on insulin.",
+            "没有效果，退还全部费用。",
+            "If you don't see results in 30 days, we'll refund every penny.",
+            "本品天然，所以没有副作用。",
+        ],
+    );
+    all(
+        "review",
+        &[
+            "Relieves stiffness and discomfort in your joints.\n",
+            "降血糖、降血脂，还能软化血管。",
+            "我妈喝了两个月，血压已经降到120了。",
+            "院长亲种，种的好。",
+            "Recommended by Dr Smith, the country's leading heart expert.",
+            "体检套餐优惠风暴来袭。",
+        ],
+    );
+}
+
+#[test]
+fn the_claim_model_leaves_patient_education_alone() {
+    all(
+        "none",
+        &[
+            "This product is not intended to diagnose, treat, cure or prevent any disease.",
+            "Dietary supplements aren't meant to treat, prevent or cure diseases.",
+            "不要自行停药，请遵医嘱调整降压药。",
+            "多数患者经规范治疗后症状明显改善。",
+            "接种疫苗可以有效预防流感。",
+            "控制血压低于130/80mmHg。",
+            "目前没有药物可以根治、治愈这种病。",
+        ],
+    );
+    // A negated claim does not hide a real one after it.
+    assert_eq!(
+        tier("No side effects, and cures arthritis for good."),
+        "error"
+    );
+}
+
+#[test]
+fn a_line_start_pattern_matches_only_where_a_line_starts() {
+    let linter = linter();
+    // "This also protects eyesight": the verb has a subject; from the
+    // repository's example site (content/en/teen-sleep.md).
+    let advice = "- **Get daylight** in the morning. This also protects eyesight, as explained in our article.\n";
+    assert!(
+        !rules_in(&linter, advice).contains(&"ad-copy-verb".to_string()),
+        "{:?}",
+        rules_in(&linter, advice)
+    );
+    let copy = "Intro line.\n- Protects eyesight and relieves dry eyes in seven days.\n";
+    assert!(
+        rules_in(&linter, copy).contains(&"ad-copy-verb".to_string()),
+        "{:?}",
+        rules_in(&linter, copy)
+    );
+}
