@@ -399,8 +399,12 @@ fn dangerous_link_schemes_cannot_be_configured() {
 fn players_are_confined_per_host_and_never_same_origin_sandboxed() {
     let hosts = "content:\n  embeds: [tencent-video, youtube, hospital-tv]\n  embed_hosts:\n    - { name: hospital-tv, label: 院内视频, pages: ['https://tv.test.example/v/{id}'], player: 'https://tv.test.example/embed/{id}' }\n";
     let fx = Fixture::with_config(&format!("{SITE_YAML}{hosts}"), CALENDAR_YAML);
-    let body = "[腾讯视频](https://v.qq.com/x/page/u3501x2k9wd.html)\n\n<iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" title=\"洗手\" allow=\"autoplay; camera\" sandbox=\"allow-scripts allow-same-origin allow-top-navigation\"></iframe>\n\n[院内视频](https://tv.test.example/v/hand-1)\n\n[哔哩哔哩](https://www.bilibili.com/video/BV1GJ411x7h7)\n";
-    fx.article(&ArticleSpec::new("wash", "洗手").body(body));
+    let body = "[![腾讯视频封面：打满泡沫的双手](poster.png)](https://v.qq.com/x/page/u3501x2k9wd.html)\n\n<iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" title=\"洗手\" allow=\"autoplay; camera\" sandbox=\"allow-scripts allow-same-origin allow-top-navigation\"></iframe>\n\n[院内视频](https://tv.test.example/v/hand-1)\n\n[哔哩哔哩](https://www.bilibili.com/video/BV1GJ411x7h7)\n";
+    fx.write(
+        "content/kids/wash.md",
+        &ArticleSpec::new("wash", "洗手").body(body).to_markdown(),
+    );
+    write_bytes(&fx, "content/kids/poster.png", &png(320, 180));
     let out = fx.build("2026-10-12");
     assert!(out.status.success(), "{}", output_text(&out));
     let page = Html::parse_document(&fx.read("public/articles/wash/index.html"));
@@ -453,6 +457,34 @@ fn players_are_confined_per_host_and_never_same_origin_sandboxed() {
         );
     }
     assert!(!feed.contains("iframe"), "{feed}");
+    // The poster stands in for the player in the feed and the e-mail.
+    assert!(
+        feed.contains("src=&quot;https://health.test.example/articles/wash/poster."),
+        "{feed}"
+    );
+    let email = Html::parse_document(&fx.read("public/digests/parents/2026-10-05/email.html"));
+    assert!(email.select(&sel("iframe")).next().is_none());
+    let poster = email
+        .select(&sel("img[alt='腾讯视频封面：打满泡沫的双手']"))
+        .next()
+        .expect("the poster in the e-mail");
+    assert!(poster
+        .value()
+        .attr("src")
+        .unwrap()
+        .starts_with("https://health.test.example/articles/wash/poster."));
+    let links: Vec<String> = email
+        .select(&sel("a"))
+        .filter_map(|a| a.value().attr("href"))
+        .map(|h| h.split('?').next().unwrap().to_string())
+        .collect();
+    for link in [
+        "https://v.qq.com/x/page/u3501x2k9wd.html",
+        "https://www.youtube.com/watch",
+        "https://tv.test.example/v/hand-1",
+    ] {
+        assert!(links.iter().any(|l| l == link), "{link}: {links:?}");
+    }
 
     // Unsandboxed on the site's own host name: a site.yaml error.
     let own = hosts
