@@ -115,6 +115,47 @@ fn site_yaml_adds_synonym_groups_and_rejects_bad_ones() {
 }
 
 #[test]
+fn a_remembered_index_is_reused_only_for_the_same_documents() {
+    let site = Fixture::new();
+    site.article(&ArticleSpec::new("fever", "孩子发热怎么办").body("多喝水。\n"));
+    site.article(&ArticleSpec::new("qzsecret", "跌倒qzsecret"));
+    let index_files = |site: &Fixture| -> Vec<(String, Vec<u8>)> {
+        all_files_readable(&site.public())
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("pagefind/"))
+            .collect()
+    };
+    assert!(site.build(TODAY).status.success());
+    assert!(site
+        .root()
+        .join(".healthpress-cache/search-index")
+        .is_file());
+    let first = index_files(&site);
+    assert!(records(&site).iter().any(|r| r.contains("qzsecret")));
+    // Same documents: the same bytes, from the remembered index.
+    std::fs::remove_dir_all(site.public()).unwrap();
+    assert!(site.build(TODAY).status.success());
+    assert!(first == index_files(&site));
+    // An article withdrawn (now a draft) leaves the index at once.
+    site.article(&ArticleSpec::new("qzsecret", "跌倒qzsecret").status("draft"));
+    assert!(site.build(TODAY).status.success());
+    assert!(!records(&site).iter().any(|r| r.contains("qzsecret")));
+    // An edited body is indexed again.
+    site.article(&ArticleSpec::new("fever", "孩子发热怎么办").body("多喝水qznewword。\n"));
+    assert!(site.build(TODAY).status.success());
+    assert!(records(&site).iter().any(|r| r.contains("qznewword")));
+    // A damaged cache is a miss: the index is built again.
+    std::fs::write(
+        site.root().join(".healthpress-cache/search-index"),
+        b"hpsrch01xx",
+    )
+    .unwrap();
+    std::fs::remove_dir_all(site.public()).unwrap();
+    assert!(site.build(TODAY).status.success());
+    assert!(records(&site).iter().any(|r| r.contains("qznewword")));
+}
+
+#[test]
 fn every_page_has_a_search_box_and_the_search_page_works_without_javascript() {
     let site = Fixture::new();
     site.article(&ArticleSpec::new("fever", "孩子发热怎么办"));

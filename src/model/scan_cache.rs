@@ -51,7 +51,7 @@ impl ScanCache {
     /// linter described by `settings` (its configuration, in any stable
     /// textual form).
     pub fn open(root: Option<&Path>, settings: &str) -> ScanCache {
-        let identity = identity(settings);
+        let identity = program_identity(settings);
         let file = root.map(|r| r.join(".healthpress-cache").join("compliance-clean"));
         let known = file
             .as_deref()
@@ -133,8 +133,9 @@ impl ScanCache {
 }
 
 /// The linter's identity: the running program (its size and modification
-/// time: a rebuilt program may have other rules) and `settings`.
-fn identity(settings: &str) -> Key {
+/// time: a rebuilt program may have other rules) and `settings`. Other
+/// caches of a build (the search index) key on it too.
+pub fn program_identity(settings: &str) -> Key {
     let mut h = Sha256::new();
     if let Some(meta) = std::env::current_exe()
         .ok()

@@ -205,19 +205,34 @@ impl Renderer for Posters {
         &[Part::PublicArticles, Part::Config, Part::Theme]
     }
 
-    /// One small page per public article: always renders them all.
-    fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
+    /// One small page per public article.
+    fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
         let mut rendered = Rendered::default();
-        let results: Vec<Result<(String, String), Diagnostic>> = index
-            .published
-            .par_iter()
-            .map(|&i| poster_page(index, i))
-            .collect();
+        // After an edit, the posters of the article pages the edit reaches
+        // (a poster shows what its article's page shows), and the posters
+        // of articles no longer public removed.
+        let chosen: &[usize] = match scope {
+            Scope::Everything => &index.published,
+            Scope::Edit(edit) => {
+                rendered.partial = true;
+                &edit.reach(index).pages
+            }
+        };
+        let results: Vec<Result<(String, String), Diagnostic>> =
+            chosen.par_iter().map(|&i| poster_page(index, i)).collect();
         let mut files = Vec::with_capacity(results.len());
         for result in results {
             match result {
                 Ok((path, html)) => files.push((path, html.into_bytes())),
                 Err(d) => rendered.problems.push(d),
+            }
+        }
+        if let Scope::Edit(edit) = scope {
+            for (_, slug) in &edit.diff.gone {
+                let rel = file_for(&index.urls, &poster_path(index, slug));
+                if !files.iter().any(|(p, _)| *p == rel) {
+                    rendered.removed.push(rel);
+                }
             }
         }
         rendered.write_all(out, files, true);

@@ -148,12 +148,21 @@ impl QrMatrix {
 
     /// A greyscale bitmap, `module_px` pixels per module (0 dark, 255 light).
     pub fn to_luma(&self, module_px: u32) -> image::GrayImage {
-        let scale = module_px.max(1);
-        let edge = self.width as u32 * scale;
-        image::GrayImage::from_fn(edge, edge, |x, y| {
-            let dark = self.is_dark((x / scale) as usize, (y / scale) as usize);
-            image::Luma([if dark { 0 } else { 255 }])
-        })
+        let scale = module_px.max(1) as usize;
+        let edge = self.width * scale;
+        // One pixel row per module row, repeated `scale` times.
+        let mut pixels = Vec::with_capacity(edge * edge);
+        for y in 0..self.width {
+            let start = pixels.len();
+            for x in 0..self.width {
+                let shade = if self.is_dark(x, y) { 0 } else { 255 };
+                pixels.extend(std::iter::repeat_n(shade, scale));
+            }
+            for _ in 1..scale {
+                pixels.extend_from_within(start..start + edge);
+            }
+        }
+        image::GrayImage::from_raw(edge as u32, edge as u32, pixels).expect("edge x edge pixels")
     }
 
     /// The bitmap of [`QrMatrix::to_luma`] as PNG bytes.
@@ -206,56 +215,23 @@ fn best_mask(canvas: &Canvas, width: usize) -> Vec<bool> {
 /// computes it: runs of five or more (N1), 2x2 blocks (N2), finder-like
 /// 1:1:3:1:1 runs without four light modules on one side (N3, less the
 /// nine matches the real finder patterns make in each direction) and the
-/// dark/light balance (N4).
+/// dark/light balance (N4). Rows, then columns as the rows of the
+/// transposed symbol, so every line is a contiguous slice.
 fn penalty(dark: &[bool], w: usize) -> u32 {
-    let at = |horizontal: bool, line: usize, k: usize| {
-        if horizontal {
-            dark[line * w + k]
-        } else {
-            dark[k * w + line]
-        }
-    };
+    let transposed: Vec<bool> = (0..w * w).map(|i| dark[(i % w) * w + i / w]).collect();
     let mut score = 0u32;
-    for horizontal in [true, false] {
-        for line in 0..w {
-            // N1
-            let mut run = 1u32;
-            for k in 1..=w {
-                if k < w && at(horizontal, line, k) == at(horizontal, line, k - 1) {
-                    run += 1;
-                } else {
-                    if run >= 5 {
-                        score += run - 2;
-                    }
-                    run = 1;
-                }
-            }
-            // N3
-            const FINDER: [bool; 7] = [true, false, true, true, true, false, true];
-            for j in 0..w.saturating_sub(6) {
-                if (0..7).any(|k| at(horizontal, line, j + k) != FINDER[k]) {
-                    continue;
-                }
-                let dark_in = |from: isize, to: isize| {
-                    (from..to)
-                        .any(|k| k >= 0 && (k as usize) < w && at(horizontal, line, k as usize))
-                };
-                let j = j as isize;
-                if !dark_in(j - 4, j) || !dark_in(j + 7, j + 11) {
-                    score += 40;
-                }
-            }
+    for grid in [dark, &transposed[..]] {
+        for line in grid.chunks_exact(w) {
+            score += line_penalty(line);
         }
     }
     score = score.wrapping_sub(360);
     // N2
     for y in 0..w - 1 {
+        let (row, next) = (&dark[y * w..(y + 1) * w], &dark[(y + 1) * w..(y + 2) * w]);
         for x in 0..w - 1 {
-            let c = dark[y * w + x];
-            if dark[y * w + x + 1] == c
-                && dark[(y + 1) * w + x] == c
-                && dark[(y + 1) * w + x + 1] == c
-            {
+            let c = row[x];
+            if row[x + 1] == c && next[x] == c && next[x + 1] == c {
                 score += 3;
             }
         }
@@ -263,6 +239,43 @@ fn penalty(dark: &[bool], w: usize) -> u32 {
     // N4
     let ratio = dark.iter().filter(|&&d| d).count() * 200 / dark.len();
     score + ratio.abs_diff(100) as u32
+}
+
+/// N1 and N3 of one row or column.
+fn line_penalty(line: &[bool]) -> u32 {
+    let mut score = 0;
+    let mut run = 1u32;
+    for k in 1..line.len() {
+        if line[k] == line[k - 1] {
+            run += 1;
+        } else {
+            if run >= 5 {
+                score += run - 2;
+            }
+            run = 1;
+        }
+    }
+    if run >= 5 {
+        score += run - 2;
+    }
+    let w = line.len();
+    for j in 0..w.saturating_sub(6) {
+        if line[j]
+            && !line[j + 1]
+            && line[j + 2]
+            && line[j + 3]
+            && line[j + 4]
+            && !line[j + 5]
+            && line[j + 6]
+        {
+            let before = line[j.saturating_sub(4)..j].contains(&true);
+            let after = line[j + 7..(j + 11).min(w)].contains(&true);
+            if !before || !after {
+                score += 40;
+            }
+        }
+    }
+    score
 }
 
 /// `text` as a PNG QR code at level M, `module_px` pixels per module: for

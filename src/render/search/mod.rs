@@ -7,6 +7,7 @@
 //! as a hidden, searchable field; Pagefind indexes the records on a thread
 //! of its own (`indexer.rs`) while the next records are prepared.
 
+mod cache;
 mod document;
 mod indexer;
 mod page;
@@ -17,6 +18,7 @@ use crate::diagnostics::Diagnostic;
 use crate::output::Writer;
 use crate::search::Synonyms;
 use crate::timings::Laps;
+use indexer::IndexStats;
 
 use super::index::{Index, PublicLinks};
 use super::renderer::{Part, Rendered, Renderer, Scope};
@@ -62,10 +64,8 @@ impl Renderer for SearchIndex {
         }
         let synonyms = Synonyms::new(&index.site.config.search);
         let resolver = PublicLinks::new(index.site, &index.urls);
-        let indexer = indexer::Indexer::start();
-        for run in index.published.chunks(RECORD_RUN) {
-            let records: Vec<(String, String)> = run
-                .par_iter()
+        let records = |run: &[usize]| -> Vec<(String, String)> {
+            run.par_iter()
                 .map(|&i| {
                     let article = &index.site.articles[i];
                     let body = index.public_body(i, &resolver);
@@ -74,16 +74,44 @@ impl Renderer for SearchIndex {
                         document::document(article, body, &synonyms),
                     )
                 })
-                .collect();
-            for (url, doc) in records {
-                indexer.add(url, doc);
+                .collect()
+        };
+        // The key first (documents are made again on a miss rather than
+        // all held in memory), then the remembered index or a new one.
+        let mut key = cache::KeyHasher::new();
+        for run in index.published.chunks(RECORD_RUN) {
+            for (url, doc) in records(run) {
+                key.add(&url, &doc);
             }
         }
+        let key = key.finish();
+        let cache_file = cache::file(&index.site.root);
         laps.lap("records");
-        let finished = indexer.finish();
+        let finished = match cache::load(&cache_file, &key) {
+            Some(files) => Ok((
+                IndexStats {
+                    pages: index.published.len(),
+                    bytes: files.iter().map(|f| f.bytes.len()).sum(),
+                },
+                files,
+                true,
+            )),
+            None => {
+                let indexer = indexer::Indexer::start();
+                for run in index.published.chunks(RECORD_RUN) {
+                    for (url, doc) in records(run) {
+                        indexer.add(url, doc);
+                    }
+                }
+                indexer.finish().map(|(files, stats)| {
+                    cache::store(&cache_file, &key, &files);
+                    (stats, files, false)
+                })
+            }
+        };
         laps.lap("index");
         match finished {
-            Ok((files, stats)) => {
+            Ok((stats, files, remembered)) => {
                 let files = files
                     .into_iter()
                     .map(|f| {
@@ -98,6 +126,9 @@ impl Renderer for SearchIndex {
                 rendered.write_all(out, files, false);
                 rendered.counts.push(("search records", stats.pages));
                 rendered.counts.push(("search bytes", stats.bytes));
+                rendered
+                    .counts
+                    .push(("search index remembered", usize::from(remembered)));
             }
             Err(why) => rendered.problems.push(Diagnostic::error(
                 "search-index",

@@ -55,12 +55,22 @@ impl Renderer for QrImages {
         &[Part::PublicArticles, Part::Config]
     }
 
-    /// Every public article's image, after an edit too: serve then removes
-    /// what is no longer produced (a whole, not partial, result).
-    fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
+    /// Every public article's image; after an edit, those of the changed
+    /// articles (an image encodes the article's URL, nothing else), and
+    /// the images of articles no longer public removed.
+    fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
         let mut rendered = Rendered::default();
-        let drawn: Vec<Result<(String, Vec<u8>), Diagnostic>> = index
-            .published
+        let chosen: &[usize] = match scope {
+            Scope::Everything => &index.published,
+            Scope::Edit(edit) => {
+                rendered.partial = true;
+                for (_, slug) in &edit.diff.gone {
+                    rendered.removed.push(qr_file(index, slug));
+                }
+                &edit.reach(index).changed_now
+            }
+        };
+        let drawn: Vec<Result<(String, Vec<u8>), Diagnostic>> = chosen
             .par_iter()
             .map(|&i| {
                 let article = &index.site.articles[i];
