@@ -502,3 +502,101 @@ fn players_are_confined_per_host_and_never_same_origin_sandboxed() {
         "{text}"
     );
 }
+
+/// A self-hosted `<video>` written as HTML: rebuilt with published,
+/// content-hashed files, its captions and harmless playback attributes; the
+/// e-mail and the feed get the poster and the download link instead.
+#[test]
+fn self_hosted_video_with_tracks_end_to_end() {
+    let fx = Fixture::with_config(&site_yaml(), CALENDAR_YAML);
+    let body = "看演示：\n\n<video src=\"clip.mp4\" poster=\"clip.png\" title=\"洗手六步法演示\" preload=\"none\" width=\"640\" height=\"360\" onplay=\"x\">\n</video>\n\n<video src=\"clip.mp4\" poster=\"clip.png\" title=\"洗手六步法演示\" preload=\"none\" width=\"640\" height=\"360\">\n  <track kind=\"captions\" src=\"clip.zh.vtt\" srclang=\"zh-Hans\" label=\"中文字幕\" default>\n  <track kind=\"subtitles\" src=\"clip.en.vtt\" srclang=\"en\" label=\"English\">\n  浏览器不支持视频。\n</video>\n";
+    fx.write(
+        "content/kids/wash.md",
+        &ArticleSpec::new("wash", "洗手").body(body).to_markdown(),
+    );
+    write_bytes(
+        &fx,
+        "content/kids/clip.mp4",
+        b"\0\0\0\x18ftypmp42 not a real video",
+    );
+    write_bytes(&fx, "content/kids/clip.png", &png(64, 36));
+    write_bytes(
+        &fx,
+        "content/kids/clip.zh.vtt",
+        "WEBVTT\n\n00:00.000 --> 00:02.000\n打湿双手\n".as_bytes(),
+    );
+    write_bytes(
+        &fx,
+        "content/kids/clip.en.vtt",
+        b"WEBVTT\n\n00:00.000 --> 00:02.000\nWet your hands\n",
+    );
+    let out = fx.build("2026-10-12");
+    let text = output_text(&out);
+    assert!(out.status.success(), "{text}");
+    // The first one has an event handler: not a self-hosted video, removed.
+    assert!(text.contains("raw-html"), "{text}");
+    let html = fx.read("public/articles/wash/index.html");
+    assert!(!html.contains("onplay"), "{html}");
+    let page = Html::parse_document(&html);
+    let videos: Vec<_> = page.select(&sel(".content video")).collect();
+    assert_eq!(videos.len(), 1, "{html}");
+    let video = videos[0].value();
+    assert_eq!(video.attr("aria-label"), Some("洗手六步法演示"));
+    assert_eq!(video.attr("preload"), Some("none"));
+    assert_eq!(
+        (video.attr("width"), video.attr("height")),
+        (Some("640"), Some("360"))
+    );
+    assert!(video.attr("controls").is_some());
+    let hashed = |url: Option<&str>, ext: &str| {
+        let url = url.unwrap();
+        assert!(
+            url.starts_with("/articles/wash/") && url.ends_with(ext),
+            "{url}"
+        );
+        let file = url.rsplit('/').next().unwrap();
+        assert!(
+            fx.public().join("articles/wash").join(file).is_file(),
+            "{url}"
+        );
+    };
+    hashed(video.attr("poster"), ".png");
+    let source = videos[0].select(&sel("source")).next().unwrap().value();
+    hashed(source.attr("src"), ".mp4");
+    let tracks: Vec<_> = videos[0].select(&sel("track")).map(|t| t.value()).collect();
+    assert_eq!(tracks.len(), 2);
+    assert_eq!(tracks[0].attr("kind"), Some("captions"));
+    assert_eq!(tracks[0].attr("srclang"), Some("zh-Hans"));
+    assert!(tracks[0].attr("default").is_some());
+    assert_eq!(tracks[1].attr("label"), Some("English"));
+    for t in &tracks {
+        hashed(t.attr("src"), ".vtt");
+    }
+    assert!(
+        !html.contains("浏览器不支持视频"),
+        "fallback text is dropped"
+    );
+
+    let email = Html::parse_document(&fx.read("public/digests/parents/2026-10-05/email.html"));
+    assert!(email.select(&sel("video, track, source")).next().is_none());
+    let poster = email
+        .select(&sel("img[alt='洗手六步法演示']"))
+        .next()
+        .expect("the poster in the e-mail");
+    assert!(poster
+        .value()
+        .attr("src")
+        .unwrap()
+        .starts_with("https://health.test.example/articles/wash/clip."));
+    assert!(email
+        .select(&sel(
+            "a[href^='https://health.test.example/articles/wash/clip.']"
+        ))
+        .any(|a| a.value().attr("href").unwrap().contains(".mp4")));
+    let feed = fx.read("public/atom.xml");
+    assert!(!feed.contains("&lt;video"), "{feed}");
+    assert!(
+        feed.contains("https://health.test.example/articles/wash/clip."),
+        "{feed}"
+    );
+}
