@@ -130,6 +130,9 @@ impl<'a> Sentence<'a> {
     }
 
     pub fn read(&self, lex: &Lexicon, start: usize, end: usize) -> Reading {
+        // A pattern may run past the sentence's end (across a table cell's
+        // `|`); the reading is of the part inside the sentence.
+        let end = end.clamp(start, self.end.max(start));
         let clause = segment::clause_start(self.text, self.start, start);
         let clause_end = self.text[end..self.end]
             .find(['，', ',', '。', '；', ';'])

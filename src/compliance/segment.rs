@@ -8,8 +8,13 @@
 use crate::wordseg::jieba;
 
 /// Ends a sentence: negation, speaker and quotation are judged within one.
+/// A Markdown table cell (`|`) is a sentence of its own: a product named in
+/// one cell (网上流传的偏方…) is not the speaker of the row's other cells.
 fn ends_sentence(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n' | '…')
+    matches!(
+        c,
+        '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n' | '…' | '|'
+    )
 }
 
 /// Ends a clause: negation reaches only the rest of its clause.
@@ -17,7 +22,7 @@ fn ends_clause(c: char) -> bool {
     ends_sentence(c)
         || matches!(
             c,
-            '，' | ',' | '、' | '：' | ':' | '（' | '）' | '(' | ')' | '—' | '|' | '·'
+            '，' | ',' | '、' | '：' | ':' | '（' | '）' | '(' | ')' | '—' | '·'
         )
 }
 

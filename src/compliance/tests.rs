@@ -337,3 +337,35 @@ fn linter_is_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Linter>();
 }
+
+#[test]
+fn table_cells_and_list_lead_ins_are_clauses_of_their_own() {
+    // A product named in one cell (偏方) is not the speaker of the next,
+    // and lifestyle advice that helps prevent a condition is no cure promise.
+    all(
+        "none",
+        &[
+            "| 日常生活中保持规律作息、均衡饮食和适量运动,是预防中暑的基础 | 网上流传的偏方缺乏证据支持,可能延误病情。 |\n",
+            "| 网上流传的偏方缺乏证据支持 | 规律作息是预防颈椎病的基础 |\n",
+        ],
+    );
+    assert_ne!(
+        tier("- **Our Orthopedics team run** Regular sleep, a balanced diet and moderate exercise help prevent neck pain.\n"),
+        "error"
+    );
+    // The same claims inside one cell stay errors.
+    all(
+        "error",
+        &[
+            "| 本品可预防中暑 | 每日两次 |\n",
+            "| Our clinic cures arthritis | call us |\n",
+        ],
+    );
+}
+
+#[test]
+fn a_pattern_running_past_a_cell_border_does_not_panic() {
+    // A claim pattern may match across `|`, past the end of its sentence.
+    let text = "| 用了三天后 | 完全消失 |\n| 服用后 | 痊愈 |\n";
+    let _ = linter().scan(Path::new("content/a.md"), text);
+}
