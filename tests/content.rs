@@ -399,8 +399,12 @@ fn dangerous_link_schemes_cannot_be_configured() {
 fn players_are_confined_per_host_and_never_same_origin_sandboxed() {
     let hosts = "content:\n  embeds: [tencent-video, youtube, hospital-tv]\n  embed_hosts:\n    - { name: hospital-tv, label: 院内视频, pages: ['https://tv.test.example/v/{id}'], player: 'https://tv.test.example/embed/{id}' }\n";
     let fx = Fixture::with_config(&format!("{SITE_YAML}{hosts}"), CALENDAR_YAML);
-    let body = "[腾讯视频](https://v.qq.com/x/page/u3501x2k9wd.html)\n\n<iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" title=\"洗手\" allow=\"autoplay; camera\" sandbox=\"allow-scripts allow-same-origin allow-top-navigation\"></iframe>\n\n[院内视频](https://tv.test.example/v/hand-1)\n\n[哔哩哔哩](https://www.bilibili.com/video/BV1GJ411x7h7)\n";
-    fx.article(&ArticleSpec::new("wash", "洗手").body(body));
+    let body = "[![腾讯视频封面：打满泡沫的双手](poster.png)](https://v.qq.com/x/page/u3501x2k9wd.html)\n\n<iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" title=\"洗手\" allow=\"autoplay; camera\" sandbox=\"allow-scripts allow-same-origin allow-top-navigation\"></iframe>\n\n[院内视频](https://tv.test.example/v/hand-1)\n\n[哔哩哔哩](https://www.bilibili.com/video/BV1GJ411x7h7)\n";
+    fx.write(
+        "content/kids/wash.md",
+        &ArticleSpec::new("wash", "洗手").body(body).to_markdown(),
+    );
+    write_bytes(&fx, "content/kids/poster.png", &png(320, 180));
     let out = fx.build("2026-10-12");
     assert!(out.status.success(), "{}", output_text(&out));
     let page = Html::parse_document(&fx.read("public/articles/wash/index.html"));
@@ -453,6 +457,34 @@ fn players_are_confined_per_host_and_never_same_origin_sandboxed() {
         );
     }
     assert!(!feed.contains("iframe"), "{feed}");
+    // The poster stands in for the player in the feed and the e-mail.
+    assert!(
+        feed.contains("src=&quot;https://health.test.example/articles/wash/poster."),
+        "{feed}"
+    );
+    let email = Html::parse_document(&fx.read("public/digests/parents/2026-10-05/email.html"));
+    assert!(email.select(&sel("iframe")).next().is_none());
+    let poster = email
+        .select(&sel("img[alt='腾讯视频封面：打满泡沫的双手']"))
+        .next()
+        .expect("the poster in the e-mail");
+    assert!(poster
+        .value()
+        .attr("src")
+        .unwrap()
+        .starts_with("https://health.test.example/articles/wash/poster."));
+    let links: Vec<String> = email
+        .select(&sel("a"))
+        .filter_map(|a| a.value().attr("href"))
+        .map(|h| h.split('?').next().unwrap().to_string())
+        .collect();
+    for link in [
+        "https://v.qq.com/x/page/u3501x2k9wd.html",
+        "https://www.youtube.com/watch",
+        "https://tv.test.example/v/hand-1",
+    ] {
+        assert!(links.iter().any(|l| l == link), "{link}: {links:?}");
+    }
 
     // Unsandboxed on the site's own host name: a site.yaml error.
     let own = hosts
@@ -468,5 +500,103 @@ fn players_are_confined_per_host_and_never_same_origin_sandboxed() {
             "has `sandbox: false` but its player is on the site's own host `health.test.example`"
         ),
         "{text}"
+    );
+}
+
+/// A self-hosted `<video>` written as HTML: rebuilt with published,
+/// content-hashed files, its captions and harmless playback attributes; the
+/// e-mail and the feed get the poster and the download link instead.
+#[test]
+fn self_hosted_video_with_tracks_end_to_end() {
+    let fx = Fixture::with_config(&site_yaml(), CALENDAR_YAML);
+    let body = "看演示：\n\n<video src=\"clip.mp4\" poster=\"clip.png\" title=\"洗手六步法演示\" preload=\"none\" width=\"640\" height=\"360\" onplay=\"x\">\n</video>\n\n<video src=\"clip.mp4\" poster=\"clip.png\" title=\"洗手六步法演示\" preload=\"none\" width=\"640\" height=\"360\">\n  <track kind=\"captions\" src=\"clip.zh.vtt\" srclang=\"zh-Hans\" label=\"中文字幕\" default>\n  <track kind=\"subtitles\" src=\"clip.en.vtt\" srclang=\"en\" label=\"English\">\n  浏览器不支持视频。\n</video>\n";
+    fx.write(
+        "content/kids/wash.md",
+        &ArticleSpec::new("wash", "洗手").body(body).to_markdown(),
+    );
+    write_bytes(
+        &fx,
+        "content/kids/clip.mp4",
+        b"\0\0\0\x18ftypmp42 not a real video",
+    );
+    write_bytes(&fx, "content/kids/clip.png", &png(64, 36));
+    write_bytes(
+        &fx,
+        "content/kids/clip.zh.vtt",
+        "WEBVTT\n\n00:00.000 --> 00:02.000\n打湿双手\n".as_bytes(),
+    );
+    write_bytes(
+        &fx,
+        "content/kids/clip.en.vtt",
+        b"WEBVTT\n\n00:00.000 --> 00:02.000\nWet your hands\n",
+    );
+    let out = fx.build("2026-10-12");
+    let text = output_text(&out);
+    assert!(out.status.success(), "{text}");
+    // The first one has an event handler: not a self-hosted video, removed.
+    assert!(text.contains("raw-html"), "{text}");
+    let html = fx.read("public/articles/wash/index.html");
+    assert!(!html.contains("onplay"), "{html}");
+    let page = Html::parse_document(&html);
+    let videos: Vec<_> = page.select(&sel(".content video")).collect();
+    assert_eq!(videos.len(), 1, "{html}");
+    let video = videos[0].value();
+    assert_eq!(video.attr("aria-label"), Some("洗手六步法演示"));
+    assert_eq!(video.attr("preload"), Some("none"));
+    assert_eq!(
+        (video.attr("width"), video.attr("height")),
+        (Some("640"), Some("360"))
+    );
+    assert!(video.attr("controls").is_some());
+    let hashed = |url: Option<&str>, ext: &str| {
+        let url = url.unwrap();
+        assert!(
+            url.starts_with("/articles/wash/") && url.ends_with(ext),
+            "{url}"
+        );
+        let file = url.rsplit('/').next().unwrap();
+        assert!(
+            fx.public().join("articles/wash").join(file).is_file(),
+            "{url}"
+        );
+    };
+    hashed(video.attr("poster"), ".png");
+    let source = videos[0].select(&sel("source")).next().unwrap().value();
+    hashed(source.attr("src"), ".mp4");
+    let tracks: Vec<_> = videos[0].select(&sel("track")).map(|t| t.value()).collect();
+    assert_eq!(tracks.len(), 2);
+    assert_eq!(tracks[0].attr("kind"), Some("captions"));
+    assert_eq!(tracks[0].attr("srclang"), Some("zh-Hans"));
+    assert!(tracks[0].attr("default").is_some());
+    assert_eq!(tracks[1].attr("label"), Some("English"));
+    for t in &tracks {
+        hashed(t.attr("src"), ".vtt");
+    }
+    assert!(
+        !html.contains("浏览器不支持视频"),
+        "fallback text is dropped"
+    );
+
+    let email = Html::parse_document(&fx.read("public/digests/parents/2026-10-05/email.html"));
+    assert!(email.select(&sel("video, track, source")).next().is_none());
+    let poster = email
+        .select(&sel("img[alt='洗手六步法演示']"))
+        .next()
+        .expect("the poster in the e-mail");
+    assert!(poster
+        .value()
+        .attr("src")
+        .unwrap()
+        .starts_with("https://health.test.example/articles/wash/clip."));
+    assert!(email
+        .select(&sel(
+            "a[href^='https://health.test.example/articles/wash/clip.']"
+        ))
+        .any(|a| a.value().attr("href").unwrap().contains(".mp4")));
+    let feed = fx.read("public/atom.xml");
+    assert!(!feed.contains("&lt;video"), "{feed}");
+    assert!(
+        feed.contains("https://health.test.example/articles/wash/clip."),
+        "{feed}"
     );
 }

@@ -66,8 +66,16 @@ echo "== building the phone fixture (wide tables, long URLs, long code lines, vi
 rm -rf "$out/phone"
 "$bin" --root "$here/fixtures/phone" build --as-of 2026-10-12 \
   --out "$out/phone/public" --editorial-out "$out/phone/editorial" >/dev/null
-
 status=0
+# Every fixture article must be on the site: one whose approval went stale
+# (a fingerprint change) or that a compliance rule withholds would drop out
+# silently and its players, tables and URLs would go unchecked.
+articles=$(find "$here/fixtures/phone/content" -name '*.md' | wc -l)
+published=$(find "$out/phone/public/articles" -mindepth 2 -maxdepth 2 -name index.html | wc -l)
+if [[ "$articles" != "$published" ]]; then
+  echo "FAIL: fixtures/phone: $published of $articles articles published; see \`healthpress --root $here/fixtures/phone check --as-of 2026-10-12\`"
+  status=1
+fi
 # The phone fixture's pages and digest e-mails too: its articles hold the
 # wide tables, long URLs, code blocks, callouts, images and video players
 # (Bilibili, Tencent Video, YouTube, a sandboxed site-defined host, a host

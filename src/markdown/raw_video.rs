@@ -41,6 +41,66 @@ pub(crate) struct RawVideo {
     pub tracks: Vec<Track>,
     /// `title` or `aria-label`: what the video shows.
     pub title: Option<String>,
+    pub playback: Playback,
+}
+
+/// How the player loads and plays, as the author wrote it on `<video>`:
+/// only harmless attributes with a valid value (anything else is left
+/// out, the player's defaults apply).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Playback {
+    /// `none`, `metadata` or `auto` (default `metadata`: the player shows
+    /// the length without downloading the video).
+    pub preload: Option<&'static str>,
+    /// Intrinsic size in pixels (no layout shift while the page loads).
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub playsinline: bool,
+    pub muted: bool,
+    pub looped: bool,
+}
+
+impl Playback {
+    fn read(tag: &Tag) -> Playback {
+        let size = |name: &str| {
+            tag.attr(name)
+                .and_then(|v| v.trim().parse::<u32>().ok())
+                .filter(|n| (1..=10_000).contains(n))
+        };
+        Playback {
+            preload: tag.attr("preload").and_then(|v| {
+                ["none", "metadata", "auto"]
+                    .into_iter()
+                    .find(|p| v.trim().eq_ignore_ascii_case(p))
+            }),
+            width: size("width"),
+            height: size("height"),
+            playsinline: tag.attr("playsinline").is_some(),
+            muted: tag.attr("muted").is_some(),
+            looped: tag.attr("loop").is_some(),
+        }
+    }
+
+    /// The attributes after `controls`, each with its leading space.
+    fn attributes(&self) -> String {
+        let mut out = format!(" preload=\"{}\"", self.preload.unwrap_or("metadata"));
+        if let Some(w) = self.width {
+            out.push_str(&format!(" width=\"{w}\""));
+        }
+        if let Some(h) = self.height {
+            out.push_str(&format!(" height=\"{h}\""));
+        }
+        for (on, name) in [
+            (self.playsinline, " playsinline"),
+            (self.muted, " muted"),
+            (self.looped, " loop"),
+        ] {
+            if on {
+                out.push_str(name);
+            }
+        }
+        out
+    }
 }
 
 impl RawVideo {
@@ -89,6 +149,7 @@ pub(crate) fn parse(html: &str) -> Option<RawVideo> {
         poster: None,
         tracks: Vec::new(),
         title: None,
+        playback: Playback::default(),
     };
     for (n, tag) in tags.iter().enumerate() {
         let allowed: &[&str] = match tag.name.as_str() {
@@ -127,6 +188,7 @@ pub(crate) fn parse(html: &str) -> Option<RawVideo> {
                     .or_else(|| tag.attr("aria-label"))
                     .map(|t| t.trim().to_string())
                     .filter(|t| !t.is_empty());
+                video.playback = Playback::read(tag);
             }
             "source" => video.sources.push(tag.attr("src")?.to_string()),
             "track" => {
@@ -229,6 +291,7 @@ pub(crate) struct Published<'a> {
     pub poster: Option<String>,
     pub tracks: Vec<PublishedTrack<'a>>,
     pub title: &'a str,
+    pub playback: &'a Playback,
     /// The article's language (a track's default `srclang`).
     pub lang: &'a str,
     pub captions_label: &'a str,
@@ -238,7 +301,8 @@ pub(crate) struct Published<'a> {
 pub(crate) fn html(v: &Published) -> String {
     let attr = escape_html;
     let mut html = format!(
-        "<video class=\"video\" controls preload=\"metadata\" aria-label=\"{}\"",
+        "<video class=\"video\" controls{} aria-label=\"{}\"",
+        v.playback.attributes(),
         attr(v.title)
     );
     if let Some(poster) = &v.poster {
@@ -305,6 +369,28 @@ mod tests {
     }
 
     #[test]
+    fn harmless_playback_attributes_are_kept_with_valid_values_only() {
+        let v = parse("<video src=\"a.mp4\" title=\"t\" preload=\"NONE\" width=\"640\" height=\"360px\" playsinline muted loop controls></video>").unwrap();
+        assert_eq!(
+            v.playback,
+            Playback {
+                preload: Some("none"),
+                width: Some(640),
+                height: None,
+                playsinline: true,
+                muted: true,
+                looped: true,
+            }
+        );
+        assert_eq!(
+            v.playback.attributes(),
+            " preload=\"none\" width=\"640\" playsinline muted loop"
+        );
+        let v = parse("<video src=\"a.mp4\" title=\"t\" preload=\"x\"></video>").unwrap();
+        assert_eq!(v.playback.attributes(), " preload=\"metadata\"");
+    }
+
+    #[test]
     fn anything_else_is_not_a_self_hosted_video() {
         for html in [
             "<video src=\"a.mp4\" onplay=\"alert(1)\"></video>",
@@ -339,6 +425,7 @@ mod tests {
                 track: &track,
             }],
             title: "演示<b>",
+            playback: &Playback::default(),
             lang: "zh-Hans",
             captions_label: "字幕",
             download_label: "下载视频：",

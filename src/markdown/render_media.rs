@@ -451,6 +451,7 @@ impl Renderer<'_, '_> {
             poster,
             tracks,
             title: &title,
+            playback: &video.playback,
             lang: settings.lang,
             captions_label: settings.label("video_captions", "Captions"),
             download_label: settings.label("video_download", "Download the video: "),
