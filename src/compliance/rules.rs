@@ -7,7 +7,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
+use regex_automata::util::syntax;
+use regex_automata::{meta, Anchored, Input, MatchKind, PatternSet};
 use serde::Deserialize;
 
 use super::context::Lexicon;
@@ -409,32 +411,30 @@ impl TermEntry {
     }
 }
 
-/// Every term and pattern of the enabled term rules, as one regex.
+/// Every term and pattern of the enabled term rules: the terms as one
+/// regex, the patterns as one multi-pattern regex.
 pub(crate) struct TermMatcher {
-    /// All literal terms, then all patterns.
-    regexes: [Option<Regex>; 2],
+    /// All literal terms, longest first.
+    terms: Option<Regex>,
     /// Keyed by the lowercased term.
     literals: HashMap<String, TermEntry>,
-    /// Each pattern anchored at the start on its own: at a position where
-    /// the combined regex matched, every pattern that also matches there is
-    /// a candidate (a broad pattern of one rule must not hide another
-    /// rule's pattern starting at the same character).
-    patterns: Vec<(Regex, TermEntry)>,
-    /// `line_start[i]`: pattern `i` opens with `(?m:^)`, so it may match
-    /// only where a line starts. Anchored on a window that begins at the
-    /// candidate, its `^` would hold anywhere ("This also protects
-    /// eyesight" read as a line opening with "protects").
-    line_start: Vec<bool>,
-    /// The same anchored patterns as one set: which of them match at a
-    /// candidate position is one pass, not one search per pattern.
-    pattern_set: Option<RegexSet>,
+    /// All patterns; pattern `i` belongs to `pattern_entries[i]`. At a
+    /// position where any pattern matches, every pattern that also matches
+    /// there is a candidate (a broad pattern of one rule must not hide
+    /// another rule's pattern starting at the same character). Patterns
+    /// are tried anchored at the position but in the whole text, so `^`,
+    /// `(?m:^)` and `\b` see what comes before it.
+    patterns: Option<meta::Regex>,
+    /// The same patterns reporting every one that matches (an overlapping
+    /// search under leftmost-first semantics stops at the first pattern).
+    pattern_set: Option<meta::Regex>,
+    pattern_entries: Vec<TermEntry>,
 }
 
 impl TermMatcher {
     pub fn new(rules: &[Resolved]) -> Result<TermMatcher, String> {
         let mut literals: HashMap<String, TermEntry> = HashMap::new();
-        let mut patterns = Vec::new();
-        let mut line_start = Vec::new();
+        let mut pattern_entries = Vec::new();
         let mut alternatives: Vec<String> = Vec::new();
         let mut pattern_sources = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
@@ -481,26 +481,24 @@ impl TermMatcher {
                 // leave its fast DFA on any non-ASCII text, and English
                 // patterns only need ASCII words (Chinese is bounded by the
                 // segmenter, not by \b).
-                let pattern = &pattern.replace(r"\b", r"(?-u:\b)");
-                let anchored = RegexBuilder::new(&format!("^(?:{pattern})"))
+                let pattern = pattern.replace(r"\b", r"(?-u:\b)");
+                let alone = RegexBuilder::new(&format!("^(?:{pattern})"))
                     .case_insensitive(true)
                     .build()
                     .map_err(|e| format!("compliance rule `{id}`: bad pattern: {e}"))?;
-                if anchored.is_match("") {
+                if alone.is_match("") {
                     return Err(format!(
                         "compliance rule `{id}`: pattern `{pattern}` matches empty text"
                     ));
                 }
-                let entry = TermEntry {
+                pattern_entries.push(TermEntry {
                     rule: index,
                     literal: false,
                     not_followed_by: Vec::new(),
                     not_preceded_by: Vec::new(),
                     hint: None,
-                };
-                line_start.push(pattern.trim_start().starts_with("(?m:^)"));
-                patterns.push((anchored, entry));
-                pattern_sources.push(format!("(?:{pattern})"));
+                });
+                pattern_sources.push(pattern);
             }
         }
         // Leftmost-first alternation prefers earlier alternatives, so longer
@@ -508,97 +506,107 @@ impl TermMatcher {
         // Patterns are a second regex, so a term rejected by its exception
         // (治愈 + 率) does not hide a pattern starting at the same place.
         alternatives.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        let build = |parts: &[String]| -> Result<Option<Regex>, String> {
-            if parts.is_empty() {
-                return Ok(None);
-            }
-            RegexBuilder::new(&parts.join("|"))
-                .case_insensitive(true)
-                .dfa_size_limit(LAZY_DFA_CACHE)
-                .build()
-                .map(Some)
-                .map_err(|e| format!("compliance rules do not compile together: {e}"))
-        };
-        let pattern_set = if patterns.is_empty() {
+        let failed =
+            |e: &dyn std::fmt::Display| format!("compliance rules do not compile together: {e}");
+        let terms = if alternatives.is_empty() {
             None
         } else {
             Some(
-                RegexSetBuilder::new(patterns.iter().map(|(r, _)| r.as_str()))
+                RegexBuilder::new(&alternatives.join("|"))
                     .case_insensitive(true)
+                    .dfa_size_limit(LAZY_DFA_CACHE)
                     .build()
-                    .map_err(|e| format!("compliance rules do not compile together: {e}"))?,
+                    .map_err(|e| failed(&e))?,
             )
         };
+        let build = |kind: MatchKind| -> Result<Option<meta::Regex>, String> {
+            if pattern_sources.is_empty() {
+                return Ok(None);
+            }
+            meta::Regex::builder()
+                .configure(
+                    meta::Config::new()
+                        .match_kind(kind)
+                        .hybrid_cache_capacity(LAZY_DFA_CACHE),
+                )
+                .syntax(syntax::Config::new().case_insensitive(true))
+                .build_many(&pattern_sources)
+                .map(Some)
+                .map_err(|e| failed(&e))
+        };
         Ok(TermMatcher {
-            regexes: [build(&alternatives)?, build(&pattern_sources)?],
+            terms,
             literals,
-            patterns,
-            line_start,
-            pattern_set,
+            patterns: build(MatchKind::LeftmostFirst)?,
+            pattern_set: build(MatchKind::All)?,
+            pattern_entries,
         })
     }
 
     pub fn find<'a>(&'a self, text: &str, out: &mut Vec<Hit<'a>>) {
-        for (is_pattern, regex) in self.regexes.iter().enumerate() {
-            let Some(regex) = regex else { continue };
-            self.find_with(regex, is_pattern == 1, text, out);
+        self.find_terms(text, out);
+        self.find_patterns(text, out);
+    }
+
+    /// Candidates may overlap ("the best" and "best dental clinic"), so a
+    /// search resumes one character after each match's start; the linter
+    /// keeps one of overlapping matches after reading them.
+    fn next_start(text: &str, start: usize) -> usize {
+        start + text[start..].chars().next().map_or(1, char::len_utf8)
+    }
+
+    fn find_patterns<'a>(&'a self, text: &str, out: &mut Vec<Hit<'a>>) {
+        let (Some(regex), Some(set)) = (&self.patterns, &self.pattern_set) else {
+            return;
+        };
+        let mut which = PatternSet::new(regex.pattern_len());
+        let mut pos = 0;
+        while pos <= text.len() {
+            let Some(m) = regex.search(&Input::new(text).range(pos..)) else {
+                break;
+            };
+            let start = m.start();
+            pos = Self::next_start(text, start);
+            // Patterns stay within a sentence, so a bounded window is
+            // enough and keeps dense text (huge code blocks) linear.
+            let mut stop = (start + 600).min(text.len()).max(m.end());
+            while !text.is_char_boundary(stop) {
+                stop += 1;
+            }
+            let here = Input::new(text).range(start..stop).anchored(Anchored::Yes);
+            which.clear();
+            set.which_overlapping_matches(&here, &mut which);
+            let mut rules_seen: Vec<usize> = Vec::new();
+            for pattern in which.iter() {
+                let entry = &self.pattern_entries[pattern.as_usize()];
+                if rules_seen.contains(&entry.rule) {
+                    continue;
+                }
+                let one = here.clone().anchored(Anchored::Pattern(pattern));
+                let Some(pm) = regex.search(&one) else {
+                    continue;
+                };
+                if !ascii_word_bounded(text, start, pm.end()) {
+                    continue;
+                }
+                rules_seen.push(entry.rule);
+                out.push(Hit {
+                    start,
+                    end: pm.end(),
+                    rule: entry.rule,
+                    hint: entry.hint.as_deref(),
+                    tier: None,
+                    literal: false,
+                });
+            }
         }
     }
 
-    fn find_with<'a>(
-        &'a self,
-        regex: &Regex,
-        is_pattern: bool,
-        text: &str,
-        out: &mut Vec<Hit<'a>>,
-    ) {
-        // Candidates may overlap ("the best" and "best dental clinic"), so
-        // the search resumes one character after each match's start; the
-        // linter keeps one of overlapping matches after reading them.
+    fn find_terms<'a>(&'a self, text: &str, out: &mut Vec<Hit<'a>>) {
+        let Some(regex) = &self.terms else { return };
         let mut pos = 0;
         while let Some(m) = regex.find_at(text, pos) {
-            pos = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
-            if is_pattern {
-                // Patterns stay within a sentence, so a bounded window is
-                // enough and keeps dense text (huge code blocks) linear.
-                let mut stop = (m.start() + 600).min(text.len()).max(m.end());
-                while !text.is_char_boundary(stop) {
-                    stop += 1;
-                }
-                let rest = &text[m.start()..stop];
-                let mut rules_seen: Vec<usize> = Vec::new();
-                let Some(set) = &self.pattern_set else {
-                    continue;
-                };
-                for index in set.matches(rest).into_iter() {
-                    let (anchored, entry) = &self.patterns[index];
-                    if self.line_start[index]
-                        && !(m.start() == 0 || text[..m.start()].ends_with('\n'))
-                    {
-                        continue;
-                    }
-                    if rules_seen.contains(&entry.rule) {
-                        continue;
-                    }
-                    let Some(pm) = anchored.find(rest) else {
-                        continue;
-                    };
-                    let end = m.start() + pm.end();
-                    if !ascii_word_bounded(text, m.start(), end) {
-                        continue;
-                    }
-                    rules_seen.push(entry.rule);
-                    out.push(Hit {
-                        start: m.start(),
-                        end,
-                        rule: entry.rule,
-                        hint: entry.hint.as_deref(),
-                        tier: None,
-                        literal: false,
-                    });
-                }
-                continue;
-            }
+            pos = Self::next_start(text, m.start());
             let matched = m.as_str();
             let Some(entry) = self.literals.get(&matched.to_lowercase()) else {
                 continue;
