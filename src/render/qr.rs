@@ -189,25 +189,28 @@ const MASKS: [MaskPattern; 8] = [
 
 /// The symbol (row by row, `true` for dark) under the mask with the lowest
 /// ISO/IEC 18004 penalty, ties going to the first: the choice
-/// `qrcode::Canvas::apply_best_mask` makes, scored on plain booleans. The
+/// `qrcode::Canvas::apply_best_mask` makes, scored on bit sets. The
 /// crate's scoring boxes a closure per module and took a fifth of a 10k
 /// build (two codes per article); this gives the same symbol, bit for bit
-/// (see the test against the crate).
+/// (see the test against the crate). Symbols wider than [`penalty_bits`]
+/// handles (version 27 and up, over a kilobyte of text) are left to the
+/// crate.
 fn best_mask(canvas: &Canvas, width: usize) -> Vec<bool> {
+    let dark = |c: Canvas| -> Vec<bool> {
+        c.into_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect()
+    };
+    if width > 120 {
+        return dark(canvas.apply_best_mask());
+    }
     let mut best: Option<(i64, Vec<bool>)> = None;
     for mask in MASKS {
         let mut masked = canvas.clone();
         masked.apply_mask(mask);
-        let modules: Vec<bool> = masked
-            .into_colors()
-            .into_iter()
-            .map(|c| c == Color::Dark)
-            .collect();
-        let score = if width <= 120 {
-            penalty_bits(&modules, width)
-        } else {
-            penalty(&modules, width)
-        };
+        let modules = dark(masked);
+        let score = penalty_bits(&modules, width);
         if best.as_ref().is_none_or(|(b, _)| score < *b) {
             best = Some((score, modules));
         }
@@ -219,33 +222,7 @@ fn best_mask(canvas: &Canvas, width: usize) -> Vec<bool> {
 /// computes it: runs of five or more (N1), 2x2 blocks (N2), finder-like
 /// 1:1:3:1:1 runs without four light modules on one side (N3, less the
 /// nine matches the real finder patterns make in each direction) and the
-/// dark/light balance (N4). Rows, then columns as the rows of the
-/// transposed symbol, so every line is a contiguous slice.
-fn penalty(dark: &[bool], w: usize) -> i64 {
-    let transposed: Vec<bool> = (0..w * w).map(|i| dark[(i % w) * w + i / w]).collect();
-    let mut score = 0i64;
-    for grid in [dark, &transposed[..]] {
-        for line in grid.chunks_exact(w) {
-            score += i64::from(line_penalty(line));
-        }
-    }
-    score -= 360;
-    // N2
-    for y in 0..w - 1 {
-        let (row, next) = (&dark[y * w..(y + 1) * w], &dark[(y + 1) * w..(y + 2) * w]);
-        for x in 0..w - 1 {
-            let c = row[x];
-            if row[x + 1] == c && next[x] == c && next[x + 1] == c {
-                score += 3;
-            }
-        }
-    }
-    // N4
-    let ratio = dark.iter().filter(|&&d| d).count() * 200 / dark.len();
-    score + ratio.abs_diff(100) as i64
-}
-
-/// [`penalty`] on rows and columns as bit sets (bit k = module k, dark
+/// dark/light balance (N4). Rows and columns as bit sets (bit k = module k, dark
 /// set), for symbols up to 120 modules wide (version 26; a URL needs
 /// version 6 or so): runs, finder-like patterns and blocks are counted
 /// with shifts and popcounts instead of module by module.
@@ -291,43 +268,6 @@ fn penalty_bits(dark: &[bool], w: usize) -> i64 {
     // N4
     let ratio = rows.iter().map(|r| r.count_ones() as usize).sum::<usize>() * 200 / (w * w);
     score + ratio.abs_diff(100) as i64
-}
-
-/// N1 and N3 of one row or column.
-fn line_penalty(line: &[bool]) -> u32 {
-    let mut score = 0;
-    let mut run = 1u32;
-    for k in 1..line.len() {
-        if line[k] == line[k - 1] {
-            run += 1;
-        } else {
-            if run >= 5 {
-                score += run - 2;
-            }
-            run = 1;
-        }
-    }
-    if run >= 5 {
-        score += run - 2;
-    }
-    let w = line.len();
-    for j in 0..w.saturating_sub(6) {
-        if line[j]
-            && !line[j + 1]
-            && line[j + 2]
-            && line[j + 3]
-            && line[j + 4]
-            && !line[j + 5]
-            && line[j + 6]
-        {
-            let before = line[j.saturating_sub(4)..j].contains(&true);
-            let after = line[j + 7..(j + 11).min(w)].contains(&true);
-            if !before || !after {
-                score += 40;
-            }
-        }
-    }
-    score
 }
 
 /// `text` as a PNG QR code at level M, `module_px` pixels per module: for
@@ -386,6 +326,69 @@ fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The penalty counted module by module, as the crate's rules read:
+    /// the oracle for [`penalty_bits`].
+    fn penalty(dark: &[bool], w: usize) -> i64 {
+        let transposed: Vec<bool> = (0..w * w).map(|i| dark[(i % w) * w + i / w]).collect();
+        let mut score = 0i64;
+        for grid in [dark, &transposed[..]] {
+            for line in grid.chunks_exact(w) {
+                score += i64::from(line_penalty(line));
+            }
+        }
+        score -= 360;
+        // N2
+        for y in 0..w - 1 {
+            let (row, next) = (&dark[y * w..(y + 1) * w], &dark[(y + 1) * w..(y + 2) * w]);
+            for x in 0..w - 1 {
+                let c = row[x];
+                if row[x + 1] == c && next[x] == c && next[x + 1] == c {
+                    score += 3;
+                }
+            }
+        }
+        // N4
+        let ratio = dark.iter().filter(|&&d| d).count() * 200 / dark.len();
+        score + ratio.abs_diff(100) as i64
+    }
+
+    /// N1 and N3 of one row or column.
+    fn line_penalty(line: &[bool]) -> u32 {
+        let mut score = 0;
+        let mut run = 1u32;
+        for k in 1..line.len() {
+            if line[k] == line[k - 1] {
+                run += 1;
+            } else {
+                if run >= 5 {
+                    score += run - 2;
+                }
+                run = 1;
+            }
+        }
+        if run >= 5 {
+            score += run - 2;
+        }
+        let w = line.len();
+        for j in 0..w.saturating_sub(6) {
+            if line[j]
+                && !line[j + 1]
+                && line[j + 2]
+                && line[j + 3]
+                && line[j + 4]
+                && !line[j + 5]
+                && line[j + 6]
+            {
+                let before = line[j.saturating_sub(4)..j].contains(&true);
+                let after = line[j + 7..(j + 11).min(w)].contains(&true);
+                if !before || !after {
+                    score += 40;
+                }
+            }
+        }
+        score
+    }
+
     #[test]
     fn both_penalty_counts_agree_on_any_symbol() {
         // A fixed pseudo-random sequence (xorshift), so the test is the
@@ -416,6 +419,8 @@ mod tests {
             "https://hospital.example/articles/a00001/",
             "x",
             &"https://例子.example/文章/".repeat(12),
+            // Wider than the bit sets take: the crate chooses the mask.
+            &"https://hospital.example/a".repeat(60),
         ] {
             let ours = QrMatrix::encode(text, Correction::Medium).unwrap();
             let code =
