@@ -16,8 +16,8 @@ use crate::model::{Site, State};
 use super::article_urls::{ending_soon, not_public_reason, ArticleUrls};
 use super::body::BodyRenderer;
 use super::interrupt::Interrupt;
-use super::qr_masks::QrMasks;
 use super::languages::{lang_views, pick, LangView};
+use super::qr_masks::QrMasks;
 use super::theme::Theme;
 use super::views::{card, Card, SiteView, Urls};
 

@@ -403,10 +403,9 @@ mod tests {
 
     #[test]
     fn attributes_are_the_patterns_matches() {
-        let pattern = Regex::new(
-            r#"([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?"#,
-        )
-        .unwrap();
+        let pattern =
+            Regex::new(r#"([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?"#)
+                .unwrap();
         let by_pattern = |raw: &str| -> Vec<(String, String)> {
             pattern
                 .captures_iter(raw)
