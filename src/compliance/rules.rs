@@ -26,6 +26,10 @@ const SHAPES: &str = include_str!("claim_shape_rules.yaml");
 /// The model of claims: who promises what outcome (ad copy, no more
 /// treatment, office endorsements, use-then-outcome stories, refunds…).
 const MODEL: &str = include_str!("claim_model_rules.yaml");
+/// Kinds of claim the model above misses on unseen text: mechanisms,
+/// diagnosis, scale and trust, cure-alls, beauty outcomes, alternative
+/// therapies for medical conditions.
+const KINDS: &str = include_str!("claim_kind_rules.yaml");
 
 /// The lazy DFA's cache for the combined term and pattern regexes, per
 /// thread. With the default (2 MB) the combined pattern regex fills it on
@@ -196,6 +200,8 @@ pub const IDENTIFIERS_PATH: &str = "src/compliance/identifier_rules.yaml";
 pub const SHAPES_PATH: &str = "src/compliance/claim_shape_rules.yaml";
 /// Path shown in errors about the built-in claim-model rule file.
 pub const MODEL_PATH: &str = "src/compliance/claim_model_rules.yaml";
+/// Path shown in errors about the built-in claim-kind rule file.
+pub const KINDS_PATH: &str = "src/compliance/claim_kind_rules.yaml";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -231,6 +237,7 @@ pub(crate) fn resolve(
             (REVIEW_PATH, REVIEW),
             (SHAPES_PATH, SHAPES),
             (MODEL_PATH, MODEL),
+            (KINDS_PATH, KINDS),
             (IDENTIFIERS_PATH, IDENTIFIERS),
         ],
     )
