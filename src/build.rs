@@ -17,7 +17,7 @@ use crate::compliance::Linter;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load::{self, Sources};
 use crate::model::scan_cache::ScanCache;
-use crate::model::{today_in, Site, State};
+use crate::model::{today_in, Prior, Site, State};
 use crate::output::{self, OutputError, Staging, Writer};
 use crate::render::index::Index;
 use crate::render::theme::Theme;
@@ -139,7 +139,7 @@ pub fn open_site(root: &Path, as_of: Option<NaiveDate>) -> Result<Site, Vec<Diag
     let Some(sources) = sources else {
         return Err(problems);
     };
-    model_site(root, sources, problems, as_of, false)
+    model_site(root, sources, problems, as_of, false, None)
 }
 
 /// Validate -> model (with the compliance linter withholding articles
@@ -153,9 +153,12 @@ pub fn model_site(
     mut problems: Vec<Diagnostic>,
     as_of: Option<NaiveDate>,
     preview_edits: bool,
+    earlier: Option<Prior>,
 ) -> Result<Site, Vec<Diagnostic>> {
+    let mut laps = crate::timings::Laps::new("  model: ");
     problems.extend(validate::check_sources(&sources));
     diagnostics::sort(&mut problems);
+    laps.lap("check sources");
     // Only what makes the whole site wrong fails: an article's own errors
     // withhold that article (product.md, "decided per article").
     let (confined, problems) = validate::confined_to_articles(problems, &sources.articles);
@@ -167,12 +170,23 @@ pub fn model_site(
     }
     // The compliance rules decide per article: an error withholds that
     // article, never the site.
-    let linter = Linter::new(&sources.config.compliance, &sources.config.contact).map_err(|e| {
-        vec![
-            Diagnostic::error("compliance-config", "site.yaml", format!("compliance: {e}"))
-                .hint("fix the `compliance:` section; `healthpress check --list-rules` lists the rule ids"),
-        ]
-    })?;
+    // An earlier model of the same settings (serve) lends its linter:
+    // building one compiles every rule.
+    let reused = earlier.as_ref().and_then(|p| p.site.linter.clone());
+    let linter = match reused {
+        Some(linter) => linter,
+        None => Linter::new(&sources.config.compliance, &sources.config.contact)
+            .map(std::sync::Arc::new)
+            .map_err(|e| {
+                vec![Diagnostic::error(
+                    "compliance-config",
+                    "site.yaml",
+                    format!("compliance: {e}"),
+                )
+                .hint("fix the `compliance:` section; `healthpress check --list-rules` lists the rule ids")]
+            })?,
+    };
+    laps.lap("linter");
     let today = today_in(&sources.config, as_of);
     let mut site = Site::from_parts(
         root,
@@ -186,11 +200,19 @@ pub fn model_site(
     if preview_edits {
         site.preview_edits();
     }
-    let settings = format!("{:?}\n{:?}", site.config.compliance, site.config.contact);
-    let cache = ScanCache::open(Some(root), &settings);
-    site.withhold_noncompliant_cached(&linter, Some(&cache));
-    cache.save();
-    site.linter = Some(std::sync::Arc::new(linter));
+    laps.lap("site");
+    if earlier.is_some() {
+        // Only the re-read files are scanned; the cache file is left for
+        // the next build (reading and rewriting it costs more than that).
+        site.withhold_noncompliant_known(&linter, None, earlier.as_ref());
+    } else {
+        let settings = format!("{:?}\n{:?}", site.config.compliance, site.config.contact);
+        let cache = ScanCache::open(Some(root), &settings);
+        site.withhold_noncompliant_cached(&linter, Some(&cache));
+        cache.save();
+    }
+    laps.lap("scan");
+    site.linter = Some(linter);
     Ok(site)
 }
 

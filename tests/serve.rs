@@ -271,6 +271,13 @@ fn incremental_rebuilds_equal_a_full_build() {
         "article edits stay incremental:\n{}",
         log()
     );
+    // The search index follows each edit in the background (and equals a
+    // full build's, above).
+    assert!(
+        log().contains("search updated in the background"),
+        "no background search update:\n{}",
+        log()
+    );
     for scope in ["(own page", "(same places", "(general"] {
         assert!(
             log().contains(&format!("incremental rebuild {scope}")),

@@ -38,7 +38,7 @@ pub fn run_cli(root: &Path, args: &Args) -> anyhow::Result<i32> {
         as_of: args.as_of,
         debounce: Duration::from_millis(args.debounce_ms.max(1)),
     };
-    run(&options, &print).context("serve stopped")?;
+    run(&options, print).context("serve stopped")?;
     Ok(0)
 }
 

@@ -99,16 +99,34 @@ impl Site {
     /// [`Site::withhold_noncompliant`], skipping the files `cache` knows
     /// were clean (and remembering the ones found clean now).
     pub fn withhold_noncompliant_cached(&mut self, linter: &Linter, cache: Option<&ScanCache>) {
+        self.withhold_noncompliant_known(linter, cache, None);
+    }
+
+    /// [`Site::withhold_noncompliant_cached`] that first takes each
+    /// article's verdict from `prior` when it has one: `serve` re-models
+    /// the site after an edit, and only the edited files can differ.
+    pub fn withhold_noncompliant_known(
+        &mut self,
+        linter: &Linter,
+        cache: Option<&ScanCache>,
+        prior: Option<&Prior>,
+    ) {
         // Scanning (segmentation included) is the costly part: in parallel,
         // then applied in article order so the output stays deterministic.
         use rayon::prelude::*;
         let states = &self.states;
+        let earlier = prior.map(Prior::by_path);
         let found: Vec<(usize, Vec<Diagnostic>)> = self
             .articles
             .par_iter()
             .enumerate()
             .filter(|(i, _)| matches!(states[*i], State::Published | State::Scheduled))
             .map(|(i, article)| {
+                if let (Some(p), Some(map)) = (prior, &earlier) {
+                    if let Some(errors) = p.verdict(map, article) {
+                        return (i, errors);
+                    }
+                }
                 let key = cache.map(|c| c.key(&article.source, &article.raw));
                 if let (Some(c), Some(k)) = (cache, &key) {
                     if c.is_clean(k) {
@@ -230,5 +248,54 @@ impl Site {
 
     pub fn article_by_slug(&self, slug: &str) -> Option<usize> {
         self.articles.iter().position(|a| a.slug == slug)
+    }
+}
+
+/// What an earlier model of the same site, with the same compliance
+/// settings, already decided: `serve` passes its last model and the files
+/// re-read since, so a rebuild scans only those.
+pub struct Prior<'a> {
+    pub site: &'a Site,
+    /// Paths under `content/` of the files re-read since `site` was made.
+    pub dirty: &'a std::collections::BTreeSet<PathBuf>,
+}
+
+impl Prior<'_> {
+    fn by_path(&self) -> std::collections::HashMap<&Path, usize> {
+        let articles = self.site.articles.iter().enumerate();
+        articles
+            .map(|(j, a)| (a.content_path.as_path(), j))
+            .collect()
+    }
+
+    /// The compliance errors of `article` as the earlier model found them,
+    /// if it scanned the same text: an article it published or scheduled
+    /// was clean, one it withheld for compliance had the errors it kept.
+    fn verdict(
+        &self,
+        by_path: &std::collections::HashMap<&Path, usize>,
+        article: &Article,
+    ) -> Option<Vec<Diagnostic>> {
+        if self.dirty.contains(&article.content_path) {
+            return None;
+        }
+        let &j = by_path.get(article.content_path.as_path())?;
+        let old = &self.site.articles[j];
+        // Not re-read, so the same text (its length as a cheap check).
+        if old.raw.len() != article.raw.len() || old.source != article.source {
+            return None;
+        }
+        match self.site.states[j] {
+            State::Published | State::Scheduled => Some(Vec::new()),
+            State::ComplianceWithheld => Some(
+                self.site
+                    .withheld
+                    .iter()
+                    .filter(|d| d.file == article.source && d.is_error())
+                    .cloned()
+                    .collect(),
+            ),
+            _ => None,
+        }
     }
 }

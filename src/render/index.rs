@@ -15,6 +15,7 @@ use crate::model::{Site, State};
 
 use super::article_urls::{ending_soon, not_public_reason, ArticleUrls};
 use super::body::BodyRenderer;
+use super::interrupt::Interrupt;
 use super::languages::{lang_views, pick, LangView};
 use super::theme::Theme;
 use super::views::{card, Card, SiteView, Urls};
@@ -49,6 +50,9 @@ pub struct Index<'a> {
     /// Where encoded image variants are kept between builds: the
     /// `.healthpress-cache/images/` beside the output (the build sets it).
     pub image_cache: std::path::PathBuf,
+    /// Raised when the renders over this index are no longer wanted (see
+    /// [`Interrupt`]); never in a build.
+    pub interrupt: Interrupt,
 }
 
 impl<'a> Index<'a> {
@@ -99,6 +103,7 @@ impl<'a> Index<'a> {
             body_renderer: BodyRenderer::new(site, Some(theme)),
             publish_files: true,
             image_cache: crate::assets::cache_dir(&site.root.join("public")),
+            interrupt: Interrupt::default(),
         }
     }
 

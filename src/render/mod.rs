@@ -16,6 +16,7 @@ pub mod editorial;
 pub mod feeds;
 pub mod home;
 pub mod index;
+pub mod interrupt;
 pub mod jsonld;
 pub mod languages;
 pub mod listing;
@@ -35,7 +36,7 @@ pub mod tombstone;
 pub mod views;
 pub mod wechat;
 
-pub use renderer::{Folder, Part, Rendered, Renderer, Scope};
+pub use renderer::{Folder, Interrupt, Part, Rendered, Renderer, Scope};
 
 /// Every output, in the order it is rendered. Article pages come first:
 /// they keep each public body in the index for the feeds and digests that

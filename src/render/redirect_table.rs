@@ -10,8 +10,11 @@ use serde::Serialize;
 use crate::model::aliases::{alias_file, alias_key};
 use crate::model::slug::legacy_slugify;
 
+use crate::model::Site;
+
 use super::index::Index;
 use super::listing::file_for;
+use super::views::Urls;
 
 /// Where the manifest of public URLs goes (see `render::manifest`).
 pub const MANIFEST_FILE: &str = ".healthpress/manifest.json";
@@ -55,11 +58,19 @@ pub struct Redirect {
 /// Every redirect of the site as of its day, in article order (short link,
 /// then aliases), for public and tombstoned articles only.
 pub fn redirect_table(index: &Index) -> Vec<Redirect> {
-    let site = index.site;
-    let urls = &index.urls;
+    redirects_of(index.site, &index.urls, |_| true)
+}
+
+/// The redirects of the articles `wanted` picks (by index into
+/// `site.articles`), as [`redirect_table`] has them: an article's
+/// redirects depend on the other articles only through their slugs and
+/// aliases (a derived slug never shadows one).
+pub fn redirects_of(site: &Site, urls: &Urls, wanted: impl Fn(usize) -> bool) -> Vec<Redirect> {
     let live: Vec<usize> = (0..site.articles.len())
         .filter(|&i| {
-            site.states[i].is_public() || site.articles[i].tombstone_date(site.today).is_some()
+            wanted(i)
+                && (site.states[i].is_public()
+                    || site.articles[i].tombstone_date(site.today).is_some())
         })
         .collect();
     let slugs: BTreeSet<&str> = site.articles.iter().map(|a| a.slug.as_str()).collect();

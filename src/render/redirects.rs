@@ -15,15 +15,21 @@
 //! after the site's own `static/_redirects` rules, if any. Articles that
 //! were never public get nothing: no page, no line, nothing in the manifest.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
+use crate::model::Site;
 use crate::output::Writer;
 
+use super::changes::Edit;
 use super::index::Index;
 use super::manifest::manifest_json;
 use super::page::{page_context, PageMeta};
-pub use super::redirect_table::{redirect_table, Redirect, RedirectKind, MANIFEST_FILE};
+pub use super::redirect_table::{
+    redirect_table, redirects_of, Redirect, RedirectKind, MANIFEST_FILE,
+};
 use super::renderer::{Part, Rendered, Renderer, Scope};
 
 #[derive(Debug, Serialize)]
@@ -54,12 +60,30 @@ impl Renderer for Redirects {
         ]
     }
 
-    /// Small and few: always renders everything.
-    fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
+    /// Every page, `_redirects` and the manifest. After an edit that kept
+    /// every changed article's slug and aliases (the common case), only
+    /// the pages of the changed articles, the gone ones removed; else
+    /// every page (another article's derived-slug page may come or go).
+    fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
         let mut rendered = Rendered::default();
         let table = redirect_table(index);
-        let mut pages = Vec::with_capacity(table.len());
-        for redirect in &table {
+        let chosen: Vec<&Redirect> = match scope {
+            Scope::Edit(edit) if same_names(edit, index) => {
+                rendered.partial = true;
+                let changed = &edit.diff.public;
+                let of = |site: &Site, i: usize| changed.contains(&site.articles[i].content_path);
+                let chosen: Vec<&Redirect> =
+                    table.iter().filter(|r| of(index.site, r.article)).collect();
+                let now: HashSet<&str> = chosen.iter().map(|r| r.file.as_str()).collect();
+                let before = redirects_of(edit.old, &index.urls, |i| of(edit.old, i));
+                let gone = before.into_iter().map(|r| r.file);
+                rendered.removed = gone.filter(|f| !now.contains(f.as_str())).collect();
+                chosen
+            }
+            _ => table.iter().collect(),
+        };
+        let mut pages = Vec::with_capacity(chosen.len());
+        for redirect in chosen {
             match redirect_page(index, redirect) {
                 Ok(html) => pages.push((redirect.file.clone(), html.into_bytes())),
                 Err(d) => rendered.problems.push(d),
@@ -78,6 +102,19 @@ impl Renderer for Redirects {
         rendered.counts.push(("redirects", table.len()));
         rendered
     }
+}
+
+/// Whether every article the edit changed has the same slug and aliases
+/// before and after it (and existed before and after).
+fn same_names(edit: &Edit, index: &Index) -> bool {
+    let names = |site: &Site, path: &std::path::Path| {
+        let a = site.articles.iter().find(|a| a.content_path == path)?;
+        Some((a.slug.clone(), a.aliases.clone()))
+    };
+    edit.diff.public.iter().all(|path| {
+        let before = names(edit.old, path);
+        before.is_some() && before == names(index.site, path)
+    })
 }
 
 /// The page at `redirect.from`.

@@ -18,6 +18,7 @@ use crate::output::Writer;
 use super::changes::Edit;
 pub use super::changes::Part;
 use super::index::Index;
+pub use super::interrupt::Interrupt;
 
 /// The output folder a renderer writes into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +63,9 @@ pub struct Rendered {
     pub counts: Vec<(&'static str, usize)>,
     /// After an edit, a few words on how far it reached, for serve's log.
     pub note: Option<String>,
+    /// It stopped early because [`Index::interrupt`](super::index::Index::interrupt) was raised: its files
+    /// are incomplete and must not be kept.
+    pub interrupted: bool,
 }
 
 impl Rendered {

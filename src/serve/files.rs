@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::report::RebuildError;
 
@@ -22,7 +23,11 @@ pub fn write_if_changed(dir: &Path, rel: &str, bytes: &[u8]) -> Result<bool, Reb
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(io)?;
     }
-    let temp = path.with_file_name(format!(".healthpress-write-{}", std::process::id()));
+    // Unique per write: the background search re-index writes while the
+    // next rebuild may be writing too.
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, Ordering::Relaxed);
+    let temp = path.with_file_name(format!(".healthpress-write-{}-{n}", std::process::id()));
     fs::write(&temp, bytes).map_err(io)?;
     fs::rename(&temp, &path).map_err(io)?;
     Ok(true)

@@ -41,6 +41,8 @@ pub struct Status {
     /// until the first good build) as of the last good build, so previews
     /// of sites hosted under a sub-path resolve.
     pub base_path: String,
+    /// True while a rebuild's background work (the search index) runs.
+    pub background: bool,
 }
 
 /// Status shared between the rebuild loop and the server threads.
@@ -56,6 +58,11 @@ impl Shared {
         f(&mut status);
         status.generation += 1;
         self.changed.notify_all();
+    }
+
+    /// Changes the status without telling open pages to reload.
+    pub fn set_quietly(&self, f: impl FnOnce(&mut Status)) {
+        f(&mut self.status.lock().expect("status lock"));
     }
 
     fn base_path(&self) -> String {
@@ -408,6 +415,7 @@ pub fn route(router: &Router, request: &Request) -> Reply {
                     "withheld": s.withheld,
                     "edited": s.edited,
                     "last_ms": s.last_ms as u64,
+                    "background": s.background,
                 })
             };
             return Reply::Bytes {

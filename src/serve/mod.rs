@@ -8,6 +8,7 @@
 //! here prints: what a person should read is handed to the CLI as a
 //! [`Message`].
 
+mod background;
 mod drafts;
 pub mod files;
 pub mod http;
@@ -27,6 +28,7 @@ use chrono::NaiveDate;
 use thiserror::Error;
 
 use crate::diagnostics::Diagnostic;
+use background::Finished;
 use http::{HostPolicy, Router, Shared};
 use incremental::{Model, Settings};
 use report::{RebuildError, Report};
@@ -86,7 +88,7 @@ pub enum Message {
 
 /// Runs the preview server until the process is stopped, handing every
 /// message to `tell`.
-pub fn run(options: &ServeOptions, tell: &dyn Fn(Message)) -> Result<(), ServeError> {
+pub fn run(options: &ServeOptions, tell: fn(Message)) -> Result<(), ServeError> {
     let root = options.root.clone();
     if !root.join("site.yaml").is_file() {
         return Err(ServeError::NoSite(root));
@@ -142,6 +144,9 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(Message)) -> Result<(), ServeEr
         let paths = batch.paths;
         if paths.is_empty() {
             if model.as_ref().is_some_and(Model::day_changed) {
+                if let Some(m) = model.as_mut() {
+                    m.stop_background();
+                }
                 model = rebuild_full(&settings, &shared, "a new day began", tell);
             }
             continue;
@@ -149,6 +154,13 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(Message)) -> Result<(), ServeEr
         let Some(change) = watch::classify(&root, paths) else {
             continue;
         };
+        // A newer change makes the last one's background work moot, and
+        // nothing else may write to the serve folder while it runs.
+        if let Some(m) = model.as_mut() {
+            let stopping = Instant::now();
+            m.stop_background();
+            crate::timings::since("serve stop bg  ", &stopping);
+        }
         model = match (model, change) {
             (Some(mut m), Change::Articles(files)) => {
                 let started = Instant::now();
@@ -163,6 +175,10 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(Message)) -> Result<(), ServeEr
                             Some(&m),
                             tell,
                         );
+                        shared.set_quietly(|s| s.background = true);
+                        if !m.start_background(background_done(&shared, tell)) {
+                            shared.set_quietly(|s| s.background = false);
+                        }
                         Some(m)
                     }
                     // If the full build fails too, the output is still the last
@@ -194,13 +210,33 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(Message)) -> Result<(), ServeEr
     Ok(())
 }
 
+/// What serve does when a background job (the search re-index after an
+/// edit) finished: tells the CLI, and the status endpoint, without
+/// reloading open pages (their content did not change).
+fn background_done(shared: &Arc<Shared>, tell: fn(Message)) -> Box<dyn FnOnce(Finished) + Send> {
+    let shared = Arc::clone(shared);
+    Box::new(move |finished: Finished| {
+        shared.set_quietly(|s| s.background = false);
+        tell(Message::Rebuilt {
+            summary: format!(
+                "healthpress: {} updated in the background: wrote {}, removed {} file(s) in {} ms",
+                finished.names.join(", "),
+                finished.written,
+                finished.removed,
+                finished.took.as_millis()
+            ),
+            warnings: finished.problems,
+        });
+    })
+}
+
 /// A full build; on failure the previous output stays (build is atomic)
 /// and the model is dropped, so the next change retries in full.
 fn rebuild_full(
     settings: &Settings,
     shared: &Shared,
     reason: &str,
-    tell: &dyn Fn(Message),
+    tell: fn(Message),
 ) -> Option<Model> {
     let started = Instant::now();
     match Model::full(settings) {
@@ -233,7 +269,7 @@ fn finish(
     full: bool,
     started: Instant,
     model: Option<&Model>,
-    tell: &dyn Fn(Message),
+    tell: fn(Message),
 ) {
     let ms = started.elapsed().as_millis();
     let error = match result {

@@ -69,6 +69,9 @@ pub struct Report {
     /// The errors that withheld articles from the preview (and would from
     /// `healthpress build`): an article's own errors and compliance errors.
     pub withheld: Vec<Diagnostic>,
+    /// Renderers the edit affected that a build runs beside the others
+    /// (the search index), left to run in the background, by name.
+    pub deferred: Vec<&'static str>,
 }
 
 impl Report {
@@ -82,6 +85,7 @@ impl Report {
             removed: 0,
             warnings,
             withheld: Vec::new(),
+            deferred: Vec::new(),
         }
     }
 }

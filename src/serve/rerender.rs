@@ -3,9 +3,11 @@
 //! what the edit touched ([`Scope::Edit`]) into memory; if it found no
 //! error, the files whose bytes changed are written, one renderer after the
 //! other, so the saved article's page (the first renderer's) is on disk
-//! first, and the search index (a renderer that runs in the background in
-//! a build) last. Files a renderer reports gone, or that a renderer which rendered
-//! everything did not write again, are removed at the end unless another
+//! first; renderers that a build runs beside the others (the search index)
+//! are named in the report and left to the background job
+//! ([`super::background`]). Files a renderer reports gone, or that a
+//! renderer which rendered everything did not write again, are removed at
+//! the end unless another
 //! renderer wrote them in this rebuild. The editorial folder is updated the
 //! same way, by its own renderers, after the public one: its WeChat posts
 //! are served (`/__healthpress/wechat/`) beside the article being edited.
@@ -44,8 +46,11 @@ impl Writer for Buffer {
 
 /// Renders what `edit` touched with the `renderers` of `folder` into `dir`,
 /// whose files `outputs` records (updated here). `index` is the new model's.
+/// The affected renderers that a build runs beside the others are not run
+/// but named in `report.deferred`, to run in the background
+/// ([`super::background`]).
 pub fn folder_edit(
-    renderers: &[&dyn Renderer],
+    renderers: &[&'static dyn Renderer],
     folder: Folder,
     index: &Index,
     edit: &Edit,
@@ -58,14 +63,16 @@ pub fn folder_edit(
     let mut gone: BTreeSet<String> = BTreeSet::new();
     let mut notes: Vec<String> = Vec::new();
     // Renderers that run beside the others in a build (the search index:
-    // seconds of work at 10,000 articles) go last, so every page the edit
-    // touched is written before the index is redone.
-    let mine = renderers.iter().filter(|r| r.folder() == folder);
-    let (beside, inline): (Vec<&&dyn Renderer>, Vec<_>) = mine.partition(|r| r.in_background());
-    for renderer in inline.into_iter().chain(beside) {
+    // seconds of work at 10,000 articles) are left to the background.
+    for &renderer in renderers.iter().filter(|r| r.folder() == folder) {
         if !renderer.affected_by(edit, index) {
             continue;
         }
+        if renderer.in_background() {
+            report.deferred.push(renderer.name());
+            continue;
+        }
+        let started = std::time::Instant::now();
         let buffer = Buffer::default();
         let mut rendered = renderer.render(index, &Scope::Edit(edit), &buffer);
         crate::diagnostics::sort_and_collapse(&mut rendered.problems);
@@ -101,6 +108,7 @@ pub fn folder_edit(
         }
         gone.extend(rendered.removed);
         produced.extend(now);
+        crate::timings::since(&format!("  serve {:<12}", renderer.name()), &started);
     }
     for rel in gone.difference(&produced) {
         if remove_file_and_empty_dirs(dir, rel)? {
@@ -114,7 +122,7 @@ pub fn folder_edit(
 }
 
 /// Whether any editorial renderer is affected by `edit`.
-pub fn editorial_affected(renderers: &[&dyn Renderer], index: &Index, edit: &Edit) -> bool {
+pub fn editorial_affected(renderers: &[&'static dyn Renderer], index: &Index, edit: &Edit) -> bool {
     renderers
         .iter()
         .any(|r| r.folder() == Folder::Editorial && r.affected_by(edit, index))

@@ -135,12 +135,13 @@ impl Serve {
         }
     }
 
-    /// Waits until no rebuild has happened for `quiet`.
+    /// Waits until no rebuild has happened for `quiet` and no background
+    /// work (the search re-index after an edit) is running.
     pub fn settle(&self, quiet: Duration) {
         let deadline = Instant::now() + WAIT;
         let mut last = self.rebuilds();
         let mut since = Instant::now();
-        while since.elapsed() < quiet {
+        while since.elapsed() < quiet || self.status()["background"] == true {
             assert!(Instant::now() < deadline, "server never settled");
             std::thread::sleep(Duration::from_millis(50));
             let now = self.rebuilds();

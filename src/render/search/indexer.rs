@@ -13,6 +13,8 @@ use std::thread::JoinHandle;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
+use crate::render::interrupt::Interrupt;
+
 /// Where the index bundle goes under the output root.
 pub const BUNDLE_DIR: &str = "pagefind";
 
@@ -39,6 +41,9 @@ struct Document {
 /// The indexing thread's result: the bundle's files and the page count.
 type Indexed = Result<(Vec<IndexFile>, usize), String>;
 
+/// `finish`'s error after an interrupt.
+const INTERRUPTED: &str = "search indexing was interrupted";
+
 /// Documents queued for Pagefind at most; the renderer waits beyond that,
 /// so records are not all held in memory at once on a large site.
 const QUEUE: usize = 512;
@@ -49,12 +54,13 @@ pub struct Indexer {
 }
 
 impl Indexer {
-    /// Starts the indexing thread.
-    pub fn start() -> Indexer {
+    /// Starts the indexing thread. Once `interrupt` is raised it reads no
+    /// more pages and `finish` returns an error instead of an index.
+    pub fn start(interrupt: Interrupt) -> Indexer {
         let (sender, receiver) = mpsc::sync_channel::<Document>(QUEUE);
         let worker = std::thread::Builder::new()
             .name("search-index".into())
-            .spawn(move || index_documents(receiver))
+            .spawn(move || index_documents(receiver, interrupt))
             .ok();
         Indexer {
             sender: worker.is_some().then_some(sender),
@@ -89,7 +95,7 @@ impl Indexer {
 }
 
 /// The indexing thread: every document in arrival order, then the files.
-fn index_documents(receiver: mpsc::Receiver<Document>) -> Indexed {
+fn index_documents(receiver: mpsc::Receiver<Document>, interrupt: Interrupt) -> Indexed {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| format!("cannot start the search indexer: {e}"))?;
@@ -102,6 +108,9 @@ fn index_documents(receiver: mpsc::Receiver<Document>) -> Indexed {
         let mut pages = 0;
         let started = std::time::Instant::now();
         for doc in receiver {
+            if interrupt.is_raised() {
+                return Err(INTERRUPTED.to_string());
+            }
             index
                 .add_html_file(None, Some(doc.url.clone()), doc.html)
                 .await
@@ -109,6 +118,9 @@ fn index_documents(receiver: mpsc::Receiver<Document>) -> Indexed {
             pages += 1;
         }
         crate::timings::since("    search: pages read by Pagefind", &started);
+        if interrupt.is_raised() {
+            return Err(INTERRUPTED.to_string());
+        }
         let started = std::time::Instant::now();
         let files = index
             .get_files()
@@ -153,7 +165,7 @@ mod tests {
 
     #[test]
     fn indexes_pages_per_language_and_keeps_only_the_search_files() {
-        let indexer = Indexer::start();
+        let indexer = Indexer::start(Interrupt::default());
         indexer.add(
             "/articles/a/".into(),
             page("zh-Hans", "<h1>儿童发热</h1><p>退烧药</p>"),
@@ -182,9 +194,19 @@ mod tests {
     }
 
     #[test]
+    fn an_interrupted_indexer_gives_no_index() {
+        let interrupt = Interrupt::new();
+        let indexer = Indexer::start(interrupt.clone());
+        indexer.add("/articles/a/".into(), page("en", "<h1>Flu</h1>"));
+        interrupt.raise();
+        indexer.add("/articles/b/".into(), page("en", "<h1>Cold</h1>"));
+        assert_eq!(indexer.finish().err().as_deref(), Some(INTERRUPTED));
+    }
+
+    #[test]
     fn the_same_pages_in_the_same_order_give_the_same_bytes() {
         let run = || {
-            let indexer = Indexer::start();
+            let indexer = Indexer::start(Interrupt::default());
             for i in 0..5 {
                 indexer.add(
                     format!("/articles/{i}/"),

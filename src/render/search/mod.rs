@@ -66,6 +66,9 @@ impl Renderer for SearchIndex {
         let resolver = PublicLinks::new(index.site, &index.urls);
         let records = |run: &[usize]| -> Vec<(String, String)> {
             run.par_iter()
+                // Interrupted (serve's background re-index after an edit
+                // that a newer save made moot): no more bodies.
+                .filter(|_| !index.interrupt.is_raised())
                 .map(|&i| {
                     let article = &index.site.articles[i];
                     let body = index.public_body(i, &resolver);
@@ -80,6 +83,10 @@ impl Renderer for SearchIndex {
         // all held in memory), then the remembered index or a new one.
         let mut key = cache::KeyHasher::new();
         for run in index.published.chunks(RECORD_RUN) {
+            if index.interrupt.is_raised() {
+                rendered.interrupted = true;
+                return rendered;
+            }
             for (url, doc) in records(run) {
                 key.add(&url, &doc);
             }
@@ -97,8 +104,11 @@ impl Renderer for SearchIndex {
                 true,
             )),
             None => {
-                let indexer = indexer::Indexer::start();
+                let indexer = indexer::Indexer::start(index.interrupt.clone());
                 for run in index.published.chunks(RECORD_RUN) {
+                    if index.interrupt.is_raised() {
+                        break; // `finish` says so
+                    }
                     for (url, doc) in records(run) {
                         indexer.add(url, doc);
                     }
@@ -130,6 +140,7 @@ impl Renderer for SearchIndex {
                     .counts
                     .push(("search index remembered", usize::from(remembered)));
             }
+            Err(_) if index.interrupt.is_raised() => rendered.interrupted = true,
             Err(why) => rendered.problems.push(Diagnostic::error(
                 "search-index",
                 format!("public/{}", indexer::BUNDLE_DIR),

@@ -118,9 +118,13 @@ impl Renderer for WechatPosts {
         ]
     }
 
-    /// Every post, the issue posts and the list, in a build and after an
-    /// edit alike.
-    fn render(&self, index: &Index, _scope: &Scope, out: &dyn Writer) -> Rendered {
+    /// Every post, the issue posts and the list. After an edit: the posts
+    /// of the changed articles and of the articles that link to one that
+    /// appeared, vanished or moved (a post shows its own article and the
+    /// URLs it links to, nothing of other articles), every issue post and
+    /// the list (a few pages), and the posts of articles no longer public
+    /// or at another slug, and of segments with no issue now, removed.
+    fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
         let mut rendered = Rendered::default();
         let posts = match Posts::new(index) {
             Ok(posts) => posts,
@@ -129,15 +133,34 @@ impl Renderer for WechatPosts {
                 return rendered;
             }
         };
-        // Every post, after an edit too. A post's references and the issue
-        // posts depend on other articles' states and slugs, and the scoped
-        // version left stale posts behind in serve (tests/serve.rs
-        // incremental == full); a whole result lets serve remove what is no
-        // longer produced.
+        let chosen: Vec<usize> = match scope {
+            Scope::Everything => index.published.clone(),
+            Scope::Edit(edit) => {
+                rendered.partial = true;
+                for (_, slug) in &edit.diff.gone {
+                    rendered.removed.extend(post_files(slug));
+                }
+                for newsletter in &index.site.calendar.newsletters {
+                    let dir = format!("{FOLDER}/issues/{}", newsletter.segment);
+                    rendered.removed.push(format!("{dir}/index.html"));
+                    rendered.removed.push(format!("{dir}/wechat.html"));
+                }
+                let reach = edit.reach(index);
+                let mut chosen: Vec<usize> = reach
+                    .changed_now
+                    .iter()
+                    .chain(&reach.linking)
+                    .copied()
+                    .collect();
+                chosen.retain(|&i| index.cards[i].is_some());
+                chosen.sort_unstable();
+                chosen.dedup();
+                chosen
+            }
+        };
         // Each article's files are written as they are made: held until
         // the end, the 10k posts of a large site took 700 MB.
-        let results: Vec<(Vec<String>, Vec<Diagnostic>, Option<Diagnostic>)> = index
-            .published
+        let results: Vec<(Vec<String>, Vec<Diagnostic>, Option<Diagnostic>)> = chosen
             .par_iter()
             .map(|&i| {
                 let (found, problem): ArticleFiles = posts.article_files(i);
