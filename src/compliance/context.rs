@@ -28,6 +28,9 @@ pub struct Lexicon {
     pub after: Vec<String>,
     /// Later in the clause, refute it ("没有副作用的药是不存在的").
     pub refuted: Vec<String>,
+    /// Earlier in the sentence, across commas: the claim is denied ("there
+    /// is no evidence that these, or any, products can cure…").
+    pub evidence_denied: Vec<String>,
     /// Anywhere in the sentence: the claim is reported, not made.
     pub myth: Vec<String>,
     /// The institution or its staff speaking about itself.
@@ -159,7 +162,11 @@ impl<'a> Sentence<'a> {
         {
             negated = !negated;
         }
-        if !self.find(&lex.refuted, end, clause_end).is_empty() {
+        if !self.find(&lex.refuted, end, clause_end).is_empty()
+            || !self
+                .find(&lex.evidence_denied, self.start, start)
+                .is_empty()
+        {
             negated = true;
         }
         let question = self.text[self.end..].starts_with(['？', '?']);
@@ -176,7 +183,7 @@ impl<'a> Sentence<'a> {
                     .find(&lex.soft, self.start, start)
                     .first()
                     .is_some_and(|&(s, _)| self.text[self.start..s].trim().is_empty()),
-            speaker: self.speaker(lex, start),
+            speaker: self.speaker(lex, start, end),
         }
     }
 
@@ -257,7 +264,7 @@ impl<'a> Sentence<'a> {
         })
     }
 
-    fn speaker(&self, lex: &Lexicon, at: usize) -> Speaker {
+    fn speaker(&self, lex: &Lexicon, at: usize, end: usize) -> Speaker {
         if !self.find(&lex.institution, self.start, self.end).is_empty() {
             return Speaker::Institution;
         }
@@ -266,11 +273,25 @@ impl<'a> Sentence<'a> {
         }
         // 防癌, 抗幽菌, 杀菌 end like a disease but act on it: a product's
         // word, not a disease as the subject.
-        let acts_on = |t: &str| t.starts_with(['防', '抗', '治', '杀', '灭', '降', '除', '消']);
-        let disease = self.words.iter().any(|w| {
+        // The segmenter may cut the verb off (常吃抗 + 幽菌): the word before counts.
+        let acts_on = |t: &str| {
+            t.starts_with([
+                '防', '抗', '治', '杀', '灭', '降', '除', '消', '护', '保', '养', '清', '补',
+            ])
+        };
+        let disease = self.words.iter().enumerate().any(|(i, w)| {
+            // …or sit one word further back (抗 + 新冠 + 病毒).
+            let verb_before = (1..=2).any(|back| {
+                i >= back && {
+                    let p = &self.words[i - back];
+                    p.text.chars().count() == 1 && acts_on(p.text)
+                        || p.text.ends_with(['抗', '杀', '灭'])
+                }
+            });
             w.end <= at
                 && w.text.chars().count() >= 2
                 && !acts_on(w.text)
+                && !verb_before
                 && lex
                     .disease_suffix
                     .iter()
@@ -278,10 +299,44 @@ impl<'a> Sentence<'a> {
         });
         // The population must come before the claim, as its subject:
         // "癫痫不再发作，孩子从此…" is not about a population.
-        if disease || !self.find(&lex.population, self.start, at).is_empty() {
+        if disease
+            || !self.find(&lex.population, self.start, at).is_empty()
+            || self.quantifies(lex, end)
+        {
             return Speaker::Population;
         }
         Speaker::Other
+    }
+
+    /// A figure that counts cases of a disease right after it ("95% of TB
+    /// cases", "90%的肺结核患者") describes that population.
+    fn quantifies(&self, lex: &Lexicon, end: usize) -> bool {
+        let rest = &self.lower[end.clamp(self.start, self.end) - self.start..];
+        let Some(tail) = rest
+            .strip_prefix(" of ")
+            .or_else(|| rest.strip_prefix("的"))
+            .or_else(|| rest.strip_prefix("以上的"))
+        else {
+            return false;
+        };
+        let from = self.end - tail.len();
+        // The counted noun: within a few words after "of" / 的.
+        let to = tail
+            .char_indices()
+            .nth(16)
+            .map_or(self.end, |(i, _)| from + i);
+        // Cases of a disease, not "users" or "patients": "95%的患者症状缓解"
+        // is still an unsourced efficacy figure.
+        let cases = ["cases".to_string(), "病例".to_string()];
+        !self.find(&cases, from, to).is_empty()
+            || self.words.iter().any(|w| {
+                w.start >= from
+                    && w.end <= to
+                    && lex
+                        .disease_suffix
+                        .iter()
+                        .any(|s| w.text.chars().count() >= 2 && w.text.ends_with(s.as_str()))
+            })
     }
 
     /// Inside a pair of quotation marks (or a title 《…》) of this sentence.
@@ -327,6 +382,9 @@ mod tests {
         assert!(!read("不开刀也能根治", "根治").negated);
         assert!(read("这种病根治不了", "根治").negated);
         assert!(!read("没有根治不了的病", "根治").negated);
+        let denied = "There is no evidence that these, or any, products can cure COVID-19.";
+        assert!(read(denied, "cure").negated);
+        assert!(read("Testimonials are not proof that it works.", "Testimonials").negated);
     }
 
     #[test]
@@ -345,5 +403,20 @@ mod tests {
         );
         assert!(read("警惕宣称“根治”的广告", "根治").reported);
         assert!(read("高血压能根治吗？", "根治").question);
+        // A figure counting cases of a disease describes them.
+        assert_eq!(
+            read(
+                "If taken properly, more than 95% of TB cases can be cured.",
+                "95%"
+            )
+            .speaker,
+            Speaker::Population
+        );
+        assert_eq!(read("95%的患者症状缓解", "95%").speaker, Speaker::Other);
+        // A product that acts on a germ is not the germ as the subject.
+        assert_ne!(
+            read("常吃抗幽菌，远离牙周病。", "远离").speaker,
+            Speaker::Population
+        );
     }
 }

@@ -65,7 +65,8 @@ fn shapes() -> &'static Shapes {
             r"(?P<ukmob>(?:\+44[ ]?|0)7[0-9]{3}[ ]?[0-9]{3}[ ]?[0-9]{3})".to_string(),
             r"(?P<uktel>(?:\+44[ ]?|0)[12][0-9]{1,3}[ ]?[0-9]{3,4}[ ]?[0-9]{3,4})".to_string(),
             r"(?P<nhs>[0-9]{3} [0-9]{3} [0-9]{4})".to_string(),
-            r"(?P<usph>(?:\+1[ .\-]?)?(?:\([2-9][0-9]{2}\)[ ]?|[2-9][0-9]{2}[ .\-])[2-9][0-9]{2}[ .\-][0-9]{4})".to_string(),
+            // The country code may be written without its plus (1-800-784-8669).
+            r"(?P<usph>(?:\+1[ .\-]?|1[ .\-])?(?:\([2-9][0-9]{2}\)[ ]?|[2-9][0-9]{2}[ .\-])[2-9][0-9]{2}[ .\-][0-9]{4})".to_string(),
             format!(r"(?P<num>(?:(?:\+|00)86[ \-]?)?{DIGITS}[Xx]?)"),
         ];
         Shapes {
@@ -180,6 +181,16 @@ const PERSONAL: [&str; 17] = [
     "about her",
 ];
 
+/// Words that make a Chinese landline a patient's or a relative's (a
+/// hospital's own contact line often names its contact, 王先生, so the
+/// polite titles alone are not enough for a landline).
+const PATIENT: [&str; 5] = ["患者", "病人", "家属", "本人", "病友"];
+
+fn patient_context(text: &str, start: usize) -> bool {
+    let (s, e) = super::segment::sentence(text, start);
+    PATIENT.iter().any(|p| text[s..e].contains(p))
+}
+
 fn personal_context(text: &str, start: usize) -> bool {
     let (s, e) = super::segment::sentence(text, start);
     let sentence = text[s..e].to_lowercase();
@@ -291,6 +302,17 @@ fn classify<'t>(text: &'t str, caps: &regex::Captures<'t>) -> Option<(usize, &'t
     {
         return Some((MOBILE_PHONE, raw, Tier::Error));
     }
+    // A landline (0 + area code + 7 or 8 digits) is a patient's only
+    // beside a patient or a relative; otherwise it is a clinic's or a
+    // helpline's, published on purpose.
+    if (10..=12).contains(&d.len())
+        && d.starts_with('0')
+        && !d.starts_with("00")
+        && !raw.contains('.')
+        && patient_context(text, m.start())
+    {
+        return Some((MOBILE_PHONE, raw, Tier::Error));
+    }
     if d.len() == 18 && resident_id_checksum_ok(&d) {
         return Some((RESIDENT_ID, raw, Tier::Error));
     }
@@ -385,12 +407,18 @@ mod tests {
         assert_eq!(kinds("MRN: 00123456"), [(FOREIGN_ID, e)]);
         assert_eq!(kinds("call 07700 900123"), [(FOREIGN_PHONE, e)]);
         assert_eq!(kinds("patient John, (415) 555-0134"), [(FOREIGN_PHONE, e)]);
+        assert_eq!(kinds("患者家属电话：0755-2345 6789"), [(MOBILE_PHONE, e)]);
     }
 
     #[test]
     fn public_numbers_are_left_alone() {
         assert!(kinds("联系电话：0731-85540376，邮箱 health@example.org").is_empty());
         assert!(kinds("CDC-INFO 800-232-4636").is_empty());
+        // Toll-free with its country code, not a mainland mobile (1800…).
+        assert!(kinds("call 1-800-QUIT-NOW (1-800-784-8669)").is_empty());
+        // A helpline's or a clinic's landline, even with a contact person.
+        assert!(kinds("心理援助热线0394-8368120，24小时开通").is_empty());
+        assert!(kinds("咨询电话 0731-8888 1234，联系人王先生").is_empty());
         assert!(kinds("关注微信公众号：renxin_health").is_empty());
         assert!(kinds("sha256:13800138000123ab").is_empty());
         assert!(kinds("血压140/90，2024年").is_empty());

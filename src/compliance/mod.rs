@@ -11,6 +11,7 @@
 
 mod context;
 mod identifiers;
+mod matcher;
 mod numbers;
 mod rules;
 mod segment;
@@ -24,7 +25,8 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::{self, Diagnostic, Severity};
 use context::{Lexicon, Sentence, Speaker};
 use identifiers::{IdentifierMatcher, DETECTORS};
-use rules::{Source, TermMatcher, Tier};
+use matcher::TermMatcher;
+use rules::{Source, Tier};
 
 pub use crate::wordseg::dictionary_load_time;
 pub use rules::{DetailedTerm, RuleInfo, RuleSpec, TermSpec};
