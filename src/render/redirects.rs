@@ -28,7 +28,7 @@ use super::index::Index;
 use super::manifest::manifest_json;
 use super::page::{page_context, PageMeta};
 pub use super::redirect_table::{
-    redirect_table, redirects_of, Redirect, RedirectKind, MANIFEST_FILE,
+    legacy_slug, redirect_table, redirects_of, Redirect, RedirectKind, MANIFEST_FILE,
 };
 use super::renderer::{Part, Rendered, Renderer, Scope};
 
@@ -66,6 +66,13 @@ impl Renderer for Redirects {
     /// every page (another article's derived-slug page may come or go).
     fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
         let mut rendered = Rendered::default();
+        if let Scope::Edit(edit) = scope {
+            if redirects_unchanged(edit, index) {
+                // Every page, `_redirects` and the manifest are as they were.
+                rendered.partial = true;
+                return rendered;
+            }
+        }
         let table = redirect_table(index);
         let chosen: Vec<&Redirect> = match scope {
             Scope::Edit(edit) if same_names(edit, index) => {
@@ -102,6 +109,29 @@ impl Renderer for Redirects {
         rendered.counts.push(("redirects", table.len()));
         rendered
     }
+}
+
+/// Whether nothing the redirects show changed: every article the edit
+/// changed existed before and after at the same place in the site's order,
+/// with the same slug, aliases, id, file, language, derived old slug and
+/// whether it has redirects at all (public or tombstoned).
+/// The common body edit.
+fn redirects_unchanged(edit: &Edit, index: &Index) -> bool {
+    fn shown<'s>(site: &'s Site, path: &std::path::Path) -> Option<impl PartialEq + 's> {
+        let i = site.articles.iter().position(|a| a.content_path == path)?;
+        let a = &site.articles[i];
+        let live = site.states[i].is_public() || a.tombstone_date(site.today).is_some();
+        let derived = legacy_slug(a);
+        // `i`: the table is in article order, which follows the dates.
+        Some((
+            i, &a.slug, &a.aliases, &a.id, &a.source, &a.lang, live, derived,
+        ))
+    }
+    edit.old.articles.len() == index.site.articles.len()
+        && edit.diff.public.iter().all(|path| {
+            let before = shown(edit.old, path);
+            before.is_some() && before == shown(index.site, path)
+        })
 }
 
 /// Whether every article the edit changed has the same slug and aliases

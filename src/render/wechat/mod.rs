@@ -28,6 +28,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::output::Writer;
+use crate::render::changes::Extent;
 use crate::render::index::Index;
 use crate::render::qr;
 use crate::render::renderer::{Folder, Part, Rendered, Renderer, Scope};
@@ -130,6 +131,7 @@ impl Renderer for WechatPosts {
     /// or at another slug, and of segments with no issue now, removed.
     fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
         let mut rendered = Rendered::default();
+        let mut laps = crate::timings::Laps::new("    wechat: ");
         let posts = match Posts::new(index) {
             Ok(posts) => posts,
             Err(d) => {
@@ -137,6 +139,9 @@ impl Renderer for WechatPosts {
                 return rendered;
             }
         };
+        // The list shows each post's title, date and slug: as they were
+        // after an edit that kept every card and place (a body edit).
+        let mut list_unchanged = false;
         let chosen: Vec<usize> = match scope {
             Scope::Everything => index.published.clone(),
             Scope::Edit(edit) => {
@@ -150,6 +155,7 @@ impl Renderer for WechatPosts {
                     rendered.removed.push(format!("{dir}/wechat.html"));
                 }
                 let reach = edit.reach(index);
+                list_unchanged = reach.extent == Extent::OwnPage;
                 let mut chosen: Vec<usize> = reach
                     .changed_now
                     .iter()
@@ -185,11 +191,17 @@ impl Renderer for WechatPosts {
             rendered.problems.extend(failed);
             rendered.confined.extend(problem);
         }
+        laps.lap("posts");
         let mut files = Vec::new();
         let (issues, problems) = issue::segment_posts(&posts);
+        laps.lap("issue posts");
         rendered.confined.extend(problems);
-        let entries: Vec<IndexEntry> = index
-            .published
+        let listed = if list_unchanged {
+            &[][..]
+        } else {
+            &index.published[..]
+        };
+        let entries: Vec<IndexEntry> = listed
             .iter()
             .map(|&i| {
                 let a = &index.site.articles[i];
@@ -205,10 +217,13 @@ impl Renderer for WechatPosts {
             issue_entries.push(found.entry);
             files.extend(found.files);
         }
-        match posts.index_page(&entries, &issue_entries) {
-            Ok(html) => files.push((format!("{FOLDER}/index.html"), html.into_bytes())),
-            Err(d) => rendered.problems.push(d),
+        if !list_unchanged {
+            match posts.index_page(&entries, &issue_entries) {
+                Ok(html) => files.push((format!("{FOLDER}/index.html"), html.into_bytes())),
+                Err(d) => rendered.problems.push(d),
+            }
         }
+        laps.lap("list");
         let pages = written
             .iter()
             .chain(files.iter().map(|(p, _)| p))
