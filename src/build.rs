@@ -241,6 +241,7 @@ pub fn build_site_with(
     let mut phases = Laps::new("");
     let mut index = Index::new(site, theme);
     index.image_cache = crate::assets::cache_dir(&options.public_dir);
+    index.qr_masks = crate::render::qr_masks::QrMasks::open(&site.root);
     phases.lap("index");
 
     // Overlapping outputs are refused before either is touched.
@@ -265,6 +266,7 @@ pub fn build_site_with(
     // Confined to one article (a WeChat post left out): shown, not fatal.
     warnings.extend(internal.confined);
     phases.lap("editorial");
+    index.qr_masks.save();
     let (public_files, editorial_files) = (public.count(), editorial.count());
     progress.phase("swapping in the new output", None);
     output::commit_all(vec![public, editorial]).map_err(|failed| {

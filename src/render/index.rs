@@ -17,6 +17,7 @@ use super::article_urls::{ending_soon, not_public_reason, ArticleUrls};
 use super::body::BodyRenderer;
 use super::interrupt::Interrupt;
 use super::languages::{lang_views, pick, LangView};
+use super::qr_masks::QrMasks;
 use super::theme::Theme;
 use super::views::{card, Card, SiteView, Urls};
 
@@ -53,6 +54,9 @@ pub struct Index<'a> {
     /// Raised when the renders over this index are no longer wanted (see
     /// [`Interrupt`]); never in a build.
     pub interrupt: Interrupt,
+    /// The QR masks chosen by earlier builds (a build opens and saves the
+    /// site's; elsewhere an empty one).
+    pub qr_masks: QrMasks,
 }
 
 impl<'a> Index<'a> {
@@ -104,6 +108,7 @@ impl<'a> Index<'a> {
             publish_files: true,
             image_cache: crate::assets::cache_dir(&site.root.join("public")),
             interrupt: Interrupt::default(),
+            qr_masks: QrMasks::none(),
         }
     }
 

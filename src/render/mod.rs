@@ -25,6 +25,7 @@ pub mod manifest;
 pub mod page;
 pub mod poster;
 pub mod qr;
+pub mod qr_masks;
 pub mod redirect_table;
 pub mod redirects;
 pub mod renderer;

@@ -150,7 +150,7 @@ fn poster_page(index: &Index, i: usize) -> Result<(String, String), Diagnostic> 
         campaign: config.posters.campaign.as_deref(),
     }
     .tag(&short);
-    let qr_svg = svg(&qr_url, QrSize::Millimetres(QR_MM)).map_err(|e| {
+    let qr_svg = svg(&qr_url, QrSize::Millimetres(QR_MM), &index.qr_masks).map_err(|e| {
         Diagnostic::error("poster-qr", &article.source, format!("poster QR code: {e}"))
     })?;
     let lang = article.lang.as_str();

@@ -15,6 +15,8 @@ use qrcode::types::{Color, QrError};
 use qrcode::EcLevel;
 use thiserror::Error;
 
+pub use super::qr_masks::QrMasks;
+
 /// Modules of light margin around the symbol (ISO/IEC 18004 asks for 4).
 pub const QUIET_ZONE: usize = 4;
 
@@ -84,6 +86,17 @@ pub struct QrMatrix {
 impl QrMatrix {
     /// Encodes `text` (a URL) at `correction` with the quiet zone.
     pub fn encode(text: &str, correction: Correction) -> Result<QrMatrix, QrCodeError> {
+        QrMatrix::encode_with(text, correction, &QrMasks::none())
+    }
+
+    /// [`QrMatrix::encode`], taking the mask from `masks` when it knows the
+    /// symbol (and remembering the choice there when not): the same
+    /// symbol, drawn once instead of eight times.
+    pub fn encode_with(
+        text: &str,
+        correction: Correction,
+        masks: &QrMasks,
+    ) -> Result<QrMatrix, QrCodeError> {
         let failed = |e: QrError| match e {
             QrError::DataTooLong => QrCodeError::TooLong(text.len()),
             other => QrCodeError::Encode(other.to_string()),
@@ -97,7 +110,20 @@ impl QrMatrix {
         canvas.draw_all_functional_patterns();
         canvas.draw_data(&data, &ec);
         let inner = version.width() as usize;
-        let modules = best_mask(&canvas, inner);
+        let key = masks.key(text, correction as u8);
+        let modules = match masks.get(&key) {
+            Some(known) => {
+                canvas.apply_mask(MASKS[usize::from(known)]);
+                dark_modules(canvas)
+            }
+            None => {
+                let (mask, modules) = best_mask(&canvas, inner);
+                if let Some(mask) = mask {
+                    masks.record(key, mask);
+                }
+                modules
+            }
+        };
         let width = inner + 2 * QUIET_ZONE;
         let mut dark = vec![false; width * width];
         for (i, &module) in modules.iter().enumerate() {
@@ -195,27 +221,27 @@ const MASKS: [MaskPattern; 8] = [
 /// (see the test against the crate). Symbols wider than [`penalty_bits`]
 /// handles (version 27 and up, over a kilobyte of text) are left to the
 /// crate.
-fn best_mask(canvas: &Canvas, width: usize) -> Vec<bool> {
-    let dark = |c: Canvas| -> Vec<bool> {
-        c.into_colors()
-            .into_iter()
-            .map(|c| c == Color::Dark)
-            .collect()
-    };
+fn best_mask(canvas: &Canvas, width: usize) -> (Option<u8>, Vec<bool>) {
     if width > 120 {
-        return dark(canvas.apply_best_mask());
+        return (None, dark_modules(canvas.apply_best_mask()));
     }
-    let mut best: Option<(i64, Vec<bool>)> = None;
-    for mask in MASKS {
+    let mut best: Option<(i64, u8, Vec<bool>)> = None;
+    for (number, mask) in (0u8..).zip(MASKS) {
         let mut masked = canvas.clone();
         masked.apply_mask(mask);
-        let modules = dark(masked);
+        let modules = dark_modules(masked);
         let score = penalty_bits(&modules, width);
-        if best.as_ref().is_none_or(|(b, _)| score < *b) {
-            best = Some((score, modules));
+        if best.as_ref().is_none_or(|(b, _, _)| score < *b) {
+            best = Some((score, number, modules));
         }
     }
-    best.map(|(_, m)| m).unwrap_or_default()
+    best.map(|(_, n, m)| (Some(n), m)).unwrap_or_default()
+}
+
+/// The modules of a masked canvas, row by row, `true` for dark.
+fn dark_modules(canvas: Canvas) -> Vec<bool> {
+    let colors = canvas.into_colors();
+    colors.into_iter().map(|c| c == Color::Dark).collect()
 }
 
 /// The penalty of a masked symbol, rule for rule as the `qrcode` crate
@@ -273,14 +299,14 @@ fn penalty_bits(dark: &[bool], w: usize) -> i64 {
 /// `text` as a PNG QR code at level M, `module_px` pixels per module: for
 /// places that cannot show SVG (the 公众号 editor re-hosts pasted images
 /// and takes PNG, JPEG, GIF or BMP only).
-pub fn png(text: &str, module_px: u32) -> Result<Vec<u8>, QrCodeError> {
-    QrMatrix::encode(text, Correction::Medium)?.to_png(module_px)
+pub fn png(text: &str, module_px: u32, masks: &QrMasks) -> Result<Vec<u8>, QrCodeError> {
+    QrMatrix::encode_with(text, Correction::Medium, masks)?.to_png(module_px)
 }
 
 /// `text` as an inline SVG QR code of edge `size` at level M: the one call
 /// posters and the WeChat view make.
-pub fn svg(text: &str, size: QrSize) -> Result<String, QrCodeError> {
-    Ok(QrMatrix::encode(text, Correction::Medium)?.to_svg(size, text))
+pub fn svg(text: &str, size: QrSize, masks: &QrMasks) -> Result<String, QrCodeError> {
+    Ok(QrMatrix::encode_with(text, Correction::Medium, masks)?.to_svg(size, text))
 }
 
 /// Reads back an SVG written by [`QrMatrix::to_svg`] (its `viewBox` and the
@@ -458,7 +484,7 @@ mod tests {
 
     #[test]
     fn svg_decodes_back_to_the_url_at_level_m_with_a_quiet_zone() {
-        let svg = svg(URL, QrSize::Millimetres(40.0)).unwrap();
+        let svg = svg(URL, QrSize::Millimetres(40.0), &QrMasks::none()).unwrap();
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(svg.contains(r#"width="40mm" height="40mm""#), "{svg}");
         assert!(
@@ -500,8 +526,8 @@ mod tests {
     #[test]
     fn deterministic_and_refuses_what_does_not_fit() {
         assert_eq!(
-            svg(URL, QrSize::Millimetres(40.0)),
-            svg(URL, QrSize::Millimetres(40.0))
+            svg(URL, QrSize::Millimetres(40.0), &QrMasks::none()),
+            svg(URL, QrSize::Millimetres(40.0), &QrMasks::none())
         );
         let long = "x".repeat(5000);
         assert_eq!(
@@ -516,9 +542,26 @@ mod tests {
     }
 
     #[test]
+    fn a_remembered_mask_draws_the_same_symbol() {
+        let dir = tempfile::tempdir().unwrap();
+        for text in [URL, "https://h.org/s/a/", "短链接 https://h.org/s/好/"] {
+            let fresh = QrMatrix::encode(text, Correction::Medium).unwrap();
+            let first = QrMasks::open(dir.path());
+            let chosen = QrMatrix::encode_with(text, Correction::Medium, &first).unwrap();
+            first.save();
+            let known = QrMasks::open(dir.path());
+            let key = known.key(text, Correction::Medium as u8);
+            assert!(known.get(&key).is_some(), "the choice was kept");
+            let again = QrMatrix::encode_with(text, Correction::Medium, &known).unwrap();
+            assert_eq!((chosen.width, &chosen.dark), (fresh.width, &fresh.dark));
+            assert_eq!((again.width, &again.dark), (fresh.width, &fresh.dark));
+        }
+    }
+
+    #[test]
     fn the_png_decodes_to_the_text() {
         let url = "https://health.example.org/articles/winter-heart-health/";
-        let bytes = png(url, 4).unwrap();
+        let bytes = png(url, 4, &QrMasks::none()).unwrap();
         let image = image::load_from_memory(&bytes).unwrap().to_luma8();
         let mut prepared = rqrr::PreparedImage::prepare(image);
         let grids = prepared.detect_grids();
@@ -530,17 +573,17 @@ mod tests {
     #[test]
     fn the_same_text_gives_the_same_png_bytes() {
         assert_eq!(
-            png("https://a.org/x/", 4).unwrap(),
-            png("https://a.org/x/", 4).unwrap()
+            png("https://a.org/x/", 4, &QrMasks::none()).unwrap(),
+            png("https://a.org/x/", 4, &QrMasks::none()).unwrap()
         );
         assert_ne!(
-            png("https://a.org/x/", 4).unwrap(),
-            png("https://a.org/y/", 4).unwrap()
+            png("https://a.org/x/", 4, &QrMasks::none()).unwrap(),
+            png("https://a.org/y/", 4, &QrMasks::none()).unwrap()
         );
     }
 
     #[test]
     fn too_long_text_for_a_png_is_an_error_not_a_panic() {
-        assert!(png(&"x".repeat(5000), 4).is_err());
+        assert!(png(&"x".repeat(5000), 4, &QrMasks::none()).is_err());
     }
 }

@@ -218,38 +218,31 @@ mod tests {
     use crate::render::index::Index;
     use crate::render::{Part, Rendered};
 
-    /// Writes one file per public article, or, once `SLOW` is set, waits to
-    /// be interrupted as a long re-index would.
-    struct Slow;
-    struct Quick;
-
-    fn files(index: &Index, out: &dyn Writer) -> Rendered {
-        let mut rendered = Rendered::default();
-        let files = index
-            .published
-            .iter()
-            .map(|&i| {
-                (
-                    format!("bg/{}.txt", index.site.articles[i].slug),
-                    vec![b'x'],
-                )
-            })
-            .collect();
-        rendered.write_all(out, files, false);
-        rendered
+    /// Writes one file per public article; `waits` for an interrupt first,
+    /// as a long re-index would.
+    struct OnePerArticle {
+        waits: bool,
     }
+    static SLOW: OnePerArticle = OnePerArticle { waits: true };
+    static QUICK: OnePerArticle = OnePerArticle { waits: false };
 
-    impl Renderer for Slow {
+    impl Renderer for OnePerArticle {
         fn name(&self) -> &'static str {
-            "slow"
+            "one-per-article"
         }
         fn depends_on(&self) -> &'static [Part] {
             &[Part::PublicArticles]
         }
         fn render(&self, index: &Index, _: &Scope, out: &dyn Writer) -> Rendered {
-            let mut rendered = files(index, out);
+            let mut rendered = Rendered::default();
+            let slugs = index
+                .published
+                .iter()
+                .map(|&i| &index.site.articles[i].slug);
+            let files = slugs.map(|s| (format!("bg/{s}.txt"), vec![b'x'])).collect();
+            rendered.write_all(out, files, false);
             let deadline = Instant::now() + Duration::from_secs(120);
-            while !index.interrupt.is_raised() && Instant::now() < deadline {
+            while self.waits && !index.interrupt.is_raised() && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(5));
             }
             rendered.interrupted = index.interrupt.is_raised();
@@ -257,45 +250,36 @@ mod tests {
         }
     }
 
-    impl Renderer for Quick {
-        fn name(&self) -> &'static str {
-            "quick"
-        }
-        fn depends_on(&self) -> &'static [Part] {
-            &[Part::PublicArticles]
-        }
-        fn render(&self, index: &Index, _: &Scope, out: &dyn Writer) -> Rendered {
-            files(index, out)
-        }
-    }
-
-    fn inputs(dir: &Path, renderer: &'static dyn Renderer, before: &[&str]) -> Inputs {
+    /// A job of `renderer` over the example site, into a folder holding
+    /// the file `bg/old.txt` of its previous render; and where it reports.
+    fn start(
+        renderer: &'static dyn Renderer,
+    ) -> (tempfile::TempDir, Job, std::sync::mpsc::Receiver<Finished>) {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("bg")).unwrap();
+        fs::write(dir.path().join("bg/old.txt"), "old").unwrap();
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let site = open_site(root, chrono::NaiveDate::from_ymd_opt(2026, 11, 23)).unwrap();
         let theme = Theme::load(root, site.config.theme_name()).unwrap();
-        Inputs {
+        let inputs = Inputs {
             site: Arc::new(site),
             theme: Arc::new(theme),
-            dir: dir.to_path_buf(),
-            image_cache: dir.join("cache"),
-            renderers: vec![(renderer, before.iter().map(|s| s.to_string()).collect())],
-        }
+            dir: dir.path().to_path_buf(),
+            image_cache: dir.path().join("cache"),
+            renderers: vec![(renderer, BTreeSet::from(["bg/old.txt".to_string()]))],
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let job = Job::start(inputs, Box::new(move |f| tx.send(f).unwrap()));
+        (dir, job, rx)
     }
 
     #[test]
     fn an_interrupted_job_writes_nothing_and_keeps_the_old_files() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("bg")).unwrap();
-        fs::write(dir.path().join("bg/old.txt"), "old").unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let job = Job::start(
-            inputs(dir.path(), &Slow, &["bg/old.txt"]),
-            Box::new(move |f| tx.send(f).unwrap()),
-        );
+        let (dir, job, rx) = start(&SLOW);
         std::thread::sleep(Duration::from_millis(50));
         let known = job.stop();
         assert_eq!(known.len(), 1);
-        assert_eq!(known[0].0, "slow");
+        assert_eq!(known[0].0, "one-per-article");
         assert_eq!(known[0].1, BTreeSet::from(["bg/old.txt".to_string()]));
         assert!(rx.try_recv().is_err(), "an interrupted job reports nothing");
         let left: Vec<_> = fs::read_dir(dir.path().join("bg")).unwrap().collect();
@@ -304,14 +288,7 @@ mod tests {
 
     #[test]
     fn a_finished_job_writes_its_files_and_removes_the_stale_ones() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("bg")).unwrap();
-        fs::write(dir.path().join("bg/old.txt"), "old").unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let job = Job::start(
-            inputs(dir.path(), &Quick, &["bg/old.txt"]),
-            Box::new(move |f| tx.send(f).unwrap()),
-        );
+        let (dir, job, rx) = start(&QUICK);
         let finished = rx.recv_timeout(Duration::from_secs(120)).unwrap();
         let known = job.stop();
         assert!(!dir.path().join("bg/old.txt").exists());

@@ -74,9 +74,13 @@ impl Renderer for QrImages {
             .par_iter()
             .map(|&i| {
                 let article = &index.site.articles[i];
-                qr::png(&read_more_url(index, &article.slug), QR_MODULE_PX)
-                    .map(|png| (qr_file(index, &article.slug), png))
-                    .map_err(|e| Diagnostic::error("qr-code", &article.source, e.to_string()))
+                qr::png(
+                    &read_more_url(index, &article.slug),
+                    QR_MODULE_PX,
+                    &index.qr_masks,
+                )
+                .map(|png| (qr_file(index, &article.slug), png))
+                .map_err(|e| Diagnostic::error("qr-code", &article.source, e.to_string()))
             })
             .collect();
         let mut files = Vec::new();

@@ -63,6 +63,8 @@ pub struct Posts<'a> {
     linter: Arc<Linter>,
     /// Frame text -> the lint's errors in it.
     checked: Mutex<HashMap<String, Vec<Diagnostic>>>,
+    /// Each distinct frame's errors, keyed by its view and language.
+    frames: Mutex<HashMap<String, Vec<Diagnostic>>>,
 }
 
 impl<'a> Posts<'a> {
@@ -81,6 +83,7 @@ impl<'a> Posts<'a> {
             resolver: PublicLinks::new(index.site, &index.urls),
             linter,
             checked: Mutex::new(HashMap::new()),
+            frames: Mutex::new(HashMap::new()),
         })
     }
 
@@ -118,9 +121,24 @@ impl<'a> Posts<'a> {
             .absolute(&format!("{}{QR_FILE}", index.urls.article(&article.slug)));
         let view = article_view(index, i, &self.resolver, read_more, qr_src);
         let shown = format!("editorial/{}", post_files(&article.slug)[1]);
-        let frame_ctx = context(index, &view.lang, "wx", &frame_of(&view));
-        let frame = index.theme.render(ARTICLE_TEMPLATE, &frame_ctx)?;
-        if let Some(error) = self.lint_frame(&frame, &shown).into_iter().next() {
+        // Most articles share their frame (same people, same language):
+        // rendered and linted once per distinct frame.
+        let frame = frame_of(&view);
+        let key = serde_json::to_string(&frame).unwrap_or_default() + &view.lang;
+        let frame_errors = self.frames.lock().ok().and_then(|f| f.get(&key).cloned());
+        let frame_errors = match frame_errors {
+            Some(known) => known,
+            None => {
+                let frame_ctx = context(index, &view.lang, "wx", &frame);
+                let html = index.theme.render(ARTICLE_TEMPLATE, &frame_ctx)?;
+                let found = self.lint_frame(&html, &shown);
+                if let Ok(mut frames) = self.frames.lock() {
+                    frames.insert(key, found.clone());
+                }
+                found
+            }
+        };
+        if let Some(error) = frame_errors.into_iter().next() {
             return Err(withheld(&article.source.display().to_string(), &error));
         }
         render_post(
