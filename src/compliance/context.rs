@@ -265,7 +265,14 @@ impl<'a> Sentence<'a> {
     }
 
     fn speaker(&self, lex: &Lexicon, at: usize, end: usize) -> Speaker {
-        if !self.find(&lex.institution, self.start, self.end).is_empty() {
+        // An English subject pronoun speaks before its claim: after it,
+        // "we" is a relative clause ("the best protection we have").
+        let pronoun = |t: &str| matches!(t, "we" | "us" | "we're" | "we've");
+        if self
+            .find(&lex.institution, self.start, self.end)
+            .iter()
+            .any(|&(s, e)| s < at || !pronoun(&self.lower[s - self.start..e - self.start]))
+        {
             return Speaker::Institution;
         }
         if !self.find(&lex.product, self.start, self.end).is_empty() || self.brand_before(at) {
@@ -403,6 +410,12 @@ mod tests {
         );
         assert!(read("警惕宣称“根治”的广告", "根治").reported);
         assert!(read("高血压能根治吗？", "根治").question);
+        let generic = "Vaccination is the best protection we have against a virus.";
+        assert_ne!(read(generic, "the best").speaker, Speaker::Institution);
+        assert_eq!(
+            read("We are the best clinic in town.", "the best").speaker,
+            Speaker::Institution
+        );
         // A figure counting cases of a disease describes them.
         assert_eq!(
             read(
