@@ -19,6 +19,7 @@
 //! without a build. [`WechatPosts`] and [`QrImages`] are the renderers;
 //! [`article_document`] serves `healthpress wechat`.
 
+mod inline;
 mod issue;
 pub mod post;
 pub mod posts;

@@ -117,6 +117,9 @@ pub fn context(index: &Index, lang: &str, key: &str, view: &impl Serialize) -> C
 /// then cleaned to what the editor keeps.
 pub fn render_post(index: &Index, template: &str, ctx: &Context) -> Result<String, Diagnostic> {
     let raw = index.theme.render(template, ctx)?;
+    if let Some(inlined) = super::inline::inline_simple(&raw) {
+        return Ok(transform::clean(transform::body_of(&inlined)));
+    }
     let inlined = inline_css_fully(&raw).map_err(|e| {
         Diagnostic::error(
             "wechat-css",

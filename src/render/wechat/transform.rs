@@ -29,18 +29,18 @@ static COMMENT: LazyLock<Regex> =
 /// rather than from capture groups: captures need the regex's slower
 /// engines, and every tag of 10,000 posts went through them (7 % of a
 /// build).
-struct Tag<'h> {
-    start: usize,
-    end: usize,
-    whole: &'h str,
-    closing: bool,
-    name: &'h str,
+pub(super) struct Tag<'h> {
+    pub start: usize,
+    pub end: usize,
+    pub whole: &'h str,
+    pub closing: bool,
+    pub name: &'h str,
     /// Everything after the name, up to the closing `>`.
-    attrs: &'h str,
+    pub attrs: &'h str,
 }
 
 /// The tags of `html`, in order: what `TAG.captures_iter` gives, as [`Tag`]s.
-fn tags(html: &str) -> impl Iterator<Item = Tag<'_>> {
+pub(super) fn tags(html: &str) -> impl Iterator<Item = Tag<'_>> {
     TAG.find_iter(html).map(|m| {
         let whole = m.as_str();
         let inner = &whole[1..whole.len() - 1];
