@@ -270,7 +270,7 @@ proptest! {
     ) {
         let text = article_text(&front, &body);
         match parse_article("content/a.md".into(), "a.md".into(), text.clone(), "zh-Hans") {
-            Ok(article) => prop_assert_eq!(article.raw, text),
+            Ok(article) => prop_assert_eq!(&*article.raw, text.as_str()),
             Err(problems) => {
                 prop_assert!(!problems.is_empty());
                 located(&problems, &text)?;

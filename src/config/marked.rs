@@ -109,9 +109,11 @@ impl Node {
 
 /// Where each key and each scalar value of a document was written, recorded
 /// while reading it, so later checks (unknown terms, unknown people) can
-/// point at the exact line and column of a value.
+/// point at the exact line and column of a value. Shared once recorded:
+/// `serve` copies every article into each new model, and these were most
+/// of an article's allocations.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Positions(Vec<Position>);
+pub struct Positions(std::sync::Arc<Vec<Position>>);
 
 #[derive(Debug, Clone, PartialEq)]
 struct Position {
@@ -125,7 +127,7 @@ struct Position {
 
 impl Positions {
     pub fn record(&mut self, key: &str, value: Option<&str>, node: &Node) {
-        self.0.push(Position {
+        std::sync::Arc::make_mut(&mut self.0).push(Position {
             key: key.to_string(),
             value: value.map(str::to_string),
             line: node.line,
@@ -134,7 +136,8 @@ impl Positions {
     }
 
     pub fn extend(&mut self, other: Positions) {
-        self.0.extend(other.0);
+        let other = std::sync::Arc::unwrap_or_clone(other.0);
+        std::sync::Arc::make_mut(&mut self.0).extend(other);
     }
 
     /// Line and column of `value` under `key` (a dotted path), else of the

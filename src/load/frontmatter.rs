@@ -405,7 +405,7 @@ fn article(
         review: fm.review.unwrap_or_default(),
         body_offset,
         body_line,
-        raw,
+        raw: raw.into(),
         current_fingerprint,
         positions,
         embedded: Vec::new(),

@@ -148,7 +148,8 @@ pub struct Article {
     pub sources: Vec<String>,
     pub review: Review,
     /// The whole source file as read (front matter and body).
-    pub raw: String,
+    /// Shared: `serve` copies every article into each new model.
+    pub raw: std::sync::Arc<str>,
     /// Byte offset in `raw` of the body: everything after the closing `---`.
     pub body_offset: usize,
     /// 1-based line of the file where `body` starts.

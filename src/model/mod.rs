@@ -281,8 +281,8 @@ impl Prior<'_> {
         }
         let &j = by_path.get(article.content_path.as_path())?;
         let old = &self.site.articles[j];
-        // Not re-read, so the same text (its length as a cheap check).
-        if old.raw.len() != article.raw.len() || old.source != article.source {
+        // Not re-read, so the very same text (shared, not copied).
+        if !std::sync::Arc::ptr_eq(&old.raw, &article.raw) || old.source != article.source {
             return None;
         }
         match self.site.states[j] {

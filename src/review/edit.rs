@@ -61,7 +61,7 @@ pub fn fingerprint_for(before: &Article, reviewer: &str, date: NaiveDate) -> Str
 /// to its current content by a v2 fingerprint, and the article it parses to.
 pub fn approve_text(before: &Article, approval: &Approval) -> Result<Approved, EditError> {
     let source = &before.source;
-    let text = before.raw.as_str();
+    let text = &*before.raw;
     let parse = |t: &str| {
         parse_article(
             source.to_path_buf(),
@@ -357,7 +357,7 @@ mod tests {
         let review = &approved.article.review;
         assert_eq!(review.reviewer.as_deref(), Some("dr-wang"));
         assert_eq!(review.fingerprint.as_deref(), Some(fp(&text).as_str()));
-        assert_eq!(approved.article.raw, approved.text);
+        assert_eq!(&*approved.article.raw, approved.text.as_str());
         assert!(approved.article.approval_matches());
     }
 

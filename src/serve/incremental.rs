@@ -216,6 +216,7 @@ impl Model {
         // The new model owns its articles; copying 10,000 of them is a
         // fifth of a rebuild's time on one core.
         let articles: Vec<_> = entries.par_iter().map(|e| e.article.clone()).collect();
+        phase("articles", &started);
         let sources = Sources {
             config: self.site.config.clone(),
             config_text: self.config_text.clone(),
