@@ -62,6 +62,7 @@ fn held_out_clean_sentences_get_no_false_errors() {
         "heldout_batch7.tsv",
         "heldout_batch8.tsv",
         "heldout_batch9.tsv",
+        "heldout_batch10.tsv",
     ] {
         let report = score::score_files(&dir, &[batch.to_string()]).expect("batch loads");
         let (errors, clean) = rate(&report.rows, |r| !r.prohibited, |o| o == Outcome::Error);

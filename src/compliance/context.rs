@@ -275,7 +275,19 @@ impl<'a> Sentence<'a> {
         {
             return Speaker::Institution;
         }
-        if !self.find(&lex.product, self.start, self.end).is_empty() || self.brand_before(at) {
+        // A product warned against (不要轻信偏方, "beware of supplements")
+        // is the object of advice, not the speaker of the sentence.
+        let warned = |s: usize| {
+            let clause = segment::clause_start(self.text, self.start, s);
+            !self.find(&lex.negation, clause, s).is_empty()
+                || !self.find(&lex.myth, clause, s).is_empty()
+        };
+        if self
+            .find(&lex.product, self.start, self.end)
+            .iter()
+            .any(|&(s, _)| !warned(s))
+            || self.brand_before(at)
+        {
             return Speaker::Product;
         }
         // 防癌, 抗幽菌, 杀菌 end like a disease but act on it: a product's
@@ -410,6 +422,11 @@ mod tests {
         );
         assert!(read("警惕宣称“根治”的广告", "根治").reported);
         assert!(read("高血压能根治吗？", "根治").question);
+        assert_eq!(
+            read("癌症患者应到正规医院接受规范治疗，不要轻信偏方。", "治疗").speaker,
+            Speaker::Population
+        );
+        assert_eq!(read("这款胶囊能治疗胃病", "治疗").speaker, Speaker::Product);
         let generic = "Vaccination is the best protection we have against a virus.";
         assert_ne!(read(generic, "the best").speaker, Speaker::Institution);
         assert_eq!(
