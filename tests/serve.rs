@@ -405,6 +405,38 @@ fn publishing_changes_stay_incremental_and_equal_a_full_build() {
 }
 
 #[test]
+fn a_withdrawn_article_leaves_the_manifest_and_keeps_its_short_link() {
+    let (site, specs) = site_with_articles();
+    let serve = Serve::start(&site, &[]);
+    let manifest = "/.healthpress/manifest.json";
+    let lists_a03 = |body: &str| {
+        let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+        let articles = json["articles"].as_array().cloned().unwrap_or_default();
+        articles.iter().any(|a| a["url"] == "/articles/a03/")
+    };
+    assert!(lists_a03(&serve.get(manifest).1));
+    // Withdrawn before today: a tombstone at its URL, its short link and
+    // redirects kept, and no longer among the public articles.
+    save_by_rename(
+        &site.root().join("content/a03.md"),
+        &specs[3]
+            .clone()
+            .front("withdrawn: 2026-10-15")
+            .to_markdown(),
+    );
+    serve.wait_for("/articles/a03/", "the tombstone", |b| {
+        b.contains("2026-10-15") || b.contains("2026年10月15日")
+    });
+    assert!(
+        !lists_a03(&serve.get(manifest).1),
+        "the manifest dropped it"
+    );
+    serve.settle(Duration::from_millis(300));
+    assert_eq!(serve.status()["error"], serde_json::Value::Null);
+    assert_same_as_full_build(&site);
+}
+
+#[test]
 fn fifty_rapid_saves_give_a_few_rebuilds() {
     let (site, specs) = site_with_articles();
     let serve = Serve::start(&site, &[]);

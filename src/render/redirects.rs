@@ -120,7 +120,12 @@ fn redirects_unchanged(edit: &Edit, index: &Index) -> bool {
     fn shown<'s>(site: &'s Site, path: &std::path::Path) -> Option<impl PartialEq + 's> {
         let i = site.articles.iter().position(|a| a.content_path == path)?;
         let a = &site.articles[i];
-        let live = site.states[i].is_public() || a.tombstone_date(site.today).is_some();
+        // Public (the manifest lists public articles), or tombstoned (the
+        // table keeps their redirects).
+        let live = (
+            site.states[i].is_public(),
+            a.tombstone_date(site.today).is_some(),
+        );
         let derived = legacy_slug(a);
         // `i`: the table is in article order, which follows the dates.
         Some((
