@@ -4,7 +4,7 @@
 //! the edited pages are written, so a save shows in the browser without
 //! waiting for them. The next change interrupts the job ([`Job::stop`])
 //! before anything else touches the serve folder: an interrupted job
-//! writes nothing (it writes under a lock that `stop` takes), and the job
+//! writes nothing (it writes, and reports, under a lock that `stop` takes), and the job
 //! of that change starts over from its model. The job runs at the lowest
 //! CPU priority, on a thread pool of its own.
 //! A finished job writes its files like every rebuild (only changed bytes,
@@ -203,8 +203,9 @@ fn render_all(
         known.push((name, now));
     }
     *slot = Some(known);
-    drop(slot);
     finished.took = started.elapsed();
+    // Still under the lock, so `stop` returns only after the report: a
+    // report arriving later could describe this job as the next one runs.
     done(finished);
 }
 

@@ -146,6 +146,7 @@ pub fn run(options: &ServeOptions, tell: fn(Message)) -> Result<(), ServeError> 
             if model.as_ref().is_some_and(Model::day_changed) {
                 if let Some(m) = model.as_mut() {
                     m.stop_background();
+                    shared.set_quietly(|s| s.background = false);
                 }
                 model = rebuild_full(&settings, &shared, "a new day began", tell);
             }
@@ -159,6 +160,7 @@ pub fn run(options: &ServeOptions, tell: fn(Message)) -> Result<(), ServeError> 
         if let Some(m) = model.as_mut() {
             let stopping = Instant::now();
             m.stop_background();
+            shared.set_quietly(|s| s.background = false);
             crate::timings::since("serve stop bg  ", &stopping);
         }
         model = match (model, change) {
