@@ -4,9 +4,9 @@
 //! the edited pages are written, so a save shows in the browser without
 //! waiting for them. The next change interrupts the job ([`Job::stop`])
 //! before anything else touches the serve folder: an interrupted job
-//! writes nothing (it writes, and reports, under a lock that `stop` takes), and the job
-//! of that change starts over from its model. The job runs at the lowest
-//! CPU priority, on a thread pool of its own.
+//! writes nothing (it writes, and reports, under a lock that `stop`
+//! takes), and the job of that change starts over from its model. The job
+//! runs at the lowest CPU priority, on a thread pool of its own.
 //! A finished job writes its files like every rebuild (only changed bytes,
 //! each by rename) and removes the files of its previous render that it did
 //! not write again, so the folder ends as a full build would leave it.
