@@ -12,8 +12,10 @@
 //! As with css-inline: declarations apply in order of specificity (classes,
 //! then tags) and then of the stylesheet, a later value of a property
 //! replacing an earlier one in its place; the element's own `style`
-//! declarations come last; `<style>` and `<link>` elements are removed.
-//! Values are written `property: value;` one after the other, as
+//! declarations come last; `<style>` and `<link>` elements are removed;
+//! rows placed directly in a `<table>` get the `<tbody>` an HTML parser
+//! adds, so the copied post is the one the preview page shows. Values are
+//! written `property: value;` one after the other, as
 //! css-inline writes them, double quotes turned single so they fit the
 //! attribute.
 
@@ -40,6 +42,9 @@ struct Rule {
 struct Open {
     name: String,
     classes: Vec<String>,
+    /// A `<tbody>` written here, as an HTML parser adds one around rows
+    /// placed directly in a `<table>`.
+    implied: bool,
 }
 
 const VOID: &[&str] = &[
@@ -63,9 +68,32 @@ pub fn inline_simple(html: &str) -> Option<String> {
         let name = tag.name.to_ascii_lowercase();
         if tag.closing {
             if let Some(at) = open.iter().rposition(|o| o.name == name) {
+                if open[at + 1..].iter().any(|o| o.implied) {
+                    out.push_str(&html[last..tag.start]);
+                    last = tag.start;
+                    out.push_str("</tbody>");
+                }
                 open.truncate(at);
             }
             continue;
+        }
+        if name == "tr" && open.last().is_some_and(|o| o.name == "table") {
+            // What the browser, the 公众号 editor and css-inline's parser
+            // all make of it, so the copied post is what the page shows.
+            out.push_str(&html[last..tag.start]);
+            last = tag.start;
+            let tbody = Open {
+                name: "tbody".into(),
+                classes: Vec::new(),
+                implied: true,
+            };
+            let applied = styles(&rules, &tbody, &open, None)?;
+            if applied.is_empty() {
+                out.push_str("<tbody>");
+            } else {
+                write_tag(&mut out, "tbody", &[], &applied, "");
+            }
+            open.push(tbody);
         }
         if name == "link" {
             out.push_str(&html[last..tag.start]);
@@ -78,22 +106,16 @@ pub fn inline_simple(html: &str) -> Option<String> {
             .filter(|(n, _)| n == "class")
             .flat_map(|(_, v)| v.split_whitespace().map(str::to_string))
             .collect();
-        let element = Open { name, classes };
+        let element = Open {
+            name,
+            classes,
+            implied: false,
+        };
         let own = attrs
             .iter()
             .find(|(n, _)| n == "style")
             .map(|(_, v)| v.as_str());
-        let mut applied: Vec<(String, String)> = Vec::new();
-        for rule in rules.iter().filter(|r| matches(&r.chain, &element, &open)) {
-            for (property, value) in &rule.declarations {
-                set(&mut applied, property, value);
-            }
-        }
-        if let Some(own) = own {
-            for (property, value) in declarations(&unescape_attr(own))? {
-                set(&mut applied, &property, &value);
-            }
-        }
+        let applied = styles(&rules, &element, &open, own)?;
         if !applied.is_empty() {
             out.push_str(&html[last..tag.start]);
             last = tag.end;
@@ -238,6 +260,28 @@ fn matches(chain: &[Compound], element: &Open, open: &[Open]) -> bool {
         .all(|c| ancestors.any(|a| compound_matches(c, a)))
 }
 
+/// The declarations `element` gets: the rules that select it, in order,
+/// then its own `style`; `None` if that cannot be read.
+fn styles(
+    rules: &[Rule],
+    element: &Open,
+    open: &[Open],
+    own: Option<&str>,
+) -> Option<Vec<(String, String)>> {
+    let mut applied: Vec<(String, String)> = Vec::new();
+    for rule in rules.iter().filter(|r| matches(&r.chain, element, open)) {
+        for (property, value) in &rule.declarations {
+            set(&mut applied, property, value);
+        }
+    }
+    if let Some(own) = own {
+        for (property, value) in declarations(&unescape_attr(own))? {
+            set(&mut applied, &property, &value);
+        }
+    }
+    Some(applied)
+}
+
 fn set(applied: &mut Vec<(String, String)>, property: &str, value: &str) {
     match applied.iter_mut().find(|(p, _)| p == property) {
         Some(slot) => slot.1 = value.to_string(),
@@ -336,6 +380,23 @@ h2, h3 { font-weight: bold; }
             out.contains(r#"<p style="line-height: 1.75;">outside</p>"#),
             "{out}"
         );
+    }
+
+    #[test]
+    fn rows_directly_in_a_table_get_the_tbody_a_parser_adds() {
+        let doc = r#"<html><head><style>.t td { padding: 1px; }</style></head><body><table class="t"><tr><td>a</td></tr></table><table><thead><tr><th>h</th></tr></thead><tbody><tr><td>b</td></tr></tbody></table></body></html>"#;
+        let out = inline_simple(doc).unwrap();
+        assert!(
+            out.contains(r#"<table class="t"><tbody><tr><td style="padding: 1px;">a</td></tr></tbody></table>"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "<thead><tr><th>h</th></tr></thead><tbody><tr><td>b</td></tr></tbody></table>"
+            ),
+            "{out}"
+        );
+        assert_eq!(out.matches("<tbody>").count(), 2, "{out}");
     }
 
     #[test]
