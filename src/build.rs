@@ -17,7 +17,7 @@ use crate::compliance::Linter;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load::{self, Sources};
 use crate::model::scan_cache::ScanCache;
-use crate::model::{today_in, Prior, Site, State};
+use crate::model::{today_in, Site, State};
 use crate::output::{self, OutputError, Staging, Writer};
 use crate::render::index::Index;
 use crate::render::theme::Theme;
@@ -145,15 +145,17 @@ pub fn open_site(root: &Path, as_of: Option<NaiveDate>) -> Result<Site, Vec<Diag
 /// Validate -> model (with the compliance linter withholding articles
 /// with errors) for already loaded `sources` (plus the `problems` found
 /// loading them). `serve` calls it after re-reading only the files
-/// that changed, with `preview_edits` (see [`Site::preview_edits`]); a
-/// build never previews edits.
+/// that changed, with `preview_edits` (see [`Site::preview_edits`]; a
+/// build never previews edits) and `earlier`, its last model of the same
+/// settings: its linter and the compliance verdicts of unchanged files are
+/// reused.
 pub fn model_site(
     root: &Path,
     sources: Sources,
     mut problems: Vec<Diagnostic>,
     as_of: Option<NaiveDate>,
     preview_edits: bool,
-    earlier: Option<Prior>,
+    earlier: Option<&Site>,
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut laps = crate::timings::Laps::new("  model: ");
     problems.extend(validate::check_sources(&sources));
@@ -172,7 +174,7 @@ pub fn model_site(
     // article, never the site.
     // An earlier model of the same settings (serve) lends its linter:
     // building one compiles every rule.
-    let reused = earlier.as_ref().and_then(|p| p.site.linter.clone());
+    let reused = earlier.and_then(|e| e.linter.clone());
     let linter = match reused {
         Some(linter) => linter,
         None => Linter::new(&sources.config.compliance, &sources.config.contact)
@@ -204,11 +206,11 @@ pub fn model_site(
     if earlier.is_some() {
         // Only the re-read files are scanned; the cache file is left for
         // the next build (reading and rewriting it costs more than that).
-        site.withhold_noncompliant_known(&linter, None, earlier.as_ref());
+        site.withhold_noncompliant_with(&linter, None, earlier);
     } else {
         let settings = format!("{:?}\n{:?}", site.config.compliance, site.config.contact);
         let cache = ScanCache::open(Some(root), &settings);
-        site.withhold_noncompliant_cached(&linter, Some(&cache));
+        site.withhold_noncompliant_with(&linter, Some(&cache), None);
         cache.save();
     }
     laps.lap("scan");

@@ -341,12 +341,7 @@ pub fn variants(
         stats.encoded += 1;
         if fs::create_dir_all(cache).is_ok() {
             write_cache_ignore(cache);
-            // Written under a temporary name and renamed, so a build that
-            // is killed never leaves half a file under the real key.
-            let temp = cache.join(format!(".{key}.{}", std::process::id()));
-            if fs::write(&temp, &bytes).is_ok() && fs::rename(&temp, &cached).is_err() {
-                let _ = fs::remove_file(&temp);
-            }
+            crate::output::cache_file::replace_quietly(&cached, &bytes);
         }
         files.push(bytes);
     }

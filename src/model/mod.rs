@@ -93,37 +93,37 @@ impl Site {
     /// finds an error (review notes do not withhold), keeping the errors in
     /// `withheld`. Decided per article: the rest of the site is unaffected.
     pub fn withhold_noncompliant(&mut self, linter: &Linter) {
-        self.withhold_noncompliant_cached(linter, None);
+        self.withhold_noncompliant_with(linter, None, None);
     }
 
-    /// [`Site::withhold_noncompliant`], skipping the files `cache` knows
-    /// were clean (and remembering the ones found clean now).
-    pub fn withhold_noncompliant_cached(&mut self, linter: &Linter, cache: Option<&ScanCache>) {
-        self.withhold_noncompliant_known(linter, cache, None);
-    }
-
-    /// [`Site::withhold_noncompliant_cached`] that first takes each
-    /// article's verdict from `prior` when it has one: `serve` re-models
-    /// the site after an edit, and only the edited files can differ.
-    pub fn withhold_noncompliant_known(
+    /// [`Site::withhold_noncompliant`], taking each article's verdict from
+    /// `earlier` (serve's last model) when it scanned the same text, else
+    /// skipping the files `cache` knows were clean (and remembering the
+    /// ones found clean now).
+    pub fn withhold_noncompliant_with(
         &mut self,
         linter: &Linter,
         cache: Option<&ScanCache>,
-        prior: Option<&Prior>,
+        earlier: Option<&Site>,
     ) {
         // Scanning (segmentation included) is the costly part: in parallel,
         // then applied in article order so the output stays deterministic.
         use rayon::prelude::*;
         let states = &self.states;
-        let earlier = prior.map(Prior::by_path);
+        let by_path: Option<std::collections::HashMap<&Path, usize>> = earlier.map(|e| {
+            let articles = e.articles.iter().enumerate();
+            articles
+                .map(|(j, a)| (a.content_path.as_path(), j))
+                .collect()
+        });
         let found: Vec<(usize, Vec<Diagnostic>)> = self
             .articles
             .par_iter()
             .enumerate()
             .filter(|(i, _)| matches!(states[*i], State::Published | State::Scheduled))
             .map(|(i, article)| {
-                if let (Some(p), Some(map)) = (prior, &earlier) {
-                    if let Some(errors) = p.verdict(map, article) {
+                if let (Some(e), Some(map)) = (earlier, &by_path) {
+                    if let Some(errors) = earlier_verdict(e, map, article) {
                         return (i, errors);
                     }
                 }
@@ -251,51 +251,32 @@ impl Site {
     }
 }
 
-/// What an earlier model of the same site, with the same compliance
-/// settings, already decided: `serve` passes its last model and the files
-/// re-read since, so a rebuild scans only those.
-pub struct Prior<'a> {
-    pub site: &'a Site,
-    /// Paths under `content/` of the files re-read since `site` was made.
-    pub dirty: &'a std::collections::BTreeSet<PathBuf>,
-}
-
-impl Prior<'_> {
-    fn by_path(&self) -> std::collections::HashMap<&Path, usize> {
-        let articles = self.site.articles.iter().enumerate();
-        articles
-            .map(|(j, a)| (a.content_path.as_path(), j))
-            .collect()
+/// The compliance errors of `article` as `earlier` (a model of the same
+/// site with the same compliance settings) found them, if it scanned the
+/// very same text: an article it published or scheduled was clean, one it
+/// withheld for compliance had the errors it kept. `serve` shares the text
+/// of every file it did not re-read between models, so the same
+/// allocation (`Arc::ptr_eq`) means the same, unchanged file.
+fn earlier_verdict(
+    earlier: &Site,
+    by_path: &std::collections::HashMap<&Path, usize>,
+    article: &Article,
+) -> Option<Vec<Diagnostic>> {
+    let &j = by_path.get(article.content_path.as_path())?;
+    let old = &earlier.articles[j];
+    if !std::sync::Arc::ptr_eq(&old.raw, &article.raw) || old.source != article.source {
+        return None;
     }
-
-    /// The compliance errors of `article` as the earlier model found them,
-    /// if it scanned the same text: an article it published or scheduled
-    /// was clean, one it withheld for compliance had the errors it kept.
-    fn verdict(
-        &self,
-        by_path: &std::collections::HashMap<&Path, usize>,
-        article: &Article,
-    ) -> Option<Vec<Diagnostic>> {
-        if self.dirty.contains(&article.content_path) {
-            return None;
-        }
-        let &j = by_path.get(article.content_path.as_path())?;
-        let old = &self.site.articles[j];
-        // Not re-read, so the very same text (shared, not copied).
-        if !std::sync::Arc::ptr_eq(&old.raw, &article.raw) || old.source != article.source {
-            return None;
-        }
-        match self.site.states[j] {
-            State::Published | State::Scheduled => Some(Vec::new()),
-            State::ComplianceWithheld => Some(
-                self.site
-                    .withheld
-                    .iter()
-                    .filter(|d| d.file == article.source && d.is_error())
-                    .cloned()
-                    .collect(),
-            ),
-            _ => None,
-        }
+    match earlier.states[j] {
+        State::Published | State::Scheduled => Some(Vec::new()),
+        State::ComplianceWithheld => Some(
+            earlier
+                .withheld
+                .iter()
+                .filter(|d| d.file == article.source && d.is_error())
+                .cloned()
+                .collect(),
+        ),
+        _ => None,
     }
 }

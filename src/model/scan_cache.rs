@@ -121,14 +121,7 @@ impl ScanCache {
         for key in &clean {
             bytes.extend_from_slice(key);
         }
-        let Some(dir) = file.parent() else { return };
-        if fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let temp = dir.join(format!(".compliance-clean.{}", std::process::id()));
-        if fs::write(&temp, &bytes).is_ok() && fs::rename(&temp, &file).is_err() {
-            let _ = fs::remove_file(&temp);
-        }
+        crate::output::cache_file::replace_quietly(&file, &bytes);
     }
 }
 

@@ -24,6 +24,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 mod base;
+pub mod cache_file;
 mod guard;
 mod leftovers;
 mod recycle;

@@ -95,14 +95,7 @@ impl QrMasks {
             bytes.extend_from_slice(key);
             bytes.push(*mask);
         }
-        let Some(dir) = file.parent() else { return };
-        if fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let temp = dir.join(format!(".qr-masks.{}", std::process::id()));
-        if fs::write(&temp, &bytes).is_ok() && fs::rename(&temp, file).is_err() {
-            let _ = fs::remove_file(&temp);
-        }
+        crate::output::cache_file::replace_quietly(file, &bytes);
     }
 }
 

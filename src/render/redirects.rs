@@ -60,22 +60,23 @@ impl Renderer for Redirects {
         ]
     }
 
-    /// Every page, `_redirects` and the manifest. After an edit that kept
-    /// every changed article's slug and aliases (the common case), only
-    /// the pages of the changed articles, the gone ones removed; else
-    /// every page (another article's derived-slug page may come or go).
+    /// Every page, `_redirects` and the manifest; after an edit, as far
+    /// as [`reach`] says: nothing, the changed articles' pages (the gone
+    /// ones removed) with `_redirects` and the manifest, or everything.
     fn render(&self, index: &Index, scope: &Scope, out: &dyn Writer) -> Rendered {
         let mut rendered = Rendered::default();
-        if let Scope::Edit(edit) = scope {
-            if redirects_unchanged(edit, index) {
-                // Every page, `_redirects` and the manifest are as they were.
-                rendered.partial = true;
-                return rendered;
-            }
+        let reach = match scope {
+            Scope::Everything => Reach::All,
+            Scope::Edit(edit) => reach(edit, index),
+        };
+        if reach == Reach::Nothing {
+            // Every page, `_redirects` and the manifest are as they were.
+            rendered.partial = true;
+            return rendered;
         }
         let table = redirect_table(index);
         let chosen: Vec<&Redirect> = match scope {
-            Scope::Edit(edit) if same_names(edit, index) => {
+            Scope::Edit(edit) if reach == Reach::OwnPages => {
                 rendered.partial = true;
                 let changed = &edit.diff.public;
                 let of = |site: &Site, i: usize| changed.contains(&site.articles[i].content_path);
@@ -111,45 +112,58 @@ impl Renderer for Redirects {
     }
 }
 
-/// Whether nothing the redirects show changed: every article the edit
-/// changed existed before and after at the same place in the site's order,
-/// with the same slug, aliases, id, file, language, derived old slug and
-/// whether it has redirects at all (public or tombstoned).
-/// The common body edit.
-fn redirects_unchanged(edit: &Edit, index: &Index) -> bool {
-    fn shown<'s>(site: &'s Site, path: &std::path::Path) -> Option<impl PartialEq + 's> {
+/// How far an edit reaches into the redirects.
+#[derive(Debug, PartialEq, Eq)]
+enum Reach {
+    /// Every changed article existed before and after at the same place
+    /// in the site's order (the table follows it, and it follows the
+    /// dates), with the same slug, aliases, id, file, language, derived old
+    /// slug, publicness (the manifest lists public articles) and tombstone
+    /// (the table keeps tombstoned ones): nothing changed. A body edit.
+    Nothing,
+    /// Same slugs and aliases: only the changed articles' pages, plus
+    /// `_redirects` and the manifest (another article's derived-slug page
+    /// can only come or go when a slug or alias does).
+    OwnPages,
+    All,
+}
+
+fn reach(edit: &Edit, index: &Index) -> Reach {
+    /// The article at `path`: its names, and the rest the redirects show.
+    fn shown<'s>(
+        site: &'s Site,
+        path: &std::path::Path,
+    ) -> Option<(impl PartialEq + 's, impl PartialEq + 's)> {
         let i = site.articles.iter().position(|a| a.content_path == path)?;
         let a = &site.articles[i];
-        // Public (the manifest lists public articles), or tombstoned (the
-        // table keeps their redirects).
         let live = (
             site.states[i].is_public(),
             a.tombstone_date(site.today).is_some(),
         );
-        let derived = legacy_slug(a);
-        // `i`: the table is in article order, which follows the dates.
-        Some((
-            i, &a.slug, &a.aliases, &a.id, &a.source, &a.lang, live, derived,
-        ))
+        let names = (&a.slug, &a.aliases);
+        let rest = (i, &a.id, &a.source, &a.lang, live, legacy_slug(a));
+        Some((names, rest))
     }
-    edit.old.articles.len() == index.site.articles.len()
-        && edit.diff.public.iter().all(|path| {
-            let before = shown(edit.old, path);
-            before.is_some() && before == shown(index.site, path)
-        })
-}
-
-/// Whether every article the edit changed has the same slug and aliases
-/// before and after it (and existed before and after).
-fn same_names(edit: &Edit, index: &Index) -> bool {
-    let names = |site: &Site, path: &std::path::Path| {
-        let a = site.articles.iter().find(|a| a.content_path == path)?;
-        Some((a.slug.clone(), a.aliases.clone()))
+    let mut reach = if edit.old.articles.len() == index.site.articles.len() {
+        Reach::Nothing
+    } else {
+        Reach::OwnPages
     };
-    edit.diff.public.iter().all(|path| {
-        let before = names(edit.old, path);
-        before.is_some() && before == names(index.site, path)
-    })
+    for path in &edit.diff.public {
+        let (before, after) = (shown(edit.old, path), shown(index.site, path));
+        match (before, after) {
+            (Some((b_names, b_rest)), Some((a_names, a_rest))) => {
+                if b_names != a_names {
+                    return Reach::All;
+                }
+                if b_rest != a_rest {
+                    reach = Reach::OwnPages;
+                }
+            }
+            _ => return Reach::All,
+        }
+    }
+    reach
 }
 
 /// The page at `redirect.from`.

@@ -18,11 +18,11 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
-use crate::output::{OutputError, Writer};
 use crate::render::theme::Theme;
 use crate::render::{Interrupt, Renderer, Scope};
 
 use super::files::{remove_file_and_empty_dirs, write_if_changed};
+use super::rerender::{serve_index, Buffer};
 
 /// A renderer's files in the serve folder after the job, by renderer name.
 pub type Known = Vec<(&'static str, BTreeSet<String>)>;
@@ -56,8 +56,6 @@ pub struct Inputs {
     pub theme: Arc<Theme>,
     /// The serve folder the renderers write into.
     pub dir: PathBuf,
-    /// The index settings the rest of the rebuild used.
-    pub image_cache: PathBuf,
     /// Each renderer with the files its previous render left in `dir`.
     pub renderers: Vec<(&'static dyn Renderer, BTreeSet<String>)>,
 }
@@ -95,21 +93,6 @@ impl Job {
     }
 }
 
-/// Collects a renderer's files in memory; they are written only if it
-/// finishes without an error and uninterrupted.
-#[derive(Default)]
-struct Buffer {
-    files: Mutex<Vec<(String, Vec<u8>)>>,
-}
-
-impl Writer for Buffer {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let mut files = self.files.lock().expect("buffer poisoned");
-        files.push((rel.to_string(), bytes.to_vec()));
-        Ok(())
-    }
-}
-
 type Slot = Arc<Mutex<Option<Known>>>;
 
 fn run(inputs: Inputs, interrupt: Interrupt, slot: Slot, done: Box<dyn FnOnce(Finished) + Send>) {
@@ -144,8 +127,7 @@ fn render_all(
     done: Box<dyn FnOnce(Finished) + Send>,
 ) {
     let started = Instant::now();
-    let mut index = crate::render::index::Index::new(&inputs.site, &inputs.theme);
-    index.image_cache = inputs.image_cache.clone();
+    let mut index = serve_index(&inputs.site, &inputs.theme, &inputs.dir);
     index.interrupt = interrupt;
     let mut finished = Finished {
         names: Vec::new(),
@@ -216,6 +198,7 @@ mod tests {
 
     use super::*;
     use crate::build::open_site;
+    use crate::output::Writer;
     use crate::render::index::Index;
     use crate::render::{Part, Rendered};
 
@@ -266,7 +249,6 @@ mod tests {
             site: Arc::new(site),
             theme: Arc::new(theme),
             dir: dir.path().to_path_buf(),
-            image_cache: dir.path().join("cache"),
             renderers: vec![(renderer, BTreeSet::from(["bg/old.txt".to_string()]))],
         };
         let (tx, rx) = std::sync::mpsc::channel();

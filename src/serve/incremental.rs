@@ -29,16 +29,15 @@ use rayon::prelude::*;
 use crate::build::{build_site, model_site, BuildOptions};
 use crate::diagnostics::Diagnostic;
 use crate::load::{self, Loaded, Sources};
-use crate::model::{Prior, Site};
+use crate::model::Site;
 use crate::render::changes::{diff_sites, Edit};
-use crate::render::index::Index;
 use crate::render::theme::Theme;
-use crate::render::{Folder, Renderer, RENDERERS};
+use crate::render::{Folder, RENDERERS};
 
 use super::background::{Finished, Inputs, Job};
 use super::drafts::render_drafts;
 use super::report::{RebuildError, Report};
-use super::rerender::{editorial_affected, folder_edit, Outputs};
+use super::rerender::{editorial_affected, folder_edit, serve_index, Outputs};
 
 /// Settings fixed for the life of a `serve` run.
 #[derive(Debug, Clone)]
@@ -66,9 +65,8 @@ pub struct Model {
     pub(super) theme: Arc<Theme>,
     /// Each public renderer's files in the serve folder.
     outputs: Outputs,
-    /// Renderers the last edit affected that are left to the background
-    /// ([`Model::start_background`]), and the job running them.
-    pending: Vec<&'static dyn Renderer>,
+    /// The job running what the last edit left to the background
+    /// ([`Model::start_background`]).
     background: Option<Job>,
     /// Draft preview pages written: output file -> state label.
     pub draft_pages: BTreeMap<String, String>,
@@ -164,7 +162,6 @@ impl Model {
             site: Arc::new(site),
             theme: Arc::new(theme),
             outputs,
-            pending: Vec::new(),
             background: None,
             draft_pages: BTreeMap::new(),
         };
@@ -216,7 +213,7 @@ impl Model {
         // The new model owns its articles; copying 10,000 of them is a
         // fifth of a rebuild's time on one core.
         let articles: Vec<_> = entries.par_iter().map(|e| e.article.clone()).collect();
-        phase("articles", &started);
+        phase("copy", &started);
         let sources = Sources {
             config: self.site.config.clone(),
             config_text: self.config_text.clone(),
@@ -226,17 +223,13 @@ impl Model {
             stand_ins,
         };
         phase("sources", &started);
-        let prior = Prior {
-            site: &self.site,
-            dirty: &self.dirty,
-        };
         let site = model_site(
             &self.settings.root,
             sources,
             problems,
             self.settings.as_of,
             true,
-            Some(prior),
+            Some(&self.site),
         )
         .map_err(RebuildError::Invalid)?;
         phase("validate", &started);
@@ -325,11 +318,6 @@ impl Model {
             phase("editorial", &started);
             report.reason += "; editorial views";
         }
-        self.pending = RENDERERS
-            .iter()
-            .copied()
-            .filter(|r| report.deferred.contains(&r.name()))
-            .collect();
         drop(edit);
         drop(index); // it borrows `site`, which becomes the model below
                      // Freeing 10,000 articles takes a while; do it off the rebuild path.
@@ -340,32 +328,38 @@ impl Model {
         Ok(Ok(report))
     }
 
-    /// Runs the renderers the last edit left to the background (the search
-    /// index) on a thread of their own, from this model; `done` is called
-    /// there when they finished. Returns whether a job started.
-    pub fn start_background(&mut self, done: Box<dyn FnOnce(Finished) + Send>) -> bool {
+    /// Runs the renderers a rebuild left to the background (`deferred`,
+    /// its report's: the search index) on a thread of their own, from this
+    /// model; `done` is called there when they finished. Returns whether a
+    /// job started.
+    pub fn start_background(
+        &mut self,
+        deferred: &[&'static str],
+        done: Box<dyn FnOnce(Finished) + Send>,
+    ) -> bool {
         self.stop_background();
-        if self.pending.is_empty() {
+        let renderers: Vec<_> = RENDERERS
+            .iter()
+            .filter(|r| deferred.contains(&r.name()))
+            .map(|&r| (r, self.outputs.get(r.name()).cloned().unwrap_or_default()))
+            .collect();
+        if renderers.is_empty() {
             return false;
         }
-        let renderers = std::mem::take(&mut self.pending)
-            .into_iter()
-            .map(|r| (r, self.outputs.get(r.name()).cloned().unwrap_or_default()))
-            .collect();
         let inputs = Inputs {
             site: Arc::clone(&self.site),
             theme: Arc::clone(&self.theme),
             dir: self.settings.public_dir.clone(),
-            image_cache: crate::assets::cache_dir(&self.settings.public_dir),
             renderers,
         };
         self.background = Some(Job::start(inputs, done));
         true
     }
 
-    /// Interrupts the background job, if any, and waits for it: called
-    /// before anything else writes to the serve folder. What it left in
-    /// the folder becomes its renderers' recorded files.
+    /// Interrupts the background job, if any (once this returns it writes
+    /// nothing more): called before anything else writes to the serve
+    /// folder. What it left in the folder becomes its renderers' recorded
+    /// files.
     pub fn stop_background(&mut self) {
         if let Some(job) = self.background.take() {
             for (name, files) in job.stop() {
@@ -465,14 +459,6 @@ impl Drop for Model {
     fn drop(&mut self) {
         self.stop_background();
     }
-}
-
-/// The index of `site` for rendering into the serve folder `public_dir`:
-/// images use the variant cache a full build into that folder uses.
-fn serve_index<'a>(site: &'a Site, theme: &'a Theme, public_dir: &Path) -> Index<'a> {
-    let mut index = Index::new(site, theme);
-    index.image_cache = crate::assets::cache_dir(public_dir);
-    index
 }
 
 /// With `HEALTHPRESS_TIMINGS` set, prints the time since `since`.

@@ -158,10 +158,8 @@ pub fn run(options: &ServeOptions, tell: fn(Message)) -> Result<(), ServeError> 
         // A newer change makes the last one's background work moot, and
         // nothing else may write to the serve folder while it runs.
         if let Some(m) = model.as_mut() {
-            let stopping = Instant::now();
             m.stop_background();
             shared.set_quietly(|s| s.background = false);
-            crate::timings::since("serve stop bg  ", &stopping);
         }
         model = match (model, change) {
             (Some(mut m), Change::Articles(files)) => {
@@ -178,7 +176,8 @@ pub fn run(options: &ServeOptions, tell: fn(Message)) -> Result<(), ServeError> 
                             tell,
                         );
                         shared.set_quietly(|s| s.background = true);
-                        if !m.start_background(background_done(&shared, tell)) {
+                        let deferred = &report.deferred;
+                        if !m.start_background(deferred, background_done(&shared, tell)) {
                             shared.set_quietly(|s| s.background = false);
                         }
                         Some(m)

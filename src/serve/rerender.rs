@@ -16,9 +16,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Mutex;
 
+use crate::model::Site;
 use crate::output::{OutputError, Writer};
 use crate::render::changes::Edit;
 use crate::render::index::Index;
+use crate::render::theme::Theme;
 use crate::render::{Folder, Renderer, Scope};
 
 use super::files::{remove_file_and_empty_dirs, write_if_changed};
@@ -28,10 +30,10 @@ use super::report::{RebuildError, Report};
 pub type Outputs = BTreeMap<&'static str, BTreeSet<String>>;
 
 /// Collects a renderer's files in memory, so nothing is written when it
-/// finds an error.
+/// finds an error (or, in the background, is interrupted).
 #[derive(Default)]
-struct Buffer {
-    files: Mutex<Vec<(String, Vec<u8>)>>,
+pub(super) struct Buffer {
+    pub(super) files: Mutex<Vec<(String, Vec<u8>)>>,
 }
 
 impl Writer for Buffer {
@@ -42,6 +44,14 @@ impl Writer for Buffer {
             .push((rel.to_string(), bytes.to_vec()));
         Ok(())
     }
+}
+
+/// The index of `site` for rendering into the serve folder `public_dir`:
+/// images use the variant cache a full build into that folder uses.
+pub(super) fn serve_index<'a>(site: &'a Site, theme: &'a Theme, public_dir: &Path) -> Index<'a> {
+    let mut index = Index::new(site, theme);
+    index.image_cache = crate::assets::cache_dir(public_dir);
+    index
 }
 
 /// Renders what `edit` touched with the `renderers` of `folder` into `dir`,

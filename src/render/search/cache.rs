@@ -92,14 +92,7 @@ pub fn store(file: &Path, key: &Key, files: &[IndexFile]) {
             bytes.extend_from_slice(part);
         }
     }
-    let Some(dir) = file.parent() else { return };
-    if fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let temp = dir.join(format!(".search-index.{}", std::process::id()));
-    if fs::write(&temp, &bytes).is_err() || fs::rename(&temp, file).is_err() {
-        let _ = fs::remove_file(&temp);
-    }
+    crate::output::cache_file::replace_quietly(file, &bytes);
 }
 
 #[cfg(test)]

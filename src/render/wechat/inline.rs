@@ -19,7 +19,7 @@
 //! css-inline writes them, double quotes turned single so they fit the
 //! attribute.
 
-use super::transform::{attributes, tags};
+use super::transform::{attributes, tags, unescape};
 
 /// One compound selector: an optional tag name and classes.
 #[derive(Debug, PartialEq)]
@@ -275,7 +275,7 @@ fn styles(
         }
     }
     if let Some(own) = own {
-        for (property, value) in declarations(&unescape_attr(own))? {
+        for (property, value) in declarations(&unescape(own))? {
             set(&mut applied, &property, &value);
         }
     }
@@ -287,10 +287,6 @@ fn set(applied: &mut Vec<(String, String)>, property: &str, value: &str) {
         Some(slot) => slot.1 = value.to_string(),
         None => applied.push((property.to_string(), value.to_string())),
     }
-}
-
-fn unescape_attr(value: &str) -> String {
-    super::transform::unescape(value)
 }
 
 /// The start tag with `applied` as its `style`, its other attributes as
@@ -432,7 +428,7 @@ h2, h3 { font-weight: bold; }
                         .iter()
                         .find(|(n, _)| n == "style")
                         .map_or("", |(_, v)| v);
-                    let mut decls = declarations(&unescape_attr(style)).unwrap();
+                    let mut decls = declarations(&unescape(style)).unwrap();
                     decls.sort();
                     format!("{} {decls:?}", t.name)
                 })

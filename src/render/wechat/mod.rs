@@ -197,28 +197,24 @@ impl Renderer for WechatPosts {
         let (issues, problems) = issue::segment_posts(&posts);
         laps.lap("issue posts");
         rendered.confined.extend(problems);
-        let listed = if list_unchanged {
-            &[][..]
-        } else {
-            &index.published[..]
-        };
-        let entries: Vec<IndexEntry> = listed
-            .iter()
-            .map(|&i| {
-                let a = &index.site.articles[i];
-                IndexEntry {
-                    title: a.title.clone(),
-                    date: a.date.to_string(),
-                    href: format!("{}/", a.slug),
-                }
-            })
-            .collect();
         let mut issue_entries = Vec::new();
         for found in issues {
             issue_entries.push(found.entry);
             files.extend(found.files);
         }
         if !list_unchanged {
+            let entries: Vec<IndexEntry> = index
+                .published
+                .iter()
+                .map(|&i| {
+                    let a = &index.site.articles[i];
+                    IndexEntry {
+                        title: a.title.clone(),
+                        date: a.date.to_string(),
+                        href: format!("{}/", a.slug),
+                    }
+                })
+                .collect();
             match posts.index_page(&entries, &issue_entries) {
                 Ok(html) => files.push((format!("{FOLDER}/index.html"), html.into_bytes())),
                 Err(d) => rendered.problems.push(d),

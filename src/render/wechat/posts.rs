@@ -61,9 +61,8 @@ pub struct Posts<'a> {
     pub index: &'a Index<'a>,
     pub resolver: PublicLinks<'a>,
     linter: Arc<Linter>,
-    /// Frame text -> the lint's errors in it.
-    checked: Mutex<HashMap<String, Vec<Diagnostic>>>,
-    /// Each distinct frame's errors, keyed by its view and language.
+    /// Each distinct article frame's errors, keyed by its view and
+    /// language: most articles share one (same people, same language).
     frames: Mutex<HashMap<String, Vec<Diagnostic>>>,
 }
 
@@ -82,7 +81,6 @@ impl<'a> Posts<'a> {
             index,
             resolver: PublicLinks::new(index.site, &index.urls),
             linter,
-            checked: Mutex::new(HashMap::new()),
             frames: Mutex::new(HashMap::new()),
         })
     }
@@ -94,20 +92,12 @@ impl<'a> Posts<'a> {
         // The visible text only: the head's <style> is not shown.
         let text = transform::text_of(&transform::clean(transform::body_of(frame)));
         let text = text.split_whitespace().collect::<Vec<_>>().join("\n");
-        if let Some(found) = self.checked.lock().ok().and_then(|c| c.get(&text).cloned()) {
-            return found;
-        }
-        let errors: Vec<Diagnostic> = self
-            .linter
-            .scan(std::path::Path::new(shown), &text)
+        let found = self.linter.scan(std::path::Path::new(shown), &text);
+        found
             .diagnostics
             .into_iter()
             .filter(Diagnostic::is_error)
-            .collect();
-        if let Ok(mut checked) = self.checked.lock() {
-            checked.insert(text, errors.clone());
-        }
-        errors
+            .collect()
     }
 
     /// Article `i`'s post, checked: `Err` when it cannot be rendered or the
@@ -121,8 +111,7 @@ impl<'a> Posts<'a> {
             .absolute(&format!("{}{QR_FILE}", index.urls.article(&article.slug)));
         let view = article_view(index, i, &self.resolver, read_more, qr_src);
         let shown = format!("editorial/{}", post_files(&article.slug)[1]);
-        // Most articles share their frame (same people, same language):
-        // rendered and linted once per distinct frame.
+        // Rendered and linted once per distinct frame.
         let frame = frame_of(&view);
         let key = serde_json::to_string(&frame).unwrap_or_default() + &view.lang;
         let frame_errors = self.frames.lock().ok().and_then(|f| f.get(&key).cloned());
