@@ -9,10 +9,13 @@
 //! is read in its sentence (segment.rs, context.rs) before it is reported.
 //! A `Linter` is built once per run and shared across threads.
 
+mod classifier;
+mod classifier_train;
 mod context;
 mod identifiers;
 mod matcher;
 mod numbers;
+pub mod prose;
 mod rules;
 mod segment;
 mod suppress;
@@ -29,6 +32,8 @@ use matcher::TermMatcher;
 use rules::{Source, Tier};
 
 pub use crate::wordseg::dictionary_load_time;
+pub use classifier::{Classifier, Verdict};
+pub use classifier_train::{fit_classifier, train as train_classifier, Example, NOTE_RATE, PAGE_NOTE_RATE};
 pub use rules::{DetailedTerm, RuleInfo, RuleSpec, TermSpec};
 
 /// Rate detectors, in the order of `Linter::rate_rules`.
@@ -91,6 +96,8 @@ pub struct Linter {
     known: HashSet<String>,
     without_reason: Option<usize>,
     unknown_rule: Option<usize>,
+    /// The learned review-note tier and its rule, unless disabled.
+    classifier: Option<(std::sync::Arc<Classifier>, usize)>,
 }
 
 /// A match before it becomes a diagnostic: byte range, index into
@@ -115,6 +122,7 @@ impl Linter {
         let mut rule_for = [None; DETECTORS.len()];
         let mut rate_rules = [None; 3];
         let (mut without_reason, mut unknown_rule) = (None, None);
+        let mut classifier = None;
         for (index, rule) in resolved.iter().enumerate() {
             let Source::Detector(name) = &rule.source else {
                 continue;
@@ -122,6 +130,7 @@ impl Linter {
             match name.as_str() {
                 "suppression-without-reason" => without_reason = Some(index),
                 "suppression-unknown-rule" => unknown_rule = Some(index),
+                "claim-classifier" => classifier = Some((shipped_classifier(), index)),
                 _ => match DETECTORS.iter().position(|d| d == name) {
                     Some(d) => rule_for[d] = Some(index),
                     None if RATE_DETECTORS.contains(&name.as_str()) => {
@@ -146,7 +155,16 @@ impl Linter {
             known,
             without_reason,
             unknown_rule,
+            classifier,
         })
+    }
+
+    /// Replaces the learned tier's model (tools that cross-validate it);
+    /// no effect when its rule is disabled.
+    pub fn set_classifier(&mut self, model: Classifier) {
+        if let Some((current, _)) = &mut self.classifier {
+            *current = std::sync::Arc::new(model);
+        }
     }
 
     /// Enabled rules, built-in order first, then custom rules.
@@ -163,7 +181,8 @@ impl Linter {
         self.terms.find(text, &mut found);
         self.identifiers.find(text, &mut found);
         self.rates(text, &mut found);
-        let hits = self.read_in_context(text, found);
+        let mut hits = self.read_in_context(text, found);
+        let verdicts = self.classify(text, &mut hits);
         let has_directives = text.contains(suppress::MARKER);
         if hits.is_empty() && !has_directives {
             return Scan::default();
@@ -242,6 +261,7 @@ impl Linter {
             let column = lines.column(text, hit.start);
             let matched = &text[hit.start..hit.end];
             let before = scan.diagnostics.len();
+            let verdict = verdicts.iter().find(|(at, _)| *at == hit.start);
             self.report(
                 &mut scan,
                 Some(hit.rule),
@@ -249,7 +269,10 @@ impl Linter {
                 line,
                 column,
                 hit.hint,
-                |m| format!("{m}: “{matched}”"),
+                |m| match verdict {
+                    Some((_, v)) => classifier::describe(m, matched, v),
+                    None => format!("{m}: “{matched}”"),
+                },
             );
             if let Some(d) = scan.diagnostics.get_mut(before) {
                 d.severity = match tier {
@@ -263,6 +286,38 @@ impl Linter {
         }
         diagnostics::sort(&mut scan.diagnostics);
         scan
+    }
+
+    /// Adds a review note for each prose sentence that no rule matched and
+    /// the classifier scores as a claim; returns their verdicts by start.
+    fn classify<'a>(&self, text: &str, hits: &mut Vec<(Hit<'a>, Tier)>) -> Vec<(usize, Verdict)> {
+        let Some((model, rule)) = &self.classifier else {
+            return Vec::new();
+        };
+        let mut verdicts = Vec::new();
+        for (start, end) in prose::sentences(text) {
+            if hits.iter().any(|(h, _)| h.start < end && start < h.end) {
+                continue;
+            }
+            if let Some(verdict) = model.judge(&text[start..end]) {
+                // A site may raise the note to an error (`severity:`).
+                let tier = match self.rules[*rule].severity {
+                    Severity::Error => Tier::Error,
+                    _ => Tier::Warning,
+                };
+                let hit = Hit {
+                    start,
+                    end,
+                    rule: *rule,
+                    hint: None,
+                    tier: Some(tier),
+                    literal: false,
+                };
+                hits.push((hit, tier));
+                verdicts.push((start, verdict));
+            }
+        }
+        verdicts
     }
 
     /// Keeps the matches that are words of their sentence, with the tier
@@ -368,6 +423,14 @@ impl Linter {
         }
         scan.diagnostics.push(d);
     }
+}
+
+/// The shipped classifier, parsed once per process.
+fn shipped_classifier() -> std::sync::Arc<Classifier> {
+    static SHIPPED: std::sync::OnceLock<std::sync::Arc<Classifier>> = std::sync::OnceLock::new();
+    SHIPPED
+        .get_or_init(|| std::sync::Arc::new(Classifier::shipped()))
+        .clone()
 }
 
 /// The tier of a match from its rule and its reading in the sentence.
