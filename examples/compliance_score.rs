@@ -109,10 +109,16 @@ pub fn labelled_sentences(dir: &Path) -> Result<Vec<Labelled>, String> {
         for (n, line) in tsv.lines().enumerate().skip(1) {
             let cols: Vec<&str> = line.split('\t').collect();
             let [text, label, category, lang, _source] = cols[..] else {
-                return Err(format!("{name}:{}: expected 5 tab-separated columns", n + 1));
+                return Err(format!(
+                    "{name}:{}: expected 5 tab-separated columns",
+                    n + 1
+                ));
             };
             if label != "prohibited" && label != "clean" {
-                return Err(format!("{name}:{}: label `{label}` is neither prohibited nor clean", n + 1));
+                return Err(format!(
+                    "{name}:{}: label `{label}` is neither prohibited nor clean",
+                    n + 1
+                ));
             }
             out.push(Labelled {
                 file: name.clone(),
@@ -176,7 +182,11 @@ fn pages(dir: &Path) -> Result<Vec<(String, String, Vec<String>)>, String> {
             .filter(|l| !l.starts_with("# "))
             .collect::<Vec<_>>()
             .join("\n");
-        let name = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = file
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         out.push((name, body, contacts));
     }
     Ok(out)
@@ -218,6 +228,20 @@ pub fn score(dir: &Path) -> Result<Report, String> {
 /// As `score`, with only the sentence files named in `only` (the
 /// development files if empty).
 pub fn score_files(dir: &Path, only: &[String], learned: Learned) -> Result<Report, String> {
+    score_parts(dir, only, learned, true)
+}
+
+/// The sentence rows of `score_files` alone, without scanning the pages.
+pub fn score_sentences(dir: &Path, only: &[String], learned: Learned) -> Result<Vec<Row>, String> {
+    Ok(score_parts(dir, only, learned, false)?.rows)
+}
+
+fn score_parts(
+    dir: &Path,
+    only: &[String],
+    learned: Learned,
+    with_pages: bool,
+) -> Result<Report, String> {
     let config = ComplianceConfig {
         disable: match learned {
             Learned::Off => vec!["ad-like-sentence".into()],
@@ -226,7 +250,11 @@ pub fn score_files(dir: &Path, only: &[String], learned: Learned) -> Result<Repo
         ..ComplianceConfig::default()
     };
     let cross = learned == Learned::CrossValidated;
-    let training = if cross { training_set(dir)? } else { Vec::new() };
+    let training = if cross {
+        training_set(dir)?
+    } else {
+        Vec::new()
+    };
     // A linter whose classifier never saw `file` (the shipped one otherwise).
     let linter_without = |file: &str, contacts: &[String]| -> Result<Linter, String> {
         let mut linter = Linter::new(&config, contacts)?;
@@ -246,7 +274,10 @@ pub fn score_files(dir: &Path, only: &[String], learned: Learned) -> Result<Repo
     };
     let mut rows = Vec::new();
     let mut current: Option<(String, Linter)> = None;
-    for s in labelled_sentences(dir)?.into_iter().filter(|s| scored(&s.file)) {
+    for s in labelled_sentences(dir)?
+        .into_iter()
+        .filter(|s| scored(&s.file))
+    {
         if current.as_ref().is_none_or(|(f, _)| *f != s.file) {
             current = Some((s.file.clone(), linter_without(&s.file, &[])?));
         }
@@ -262,14 +293,24 @@ pub fn score_files(dir: &Path, only: &[String], learned: Learned) -> Result<Repo
         });
     }
     let mut pages = Vec::new();
-    for (name, body, contacts) in self::pages(dir)? {
+    let page_files = if with_pages {
+        self::pages(dir)?
+    } else {
+        Vec::new()
+    };
+    for (name, body, contacts) in page_files {
         let linter = linter_without(&format!("pages/{name}"), &contacts)?;
         let scan = linter.scan(Path::new("content/page.md"), &body);
-        let (errors, reviews): (Vec<_>, Vec<_>) =
-            scan.diagnostics.iter().partition(|d| d.severity == Severity::Error);
+        let (errors, reviews): (Vec<_>, Vec<_>) = scan
+            .diagnostics
+            .iter()
+            .partition(|d| d.severity == Severity::Error);
         pages.push(Page {
             name,
-            errors: errors.iter().map(|d| format!("{}: {}", d.rule, d.message)).collect(),
+            errors: errors
+                .iter()
+                .map(|d| format!("{}: {}", d.rule, d.message))
+                .collect(),
             reviews: reviews.len(),
             units: healthpress::compliance::prose::sentences(&body).len(),
         });

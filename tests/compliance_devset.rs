@@ -64,9 +64,11 @@ fn held_out_clean_sentences_get_no_false_errors() {
         "heldout_batch9.tsv",
         "heldout_batch10.tsv",
         "heldout_batch11.tsv",
+        "heldout_batch12.tsv",
     ] {
-        let report = score::score_files(&dir, &[batch.to_string()], score::Learned::Shipped).expect("batch loads");
-        let (errors, clean) = rate(&report.rows, |r| !r.prohibited, |o| o == Outcome::Error);
+        let rows = score::score_sentences(&dir, &[batch.to_string()], score::Learned::Shipped)
+            .expect("batch loads");
+        let (errors, clean) = rate(&rows, |r| !r.prohibited, |o| o == Outcome::Error);
         assert!(clean >= 20, "{batch}: at least 20 clean sentences");
         assert!(
             errors * 50 < clean,
@@ -81,9 +83,11 @@ fn held_out_clean_sentences_get_no_false_errors() {
 #[test]
 fn shipped_classifier_is_a_retraining_of_the_dev_set() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let sentences = score::training_set(&root.join("tests/compliance_devset")).expect("dev set loads");
+    let sentences =
+        score::training_set(&root.join("tests/compliance_devset")).expect("dev set loads");
     let trained = score::train_on(&sentences, &[]);
-    let shipped = std::fs::read_to_string(root.join("src/compliance/claim_classifier.tsv")).expect("model file");
+    let shipped = std::fs::read_to_string(root.join("src/compliance/claim_classifier.tsv"))
+        .expect("model file");
     assert!(
         trained == shipped,
         "src/compliance/claim_classifier.tsv differs from a retraining: run `cargo run --release --example compliance_train`"

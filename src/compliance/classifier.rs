@@ -105,12 +105,12 @@ impl Classifier {
 
     /// The raw score (log-odds) of one sentence.
     pub fn score(&self, sentence: &str) -> f32 {
-        self.bias + hashes(sentence)
-            .iter()
-            .filter_map(|f| self.weights.get(f))
-            .sum::<f32>()
+        self.bias
+            + hashes(sentence)
+                .iter()
+                .filter_map(|f| self.weights.get(f))
+                .sum::<f32>()
     }
-
 
     /// A verdict for a sentence scoring above the threshold, or None.
     pub fn judge(&self, sentence: &str) -> Option<Verdict> {
@@ -136,7 +136,10 @@ impl Classifier {
         for (_, name) in weighed {
             let shown = display(name);
             // "根治" already says what "根" and "治" would.
-            if reasons.iter().any(|r| r.contains(&shown) || shown.contains(r.as_str())) {
+            if reasons
+                .iter()
+                .any(|r| r.contains(&shown) || shown.contains(r.as_str()))
+            {
                 continue;
             }
             reasons.push(shown);
@@ -156,7 +159,12 @@ pub(crate) fn describe(message: &str, sentence: &str, verdict: &Verdict) -> Stri
     if sentence.chars().count() > SHOWN {
         opening.push('…');
     }
-    let reasons = verdict.reasons.iter().map(|r| format!("“{r}”")).collect::<Vec<_>>().join(", ");
+    let reasons = verdict
+        .reasons
+        .iter()
+        .map(|r| format!("“{r}”"))
+        .collect::<Vec<_>>()
+        .join(", ");
     format!("{message}: “{opening}” (权重最高 / weighs most: {reasons})")
 }
 
@@ -286,7 +294,9 @@ mod tests {
     /// A linter whose classifier knows one word: 神奇 (weight 5, threshold 1).
     fn linter_with(config: ComplianceConfig) -> Linter {
         let mut linter = Linter::new(&config, &[]).expect("built-in rules load");
-        let model = super::Classifier::parse("# bias\t-1\n# threshold\t1\nc:神奇\t5\nw:amazing\t5\n").unwrap();
+        let model =
+            super::Classifier::parse("# bias\t-1\n# threshold\t1\nc:神奇\t5\nw:amazing\t5\n")
+                .unwrap();
         linter.set_classifier(model);
         linter
     }
@@ -310,7 +320,11 @@ mod tests {
         assert_eq!(found[0].1, 5);
         assert_eq!(found[0].2, Severity::Warning);
         assert!(found[0].3.starts_with("review note: "), "{}", found[0].3);
-        assert!(found[0].3.contains("“神奇”"), "the note names what weighed: {}", found[0].3);
+        assert!(
+            found[0].3.contains("“神奇”"),
+            "the note names what weighed: {}",
+            found[0].3
+        );
     }
 
     #[test]
@@ -337,9 +351,16 @@ mod tests {
         });
         assert_eq!(notes(&raised, text)[0].2, Severity::Error);
         let linter = linter_with(ComplianceConfig::default());
-        let allowed = format!("<!-- healthpress-allow: ad-like-sentence: 引用患者来信原文 -->\n{text}");
+        let allowed =
+            format!("<!-- healthpress-allow: ad-like-sentence: 引用患者来信原文 -->\n{text}");
         let scan = linter.scan(Path::new("content/a.md"), &allowed);
-        assert!(scan.diagnostics.iter().all(|d| d.rule != "ad-like-sentence"), "{:?}", scan.diagnostics);
+        assert!(
+            scan.diagnostics
+                .iter()
+                .all(|d| d.rule != "ad-like-sentence"),
+            "{:?}",
+            scan.diagnostics
+        );
         assert_eq!(scan.suppressions.len(), 1);
     }
 
@@ -348,9 +369,16 @@ mod tests {
         let model = super::Classifier::shipped();
         let claim = model.score("祖传秘方，三天见效，永不复发，无数患者已康复");
         let clean = model.score("流感疫苗每年秋季开始接种，老人和儿童是重点人群");
-        assert!(claim > model.threshold() && clean < model.threshold(), "{claim} {clean} {}", model.threshold());
+        assert!(
+            claim > model.threshold() && clean < model.threshold(),
+            "{claim} {clean} {}",
+            model.threshold()
+        );
         let claim = model.score("Our miracle formula reverses diabetes in just 30 days");
         let clean = model.score("Type 2 diabetes is a condition that causes the level of sugar in the blood to become too high");
-        assert!(claim > model.threshold() && clean < model.threshold(), "{claim} {clean}");
+        assert!(
+            claim > model.threshold() && clean < model.threshold(),
+            "{claim} {clean}"
+        );
     }
 }

@@ -167,7 +167,11 @@ pub fn train(examples: &[Example]) -> String {
     let features = featurise(examples);
     let (clean, page_lines) = held_out_clean_scores(examples, &features);
     let threshold = exceeded_by(&clean, NOTE_RATE).max(exceeded_by(&page_lines, PAGE_NOTE_RATE));
-    let threshold = if threshold.is_finite() { threshold } else { 0.0 };
+    let threshold = if threshold.is_finite() {
+        threshold
+    } else {
+        0.0
+    };
     let model = fit(examples, &features, |_| true);
     let claims = examples.iter().filter(|e| e.claim).count();
     let files: BTreeSet<&str> = examples.iter().map(|e| e.group).collect();
@@ -223,10 +227,20 @@ mod tests {
         ];
         let mut out = Vec::new();
         for (i, t) in claims.iter().enumerate() {
-            out.push(Example { text: t, claim: true, group: ["a", "b"][i % 2], page: false });
+            out.push(Example {
+                text: t,
+                claim: true,
+                group: ["a", "b"][i % 2],
+                page: false,
+            });
         }
         for (i, t) in clean.iter().enumerate() {
-            out.push(Example { text: t, claim: false, group: ["a", "b"][i % 2], page: i == 3 });
+            out.push(Example {
+                text: t,
+                claim: false,
+                group: ["a", "b"][i % 2],
+                page: i == 3,
+            });
         }
         out
     }
@@ -244,7 +258,9 @@ mod tests {
 
     #[test]
     fn a_bad_model_line_is_named() {
-        let err = Classifier::parse("# bias\t0.1\nc:根治 2.0\n").err().unwrap();
+        let err = Classifier::parse("# bias\t0.1\nc:根治 2.0\n")
+            .err()
+            .unwrap();
         assert!(err.contains(":2: no tab"), "{err}");
         let err = Classifier::parse("c:根治\t2.0\n").err().unwrap();
         assert!(err.contains("bias"), "{err}");
@@ -253,9 +269,24 @@ mod tests {
     #[test]
     fn features_cover_both_scripts_rates_and_marks() {
         let mut names = Vec::new();
-        for_each_feature("保证ＣＵＲＥ 95 % 八成以上!", &mut |n| names.push(n.to_string()));
-        for expected in ["c:^保", "c:保证", "c:证$", "w:cure", "w:0", "b:cure_0", "p:0%", "p:成以上", "x:!"] {
-            assert!(names.iter().any(|n| n == expected), "{expected} in {names:?}");
+        for_each_feature("保证ＣＵＲＥ 95 % 八成以上!", &mut |n| {
+            names.push(n.to_string())
+        });
+        for expected in [
+            "c:^保",
+            "c:保证",
+            "c:证$",
+            "w:cure",
+            "w:0",
+            "b:cure_0",
+            "p:0%",
+            "p:成以上",
+            "x:!",
+        ] {
+            assert!(
+                names.iter().any(|n| n == expected),
+                "{expected} in {names:?}"
+            );
         }
     }
 }

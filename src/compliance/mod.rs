@@ -33,7 +33,9 @@ use rules::{Source, Tier};
 
 pub use crate::wordseg::dictionary_load_time;
 pub use classifier::{Classifier, Verdict};
-pub use classifier_train::{fit_classifier, train as train_classifier, Example, NOTE_RATE, PAGE_NOTE_RATE};
+pub use classifier_train::{
+    fit_classifier, train as train_classifier, Example, NOTE_RATE, PAGE_NOTE_RATE,
+};
 pub use rules::{DetailedTerm, RuleInfo, RuleSpec, TermSpec};
 
 /// Rate detectors, in the order of `Linter::rate_rules`.

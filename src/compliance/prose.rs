@@ -51,7 +51,10 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
             comment = !trimmed.contains("-->");
             continue;
         }
-        if ["<", "{{", "{%", "#", "|"].iter().any(|m| trimmed.starts_with(m)) {
+        if ["<", "{{", "{%", "#", "|"]
+            .iter()
+            .any(|m| trimmed.starts_with(m))
+        {
             continue;
         }
         let lead = content.len() - trimmed.len();
@@ -70,7 +73,10 @@ fn split(text: &str, from: usize, to: usize, out: &mut Vec<(usize, usize)>) {
             push(text, at, end, out);
         }
         // Step past the closing mark.
-        at = text[end..to].chars().next().map_or(to, |c| end + c.len_utf8());
+        at = text[end..to]
+            .chars()
+            .next()
+            .map_or(to, |c| end + c.len_utf8());
     }
 }
 
@@ -78,18 +84,26 @@ fn split(text: &str, from: usize, to: usize, out: &mut Vec<(usize, usize)>) {
 /// three English words. Headings such as "预防" or "Symptoms" are not claims.
 fn push(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
     let s = &text[start..end];
-    let lead = s.len() - s.trim_start_matches(['>', '-', '*', '+', ' ', '\t', '"', '“']).len();
+    let lead = s.len()
+        - s.trim_start_matches(['>', '-', '*', '+', ' ', '\t', '"', '“'])
+            .len();
     let mut s = s[lead..].trim_end();
     // A numbered item's mark ("1. ", "2、") is not part of its sentence.
     let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
     if digits > 0 {
-        if let Some(rest) = s[digits..].strip_prefix(". ").or_else(|| s[digits..].strip_prefix('、')) {
+        if let Some(rest) = s[digits..]
+            .strip_prefix(". ")
+            .or_else(|| s[digits..].strip_prefix('、'))
+        {
             s = rest.trim_start();
         }
     }
     let lead = (s.as_ptr() as usize) - (text[start..].as_ptr() as usize);
     let cjk = s.chars().filter(|&c| super::segment::is_cjk(c)).count();
-    let words = s.split_whitespace().filter(|w| w.chars().any(|c| c.is_ascii_alphabetic())).count();
+    let words = s
+        .split_whitespace()
+        .filter(|w| w.chars().any(|c| c.is_ascii_alphabetic()))
+        .count();
     if cjk >= 4 || words >= 3 {
         out.push((start + lead, start + lead + s.len()));
     }
@@ -100,13 +114,19 @@ mod tests {
     use super::sentences;
 
     fn texts(src: &str) -> Vec<&str> {
-        sentences(src).into_iter().map(|(s, e)| &src[s..e]).collect()
+        sentences(src)
+            .into_iter()
+            .map(|(s, e)| &src[s..e])
+            .collect()
     }
 
     #[test]
     fn runs_of_closing_marks_are_stepped_over() {
         let src = "“妈妈……难受……”凌晨三点，孩子蜷缩在小床上。！？Really? Yes it is true.\n";
-        assert_eq!(texts(src), vec!["”凌晨三点，孩子蜷缩在小床上", "Yes it is true"]);
+        assert_eq!(
+            texts(src),
+            vec!["”凌晨三点，孩子蜷缩在小床上", "Yes it is true"]
+        );
     }
 
     #[test]
