@@ -39,6 +39,14 @@ pub struct Lexicon {
     pub product: Vec<String>,
     /// A population, a disease or a study being described.
     pub population: Vec<String>,
+    /// A first person plural that means people in general, the reader
+    /// included ("our chances", "our bodies", 我们的身体): not the
+    /// institution speaking.
+    pub inclusive: Vec<String>,
+    /// A disease's figures in a population (发病率, 死亡率, incidence): a
+    /// ranking or a superlative said of them in their clause (我国…死亡率居
+    /// 世界第一) describes the burden of a disease, not a service.
+    pub statistic: Vec<String>,
     /// Advice and possibility (可以, 有助于, may, can help) before a claim in
     /// its clause: patient-education register, used by rules with `advice`.
     pub soft: Vec<String>,
@@ -67,6 +75,8 @@ pub struct Reading {
     pub question: bool,
     /// An advice or possibility cue earlier in the claim's clause.
     pub soft: bool,
+    /// A population statistic of a disease earlier in the claim's clause.
+    pub statistic: bool,
     pub speaker: Speaker,
 }
 
@@ -183,6 +193,13 @@ impl<'a> Sentence<'a> {
                     .find(&lex.soft, self.start, start)
                     .first()
                     .is_some_and(|&(s, _)| self.text[self.start..s].trim().is_empty()),
+            statistic: !self
+                .find(
+                    &lex.statistic,
+                    segment::clause_start(self.text, self.start, start),
+                    start,
+                )
+                .is_empty(),
             speaker: self.speaker(lex, start, end),
         }
     }
@@ -268,9 +285,16 @@ impl<'a> Sentence<'a> {
         // An English subject pronoun speaks before its claim: after it,
         // "we" is a relative clause ("the best protection we have").
         let pronoun = |t: &str| matches!(t, "we" | "us" | "we're" | "we've");
+        // "our chances", 我们的身体: everyone, the reader included.
+        let inclusive: Vec<usize> = self
+            .find(&lex.inclusive, self.start, self.end)
+            .iter()
+            .map(|&(s, _)| s)
+            .collect();
         if self
             .find(&lex.institution, self.start, self.end)
             .iter()
+            .filter(|(s, _)| !inclusive.contains(s))
             .any(|&(s, e)| s < at || !pronoun(&self.lower[s - self.start..e - self.start]))
         {
             return Speaker::Institution;

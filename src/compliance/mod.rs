@@ -349,7 +349,10 @@ impl Linter {
                     if hit.literal && cjk_edge && !sentence.bounded(hit.start, hit.end) {
                         continue;
                     }
-                    let reading = sentence.read(&self.lexicon, hit.start, hit.end);
+                    let mut reading = sentence.read(&self.lexicon, hit.start, hit.end);
+                    // Only a ranking is read as a statistic's: "死亡率降低50%"
+                    // after a treatment is still an efficacy figure.
+                    reading.statistic &= self.rules[hit.rule].category == "superlative";
                     decide(&self.rules[hit.rule].tiers, reading)
                 }
             };
@@ -438,6 +441,12 @@ fn shipped_classifier() -> std::sync::Arc<Classifier> {
 /// The tier of a match from its rule and its reading in the sentence.
 fn decide(tiers: &rules::Tiers, reading: context::Reading) -> Tier {
     if reading.negated {
+        return Tier::None;
+    }
+    // A ranking of a disease's burden (我国…死亡率居世界第一) is
+    // epidemiology, absolute rule or not, unless the institution or a
+    // product is the subject.
+    if reading.statistic && matches!(reading.speaker, Speaker::Population | Speaker::Other) {
         return Tier::None;
     }
     let base = if tiers.absolute {

@@ -445,3 +445,71 @@ fn a_line_start_pattern_matches_only_where_a_line_starts() {
         rules_in(&linter, copy)
     );
 }
+
+/// Readings that keep ordinary patient-education prose free of errors,
+/// each beside a claim of the same shape that still errors.
+#[test]
+fn statistics_of_a_population_are_not_rankings_of_a_service() {
+    // A disease's burden in a country, ranked: epidemiology.
+    all("none", &["我国肝癌的发病率和死亡率都位居全球第一。"]);
+    all(
+        "error",
+        &["本院肝癌手术成功率全国第一。", "这家医院排名全国第一。"],
+    );
+}
+
+#[test]
+fn full_recovery_said_of_a_disease_is_a_prognosis_not_a_promise() {
+    all(
+        "none",
+        &[
+            "多数骨折患者经规范治疗后可以完全康复。",
+            "骨折的完全康复一般需要三到六个月。",
+        ],
+    );
+    all(
+        "error",
+        &["本院治疗后可完全康复。", "他用了这个方子，完全康复了。"],
+    );
+}
+
+#[test]
+fn the_harm_of_delayed_treatment_is_not_a_product_claiming_to_treat() {
+    all("none", &["自行服用偏方可能耽误治疗。"]);
+    all("error", &["这款偏方可以治疗高血压。"]);
+}
+
+#[test]
+fn claims_reported_or_said_of_many_things_in_a_lab_are_not_errors() {
+    // What people ask an organisation about is reported, not claimed.
+    all(
+        "review",
+        &["Our nurses are often asked about herbal cures for arthritis."],
+    );
+    all(
+        "none",
+        &["Many substances can kill cancer cells in a test tube, but that is not a treatment."],
+    );
+    all(
+        "error",
+        &[
+            "Our formula cures cancer.",
+            "This herbal tea kills cancer cells.",
+        ],
+    );
+}
+
+#[test]
+fn an_inclusive_our_is_everyone_not_the_institution() {
+    all(
+        "none",
+        &["Regular exercise can help to lower our risk of heart disease."],
+    );
+    all(
+        "error",
+        &[
+            "Our capsules help to reduce joint pain.",
+            "We help to reduce your blood pressure.",
+        ],
+    );
+}
