@@ -56,6 +56,10 @@ pub struct Lexicon {
     pub efficacy: Vec<String>,
     /// Explicit rate words (治愈率, "success rate").
     pub rate_words: Vec<String>,
+    /// Between a rate word and its figure, a fall (复苏成功率下降7%~10%,
+    /// "the success rate drops by 10%"): a risk statistic, never a
+    /// promotion of results.
+    pub decline: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

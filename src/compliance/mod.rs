@@ -381,6 +381,13 @@ impl Linter {
                 .find(['，', ',', '；', ';', '、'])
                 .map_or(sentence.end, |i| rate.end + i);
             let rate_word = sentence.find(&lex.rate_words, s, e).first().copied();
+            if let Some((_, word_end)) = rate_word {
+                if word_end <= rate.start
+                    && !sentence.find(&lex.decline, word_end, rate.start).is_empty()
+                {
+                    continue;
+                }
+            }
             let outcome = !sentence.find(&lex.efficacy, s, e).is_empty();
             let (rule, start) = match rate_word {
                 _ if rate.whole && (outcome || rate_word.is_some()) => (absolute, rate.start),

@@ -513,3 +513,18 @@ fn an_inclusive_our_is_everyone_not_the_institution() {
         ],
     );
 }
+
+#[test]
+fn a_falling_success_rate_is_a_risk_statistic_not_a_promotion() {
+    all(
+        "none",
+        &[
+            "每耽误一小时溶栓，治疗成功率下降约5%。",
+            "For every hour of delay, the success rate drops by about 10%.",
+        ],
+    );
+    all(
+        "error",
+        &["本院手术成功率高达98%。", "Our success rate is 98%."],
+    );
+}
