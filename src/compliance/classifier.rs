@@ -39,14 +39,13 @@ impl Hasher for PassThrough {
     }
 }
 
-type Weights = HashMap<Feature, f32, BuildHasherDefault<PassThrough>>;
+/// Each feature's weight, and its text to explain a note with.
+type Weights = HashMap<Feature, (f32, Box<str>), BuildHasherDefault<PassThrough>>;
 
 /// A trained model: weights by feature, the bias, and the score above which
 /// a sentence gets a review note.
 pub struct Classifier {
     weights: Weights,
-    /// The text of each weighted feature, to explain a note.
-    names: HashMap<Feature, Box<str>, BuildHasherDefault<PassThrough>>,
     bias: f32,
     threshold: f32,
 }
@@ -72,7 +71,6 @@ impl Classifier {
     pub fn parse(text: &str) -> Result<Classifier, String> {
         let (mut bias, mut threshold) = (None, None);
         let mut weights = Weights::default();
-        let mut names = HashMap::default();
         for (n, line) in text.lines().enumerate() {
             let bad = |what: &str| format!("claim_classifier.tsv:{}: {what}", n + 1);
             if line.is_empty() || line.starts_with("# ") && !line.contains('\t') {
@@ -84,15 +82,12 @@ impl Classifier {
                 "# bias" => bias = Some(value),
                 "# threshold" => threshold = Some(value),
                 _ => {
-                    let feature = hash(name.as_bytes());
-                    weights.insert(feature, value);
-                    names.insert(feature, name.into());
+                    weights.insert(hash(name.as_bytes()), (value, name.into()));
                 }
             }
         }
         Ok(Classifier {
             weights,
-            names,
             bias: bias.ok_or("claim_classifier.tsv: no `# bias` line")?,
             threshold: threshold.ok_or("claim_classifier.tsv: no `# threshold` line")?,
         })
@@ -105,31 +100,34 @@ impl Classifier {
 
     /// The raw score (log-odds) of one sentence.
     pub fn score(&self, sentence: &str) -> f32 {
-        self.bias
-            + hashes(sentence)
-                .iter()
-                .filter_map(|f| self.weights.get(f))
-                .sum::<f32>()
+        self.score_of(&hashes(sentence))
+    }
+
+    fn score_of(&self, features: &[Feature]) -> f32 {
+        let weights = features.iter().filter_map(|f| self.weights.get(f));
+        self.bias + weights.map(|(w, _)| w).sum::<f32>()
     }
 
     /// A verdict for a sentence scoring above the threshold, or None.
     pub fn judge(&self, sentence: &str) -> Option<Verdict> {
-        let score = self.score(sentence);
+        let features = hashes(sentence);
+        let score = self.score_of(&features);
         if score <= self.threshold {
             return None;
         }
-        let mut weighed: Vec<(f32, &str)> = hashes(sentence)
+        let mut weighed: Vec<(f32, &str)> = features
             .iter()
-            .filter_map(|f| Some((*self.weights.get(f)?, self.names.get(f)?.as_ref())))
+            .filter_map(|f| self.weights.get(f))
             .filter(|(w, _)| *w > 0.0)
+            .map(|(w, name)| (*w, name.as_ref()))
             .collect();
         // Words and phrases before single characters, which say little
         // to a reader on their own; then by weight.
         let single = |name: &str| name.starts_with("c:") && display(name).chars().count() < 2;
         weighed.sort_by(|a, b| {
-            (single(a.1), -a.0)
-                .partial_cmp(&(single(b.1), -b.0))
-                .unwrap_or(std::cmp::Ordering::Equal)
+            single(a.1)
+                .cmp(&single(b.1))
+                .then(b.0.total_cmp(&a.0))
                 .then(a.1.cmp(b.1))
         });
         let mut reasons: Vec<String> = Vec::new();
@@ -151,9 +149,9 @@ impl Classifier {
     }
 }
 
-/// The message of a note: the rule's message, the sentence's opening and
-/// the features that weighed most.
-pub(crate) fn describe(message: &str, sentence: &str, verdict: &Verdict) -> String {
+/// What a note adds to its rule's message: the sentence's opening and the
+/// features that weighed most.
+pub(crate) fn describe(sentence: &str, verdict: &Verdict) -> String {
     const SHOWN: usize = 40;
     let mut opening: String = sentence.chars().take(SHOWN).collect();
     if sentence.chars().count() > SHOWN {
@@ -165,7 +163,7 @@ pub(crate) fn describe(message: &str, sentence: &str, verdict: &Verdict) -> Stri
         .map(|r| format!("“{r}”"))
         .collect::<Vec<_>>()
         .join(", ");
-    format!("{message}: “{opening}” (权重最高 / weighs most: {reasons})")
+    format!("“{opening}” (权重最高 / weighs most: {reasons})")
 }
 
 /// A feature's text as a reader would say it: `w:guarant` is "guarant…".

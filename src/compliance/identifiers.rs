@@ -155,6 +155,7 @@ impl IdentifierMatcher {
                 hint: None,
                 tier: Some(tier),
                 literal: false,
+                detail: None,
             });
         }
     }

@@ -231,6 +231,7 @@ impl TermMatcher {
                     hint: entry.hint.as_deref(),
                     tier: None,
                     literal: false,
+                    detail: None,
                 });
             }
         }
@@ -257,6 +258,7 @@ impl TermMatcher {
                 hint: entry.hint.as_deref(),
                 tier: None,
                 literal: entry.literal,
+                detail: None,
             });
         }
     }

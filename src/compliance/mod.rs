@@ -113,6 +113,9 @@ pub(crate) struct Hit<'a> {
     pub tier: Option<Tier>,
     /// A literal term, which must be a whole word of its sentence.
     pub literal: bool,
+    /// What the message says after the rule's own, when not the matched
+    /// text (the classifier's explanation).
+    pub detail: Option<String>,
 }
 
 impl Linter {
@@ -184,7 +187,7 @@ impl Linter {
         self.identifiers.find(text, &mut found);
         self.rates(text, &mut found);
         let mut hits = self.read_in_context(text, found);
-        let verdicts = self.classify(text, &mut hits);
+        self.classify(text, &mut hits);
         let has_directives = text.contains(suppress::MARKER);
         if hits.is_empty() && !has_directives {
             return Scan::default();
@@ -263,7 +266,6 @@ impl Linter {
             let column = lines.column(text, hit.start);
             let matched = &text[hit.start..hit.end];
             let before = scan.diagnostics.len();
-            let verdict = verdicts.iter().find(|(at, _)| *at == hit.start);
             self.report(
                 &mut scan,
                 Some(hit.rule),
@@ -271,8 +273,8 @@ impl Linter {
                 line,
                 column,
                 hit.hint,
-                |m| match verdict {
-                    Some((_, v)) => classifier::describe(m, matched, v),
+                |m| match &hit.detail {
+                    Some(detail) => format!("{m}: {detail}"),
                     None => format!("{m}: “{matched}”"),
                 },
             );
@@ -291,12 +293,11 @@ impl Linter {
     }
 
     /// Adds a review note for each prose sentence that no rule matched and
-    /// the classifier scores as a claim; returns their verdicts by start.
-    fn classify<'a>(&self, text: &str, hits: &mut Vec<(Hit<'a>, Tier)>) -> Vec<(usize, Verdict)> {
+    /// the classifier scores as a claim.
+    fn classify(&self, text: &str, hits: &mut Vec<(Hit, Tier)>) {
         let Some((model, rule)) = &self.classifier else {
-            return Vec::new();
+            return;
         };
-        let mut verdicts = Vec::new();
         for (start, end) in prose::sentences(text) {
             if hits.iter().any(|(h, _)| h.start < end && start < h.end) {
                 continue;
@@ -314,12 +315,11 @@ impl Linter {
                     hint: None,
                     tier: Some(tier),
                     literal: false,
+                    detail: Some(classifier::describe(&text[start..end], &verdict)),
                 };
                 hits.push((hit, tier));
-                verdicts.push((start, verdict));
             }
         }
-        verdicts
     }
 
     /// Keeps the matches that are words of their sentence, with the tier
@@ -403,6 +403,7 @@ impl Linter {
                     hint: None,
                     tier: None,
                     literal: false,
+                    detail: None,
                 });
             }
         }

@@ -1,11 +1,12 @@
-//! The sentences of an article's source that a reader sees as prose: the
-//! front matter's `title:` and `summary:` values and the body's paragraphs,
-//! list items and quotations; not front-matter keys, headings, tables,
-//! fenced code, raw HTML lines, HTML comments or shortcodes. Headings and
-//! table cells are labels (症状, "When to see a doctor"), too short for
-//! the classifier to read, and a claim in one is the rules' to find. The claim classifier reads only these; the
-//! rules read the whole file, since a patient's phone number is a leak
-//! wherever it is.
+//! The sentences of an article's source that a reader sees as prose, for
+//! the claim classifier: the front matter's `title:` and `summary:` values
+//! and the body's paragraphs, list items and quotations; not front-matter
+//! keys, headings, tables, fenced code, raw HTML lines, HTML comments or
+//! shortcodes. Headings and table cells are labels (症状, "When to see a
+//! doctor"), too short to read, and a claim in one is the rules' to find;
+//! the rules read the whole file, since a patient's phone number is a leak
+//! wherever it is. Lines are read as they are written, not parsed as
+//! Markdown: a line is what the rules' sentences end at, too.
 
 /// Byte ranges (into `text`) of prose sentences long enough to judge,
 /// in order, trimmed of spaces and list or heading marks.
