@@ -1,66 +1,18 @@
 //! What the words around a match say about it: a claim negated or hedged in
 //! its own clause (目前没有哪种疗法可以保证根治, "there is no cure") is
-//! honest information; a claim quoted or framed as a myth (警惕宣称"根治"的
-//! 广告) is a review note, not an error; and who makes it matters: the
+//! honest information; a claim quoted or framed as a myth ("根治"的说法) is
+//! a review note, not an error, and someone else's claim in a sentence that
+//! warns against it (警惕宣称"根治"的广告) is myth-busting, nothing to
+//! report; a definition (不复发即被视为痊愈) or a category's name (减肥类
+//! 产品) claims nothing; and who makes it matters: the
 //! institution, its doctors or its product promising a cure is an error,
 //! a disease or a population being described (多数早期宫颈癌患者经规范治疗可以
 //! 治愈) is not. The cue words are data, in the `lexicon:` of
 //! builtin_rules.yaml. Negation is looked for only before the claim and
 //! inside its clause, so "没有副作用，一次根治" still flags 根治.
 
-use serde::Deserialize;
-
+pub use super::lexicon::Lexicon;
 use super::segment::{self, Word};
-
-/// Cue words, each matched on word boundaries (ASCII case-insensitively).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Lexicon {
-    /// Negate a claim that follows closely in the same clause.
-    pub negation: Vec<String>,
-    /// Negate or hedge a claim anywhere later in the same clause.
-    pub hedge: Vec<String>,
-    /// Carry a negation across a longer distance ("no treatment CAN cure").
-    pub modal: Vec<String>,
-    /// Break a negation ("不开刀也能根治": 也).
-    pub concession: Vec<String>,
-    /// Right after a claim, reverse it ("根治不了"; "最有效的方法之一").
-    pub after: Vec<String>,
-    /// Later in the clause, refute it ("没有副作用的药是不存在的").
-    pub refuted: Vec<String>,
-    /// Earlier in the sentence, across commas: the claim is denied ("there
-    /// is no evidence that these, or any, products can cure…").
-    pub evidence_denied: Vec<String>,
-    /// Anywhere in the sentence: the claim is reported, not made.
-    pub myth: Vec<String>,
-    /// The institution or its staff speaking about itself.
-    pub institution: Vec<String>,
-    /// A product or a branded treatment.
-    pub product: Vec<String>,
-    /// A population, a disease or a study being described.
-    pub population: Vec<String>,
-    /// A first person plural that means people in general, the reader
-    /// included ("our chances", "our bodies", 我们的身体): not the
-    /// institution speaking.
-    pub inclusive: Vec<String>,
-    /// A disease's figures in a population (发病率, 死亡率, incidence): a
-    /// ranking or a superlative said of them in their clause (我国…死亡率居
-    /// 世界第一) describes the burden of a disease, not a service.
-    pub statistic: Vec<String>,
-    /// Advice and possibility (可以, 有助于, may, can help) before a claim in
-    /// its clause: patient-education register, used by rules with `advice`.
-    pub soft: Vec<String>,
-    /// Last characters of a disease name (肺结核, 宫颈癌, 感染…).
-    pub disease_suffix: Vec<String>,
-    /// Words of outcome that make a number a rate claim (有效, cured…).
-    pub efficacy: Vec<String>,
-    /// Explicit rate words (治愈率, "success rate").
-    pub rate_words: Vec<String>,
-    /// Between a rate word and its figure, a fall (复苏成功率下降7%~10%,
-    /// "the success rate drops by 10%"): a risk statistic, never a
-    /// promotion of results.
-    pub decline: Vec<String>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Speaker {
@@ -74,8 +26,14 @@ pub enum Speaker {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reading {
     pub negated: bool,
+    /// A criterion of a definition or the name of a category: mentioned,
+    /// not claimed.
+    pub mentioned: bool,
     /// Quoted, framed as a myth or asked as a question.
     pub reported: bool,
+    /// Someone else's claim (quoted or reported) in a sentence that warns
+    /// against it: myth-busting.
+    pub busted: bool,
     pub question: bool,
     /// An advice or possibility cue earlier in the claim's clause.
     pub soft: bool,
@@ -176,19 +134,43 @@ impl<'a> Sentence<'a> {
         {
             negated = !negated;
         }
-        if !self.find(&lex.refuted, end, clause_end).is_empty()
+        if !self
+            .find(&lex.refuted, end, self.list_end(end, clause_end))
+            .is_empty()
             || !self
                 .find(&lex.evidence_denied, self.start, start)
                 .is_empty()
         {
             negated = true;
         }
+        // A success rate falling (复苏成功率下降7%~10%) is a risk statistic,
+        // for the figure rules as for the rate detector.
+        let falls = self
+            .find(&lex.decline, start, end)
+            .first()
+            .is_some_and(|&(s, _)| s == start)
+            && self
+                .find(&lex.rate_words, clause, start)
+                .last()
+                .is_some_and(|&(_, e)| self.words_between(e, start) == 0);
+        negated |= falls;
         let question = self.text[self.end..].starts_with(['？', '?']);
-        let reported =
-            self.quoted(start, end) || !self.find(&lex.myth, self.start, self.end).is_empty();
+        let quoted = self.quoted(start, end);
+        let reported = quoted || !self.find(&lex.myth, self.start, self.end).is_empty();
+        let attributed = quoted
+            || self.single_quoted(start, end)
+            || !self.find(&lex.reporting, self.start, self.end).is_empty();
         Reading {
             negated,
+            // Only an outcome is defined (“considered the best” still ranks).
+            mentioned: !self.find(&lex.efficacy, start, end).is_empty()
+                && self.defines(lex, clause, start, end, clause_end)
+                || lex
+                    .category
+                    .iter()
+                    .any(|c| self.text[end..self.end].starts_with(c.as_str())),
             reported,
+            busted: attributed && self.warns(lex),
             question,
             // A soft cue opening the sentence (建议…, "Ask your doctor…")
             // makes every clause of it advice.
@@ -206,6 +188,94 @@ impl<'a> Sentence<'a> {
                 .is_empty(),
             speaker: self.speaker(lex, start, end),
         }
+    }
+
+    /// Where a list the claim is an item of ends: "claims to cure, treat or
+    /// prevent diabetes have not been evaluated" refutes every item. Only a
+    /// claim that is a bare item (a comma right after it) starts a list; it
+    /// runs over enumeration commas (、), over commas followed by a short
+    /// item, and ends with the item after "or" / "and", unless a new clause
+    /// starts there (", and it is illegal to copy it").
+    fn list_end(&self, end: usize, clause_end: usize) -> usize {
+        let bare = |from: usize, to: usize| self.text[from..to].split_whitespace().count() <= 1;
+        if !bare(end, clause_end) {
+            return clause_end;
+        }
+        let subject = |w: &str| {
+            matches!(
+                w,
+                "it" | "this" | "that" | "they" | "we" | "you" | "he" | "she" | "there" | "i"
+            )
+        };
+        let mut at = clause_end;
+        for _ in 0..6 {
+            let Some(sep) = self.text[at..self.end].chars().next() else {
+                break;
+            };
+            if sep != '、' && sep != ',' {
+                break;
+            }
+            let from = at + sep.len_utf8();
+            let next = self.text[from..self.end]
+                .find(['，', ',', '。', '；', ';', '、'])
+                .map_or(self.end, |i| from + i);
+            if sep == '、' {
+                at = next;
+                continue;
+            }
+            let item = &self.lower[from - self.start..next - self.start];
+            let words: Vec<&str> = item.split_whitespace().collect();
+            let coordinated = words
+                .iter()
+                .take(3)
+                .position(|w| matches!(*w, "or" | "and"));
+            let new_clause =
+                coordinated.is_some_and(|i| words.get(i + 1).is_some_and(|w| subject(w)));
+            if new_clause || words.len() > 2 && coordinated.is_none() {
+                break;
+            }
+            at = next;
+            if coordinated.is_some() {
+                break;
+            }
+        }
+        at
+    }
+
+    /// A warning against claims anywhere in the sentence, not one that sells
+    /// (谨防假冒).
+    fn warns(&self, lex: &Lexicon) -> bool {
+        self.find(&lex.warning, self.start, self.end)
+            .iter()
+            .any(|&(_, e)| {
+                let rest = self.lower[e - self.start..].trim_start_matches([' ', '：', ':']);
+                let rest = rest.strip_prefix("of ").unwrap_or(rest);
+                !lex.counterfeit
+                    .iter()
+                    .any(|c| rest.starts_with(c.to_ascii_lowercase().as_str()))
+            })
+    }
+
+    /// A definition cue beside the claim in its clause, at most two words
+    /// away: before it (视为痊愈, "consider that cured") or after it (不复发即被
+    /// 视为…).
+    fn defines(
+        &self,
+        lex: &Lexicon,
+        clause: usize,
+        start: usize,
+        end: usize,
+        clause_end: usize,
+    ) -> bool {
+        let before = self
+            .find(&lex.definition, clause, start)
+            .last()
+            .is_some_and(|&(_, e)| self.words_between(e, start) <= 2);
+        let after = self
+            .find(&lex.definition, end, clause_end)
+            .first()
+            .is_some_and(|&(s, _)| self.words_between(end, s) <= 2);
+        before || after
     }
 
     /// Where negation and hedging may come from: the claim's clause, or the
@@ -309,11 +379,29 @@ impl<'a> Sentence<'a> {
             let clause = segment::clause_start(self.text, self.start, s);
             !self.find(&lex.negation, clause, s).is_empty()
                 || !self.find(&lex.myth, clause, s).is_empty()
+                // 减少(大量)咖啡: a product to cut down on, one word between at most.
+                || self
+                    .find(&lex.restrict, clause, s)
+                    .last()
+                    .is_some_and(|&(_, e)| self.words_between(e, s) <= 1)
+        };
+        // A product reported on (有的产品宣称…, 保健食品虚假宣传…) in a
+        // sentence that warns is the subject of the warning, not a speaker.
+        let warns = self.warns(lex);
+        let reported_on = |e: usize| {
+            warns && {
+                let next = |list: &[String]| {
+                    self.find(list, e, self.end)
+                        .first()
+                        .is_some_and(|&(s, _)| self.words_between(e, s) <= 1)
+                };
+                next(&lex.warning) || next(&lex.reporting)
+            }
         };
         if self
             .find(&lex.product, self.start, self.end)
             .iter()
-            .any(|&(s, _)| !warned(s))
+            .any(|&(s, e)| !warned(s) && !reported_on(e))
             || self.brand_before(at)
         {
             return Speaker::Product;
@@ -404,6 +492,37 @@ impl<'a> Sentence<'a> {
         });
         let straight = before.matches('"').count() % 2 == 1 && after.contains('"');
         paired || straight
+    }
+
+    /// Inside ASCII single quotes ('miracle cures'): an opening quote at a
+    /// word's start before the claim, a closing one at a word's end after
+    /// it; apostrophes inside words (there's) are neither.
+    fn single_quoted(&self, start: usize, end: usize) -> bool {
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+        let quotes = |from: usize, to: usize| {
+            self.text[from..to]
+                .char_indices()
+                .filter(|&(_, c)| c == '\'')
+                .map(move |(i, _)| from + i)
+                .map(|i| {
+                    (
+                        i,
+                        word(self.text[..i].chars().next_back()),
+                        word(self.text[i + 1..].chars().next()),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        // The nearest quote before that is not inside a word opens.
+        let opened = quotes(self.start, start)
+            .iter()
+            .rev()
+            .find(|&&(_, before, after)| !(before && after))
+            .is_some_and(|&(_, before, after)| !before && after);
+        let closed = quotes(end, self.end)
+            .iter()
+            .any(|&(_, before, after)| before && !after);
+        opened && closed
     }
 }
 

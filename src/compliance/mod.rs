@@ -13,9 +13,12 @@ mod classifier;
 mod classifier_train;
 mod context;
 mod identifiers;
+mod lexicon;
 mod matcher;
 mod numbers;
 pub mod prose;
+#[cfg(test)]
+mod reading_tests;
 mod rules;
 mod segment;
 mod suppress;
@@ -448,7 +451,15 @@ fn shipped_classifier() -> std::sync::Arc<Classifier> {
 
 /// The tier of a match from its rule and its reading in the sentence.
 fn decide(tiers: &rules::Tiers, reading: context::Reading) -> Tier {
-    if reading.negated {
+    // A criterion of a definition (不复发即被视为痊愈) or a category's name
+    // (减肥类产品) claims nothing.
+    if reading.negated || reading.mentioned {
+        return Tier::None;
+    }
+    // Someone else's claim in a sentence warning against it (警惕宣称“根治”
+    // 的广告, "be wary of products that claim to cure cancer") is
+    // myth-busting; the institution or a product quoting itself is not.
+    if reading.busted && matches!(reading.speaker, Speaker::Population | Speaker::Other) {
         return Tier::None;
     }
     // A ranking of a disease's burden (我国…死亡率居世界第一) is
