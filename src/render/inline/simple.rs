@@ -1,7 +1,9 @@
-//! CSS inlining for WeChat posts in one pass over the tags, for the
-//! stylesheets post templates are asked to keep to (docs/wechat.md): rules
+//! CSS inlining in one pass over the tags, for the stylesheets post and
+//! e-mail templates are asked to keep to (docs/wechat.md): rules
 //! of tag and class selectors, with descendant combinators only, no
-//! `@`-rules and no `!important`. Such a rule applies to an element when its
+//! `@`-rules and no `!important` (for e-mails, `@media` blocks are allowed
+//! and kept as written in one `<style>` at the start of `<head>`, where
+//! css-inline puts them: they are what a phone's mail client applies). Such a rule applies to an element when its
 //! last compound matches the element and the others match ancestors in
 //! order, so the open elements are all that needs remembering. css-inline
 //! parses, matches and serializes a whole document instead, which was the
@@ -19,7 +21,7 @@
 //! css-inline writes them, double quotes turned single so they fit the
 //! attribute.
 
-use super::transform::{attributes, tags, unescape};
+use super::tags::{attributes, tags, unescape};
 
 /// One compound selector: an optional tag name and classes.
 #[derive(Debug, PartialEq)]
@@ -55,10 +57,25 @@ const VOID: &[&str] = &[
 /// `html` with every rule of its `<style>` elements inlined, or `None` if
 /// the stylesheet or the document is outside what this module handles.
 pub fn inline_simple(html: &str) -> Option<String> {
+    inline_rules(html, false)
+}
+
+/// As [`inline_simple`], but top-level `@media` blocks are kept, as
+/// written, in a `<style>` at the start of `<head>` (`None` without one).
+pub fn inline_keeping_media(html: &str) -> Option<String> {
+    inline_rules(html, true)
+}
+
+fn inline_rules(html: &str, keep_media: bool) -> Option<String> {
     if html.contains("<!--") {
         return None;
     }
     let (css, html) = take_style_elements(html)?;
+    let (css, media) = if keep_media {
+        split_media(&strip_comments(&css)?)?
+    } else {
+        (css, String::new())
+    };
     let mut rules = parse_rules(&css)?;
     rules.sort_by_key(|r| (r.specificity, r.order));
     let mut out = String::with_capacity(html.len() * 2);
@@ -127,7 +144,52 @@ pub fn inline_simple(html: &str) -> Option<String> {
         }
     }
     out.push_str(&html[last..]);
+    if media.is_empty() {
+        return Some(out);
+    }
+    let head = tags(&out).find(|t| !t.closing && t.name.eq_ignore_ascii_case("head"))?;
+    out.insert_str(head.end, &format!("<style>{media}</style>"));
     Some(out)
+}
+
+/// `css` split into what is outside `@media` blocks and the blocks
+/// themselves, joined; `None` for any other `@`-rule or unbalanced braces.
+fn split_media(css: &str) -> Option<(String, String)> {
+    let (mut plain, mut media) = (String::new(), String::new());
+    let mut rest = css;
+    while let Some(at) = rest.find('@') {
+        plain.push_str(&rest[..at]);
+        let block = &rest[at..];
+        if !block.starts_with("@media")
+            || !plain.trim_end().is_empty() && !plain.trim_end().ends_with('}')
+        {
+            return None;
+        }
+        let open = block.find('{')?;
+        let mut depth = 0usize;
+        let mut end = None;
+        for (i, c) in block.char_indices().skip_while(|(i, _)| *i < open) {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(i + 1);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let end = end?;
+        if !media.is_empty() {
+            media.push('\n');
+        }
+        media.push_str(block[..end].trim());
+        rest = &block[end..];
+    }
+    plain.push_str(rest);
+    Some((plain, media))
 }
 
 /// The text of every `<style>` element, and `html` without them.
@@ -418,7 +480,7 @@ h2, h3 { font-weight: bold; }
     #[test]
     fn the_same_styles_as_css_inline_on_the_post_template_rules() {
         let ours = inline_simple(DOC).unwrap();
-        let theirs = crate::render::digest::email::inline_css_fully(DOC).unwrap();
+        let theirs = super::super::with_css_inline(DOC, false).unwrap();
         let styles = |html: &str| -> Vec<String> {
             tags(html)
                 .filter(|t| !t.closing)
