@@ -21,6 +21,10 @@
 //! css-inline writes them, double quotes turned single so they fit the
 //! attribute.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
 use super::tags::{attributes, tags, unescape};
 
 /// One compound selector: an optional tag name and classes.
@@ -71,13 +75,8 @@ fn inline_rules(html: &str, keep_media: bool) -> Option<String> {
         return None;
     }
     let (css, html) = take_style_elements(html)?;
-    let (css, media) = if keep_media {
-        split_media(&strip_comments(&css)?)?
-    } else {
-        (css, String::new())
-    };
-    let mut rules = parse_rules(&css)?;
-    rules.sort_by_key(|r| (r.specificity, r.order));
+    let sheet = stylesheet(css, keep_media)?;
+    let (rules, media) = (&sheet.rules, &sheet.media);
     let mut out = String::with_capacity(html.len() * 2);
     let mut open: Vec<Open> = Vec::new();
     let mut last = 0;
@@ -104,7 +103,7 @@ fn inline_rules(html: &str, keep_media: bool) -> Option<String> {
                 classes: Vec::new(),
                 implied: true,
             };
-            let applied = styles(&rules, &tbody, &open, None)?;
+            let applied = styles(rules, &tbody, &open, None)?;
             if applied.is_empty() {
                 out.push_str("<tbody>");
             } else {
@@ -132,7 +131,7 @@ fn inline_rules(html: &str, keep_media: bool) -> Option<String> {
             .iter()
             .find(|(n, _)| n == "style")
             .map(|(_, v)| v.as_str());
-        let applied = styles(&rules, &element, &open, own)?;
+        let applied = styles(rules, &element, &open, own)?;
         if !applied.is_empty() {
             out.push_str(&html[last..tag.start]);
             last = tag.end;
@@ -150,6 +149,44 @@ fn inline_rules(html: &str, keep_media: bool) -> Option<String> {
     let head = tags(&out).find(|t| !t.closing && t.name.eq_ignore_ascii_case("head"))?;
     out.insert_str(head.end, &format!("<style>{media}</style>"));
     Some(out)
+}
+
+/// A `<style>` text read once: its rules in the order they apply, and the
+/// `@media` blocks kept for e-mails.
+struct Stylesheet {
+    rules: Vec<Rule>,
+    media: String,
+}
+
+/// Every post and e-mail of a build carries the same one or two
+/// stylesheets, so each is parsed once (a few entries, cleared if a
+/// theme ever produced many).
+static STYLESHEETS: LazyLock<Mutex<HashMap<(bool, String), Option<Arc<Stylesheet>>>>> =
+    LazyLock::new(Mutex::default);
+
+fn stylesheet(css: String, keep_media: bool) -> Option<Arc<Stylesheet>> {
+    let key = (keep_media, css);
+    if let Some(known) = STYLESHEETS.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return known;
+    }
+    let read = || -> Option<Arc<Stylesheet>> {
+        let (css, media) = if keep_media {
+            split_media(&strip_comments(&key.1)?)?
+        } else {
+            (key.1.clone(), String::new())
+        };
+        let mut rules = parse_rules(&css)?;
+        rules.sort_by_key(|r| (r.specificity, r.order));
+        Some(Arc::new(Stylesheet { rules, media }))
+    };
+    let sheet = read();
+    if let Ok(mut known) = STYLESHEETS.lock() {
+        if known.len() >= 16 {
+            known.clear();
+        }
+        known.insert(key, sheet.clone());
+    }
+    sheet
 }
 
 /// `css` split into what is outside `@media` blocks and the blocks
@@ -324,30 +361,33 @@ fn matches(chain: &[Compound], element: &Open, open: &[Open]) -> bool {
 
 /// The declarations `element` gets: the rules that select it, in order,
 /// then its own `style`; `None` if that cannot be read.
-fn styles(
-    rules: &[Rule],
+fn styles<'r>(
+    rules: &'r [Rule],
     element: &Open,
     open: &[Open],
     own: Option<&str>,
-) -> Option<Vec<(String, String)>> {
-    let mut applied: Vec<(String, String)> = Vec::new();
+) -> Option<Vec<Declaration<'r>>> {
+    let mut applied: Vec<Declaration<'r>> = Vec::new();
     for rule in rules.iter().filter(|r| matches(&r.chain, element, open)) {
         for (property, value) in &rule.declarations {
-            set(&mut applied, property, value);
+            set(&mut applied, Cow::Borrowed(property), Cow::Borrowed(value));
         }
     }
     if let Some(own) = own {
         for (property, value) in declarations(&unescape(own))? {
-            set(&mut applied, &property, &value);
+            set(&mut applied, Cow::Owned(property), Cow::Owned(value));
         }
     }
     Some(applied)
 }
 
-fn set(applied: &mut Vec<(String, String)>, property: &str, value: &str) {
-    match applied.iter_mut().find(|(p, _)| p == property) {
-        Some(slot) => slot.1 = value.to_string(),
-        None => applied.push((property.to_string(), value.to_string())),
+/// One property and its value, borrowed from a rule or the element's own.
+type Declaration<'r> = (Cow<'r, str>, Cow<'r, str>);
+
+fn set<'r>(applied: &mut Vec<Declaration<'r>>, property: Cow<'r, str>, value: Cow<'r, str>) {
+    match applied.iter_mut().find(|(p, _)| *p == property) {
+        Some(slot) => slot.1 = value,
+        None => applied.push((property, value)),
     }
 }
 
@@ -357,7 +397,7 @@ fn write_tag(
     out: &mut String,
     name: &str,
     attrs: &[(String, String)],
-    applied: &[(String, String)],
+    applied: &[Declaration],
     raw: &str,
 ) {
     out.push('<');
@@ -371,13 +411,17 @@ fn write_tag(
     }
     out.push_str(" style=\"");
     for (property, value) in applied {
-        let value = value
-            .replace('"', "'")
-            .replace('&', "&amp;")
-            .replace('<', "&lt;");
         out.push_str(property);
         out.push_str(": ");
-        out.push_str(&value);
+        if value.contains(['"', '&', '<']) {
+            let value = value
+                .replace('"', "'")
+                .replace('&', "&amp;")
+                .replace('<', "&lt;");
+            out.push_str(&value);
+        } else {
+            out.push_str(value);
+        }
         out.push(';');
     }
     out.push('"');
