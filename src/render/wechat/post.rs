@@ -102,13 +102,19 @@ pub fn frame_of(view: &PostView) -> PostView {
 /// The template context of a post: the site, the labels in `lang` (the
 /// site language's as fallback) and `key` -> `view`.
 pub fn context(index: &Index, lang: &str, key: &str, view: &impl Serialize) -> Context {
+    let mut ctx = base_context(index, lang);
+    ctx.insert(key, view);
+    ctx
+}
+
+/// [`context`] without the view: the site and the labels in `lang`.
+pub fn base_context(index: &Index, lang: &str) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", &index.site_view);
     ctx.insert(
         "t",
         index.theme.labels_for(lang, &index.site.config.language),
     );
-    ctx.insert(key, view);
     ctx
 }
 
