@@ -180,9 +180,14 @@ pub fn clean(html: &str) -> String {
     for tag in tags(&html) {
         let (start, end) = (tag.start, tag.end);
         let closing = tag.closing;
-        let name = tag.name.to_ascii_lowercase();
+        // Lower-cased only when it has capitals (rare in rendered HTML).
+        let name: std::borrow::Cow<str> = if tag.name.bytes().any(|b| b.is_ascii_uppercase()) {
+            tag.name.to_ascii_lowercase().into()
+        } else {
+            tag.name.into()
+        };
         if let Some((dropped, depth)) = dropping.as_mut() {
-            if *dropped == name {
+            if *dropped == *name {
                 if closing {
                     *depth -= 1;
                 } else {
@@ -197,9 +202,9 @@ pub fn clean(html: &str) -> String {
         }
         out.push_str(&html[last..start]);
         last = end;
-        if DROPPED_WITH_CONTENT.contains(&name.as_str()) {
+        if DROPPED_WITH_CONTENT.contains(&&*name) {
             if !closing && !tag.attrs.trim_end().ends_with('/') {
-                dropping = Some((name, 1));
+                dropping = Some((name.into_owned(), 1));
             }
             continue;
         }
@@ -212,19 +217,21 @@ pub fn clean(html: &str) -> String {
             }
             continue;
         }
-        if DROPPED_VOID.contains(&name.as_str()) || UNWRAPPED.contains(&name.as_str()) {
+        if DROPPED_VOID.contains(&&*name) || UNWRAPPED.contains(&&*name) {
             continue;
         }
         if name == "title" {
             // Only in a document's head: drop it with its text.
-            dropping = (!closing).then_some((name, 1));
+            dropping = (!closing).then(|| (name.into_owned(), 1));
             continue;
         }
         if closing {
             if name == "a" && !open_links.pop().unwrap_or(false) {
                 continue;
             }
-            out.push_str(&format!("</{name}>"));
+            out.push_str("</");
+            out.push_str(&name);
+            out.push('>');
             continue;
         }
         let attrs = attributes(tag.attrs);
@@ -245,7 +252,11 @@ pub fn clean(html: &str) -> String {
         out.push_str(&name);
         for (attr, value) in &attrs {
             if kept_attribute(&name, attr) {
-                out.push_str(&format!(" {attr}=\"{value}\""));
+                out.push(' ');
+                out.push_str(attr);
+                out.push_str("=\"");
+                out.push_str(value);
+                out.push('"');
             }
         }
         out.push('>');
