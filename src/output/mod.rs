@@ -74,6 +74,11 @@ pub struct Staging {
     /// this build did not write.
     recycled: bool,
     written: Mutex<HashSet<PathBuf>>,
+    /// Folders (relative) this build has made sure of: real folders, no
+    /// link or file in their way. Most files share their folder with
+    /// others or with a page before them, and checking the path again
+    /// cost two to four system calls per file.
+    ready_dirs: Mutex<HashSet<PathBuf>>,
     /// Bytes and files written, and the first write the file system refused.
     log: written::Written,
     committed: bool,
@@ -108,6 +113,7 @@ impl Staging {
             previous,
             recycled,
             written: Mutex::new(HashSet::new()),
+            ready_dirs: Mutex::new(HashSet::new()),
             log: written::Written::default(),
             committed: false,
         })
@@ -167,18 +173,27 @@ impl Staging {
         }
         let path = self.temp.join(rel);
         let rel_dir = rel.parent().unwrap_or(Path::new(""));
-        if self.recycled {
+        let dir_ready = self
+            .ready_dirs
+            .lock()
+            .map(|ready| ready.contains(rel_dir))
+            .unwrap_or(false);
+        if self.recycled && !dir_ready {
             // A recycled tree was public/, where anyone may have put a
             // symlink or a file where this build needs a folder. Replace
             // those first, so nothing below ever reads, deletes or writes
             // through a link to outside the output.
             recycle::clear_folder_path(&self.temp, rel_dir).map_err(io_err(&path))?;
-            if recycle::settle(&path, bytes).map_err(io_err(&path))? {
-                return Ok(());
-            }
         }
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(io_err(dir))?;
+        if self.recycled && recycle::settle(&path, bytes).map_err(io_err(&path))? {
+            self.mark_ready(rel_dir);
+            return Ok(());
+        }
+        if !dir_ready {
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(io_err(dir))?;
+            }
+            self.mark_ready(rel_dir);
         }
         if let Some(previous) = &self.previous {
             if recycle::only_folders(previous, rel_dir) && reuse(&previous.join(rel), &path, bytes)
@@ -187,6 +202,12 @@ impl Staging {
             }
         }
         fs::write(&path, bytes).map_err(io_err(&path))
+    }
+
+    fn mark_ready(&self, rel_dir: &Path) {
+        if let Ok(mut ready) = self.ready_dirs.lock() {
+            ready.insert(rel_dir.to_path_buf());
+        }
     }
 
     /// Number of files written so far (the marker not counted).
