@@ -161,8 +161,10 @@ struct Stylesheet {
 /// Every post and e-mail of a build carries the same one or two
 /// stylesheets, so each is parsed once (a few entries, cleared if a
 /// theme ever produced many).
-static STYLESHEETS: LazyLock<Mutex<HashMap<(bool, String), Option<Arc<Stylesheet>>>>> =
-    LazyLock::new(Mutex::default);
+static STYLESHEETS: LazyLock<Mutex<ParsedSheets>> = LazyLock::new(Mutex::default);
+
+/// Stylesheets by (keep `@media`, text): `None` if outside the subset.
+type ParsedSheets = HashMap<(bool, String), Option<Arc<Stylesheet>>>;
 
 fn stylesheet(css: String, keep_media: bool) -> Option<Arc<Stylesheet>> {
     let key = (keep_media, css);
