@@ -249,25 +249,28 @@ pub fn build_site_with(
     // Overlapping outputs are refused before either is touched.
     output::check_separate(&options.public_dir, &options.editorial_dir)?;
     let public = Staging::new(&options.root, &options.public_dir)?;
-    let rendered = render_folder_with(&index, Folder::Public, &public, progress);
+    // Each folder is rendered into its own staging folder before anything
+    // is committed, so a failure in either leaves both as they were. The
+    // two are rendered at once: each has serial stretches (a renderer's
+    // set-up, the end of a parallel loop) that the other's work fills.
+    let editorial = Staging::new(&options.root, &options.editorial_dir)?;
+    let (rendered, internal) = rayon::join(
+        || render_folder_with(&index, Folder::Public, &public, progress),
+        || render_folder_with(&index, Folder::Editorial, &editorial, progress),
+    );
     public.check_environment()?; // a full disk is one error, not one per file
     let mut rendered = rendered.map_err(BuildError::Invalid)?;
     let mut warnings = std::mem::take(&mut rendered.problems);
     warnings.append(&mut rendered.confined);
-    phases.lap("render");
     warnings.extend(site.warnings.iter().cloned());
     diagnostics::sort(&mut warnings);
-    // Rendered into its own staging folder before anything is committed, so
-    // a failure in either output leaves both folders as they were.
-    let editorial = Staging::new(&options.root, &options.editorial_dir)?;
-    let internal = render_folder_with(&index, Folder::Editorial, &editorial, progress);
     editorial.check_environment()?;
     let internal = internal.map_err(BuildError::Invalid)?;
     let gaps = internal.count("gaps");
     warnings.extend(internal.problems);
     // Confined to one article (a WeChat post left out): shown, not fatal.
     warnings.extend(internal.confined);
-    phases.lap("editorial");
+    phases.lap("render (public and editorial at once)");
     index.qr_masks.save();
     let (public_files, editorial_files) = (public.count(), editorial.count());
     progress.phase("swapping in the new output", None);

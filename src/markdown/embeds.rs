@@ -289,6 +289,10 @@ pub(crate) fn html(video: &Video, title: &str, poster: Option<&str>, zh: bool) -
 /// For e-mails and feeds: players and `<video>` elements go (no client
 /// plays them); the link stays, and a poster is shown in their place.
 pub(crate) fn strip_players(html: &str) -> String {
+    // Most bodies have no player: one copy, not three.
+    if !html.contains("embed-") && !html.contains("<video") {
+        return html.to_string();
+    }
     let mut out = html.to_string();
     for (open, close) in [
         ("<div class=\"embed-frame\">", "</div>"),

@@ -19,12 +19,13 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 mod base;
 pub mod cache_file;
+mod digests;
 mod guard;
 mod leftovers;
 mod recycle;
@@ -74,6 +75,17 @@ pub struct Staging {
     /// this build did not write.
     recycled: bool,
     written: Mutex<HashSet<PathBuf>>,
+    /// Folders (relative) this build has made sure of: real folders, no
+    /// link or file in their way. Most files share their folder with
+    /// others or with a page before them, and checking the path again
+    /// cost two to four system calls per file.
+    ready_dirs: Mutex<HashSet<PathBuf>>,
+    /// What was recorded of the files in `temp` (when recycled) and in
+    /// `previous` when their trees were written (see [`digests`]).
+    known_temp: digests::Digests,
+    known_previous: digests::Digests,
+    /// Each file of this build's tree as written, saved at the commit.
+    records: Mutex<Vec<(PathBuf, digests::Record)>>,
     /// Bytes and files written, and the first write the file system refused.
     log: written::Written,
     committed: bool,
@@ -101,6 +113,14 @@ impl Staging {
         )
         .map_err(io_err(&temp))?;
         let previous = guard::is_marked_folder(&real).then(|| real.clone());
+        let known_temp = match recycled {
+            true => digests::Digests::load(&recycle::digests_path(&real, false)),
+            false => digests::Digests::default(),
+        };
+        let known_previous = match previous {
+            Some(_) => digests::Digests::load(&recycle::digests_path(&real, true)),
+            None => digests::Digests::default(),
+        };
         Ok(Staging {
             target: target.to_path_buf(),
             real,
@@ -108,6 +128,10 @@ impl Staging {
             previous,
             recycled,
             written: Mutex::new(HashSet::new()),
+            ready_dirs: Mutex::new(HashSet::new()),
+            known_temp,
+            known_previous,
+            records: Mutex::new(Vec::new()),
             log: written::Written::default(),
             committed: false,
         })
@@ -167,26 +191,62 @@ impl Staging {
         }
         let path = self.temp.join(rel);
         let rel_dir = rel.parent().unwrap_or(Path::new(""));
-        if self.recycled {
+        let dir_ready = self
+            .ready_dirs
+            .lock()
+            .map(|ready| ready.contains(rel_dir))
+            .unwrap_or(false);
+        if self.recycled && !dir_ready {
             // A recycled tree was public/, where anyone may have put a
             // symlink or a file where this build needs a folder. Replace
             // those first, so nothing below ever reads, deletes or writes
             // through a link to outside the output.
             recycle::clear_folder_path(&self.temp, rel_dir).map_err(io_err(&path))?;
-            if recycle::settle(&path, bytes).map_err(io_err(&path))? {
+        }
+        let hash = digests::hash(bytes);
+        if self.recycled {
+            let known = self.known_temp.get(rel);
+            if let Some(meta) = recycle::settle(&path, bytes, hash, known).map_err(io_err(&path))? {
+                self.mark_ready(rel_dir);
+                self.record(rel, &meta, hash);
                 return Ok(());
             }
         }
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(io_err(dir))?;
+        if !dir_ready {
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(io_err(dir))?;
+            }
+            self.mark_ready(rel_dir);
         }
         if let Some(previous) = &self.previous {
-            if recycle::only_folders(previous, rel_dir) && reuse(&previous.join(rel), &path, bytes)
+            let known = self.known_previous.get(rel);
+            if recycle::only_folders(previous, rel_dir)
+                && reuse(&previous.join(rel), &path, bytes, hash, known)
             {
+                if let Ok(meta) = fs::symlink_metadata(&path) {
+                    self.record(rel, &meta, hash);
+                }
                 return Ok(());
             }
         }
-        fs::write(&path, bytes).map_err(io_err(&path))
+        let mut file = fs::File::create(&path).map_err(io_err(&path))?;
+        file.write_all(bytes).map_err(io_err(&path))?;
+        if let Ok(meta) = file.metadata() {
+            self.record(rel, &meta, hash);
+        }
+        Ok(())
+    }
+
+    fn record(&self, rel: &Path, meta: &fs::Metadata, hash: u64) {
+        if let Ok(mut records) = self.records.lock() {
+            records.push((rel.to_path_buf(), digests::Record::of(meta, hash)));
+        }
+    }
+
+    fn mark_ready(&self, rel_dir: &Path) {
+        if let Ok(mut ready) = self.ready_dirs.lock() {
+            ready.insert(rel_dir.to_path_buf());
+        }
     }
 
     /// Number of files written so far (the marker not counted).
@@ -239,6 +299,7 @@ impl Staging {
     /// Step two: the tree that was swapped out becomes the spare.
     fn finish(mut self, swapped: swap::Swapped) {
         self.committed = true;
+        self.save_records();
         let previous = match swapped {
             swap::Swapped::Fresh => return,
             swap::Swapped::Exchanged => self.temp.clone(),
@@ -251,6 +312,31 @@ impl Staging {
             // `remove_dir`, which cannot delete anything in it.
             let _ = fs::remove_dir(&previous);
         }
+    }
+
+    /// The tree just swapped out (described by the live records) is about
+    /// to become the spare: its records follow it, and this build's tree's
+    /// records become the live ones. Best effort: a missing or stale record
+    /// only costs a read next time.
+    fn save_records(&mut self) {
+        let (live, spare) = (
+            recycle::digests_path(&self.real, true),
+            recycle::digests_path(&self.real, false),
+        );
+        let Some(cache) = live.parent() else { return };
+        if fs::create_dir_all(cache).is_err() {
+            return;
+        }
+        let ignore = cache.join(".gitignore");
+        if !ignore.exists() {
+            let _ = fs::write(ignore, "*\n");
+        }
+        if fs::rename(&live, &spare).is_err() {
+            let _ = fs::remove_file(&spare);
+        }
+        let mut records = std::mem::take(&mut *self.records.lock().expect("records poisoned"));
+        records.sort_by(|a, b| a.0.cmp(&b.0));
+        let _ = digests::Digests::save(&live, &records);
     }
 
     fn name(&self) -> String {
@@ -326,7 +412,7 @@ fn remove_ours(path: &Path) -> io::Result<()> {
 /// still leaves the previous output byte-identical. Files with other links
 /// are skipped: sharing their inode would let an edit elsewhere reach the
 /// new output.
-fn reuse(old: &Path, new: &Path, bytes: &[u8]) -> bool {
+fn reuse(old: &Path, new: &Path, bytes: &[u8], hash: u64, known: Option<&digests::Record>) -> bool {
     #[cfg(unix)]
     use std::os::unix::fs::MetadataExt;
 
@@ -340,7 +426,11 @@ fn reuse(old: &Path, new: &Path, bytes: &[u8]) -> bool {
     if !meta.is_file() || !single || meta.len() != bytes.len() as u64 {
         return false;
     }
-    recycle::same_bytes(old, bytes) && fs::hard_link(old, new).is_ok()
+    let same = match known.filter(|r| r.describes(&meta)) {
+        Some(record) => record.hash == hash,
+        None => recycle::same_bytes(old, bytes),
+    };
+    same && fs::hard_link(old, new).is_ok()
 }
 
 impl Drop for Staging {

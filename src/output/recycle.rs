@@ -19,6 +19,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use super::base::{folder_and_name, remove_tree, MARKER};
+use super::digests::Record;
 
 /// Folder beside the output that holds the spare tree.
 const CACHE_DIR: &str = ".healthpress-cache";
@@ -27,6 +28,16 @@ const CACHE_DIR: &str = ".healthpress-cache";
 pub fn spare_path(target: &Path) -> PathBuf {
     let (parent, name) = folder_and_name(target);
     parent.join(CACHE_DIR).join(format!("spare-{name}"))
+}
+
+/// Where the records of `target`'s served tree (`live`) or of its spare
+/// are kept (see [`super::digests`]).
+pub fn digests_path(target: &Path, live: bool) -> PathBuf {
+    let (parent, name) = folder_and_name(target);
+    let which = if live { "live" } else { "spare" };
+    parent
+        .join(CACHE_DIR)
+        .join(format!("digests-{name}-{which}"))
 }
 
 /// Moves the spare tree of `target` to `temp` (which must not exist).
@@ -58,27 +69,40 @@ pub fn keep_as_spare(target: &Path, old: &Path) -> io::Result<()> {
     remove_tree(old)
 }
 
-/// Makes `path` ready for new contents `bytes`: returns true if it already
-/// holds exactly them (nothing to write); otherwise removes whatever is
-/// there, so the caller creates a fresh file.
-pub fn settle(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+/// Makes `path` ready for new contents `bytes` (whose hash is `hash`):
+/// returns the file's metadata if it already holds exactly them (nothing
+/// to write); otherwise removes whatever is there, so the caller creates a
+/// fresh file. `known` is what the build that wrote the file recorded: if
+/// the file is still the one recorded, its hash says whether it changed
+/// without reading it.
+pub fn settle(
+    path: &Path,
+    bytes: &[u8],
+    hash: u64,
+    known: Option<&Record>,
+) -> io::Result<Option<fs::Metadata>> {
     // Not there (or a file sits where a parent folder should be, which the
     // caller clears): nothing to keep. Real I/O errors surface on writing.
     let Ok(meta) = fs::symlink_metadata(path) else {
-        return Ok(false);
+        return Ok(None);
     };
     if meta.is_dir() {
         remove_tree(path)?;
-        return Ok(false);
+        return Ok(None);
     }
-    if meta.is_file() && meta.len() == bytes.len() as u64 && same_bytes(path, bytes) {
-        return Ok(true);
+    let same = meta.is_file()
+        && meta.len() == bytes.len() as u64
+        && match known.filter(|r| r.describes(&meta)) {
+            Some(record) => record.hash == hash,
+            None => same_bytes(path, bytes),
+        };
+    if same {
+        return Ok(Some(meta));
     }
     fs::remove_file(path)?;
-    Ok(false)
+    Ok(None)
 }
 
-/// Whether the file at `path` holds exactly `bytes`.
 pub fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     let mut current = Vec::with_capacity(bytes.len() + 1);
     fs::File::open(path)

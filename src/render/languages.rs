@@ -28,6 +28,10 @@ pub struct LangView {
     pub labels: BTreeMap<String, String>,
     /// The labels public pages get.
     pub public_labels: BTreeMap<String, String>,
+    /// `site` and `t` (the public labels) as a template context, built
+    /// once: each page's context starts as a copy, which is cheaper than
+    /// serializing ~200 labels again for each of a large site's pages.
+    pub public_context: tera::Context,
     /// The language's own name, for the switcher (`English`, `中文`).
     pub name: String,
 }
@@ -55,12 +59,17 @@ pub fn lang_views(
                 .clone()
                 .or_else(|| labels.get("language_name").cloned())
                 .unwrap_or_else(|| language.tag.clone());
+            let site = SiteView::in_language(config, language, urls, today);
+            let mut public_context = tera::Context::new();
+            public_context.insert("site", &site);
+            public_context.insert("t", &public_labels);
             LangView {
                 tag: language.tag.clone(),
                 has_folder: language.prefix.is_some(),
-                site: SiteView::in_language(config, language, urls, today),
+                site,
                 labels,
                 public_labels,
+                public_context,
                 name,
             }
         })

@@ -16,6 +16,7 @@ pub mod editorial;
 pub mod feeds;
 pub mod home;
 pub mod index;
+pub mod inline;
 pub mod interrupt;
 pub mod jsonld;
 pub mod languages;

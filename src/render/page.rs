@@ -27,12 +27,10 @@ pub struct PageMeta {
 /// a page that exists in other languages says so with [`set_versions`],
 /// which also fills its hreflang `alternates`.
 pub fn page_context(index: &Index, meta: &PageMeta) -> Context {
-    let mut ctx = Context::new();
     let language = index.lang(&meta.lang);
-    ctx.insert("site", &language.site);
+    let mut ctx: Context = language.public_context.clone();
     ctx.insert("page", meta);
     ctx.insert("canonical_url", &index.urls.absolute(&meta.path));
-    ctx.insert("t", &language.public_labels);
     set_versions(&mut ctx, index, &meta.lang, &[]);
     ctx
 }

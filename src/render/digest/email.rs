@@ -1,7 +1,7 @@
 //! `email.html`: the issue as e-mail clients need it. The template
 //! (`digest_email.html`) uses a table layout at most 600 px wide and one
-//! `<style>` block; css-inline then moves every rule into `style=""`
-//! attributes and keeps only `@media` rules in a `<style>` (Gmail supports
+//! `<style>` block; [`crate::render::inline`] then moves every rule into
+//! `style=""` attributes and keeps only `@media` rules in a `<style>` (Gmail supports
 //! those, Outlook ignores them harmlessly).
 //!
 //! Size budget: Gmail clips messages above about 102 KB, hiding the footer
@@ -15,8 +15,6 @@
 //! platform tokens (`*|UNSUB|*`, `{{ UnsubscribeURL }}`, …) are put in after
 //! escaping and inlining, so no escaping step can touch them.
 
-use css_inline::CSSInliner;
-
 use crate::diagnostics::Diagnostic;
 
 use super::view::{fill_placeholders, Digests, IssueView};
@@ -25,28 +23,6 @@ use super::view::{fill_placeholders, Digests, IssueView};
 pub const WARN_BYTES: usize = 90 * 1024;
 /// Gmail clips messages above about this size.
 pub const MAX_BYTES: usize = 102 * 1024;
-/// Inlines the CSS of a rendered e-mail, keeping only `@media` rules in a
-/// `<style>` block. Remote stylesheets are never fetched.
-pub fn inline_css(html: &str) -> Result<String, String> {
-    inline_with(html, true)
-}
-
-/// Inlines every rule and keeps no `<style>` at all, `@media` rules
-/// dropped: for the WeChat editor, which discards `<style>` blocks.
-pub fn inline_css_fully(html: &str) -> Result<String, String> {
-    inline_with(html, false)
-}
-
-fn inline_with(html: &str, keep_at_rules: bool) -> Result<String, String> {
-    let inliner = CSSInliner::options()
-        .load_remote_stylesheets(false)
-        .keep_style_tags(false)
-        .keep_link_tags(false)
-        .keep_at_rules(keep_at_rules)
-        .build();
-    inliner.inline(html).map_err(|e| e.to_string())
-}
-
 /// The e-mail before CSS inlining: one Tera render, cheap next to
 /// inlining, so the search for the largest view that fits is run on these
 /// and only its candidates are inlined.
@@ -59,7 +35,7 @@ fn render_raw(digests: &Digests, view: &IssueView) -> Result<String, Diagnostic>
 
 /// Inlines a raw render's CSS and puts the platform tokens in.
 fn finish(digests: &Digests, raw: &str) -> Result<String, Diagnostic> {
-    let inlined = inline_css(raw).map_err(|e| {
+    let inlined = crate::render::inline::for_email(raw).map_err(|e| {
         Diagnostic::error(
             "digest-css",
             "themes/default/templates/digest_email.html",
@@ -243,18 +219,6 @@ pub fn render_fitted(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn media_rules_stay_in_style_everything_else_inlined() {
-        let html = "<html><head><style>p { color: #111; } @media (max-width: 620px) { .wrap { width: 100% !important; } }</style></head><body><p class=\"wrap\">x</p></body></html>";
-        let out = inline_css(html).unwrap();
-        assert!(
-            out.contains("<p class=\"wrap\" style=\"color: #111;\">x</p>"),
-            "{out}"
-        );
-        assert!(out.contains("<style>@media (max-width: 620px)"), "{out}");
-        assert_eq!(out.matches("<style").count(), 1);
-    }
 
     #[test]
     fn largest_fitting_finds_the_edge() {

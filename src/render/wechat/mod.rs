@@ -19,7 +19,6 @@
 //! without a build. [`WechatPosts`] and [`QrImages`] are the renderers;
 //! [`article_document`] serves `healthpress wechat`.
 
-mod inline;
 mod issue;
 pub mod post;
 pub mod posts;

@@ -1,7 +1,7 @@
 //! One 公众号 post: what the "复制到公众号" button copies. A post is rendered
 //! from a theme template (`wechat/article.html` for an article,
 //! `wechat/issue.html` for a newsletter issue) that styles it with one
-//! `<style>` block and classes; the digests' CSS inliner then moves every
+//! `<style>` block and classes; `render::inline` then moves every
 //! rule into `style=""` and [`transform::clean`] takes away what the editor
 //! drops (the `<style>`, classes, ids, scripts, any link not to a 公众号
 //! article). The result is a single `<section>` whose look no longer
@@ -12,7 +12,6 @@ use tera::Context;
 
 use crate::diagnostics::Diagnostic;
 use crate::markdown::LinkResolver;
-use crate::render::digest::email::inline_css_fully;
 use crate::render::index::Index;
 use crate::render::views::{person_view, PersonView};
 
@@ -103,13 +102,19 @@ pub fn frame_of(view: &PostView) -> PostView {
 /// The template context of a post: the site, the labels in `lang` (the
 /// site language's as fallback) and `key` -> `view`.
 pub fn context(index: &Index, lang: &str, key: &str, view: &impl Serialize) -> Context {
+    let mut ctx = base_context(index, lang);
+    ctx.insert(key, view);
+    ctx
+}
+
+/// [`context`] without the view: the site and the labels in `lang`.
+pub fn base_context(index: &Index, lang: &str) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", &index.site_view);
     ctx.insert(
         "t",
         index.theme.labels_for(lang, &index.site.config.language),
     );
-    ctx.insert(key, view);
     ctx
 }
 
@@ -117,10 +122,7 @@ pub fn context(index: &Index, lang: &str, key: &str, view: &impl Serialize) -> C
 /// then cleaned to what the editor keeps.
 pub fn render_post(index: &Index, template: &str, ctx: &Context) -> Result<String, Diagnostic> {
     let raw = index.theme.render(template, ctx)?;
-    if let Some(inlined) = super::inline::inline_simple(&raw) {
-        return Ok(transform::clean(transform::body_of(&inlined)));
-    }
-    let inlined = inline_css_fully(&raw).map_err(|e| {
+    let inlined = crate::render::inline::for_wechat(&raw).map_err(|e| {
         Diagnostic::error(
             "wechat-css",
             format!("themes/default/templates/{template}"),

@@ -13,7 +13,7 @@ use crate::compliance::Linter;
 use crate::diagnostics::Diagnostic;
 use crate::render::index::{Index, PublicLinks};
 
-use super::post::{article_view, context, document, frame_of, render_post, ARTICLE_TEMPLATE};
+use super::post::{article_view, base_context, document, frame_of, render_post, ARTICLE_TEMPLATE};
 use super::transform;
 
 /// Folder of the posts inside `editorial/`.
@@ -64,6 +64,9 @@ pub struct Posts<'a> {
     /// Each distinct article frame's errors, keyed by its view and
     /// language: most articles share one (same people, same language).
     frames: Mutex<HashMap<String, Vec<Diagnostic>>>,
+    /// [`base_context`] by language, built once: each post copies it
+    /// rather than serializing the ~200 labels again.
+    bases: Mutex<HashMap<String, tera::Context>>,
 }
 
 impl<'a> Posts<'a> {
@@ -82,7 +85,23 @@ impl<'a> Posts<'a> {
             resolver: PublicLinks::new(index.site, &index.urls),
             linter,
             frames: Mutex::new(HashMap::new()),
+            bases: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The template context of a post or page in `lang`: the site, the
+    /// labels and `key` -> `view`.
+    fn context(&self, lang: &str, key: &str, view: &impl Serialize) -> tera::Context {
+        let known = self.bases.lock().ok().and_then(|b| b.get(lang).cloned());
+        let mut ctx = known.unwrap_or_else(|| {
+            let base = base_context(self.index, lang);
+            if let Ok(mut bases) = self.bases.lock() {
+                bases.insert(lang.to_string(), base.clone());
+            }
+            base
+        });
+        ctx.insert(key, view);
+        ctx
     }
 
     /// Lints the text a template and site.yaml add to a post (`frame`, a
@@ -118,7 +137,7 @@ impl<'a> Posts<'a> {
         let frame_errors = match frame_errors {
             Some(known) => known,
             None => {
-                let frame_ctx = context(index, &view.lang, "wx", &frame);
+                let frame_ctx = self.context(&view.lang, "wx", &frame);
                 let html = index.theme.render(ARTICLE_TEMPLATE, &frame_ctx)?;
                 let found = self.lint_frame(&html, &shown);
                 if let Ok(mut frames) = self.frames.lock() {
@@ -133,7 +152,7 @@ impl<'a> Posts<'a> {
         render_post(
             index,
             ARTICLE_TEMPLATE,
-            &context(index, &view.lang, "wx", &view),
+            &self.context(&view.lang, "wx", &view),
         )
     }
 
@@ -192,7 +211,7 @@ impl<'a> Posts<'a> {
             home: home.to_string(),
             problem,
         };
-        let ctx = context(index, &index.site.config.language, "page", &view);
+        let ctx = self.context(&index.site.config.language, "page", &view);
         index.theme.render(PAGE_TEMPLATE, &ctx)
     }
 
@@ -202,7 +221,7 @@ impl<'a> Posts<'a> {
         issues: &[IndexEntry],
     ) -> Result<String, Diagnostic> {
         let index = self.index;
-        let mut ctx = context(index, &index.site.config.language, "articles", &articles);
+        let mut ctx = self.context(&index.site.config.language, "articles", &articles);
         ctx.insert("issues", issues);
         index.theme.render(INDEX_TEMPLATE, &ctx)
     }

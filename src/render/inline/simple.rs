@@ -1,7 +1,9 @@
-//! CSS inlining for WeChat posts in one pass over the tags, for the
-//! stylesheets post templates are asked to keep to (docs/wechat.md): rules
+//! CSS inlining in one pass over the tags, for the stylesheets post and
+//! e-mail templates are asked to keep to (docs/wechat.md): rules
 //! of tag and class selectors, with descendant combinators only, no
-//! `@`-rules and no `!important`. Such a rule applies to an element when its
+//! `@`-rules and no `!important` (for e-mails, `@media` blocks are allowed
+//! and kept as written in one `<style>` at the start of `<head>`, where
+//! css-inline puts them: they are what a phone's mail client applies). Such a rule applies to an element when its
 //! last compound matches the element and the others match ancestors in
 //! order, so the open elements are all that needs remembering. css-inline
 //! parses, matches and serializes a whole document instead, which was the
@@ -19,7 +21,11 @@
 //! css-inline writes them, double quotes turned single so they fit the
 //! attribute.
 
-use super::transform::{attributes, tags, unescape};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use super::tags::{attributes, tags, unescape};
 
 /// One compound selector: an optional tag name and classes.
 #[derive(Debug, PartialEq)]
@@ -55,12 +61,22 @@ const VOID: &[&str] = &[
 /// `html` with every rule of its `<style>` elements inlined, or `None` if
 /// the stylesheet or the document is outside what this module handles.
 pub fn inline_simple(html: &str) -> Option<String> {
+    inline_rules(html, false)
+}
+
+/// As [`inline_simple`], but top-level `@media` blocks are kept, as
+/// written, in a `<style>` at the start of `<head>` (`None` without one).
+pub fn inline_keeping_media(html: &str) -> Option<String> {
+    inline_rules(html, true)
+}
+
+fn inline_rules(html: &str, keep_media: bool) -> Option<String> {
     if html.contains("<!--") {
         return None;
     }
     let (css, html) = take_style_elements(html)?;
-    let mut rules = parse_rules(&css)?;
-    rules.sort_by_key(|r| (r.specificity, r.order));
+    let sheet = stylesheet(css, keep_media)?;
+    let (rules, media) = (&sheet.rules, &sheet.media);
     let mut out = String::with_capacity(html.len() * 2);
     let mut open: Vec<Open> = Vec::new();
     let mut last = 0;
@@ -87,7 +103,7 @@ pub fn inline_simple(html: &str) -> Option<String> {
                 classes: Vec::new(),
                 implied: true,
             };
-            let applied = styles(&rules, &tbody, &open, None)?;
+            let applied = styles(rules, &tbody, &open, None)?;
             if applied.is_empty() {
                 out.push_str("<tbody>");
             } else {
@@ -115,7 +131,7 @@ pub fn inline_simple(html: &str) -> Option<String> {
             .iter()
             .find(|(n, _)| n == "style")
             .map(|(_, v)| v.as_str());
-        let applied = styles(&rules, &element, &open, own)?;
+        let applied = styles(rules, &element, &open, own)?;
         if !applied.is_empty() {
             out.push_str(&html[last..tag.start]);
             last = tag.end;
@@ -127,7 +143,92 @@ pub fn inline_simple(html: &str) -> Option<String> {
         }
     }
     out.push_str(&html[last..]);
+    if media.is_empty() {
+        return Some(out);
+    }
+    let head = tags(&out).find(|t| !t.closing && t.name.eq_ignore_ascii_case("head"))?;
+    out.insert_str(head.end, &format!("<style>{media}</style>"));
     Some(out)
+}
+
+/// A `<style>` text read once: its rules in the order they apply, and the
+/// `@media` blocks kept for e-mails.
+struct Stylesheet {
+    rules: Vec<Rule>,
+    media: String,
+}
+
+/// Every post and e-mail of a build carries the same one or two
+/// stylesheets, so each is parsed once (a few entries, cleared if a
+/// theme ever produced many).
+static STYLESHEETS: LazyLock<Mutex<ParsedSheets>> = LazyLock::new(Mutex::default);
+
+/// Stylesheets by (keep `@media`, text): `None` if outside the subset.
+type ParsedSheets = HashMap<(bool, String), Option<Arc<Stylesheet>>>;
+
+fn stylesheet(css: String, keep_media: bool) -> Option<Arc<Stylesheet>> {
+    let key = (keep_media, css);
+    if let Some(known) = STYLESHEETS.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return known;
+    }
+    let read = || -> Option<Arc<Stylesheet>> {
+        let (css, media) = if keep_media {
+            split_media(&strip_comments(&key.1)?)?
+        } else {
+            (key.1.clone(), String::new())
+        };
+        let mut rules = parse_rules(&css)?;
+        rules.sort_by_key(|r| (r.specificity, r.order));
+        Some(Arc::new(Stylesheet { rules, media }))
+    };
+    let sheet = read();
+    if let Ok(mut known) = STYLESHEETS.lock() {
+        if known.len() >= 16 {
+            known.clear();
+        }
+        known.insert(key, sheet.clone());
+    }
+    sheet
+}
+
+/// `css` split into what is outside `@media` blocks and the blocks
+/// themselves, joined; `None` for any other `@`-rule or unbalanced braces.
+fn split_media(css: &str) -> Option<(String, String)> {
+    let (mut plain, mut media) = (String::new(), String::new());
+    let mut rest = css;
+    while let Some(at) = rest.find('@') {
+        plain.push_str(&rest[..at]);
+        let block = &rest[at..];
+        if !block.starts_with("@media")
+            || !plain.trim_end().is_empty() && !plain.trim_end().ends_with('}')
+        {
+            return None;
+        }
+        let open = block.find('{')?;
+        let mut depth = 0usize;
+        let mut end = None;
+        for (i, c) in block.char_indices().skip_while(|(i, _)| *i < open) {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(i + 1);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let end = end?;
+        if !media.is_empty() {
+            media.push('\n');
+        }
+        media.push_str(block[..end].trim());
+        rest = &block[end..];
+    }
+    plain.push_str(rest);
+    Some((plain, media))
 }
 
 /// The text of every `<style>` element, and `html` without them.
@@ -262,30 +363,33 @@ fn matches(chain: &[Compound], element: &Open, open: &[Open]) -> bool {
 
 /// The declarations `element` gets: the rules that select it, in order,
 /// then its own `style`; `None` if that cannot be read.
-fn styles(
-    rules: &[Rule],
+fn styles<'r>(
+    rules: &'r [Rule],
     element: &Open,
     open: &[Open],
     own: Option<&str>,
-) -> Option<Vec<(String, String)>> {
-    let mut applied: Vec<(String, String)> = Vec::new();
+) -> Option<Vec<Declaration<'r>>> {
+    let mut applied: Vec<Declaration<'r>> = Vec::new();
     for rule in rules.iter().filter(|r| matches(&r.chain, element, open)) {
         for (property, value) in &rule.declarations {
-            set(&mut applied, property, value);
+            set(&mut applied, Cow::Borrowed(property), Cow::Borrowed(value));
         }
     }
     if let Some(own) = own {
         for (property, value) in declarations(&unescape(own))? {
-            set(&mut applied, &property, &value);
+            set(&mut applied, Cow::Owned(property), Cow::Owned(value));
         }
     }
     Some(applied)
 }
 
-fn set(applied: &mut Vec<(String, String)>, property: &str, value: &str) {
-    match applied.iter_mut().find(|(p, _)| p == property) {
-        Some(slot) => slot.1 = value.to_string(),
-        None => applied.push((property.to_string(), value.to_string())),
+/// One property and its value, borrowed from a rule or the element's own.
+type Declaration<'r> = (Cow<'r, str>, Cow<'r, str>);
+
+fn set<'r>(applied: &mut Vec<Declaration<'r>>, property: Cow<'r, str>, value: Cow<'r, str>) {
+    match applied.iter_mut().find(|(p, _)| *p == property) {
+        Some(slot) => slot.1 = value,
+        None => applied.push((property, value)),
     }
 }
 
@@ -295,7 +399,7 @@ fn write_tag(
     out: &mut String,
     name: &str,
     attrs: &[(String, String)],
-    applied: &[(String, String)],
+    applied: &[Declaration],
     raw: &str,
 ) {
     out.push('<');
@@ -309,13 +413,17 @@ fn write_tag(
     }
     out.push_str(" style=\"");
     for (property, value) in applied {
-        let value = value
-            .replace('"', "'")
-            .replace('&', "&amp;")
-            .replace('<', "&lt;");
         out.push_str(property);
         out.push_str(": ");
-        out.push_str(&value);
+        if value.contains(['"', '&', '<']) {
+            let value = value
+                .replace('"', "'")
+                .replace('&', "&amp;")
+                .replace('<', "&lt;");
+            out.push_str(&value);
+        } else {
+            out.push_str(value);
+        }
         out.push(';');
     }
     out.push('"');
@@ -418,7 +526,7 @@ h2, h3 { font-weight: bold; }
     #[test]
     fn the_same_styles_as_css_inline_on_the_post_template_rules() {
         let ours = inline_simple(DOC).unwrap();
-        let theirs = crate::render::digest::email::inline_css_fully(DOC).unwrap();
+        let theirs = super::super::with_css_inline(DOC, false).unwrap();
         let styles = |html: &str| -> Vec<String> {
             tags(html)
                 .filter(|t| !t.closing)
