@@ -157,20 +157,34 @@ impl<'a> Sentence<'a> {
         let question = self.text[self.end..].starts_with(['？', '?']);
         let quoted = self.quoted(start, end);
         let reported = quoted || !self.find(&lex.myth, self.start, self.end).is_empty();
+        // Busting is read after the last contrast before the claim: in
+        // "claims to cure cancer are scams, but X really does cure cancer"
+        // the second claim is X's own.
+        let from = self
+            .find(&lex.contrast, self.start, start)
+            .last()
+            .map_or(self.start, |&(_, e)| e);
         let attributed = quoted
             || self.single_quoted(start, end)
-            || !self.find(&lex.reporting, self.start, self.end).is_empty();
+            || !self.find(&lex.reporting, from, self.end).is_empty();
+        let speaker = self.speaker(lex, start, end);
+        // A definition of cure is one of remission (不复发即被视为痊愈, "no
+        // recurrence in five years, we consider that cured"), never a
+        // product's (服用本品三个月，即可视为痊愈).
+        let defined = speaker != Speaker::Product
+            && !self.find(&lex.efficacy, start, end).is_empty()
+            && !self.find(&lex.relapse, self.start, self.end).is_empty()
+            && self.defines(lex, clause, start, end, clause_end);
         Reading {
             negated,
             // Only an outcome is defined (“considered the best” still ranks).
-            mentioned: !self.find(&lex.efficacy, start, end).is_empty()
-                && self.defines(lex, clause, start, end, clause_end)
+            mentioned: defined
                 || lex
                     .category
                     .iter()
                     .any(|c| self.text[end..self.end].starts_with(c.as_str())),
             reported,
-            busted: attributed && self.warns(lex),
+            busted: attributed && self.warns(lex, from),
             question,
             // A soft cue opening the sentence (建议…, "Ask your doctor…")
             // makes every clause of it advice.
@@ -186,7 +200,7 @@ impl<'a> Sentence<'a> {
                     start,
                 )
                 .is_empty(),
-            speaker: self.speaker(lex, start, end),
+            speaker,
         }
     }
 
@@ -244,8 +258,8 @@ impl<'a> Sentence<'a> {
 
     /// A warning against claims anywhere in the sentence, not one that sells
     /// (谨防假冒).
-    fn warns(&self, lex: &Lexicon) -> bool {
-        self.find(&lex.warning, self.start, self.end)
+    fn warns(&self, lex: &Lexicon, from: usize) -> bool {
+        self.find(&lex.warning, from, self.end)
             .iter()
             .any(|&(_, e)| {
                 let rest = self.lower[e - self.start..].trim_start_matches([' ', '：', ':']);
@@ -387,7 +401,7 @@ impl<'a> Sentence<'a> {
         };
         // A product reported on (有的产品宣称…, 保健食品虚假宣传…) in a
         // sentence that warns is the subject of the warning, not a speaker.
-        let warns = self.warns(lex);
+        let warns = self.warns(lex, self.start);
         let reported_on = |e: usize| {
             warns && {
                 let next = |list: &[String]| {

@@ -39,6 +39,11 @@ pub struct Lexicon {
     /// Next to a claim in its clause, a definition (不复发即被视为痊愈, "we
     /// consider that cured"): the claim is a criterion, not a promise.
     pub definition: Vec<String>,
+    /// Before a claim in its sentence, a turn (但, 才, "but", "really"):
+    /// warnings and reports before it do not reach the claim.
+    pub contrast: Vec<String>,
+    /// A relapse: a definition of cure is one of remission.
+    pub relapse: Vec<String>,
     /// Right after a term, a class of things (减肥类产品, 降糖类药物): the term
     /// names a category, it claims nothing.
     pub category: Vec<String>,

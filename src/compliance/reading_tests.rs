@@ -55,7 +55,14 @@ fn a_definition_of_cure_is_a_criterion_not_a_promise() {
             "本疗法三个月不复发。",
             // Only an outcome is defined: a ranking stays a ranking.
             "Our clinic is considered the best clinic in the region.",
+            // A product's course is no definition of remission.
+            "连续服用本品三个月，即可视为痊愈。",
         ],
+    );
+    // Nor is a definition without a relapse.
+    assert_eq!(
+        tier("Customers who finish the programme are considered cured."),
+        "review"
     );
 }
 
@@ -73,8 +80,10 @@ fn someone_elses_claim_in_a_warning_is_myth_busting() {
     );
     // The institution or a product speaking keeps its tier; a warning
     // against counterfeits sells the genuine article.
-    // Reported speech alone busts nothing.
+    // Reported speech alone busts nothing, and a warning before a turn
+    // (但, "but") does not reach the claim after it.
     all("error", &["专家说本品可以根治鼻炎。"]);
+    assert_eq!(tier("宣称根治的广告都是骗局，但XX膏真的能根治。"), "review");
     for text in [
         "本保健品能降血糖，谨防假冒。",
         "Beware of cheap copies: this supplement cures arthritis.",
@@ -115,6 +124,11 @@ fn hedged_relief_is_advice_but_a_hedged_cure_is_still_a_claim() {
         ],
     );
     all("error", &["Our cream relieves back pain."]);
+    // Relief with a deadline is a promise, hedged or not.
+    assert_eq!(
+        tier("It may help relieve arthritis pain in just 3 days!"),
+        "review"
+    );
     assert_eq!(tier("Relieves back pain in 3 days."), "review");
     assert_eq!(tier("It can now be cured!"), "review");
     assert_eq!(tier("坚持服用可根治糖尿病。"), "review");
