@@ -15,7 +15,6 @@
 use std::collections::HashMap;
 use std::fs;
 use std::hash::BuildHasher;
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// First line of a digests file: the format and the hash function.
@@ -91,9 +90,9 @@ impl Digests {
         self.records.get(rel)
     }
 
-    /// Writes `records` to `path` (through a temporary file renamed over
-    /// it, so a reader never sees half of one).
-    pub fn save(path: &Path, records: &[(PathBuf, Record)]) -> io::Result<()> {
+    /// Writes `records` to `path`, replacing it whole (a killed build
+    /// leaves the old file or none); a failure only costs reads next time.
+    pub fn save(path: &Path, records: &[(PathBuf, Record)]) {
         let mut text = String::with_capacity(records.len() * 64 + HEADER.len() + 1);
         text.push_str(HEADER);
         text.push('\n');
@@ -106,11 +105,7 @@ impl Digests {
                 r.len, r.mtime.0, r.mtime.1, r.ino, r.hash
             ));
         }
-        let temp = path.with_extension("tmp");
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(text.as_bytes())?;
-        drop(file);
-        fs::rename(&temp, path)
+        super::cache_file::replace_quietly(path, text.as_bytes());
     }
 }
 
@@ -149,7 +144,7 @@ mod tests {
             (PathBuf::from("dir/a b.html"), record),
             (PathBuf::from("bad\nname"), record),
         ];
-        Digests::save(&saved, &records).unwrap();
+        Digests::save(&saved, &records);
         let mut text = fs::read_to_string(&saved).unwrap();
         text.push_str("12 not a record\n");
         fs::write(&saved, text).unwrap();

@@ -323,20 +323,15 @@ impl Staging {
             recycle::digests_path(&self.real, true),
             recycle::digests_path(&self.real, false),
         );
-        let Some(cache) = live.parent() else { return };
-        if fs::create_dir_all(cache).is_err() {
+        if !live.parent().is_some_and(recycle::make_cache_dir) {
             return;
-        }
-        let ignore = cache.join(".gitignore");
-        if !ignore.exists() {
-            let _ = fs::write(ignore, "*\n");
         }
         if fs::rename(&live, &spare).is_err() {
             let _ = fs::remove_file(&spare);
         }
         let mut records = std::mem::take(&mut *self.records.lock().expect("records poisoned"));
         records.sort_by(|a, b| a.0.cmp(&b.0));
-        let _ = digests::Digests::save(&live, &records);
+        digests::Digests::save(&live, &records);
     }
 
     fn name(&self) -> String {

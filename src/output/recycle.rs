@@ -54,19 +54,26 @@ pub fn take_spare(target: &Path, temp: &Path) -> bool {
 /// deletes it if it cannot be kept (e.g. another build left a spare).
 pub fn keep_as_spare(target: &Path, old: &Path) -> io::Result<()> {
     let spare = spare_path(target);
-    if let Some(cache) = spare.parent() {
-        if fs::create_dir_all(cache).is_ok() {
-            // The cache is a build artefact: keep it out of version control.
-            let ignore = cache.join(".gitignore");
-            if !ignore.exists() {
-                let _ = fs::write(ignore, "*\n");
-            }
-            if !spare.exists() && fs::rename(old, &spare).is_ok() {
-                return Ok(());
-            }
-        }
+    if spare.parent().is_some_and(make_cache_dir)
+        && !spare.exists()
+        && fs::rename(old, &spare).is_ok()
+    {
+        return Ok(());
     }
     remove_tree(old)
+}
+
+/// Creates the cache folder `dir` if needed, git-ignored (it is a build
+/// artefact); false if it cannot be made.
+pub fn make_cache_dir(dir: &Path) -> bool {
+    if fs::create_dir_all(dir).is_err() {
+        return false;
+    }
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        let _ = fs::write(ignore, "*\n");
+    }
+    true
 }
 
 /// Makes `path` ready for new contents `bytes` (whose hash is `hash`):
