@@ -142,14 +142,16 @@ fn only_a_price_or_a_count_makes_only_needing_a_promotion() {
 }
 
 #[test]
-fn vaccines_and_diseases_are_described_not_sold() {
+fn diseases_and_drug_classes_are_described_not_sold() {
+    // A disease's success rate is a review note (cite the study), not an
+    // error; a generic drug class is a population subject, like 药物.
+    assert_eq!(
+        tier("After cataract surgery, the success rate is about 95 percent."),
+        "review"
+    );
     all(
         "none",
-        &["Two doses of the vaccine are 95% effective against measles."],
-    );
-    assert_eq!(
-        tier("After glaucoma surgery, the success rate is about 80 percent."),
-        "review"
+        &["Antibiotics treat bacterial infections such as pneumonia, not colds or flu."],
     );
     all(
         "error",
