@@ -84,9 +84,13 @@ fn someone_elses_claim_in_a_warning_is_myth_busting() {
     // (但, "but") does not reach the claim after it.
     all("error", &["专家说本品可以根治鼻炎。"]);
     assert_eq!(tier("宣称根治的广告都是骗局，但XX膏真的能根治。"), "review");
+    // Nor does a warning that sells: against counterfeits, or rejected.
     for text in [
         "本保健品能降血糖，谨防假冒。",
         "Beware of cheap copies: this supplement cures arthritis.",
+        "小心别人家的假货，“根治”颈椎病就用XX贴。",
+        "拒绝套路，“三天根治鼻炎”看得见。",
+        "No gimmicks, no scams: \"cures arthritis in 7 days\".",
     ] {
         assert_ne!(tier(text), "none", "{text}");
     }
