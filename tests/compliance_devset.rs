@@ -65,6 +65,8 @@ fn held_out_clean_sentences_get_no_false_errors() {
         "heldout_batch10.tsv",
         "heldout_batch11.tsv",
         "heldout_batch12.tsv",
+        "heldout_batch13.tsv",
+        "heldout_batch14.tsv",
     ] {
         let rows = score::score_sentences(&dir, &[batch.to_string()], score::Learned::Shipped)
             .expect("batch loads");
