@@ -171,3 +171,27 @@ fn a_falling_success_rate_is_no_improvement_figure() {
     all("none", &["每延误一小时，溶栓成功率下降约10%。"]);
     assert_eq!(tier("本院治疗后并发症下降90%。"), "error");
 }
+
+#[test]
+fn consumer_warnings_and_prohibitions_of_batches_15_and_16() {
+    all(
+        "none",
+        &[
+            // A prohibition (不以, 切忌, 不得利用) and an unapproved product.
+            "这类食品不以治疗疾病为目的。",
+            "切忌用保健食品代替降压药，以免延误病情。",
+            "广告不得利用患者名义作推荐、证明。",
+            "Miracle drops and similar products are not approved by any regulator.",
+            // A seller's claim with a warning to stay rational.
+            "对商家宣传能根治百病的理疗仪，要保持理性。",
+        ],
+    );
+    all(
+        "error",
+        &[
+            "本品以治疗糖尿病为目的，疗效显著。",
+            "本院专家团队推荐这款保健食品。",
+            "这款理疗仪能根治颈椎病，保持理性消费也能买。",
+        ],
+    );
+}
