@@ -256,17 +256,23 @@ impl<'a> Sentence<'a> {
         at
     }
 
-    /// A warning against claims anywhere in the sentence, not one that sells
-    /// (谨防假冒).
+    /// A warning against claims anywhere in the sentence, not one that
+    /// sells: against counterfeits later in its clause (谨防假冒, 小心别人家
+    /// 的假货), or rejected right before it (拒绝套路, 不忽悠, "no scams").
     fn warns(&self, lex: &Lexicon, from: usize) -> bool {
         self.find(&lex.warning, from, self.end)
             .iter()
-            .any(|&(_, e)| {
-                let rest = self.lower[e - self.start..].trim_start_matches([' ', '：', ':']);
-                let rest = rest.strip_prefix("of ").unwrap_or(rest);
-                !lex.counterfeit
-                    .iter()
-                    .any(|c| rest.starts_with(c.to_ascii_lowercase().as_str()))
+            .any(|&(s, e)| {
+                let clause_end = self.text[e..self.end]
+                    .find(['，', ',', '。', '；', ';', '：', ':'])
+                    .map_or(self.end, |i| e + i);
+                let counterfeit = !self.find(&lex.counterfeit, e, clause_end).is_empty();
+                let clause = segment::clause_start(self.text, self.start, s);
+                let rejected = self
+                    .find(&lex.reject, clause, s)
+                    .last()
+                    .is_some_and(|&(_, re)| self.words_between(re, s) <= 1);
+                !counterfeit && !rejected
             })
     }
 

@@ -30,7 +30,10 @@ pub struct Lexicon {
     /// attributed to someone else (quoted, or a `reporting` cue), the
     /// sentence busts a myth and reports nothing.
     pub warning: Vec<String>,
-    /// Right after a warning cue, a warning that sells (谨防假冒, "beware of
+    /// Just before a warning cue, a rejection that sells (拒绝套路, 不忽悠,
+    /// "no scams"): no warning.
+    pub reject: Vec<String>,
+    /// Later in a warning's clause, a warning that sells (谨防假冒, "beware of
     /// imitations"): not a warning against claims.
     pub counterfeit: Vec<String>,
     /// Anywhere in the sentence: the claim is someone else's words, said or

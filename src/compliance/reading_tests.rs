@@ -84,9 +84,13 @@ fn someone_elses_claim_in_a_warning_is_myth_busting() {
     // (但, "but") does not reach the claim after it.
     all("error", &["专家说本品可以根治鼻炎。"]);
     assert_eq!(tier("宣称根治的广告都是骗局，但XX膏真的能根治。"), "review");
+    // Nor does a warning that sells: against counterfeits, or rejected.
     for text in [
         "本保健品能降血糖，谨防假冒。",
         "Beware of cheap copies: this supplement cures arthritis.",
+        "小心别人家的假货，“根治”颈椎病就用XX贴。",
+        "拒绝套路，“三天根治鼻炎”看得见。",
+        "No gimmicks, no scams: \"cures arthritis in 7 days\".",
     ] {
         assert_ne!(tier(text), "none", "{text}");
     }
@@ -142,14 +146,16 @@ fn only_a_price_or_a_count_makes_only_needing_a_promotion() {
 }
 
 #[test]
-fn vaccines_and_diseases_are_described_not_sold() {
+fn diseases_and_drug_classes_are_described_not_sold() {
+    // A disease's success rate is a review note (cite the study), not an
+    // error; a generic drug class is a population subject, like 药物.
+    assert_eq!(
+        tier("After cataract surgery, the success rate is about 95 percent."),
+        "review"
+    );
     all(
         "none",
-        &["Two doses of the vaccine are 95% effective against measles."],
-    );
-    assert_eq!(
-        tier("After glaucoma surgery, the success rate is about 80 percent."),
-        "review"
+        &["Antibiotics treat bacterial infections such as pneumonia, not colds or flu."],
     );
     all(
         "error",
