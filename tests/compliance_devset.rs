@@ -67,6 +67,8 @@ fn held_out_clean_sentences_get_no_false_errors() {
         "heldout_batch12.tsv",
         "heldout_batch13.tsv",
         "heldout_batch14.tsv",
+        "heldout_batch15.tsv",
+        "heldout_batch16.tsv",
     ] {
         let rows = score::score_sentences(&dir, &[batch.to_string()], score::Learned::Shipped)
             .expect("batch loads");
