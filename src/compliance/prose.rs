@@ -1,9 +1,10 @@
 //! The sentences of an article's source that a reader sees as prose, for
-//! the claim classifier: the front matter's `title:` and `summary:` values
-//! and the body's paragraphs, list items and quotations; not front-matter
-//! keys, headings, tables, fenced code, raw HTML lines, HTML comments or
-//! shortcodes. Headings and table cells are labels (症状, "When to see a
-//! doctor"), too short to read, and a claim in one is the rules' to find;
+//! the claim classifier: the front matter's `summary:` value and the
+//! body's paragraphs, list items and quotations; not the title,
+//! front-matter keys, headings, tables, fenced code, raw HTML lines, HTML
+//! comments or shortcodes. Headings, the title (the page's `<h1>`) and
+//! table cells are labels (症状, "When to see a doctor", 冬季心脑血管疾病预防:
+//! a disease's name weighed as a claim), and a claim in one is the rules' to find;
 //! the rules read the whole file, since a patient's phone number is a leak
 //! wherever it is. Lines are read as they are written, not parsed as
 //! Markdown: a line is what the rules' sentences end at, too.
@@ -26,7 +27,7 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
             continue;
         }
         if front {
-            for key in ["title:", "summary:"] {
+            for key in ["summary:"] {
                 if let Some(value) = content.strip_prefix(key) {
                     let at = start + key.len();
                     split(text, at, at + value.len(), &mut out);
@@ -131,12 +132,11 @@ mod tests {
     }
 
     #[test]
-    fn prose_only_from_title_summary_and_body() {
+    fn prose_only_from_summary_and_body() {
         let src = "---\ntitle: 本院保证根治糖尿病\naudience: [parents]\nsummary: 孩子发烧怎么办。\n---\n\n## 预防\n\n- 发热是身体对感染的反应。多喝水！\n\n```\n保证治愈的代码块内容\n```\n\n<div>保证治愈的网页标签</div>\n<!-- healthpress: allow x: 注释里的说明文字 -->\n| 药物 | 剂量 |\n|---|---|\n| 对乙酰氨基酚 | 按体重 |\nWe guarantee results. Call now.\n";
         assert_eq!(
             texts(src),
             vec![
-                "本院保证根治糖尿病",
                 "孩子发烧怎么办",
                 "发热是身体对感染的反应",
                 "We guarantee results",
