@@ -220,13 +220,11 @@ impl Staging {
         }
         if let Some(previous) = &self.previous {
             let known = self.known_previous.get(rel);
-            if recycle::only_folders(previous, rel_dir)
-                && reuse(&previous.join(rel), &path, bytes, hash, known)
-            {
-                if let Ok(meta) = fs::symlink_metadata(&path) {
+            if recycle::only_folders(previous, rel_dir) {
+                if let Some(meta) = reuse(&previous.join(rel), &path, bytes, hash, known) {
                     self.record(rel, &meta, hash);
+                    return Ok(());
                 }
-                return Ok(());
             }
         }
         let mut file = fs::File::create(&path).map_err(io_err(&path))?;
@@ -400,32 +398,32 @@ fn remove_ours(path: &Path) -> io::Result<()> {
 }
 
 /// Hard-links `old` (the same file in the current output) at `new` if it
-/// already holds exactly `bytes`; returns whether it did. On a rebuild most
+/// already holds exactly `bytes`; returns the linked file's metadata if it
+/// did (a link changes neither its length, time nor inode). On a rebuild most
 /// pages are unchanged, and a link costs no new inode, no data write, and
 /// no freeing when the old tree is deleted, which is where a rebuild spent
 /// its time. The old file is only read, never changed, so a failed build
 /// still leaves the previous output byte-identical. Files with other links
 /// are skipped: sharing their inode would let an edit elsewhere reach the
 /// new output.
-fn reuse(old: &Path, new: &Path, bytes: &[u8], hash: u64, known: Option<&digests::Record>) -> bool {
+fn reuse(
+    old: &Path,
+    new: &Path,
+    bytes: &[u8],
+    hash: u64,
+    known: Option<&digests::Record>,
+) -> Option<fs::Metadata> {
     #[cfg(unix)]
     use std::os::unix::fs::MetadataExt;
 
-    let Ok(meta) = fs::symlink_metadata(old) else {
-        return false;
-    };
+    let meta = fs::symlink_metadata(old).ok()?;
     #[cfg(unix)]
     let single = meta.nlink() == 1;
     #[cfg(not(unix))]
     let single = true;
-    if !meta.is_file() || !single || meta.len() != bytes.len() as u64 {
-        return false;
-    }
-    let same = match known.filter(|r| r.describes(&meta)) {
-        Some(record) => record.hash == hash,
-        None => recycle::same_bytes(old, bytes),
-    };
-    same && fs::hard_link(old, new).is_ok()
+    let linked =
+        single && recycle::holds(old, &meta, bytes, hash, known) && fs::hard_link(old, new).is_ok();
+    linked.then_some(meta)
 }
 
 impl Drop for Staging {

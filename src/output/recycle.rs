@@ -97,19 +97,32 @@ pub fn settle(
         remove_tree(path)?;
         return Ok(None);
     }
-    let same = meta.is_file()
-        && meta.len() == bytes.len() as u64
-        && match known.filter(|r| r.describes(&meta)) {
-            Some(record) => record.hash == hash,
-            None => same_bytes(path, bytes),
-        };
-    if same {
+    if holds(path, &meta, bytes, hash, known) {
         return Ok(Some(meta));
     }
     fs::remove_file(path)?;
     Ok(None)
 }
 
+/// Whether the file at `path` (with metadata `meta`) holds exactly `bytes`
+/// (whose hash is `hash`): by its record when it is still the file the
+/// record describes, else by reading it.
+pub fn holds(
+    path: &Path,
+    meta: &fs::Metadata,
+    bytes: &[u8],
+    hash: u64,
+    known: Option<&Record>,
+) -> bool {
+    meta.is_file()
+        && meta.len() == bytes.len() as u64
+        && match known.filter(|r| r.describes(meta)) {
+            Some(record) => record.hash == hash,
+            None => same_bytes(path, bytes),
+        }
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
 pub fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     let mut current = Vec::with_capacity(bytes.len() + 1);
     fs::File::open(path)

@@ -199,9 +199,10 @@ fn split_media(css: &str) -> Option<(String, String)> {
     while let Some(at) = rest.find('@') {
         plain.push_str(&rest[..at]);
         let block = &rest[at..];
-        if !block.starts_with("@media")
-            || !plain.trim_end().is_empty() && !plain.trim_end().ends_with('}')
-        {
+        // Only @media, and only where a rule may start (not inside a
+        // declaration's value).
+        let at_rule_boundary = plain.trim_end().is_empty() || plain.trim_end().ends_with('}');
+        if !block.starts_with("@media") || !at_rule_boundary {
             return None;
         }
         let open = block.find('{')?;

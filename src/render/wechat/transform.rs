@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::html::escape_html;
-pub(crate) use crate::render::inline::tags::{attributes, tags, unescape, TAG};
+use crate::render::inline::tags::{attributes, tags, unescape, TAG};
 
 static COMMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").expect("valid regex"));
